@@ -1,0 +1,163 @@
+/**
+ * Environment → typed configuration. Every failure names the variable at fault so start-up can
+ * stop with one clear line instead of a stack trace.
+ */
+import { z } from "zod";
+
+export type DatabaseTarget =
+  | { kind: "server"; url: string; source: "PULSE_ANALYTICS_DATABASE_URL" | "PULSE_ANALYTICS_DB_*" }
+  | { kind: "embedded"; dataDir: string };
+
+export interface Config {
+  env: "development" | "production";
+  port: number;
+  /** HS256 secret for bearer tokens; null in development until start-up provides one. */
+  authSecret: string | null;
+  dataDir: string;
+  database: DatabaseTarget;
+  azure: { connectionString: string | null; sessionsContainer: string };
+}
+
+/** Raised for invalid environment; the message is meant for the console as it is. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const SSL_MODES = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"] as const;
+const SPLIT_VARS = [
+  "PULSE_ANALYTICS_DB_HOST",
+  "PULSE_ANALYTICS_DB_PORT",
+  "PULSE_ANALYTICS_DB_NAME",
+  "PULSE_ANALYTICS_DB_USER",
+  "PULSE_ANALYTICS_DB_PASSWORD",
+  "PULSE_ANALYTICS_DB_SSLMODE",
+] as const;
+
+const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const optionalText = z.preprocess(blankToUndefined, z.string().optional());
+
+const postgresUrl = z.preprocess(
+  blankToUndefined,
+  z.string().refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === "postgres:" || url.protocol === "postgresql:") &&
+        url.hostname !== "";
+    } catch {
+      return false;
+    }
+  }, "must be a URL like postgres://user:password@host:5432/dbname").optional(),
+);
+
+const envSchema = z.object({
+  PULSE_ENV: z.preprocess(
+    blankToUndefined,
+    z.enum(["development", "production"]).default("development"),
+  ),
+  PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(65535).default(8000)),
+  PULSE_AUTH_SECRET: z.preprocess(
+    blankToUndefined,
+    z.string().min(32, "must be at least 32 characters").optional(),
+  ),
+  PULSE_DATA_DIR: z.preprocess(blankToUndefined, z.string().default(".pulse")),
+  PULSE_ANALYTICS_DATABASE_URL: postgresUrl,
+  PULSE_ANALYTICS_DB_HOST: optionalText,
+  PULSE_ANALYTICS_DB_PORT: z.preprocess(
+    blankToUndefined,
+    z.coerce.number().int().min(1).max(65535).optional(),
+  ),
+  PULSE_ANALYTICS_DB_NAME: optionalText,
+  PULSE_ANALYTICS_DB_USER: optionalText,
+  PULSE_ANALYTICS_DB_PASSWORD: optionalText,
+  PULSE_ANALYTICS_DB_SSLMODE: z.preprocess(blankToUndefined, z.enum(SSL_MODES).optional()),
+  AZURE_STORAGE_CONNECTION_STRING: optionalText,
+  PULSE_SESSIONS_CONTAINER: z.preprocess(blankToUndefined, z.string().default("sessions")),
+});
+
+/** Reads the configuration from an environment map (defaults to the process environment). */
+export function loadConfig(env: Record<string, string | undefined> = Deno.env.toObject()): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`Invalid environment: ${String(issue.path[0])} ${issue.message}`);
+  }
+  const e = parsed.data;
+  if (e.PULSE_ENV === "production" && !e.PULSE_AUTH_SECRET) {
+    throw new ConfigError(
+      "Invalid environment: PULSE_AUTH_SECRET is required when PULSE_ENV=production",
+    );
+  }
+  return {
+    env: e.PULSE_ENV,
+    port: e.PORT,
+    authSecret: e.PULSE_AUTH_SECRET ?? null,
+    dataDir: e.PULSE_DATA_DIR,
+    database: databaseTarget(e),
+    azure: {
+      connectionString: e.AZURE_STORAGE_CONNECTION_STRING ?? null,
+      sessionsContainer: e.PULSE_SESSIONS_CONTAINER,
+    },
+  };
+}
+
+function databaseTarget(e: z.infer<typeof envSchema>): DatabaseTarget {
+  const splitGiven = SPLIT_VARS.filter((name) => e[name] !== undefined);
+  if (e.PULSE_ANALYTICS_DATABASE_URL) {
+    if (splitGiven.length > 0) {
+      throw new ConfigError(
+        `Invalid environment: set either PULSE_ANALYTICS_DATABASE_URL or the PULSE_ANALYTICS_DB_* variables, not both (also set: ${
+          splitGiven.join(", ")
+        })`,
+      );
+    }
+    return {
+      kind: "server",
+      url: e.PULSE_ANALYTICS_DATABASE_URL,
+      source: "PULSE_ANALYTICS_DATABASE_URL",
+    };
+  }
+  if (splitGiven.length === 0) {
+    return { kind: "embedded", dataDir: `${e.PULSE_DATA_DIR}/pgdata` };
+  }
+  for (
+    const name of [
+      "PULSE_ANALYTICS_DB_HOST",
+      "PULSE_ANALYTICS_DB_NAME",
+      "PULSE_ANALYTICS_DB_USER",
+    ] as const
+  ) {
+    if (!e[name]) {
+      throw new ConfigError(
+        `Invalid environment: ${name} is required when any PULSE_ANALYTICS_DB_* variable is set (set: ${
+          splitGiven.join(", ")
+        })`,
+      );
+    }
+  }
+  const user = encodeURIComponent(e.PULSE_ANALYTICS_DB_USER!);
+  const password = e.PULSE_ANALYTICS_DB_PASSWORD
+    ? `:${encodeURIComponent(e.PULSE_ANALYTICS_DB_PASSWORD)}`
+    : "";
+  const host = e.PULSE_ANALYTICS_DB_HOST!.includes(":")
+    ? `[${e.PULSE_ANALYTICS_DB_HOST}]`
+    : e.PULSE_ANALYTICS_DB_HOST;
+  const port = e.PULSE_ANALYTICS_DB_PORT ?? 5432;
+  const name = encodeURIComponent(e.PULSE_ANALYTICS_DB_NAME!);
+  const ssl = e.PULSE_ANALYTICS_DB_SSLMODE ? `?sslmode=${e.PULSE_ANALYTICS_DB_SSLMODE}` : "";
+  return {
+    kind: "server",
+    url: `postgres://${user}${password}@${host}:${port}/${name}${ssl}`,
+    source: "PULSE_ANALYTICS_DB_*",
+  };
+}
+
+/** The URL with its password masked, for logs. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "(unparseable url)";
+  }
+}

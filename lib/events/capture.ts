@@ -1,0 +1,89 @@
+/** Write path of scored answers: one session_events row per answer × skill, idempotent. */
+import type postgres from "postgres";
+import type { Queryable, Sql } from "../db/mod.ts";
+import type { EventsRequest } from "./schema.ts";
+
+export interface CaptureResult {
+  session_id: string;
+  rows: number;
+  inserted: number;
+  already_present: number;
+}
+
+/** Thrown when the session already belongs to another learner. */
+export class SessionOwnerConflict extends Error {
+  override name = "SessionOwnerConflict";
+}
+
+/** Ensures learner and session rows exist; throws SessionOwnerConflict on a learner mismatch. */
+export async function upsertSession(
+  tx: Queryable,
+  session: { sessionId: string; userId: string; scenarioId: string; startedAt: string | null },
+): Promise<void> {
+  await tx`insert into analytics.learners (user_id) values (${session.userId}) on conflict (user_id) do nothing`;
+  const rows = await tx`
+    insert into analytics.sessions (session_id, user_id, scenario_id, started_at)
+    values (${session.sessionId}, ${session.userId}, ${session.scenarioId}, ${session.startedAt})
+    on conflict (session_id) do update
+      set started_at = least(analytics.sessions.started_at, excluded.started_at)
+      where analytics.sessions.user_id = excluded.user_id
+    returning session_id`;
+  if (rows.length === 0) {
+    throw new SessionOwnerConflict(`session ${session.sessionId} belongs to another learner`);
+  }
+}
+
+/** Stores a validated batch in one transaction; re-sending it inserts nothing. */
+export async function captureEvents(
+  sql: Sql,
+  sessionId: string,
+  body: EventsRequest,
+): Promise<CaptureResult> {
+  const rows = body.answers.flatMap((a) =>
+    Object.entries(a.scores).map(([skill_tag, score]) => ({
+      answer_id: a.answer_id,
+      ts: a.ts,
+      pulse_step: a.pulse_step,
+      skill_tag,
+      score,
+      raw_metrics: a.raw_metrics ?? null,
+      notes: a.notes ?? null,
+    }))
+  );
+  const startedAt = body.answers.reduce(
+    (min, a) => (Date.parse(a.ts) < Date.parse(min) ? a.ts : min),
+    body.answers[0].ts,
+  );
+  return await sql.begin(async (tx) => {
+    await upsertSession(tx, {
+      sessionId,
+      userId: body.user_id,
+      scenarioId: body.scenario_id,
+      startedAt,
+    });
+    // One statement for the whole batch: the rows travel as one JSON parameter.
+    const [{ inserted }] = await tx<{ inserted: number }[]>`
+      with input as (
+        select * from jsonb_to_recordset(${
+      tx.json(rows as unknown as postgres.JSONValue)
+    }::jsonb) as r(
+          answer_id text, ts timestamptz, pulse_step text, skill_tag text, score numeric,
+          raw_metrics jsonb, notes text)
+      ), written as (
+        insert into analytics.session_events
+          (user_id, session_id, answer_id, ts, scenario_id, pulse_step, skill_tag, score, raw_metrics, notes)
+        select ${body.user_id}, ${sessionId}, answer_id, ts, ${body.scenario_id}, pulse_step, skill_tag, score,
+               raw_metrics, notes
+        from input
+        on conflict (session_id, answer_id, skill_tag) do nothing
+        returning 1
+      )
+      select count(*)::int as inserted from written`;
+    return {
+      session_id: sessionId,
+      rows: rows.length,
+      inserted,
+      already_present: rows.length - inserted,
+    };
+  });
+}

@@ -1,0 +1,51 @@
+/** Learner profiles (level, track, cohort) used for cohort questions. */
+import { z } from "zod";
+import type { Queryable } from "../db/mod.ts";
+import type { Catalog } from "../static_config.ts";
+
+/** zod schema for `PUT /api/learners/:userId` bodies; omitted fields keep their stored value. */
+export function profileSchema(catalog: Catalog) {
+  return z.object({
+    level: z.enum(catalog.levels as [string, ...string[]]).nullable().optional(),
+    track: z.string().trim().min(1).max(100).nullable().optional(),
+    cohort: z.string().trim().min(1).max(100).nullable().optional(),
+  }).strict();
+}
+
+export type ProfileInput = z.infer<ReturnType<typeof profileSchema>>;
+
+export interface LearnerProfile {
+  user_id: string;
+  level: string | null;
+  track: string | null;
+  cohort: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** Creates or updates a learner; returns the stored profile and whether it was created. */
+export async function upsertProfile(
+  sql: Queryable,
+  userId: string,
+  input: ProfileInput,
+): Promise<{ profile: LearnerProfile; created: boolean }> {
+  const has = (key: keyof ProfileInput) => input[key] !== undefined;
+  const [row] = await sql<(LearnerProfile & { created: boolean })[]>`
+    insert into analytics.learners (user_id, level, track, cohort)
+    values (${userId}, ${input.level ?? null}, ${input.track ?? null}, ${input.cohort ?? null})
+    on conflict (user_id) do update set
+      level = case when ${has("level")} then excluded.level else analytics.learners.level end,
+      track = case when ${has("track")} then excluded.track else analytics.learners.track end,
+      cohort = case when ${has("cohort")} then excluded.cohort else analytics.learners.cohort end,
+      updated_at = now()
+    returning user_id, level, track, cohort, created_at, updated_at, (xmax = 0) as created`;
+  const { created, ...profile } = row;
+  return { profile, created };
+}
+
+/** The stored profile, or null. */
+export async function getProfile(sql: Queryable, userId: string): Promise<LearnerProfile | null> {
+  const [row] = await sql<LearnerProfile[]>`
+    select user_id, level, track, cohort, created_at, updated_at from analytics.learners where user_id = ${userId}`;
+  return row ?? null;
+}

@@ -1,0 +1,122 @@
+/** One error shape for the whole API: `{ error: { code, message, issues? } }`. */
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context, ErrorHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { ZodError } from "zod";
+import type { AppEnv } from "./_middleware.ts";
+
+export interface ErrorIssue {
+  path: (string | number)[];
+  message: string;
+  code?: string;
+}
+
+/** An expected failure with a status, a stable code and a reason for the caller. */
+export class ApiError extends HTTPException {
+  constructor(
+    status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly issues?: ErrorIssue[],
+  ) {
+    super(status, { message });
+  }
+}
+
+/** 400 carrying the zod issues. */
+export function validationError(error: ZodError, where = "request"): ApiError {
+  const issues = error.issues.map((i) => ({
+    path: i.path.map((p) => (typeof p === "symbol" ? String(p) : p)),
+    message: i.message,
+    code: i.code,
+  }));
+  return new ApiError(
+    400,
+    "invalid_request",
+    `The ${where} is invalid: ${summarise(issues)}`,
+    issues,
+  );
+}
+
+function summarise(issues: ErrorIssue[]): string {
+  const first = issues[0];
+  if (!first) return "unknown problem";
+  const at = first.path.length ? `${first.path.join(".")}: ` : "";
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : "";
+  return `${at}${first.message}${more}`;
+}
+
+const STATUS_CODES: Record<number, string> = {
+  400: "bad_request",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not_found",
+  409: "conflict",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+};
+
+/** Renders every thrown error as the one error shape; unexpected ones as a logged 500. */
+export const onError: ErrorHandler<AppEnv> = (err, c) => {
+  if (err instanceof ApiError) {
+    return c.json(
+      { error: { code: err.code, message: err.message, issues: err.issues } },
+      err.status,
+    );
+  }
+  if (err instanceof HTTPException) {
+    const status = err.status as ContentfulStatusCode;
+    return c.json({
+      error: { code: STATUS_CODES[status] ?? "error", message: err.message || "Request failed" },
+    }, status);
+  }
+  console.error(`[${c.get("requestId") ?? "-"}] unhandled error`, err);
+  return c.json({ error: { code: "internal", message: "Internal server error" } }, 500);
+};
+
+/** Throws a 4xx error when a zod validation of a request part failed (OpenAPIHono defaultHook). */
+export function validationHook(
+  result: { success: true } | { success: false; error: ZodError; target?: string },
+  _c: Context,
+): void {
+  if (!result.success) {
+    throw validationError(
+      result.error,
+      result.target === "json" ? "request body" : `${result.target ?? "request"}`,
+    );
+  }
+}
+
+/** A Hono sub-app for an API group: OpenAPI-described routes whose validation fails as our 400. */
+export function apiRouter(): OpenAPIHono<AppEnv> {
+  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+}
+
+/** OpenAPI description of the error body, for route definitions. */
+export const ErrorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    issues: z.array(
+      z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() }),
+    ).optional(),
+  }),
+}).openapi("Error");
+
+/** Standard error responses for route definitions. */
+export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 409 | 413 | 503)[]) {
+  const descriptions: Record<number, string> = {
+    400: "Invalid input (zod issues)",
+    401: "Missing or invalid bearer token",
+    403: "Role or ownership does not allow this",
+    404: "Not found",
+    409: "Conflicts with stored data",
+    413: "Body larger than 1 MiB",
+    503: "Not ready",
+  };
+  return Object.fromEntries(statuses.map((s) => [s, {
+    description: descriptions[s],
+    content: { "application/json": { schema: ErrorBody } },
+  }]));
+}

@@ -1,0 +1,50 @@
+/** PUT /api/learners/:userId — learner profile (level, track, cohort). */
+import { createRoute, z } from "@hono/zod-openapi";
+import { profileSchema, upsertProfile } from "../../lib/learners/profile.ts";
+import { catalog } from "../../lib/static_config.ts";
+import { apiRouter, errorResponses } from "../_errors.ts";
+import { requireRole } from "../_middleware.ts";
+
+const Profile = z.object({
+  user_id: z.uuid(),
+  level: z.string().nullable(),
+  track: z.string().nullable(),
+  cohort: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+}).openapi("LearnerProfile");
+
+const route = createRoute({
+  method: "put",
+  path: "/{userId}",
+  tags: ["learners"],
+  summary: "Create or update a learner profile (omitted fields keep their value)",
+  middleware: [requireRole("service", "admin")] as const,
+  request: {
+    params: z.object({ userId: z.uuid() }),
+    body: {
+      required: true,
+      content: {
+        "application/json": {
+          schema: profileSchema(catalog).openapi("LearnerProfileInput"),
+        },
+      },
+    },
+  },
+  responses: {
+    200: { description: "Updated", content: { "application/json": { schema: Profile } } },
+    201: { description: "Created", content: { "application/json": { schema: Profile } } },
+    ...errorResponses(400, 401, 403),
+  },
+});
+
+export const learnersApi = apiRouter().openapi(route, async (c) => {
+  const { userId } = c.req.valid("param");
+  const { profile, created } = await upsertProfile(c.get("sql"), userId, c.req.valid("json"));
+  const body = {
+    ...profile,
+    created_at: profile.created_at.toISOString(),
+    updated_at: profile.updated_at.toISOString(),
+  };
+  return created ? c.json(body, 201) : c.json(body, 200);
+});

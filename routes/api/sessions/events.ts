@@ -1,0 +1,54 @@
+/** POST /api/sessions/:sessionId/events — the orchestrator's scored answers (idempotent). */
+import { createRoute, z } from "@hono/zod-openapi";
+import { captureEvents, SessionOwnerConflict } from "../../../lib/events/capture.ts";
+import { eventsRequestSchema, MAX_ANSWERS_PER_REQUEST } from "../../../lib/events/schema.ts";
+import { catalog } from "../../../lib/static_config.ts";
+import { ApiError, apiRouter, errorResponses } from "../../_errors.ts";
+import { requireRole } from "../../_middleware.ts";
+
+export const SessionParams = z.object({ sessionId: z.uuid() });
+
+const CaptureResult = z.object({
+  session_id: z.uuid(),
+  rows: z.number().int().openapi({ description: "answer × skill rows in the request" }),
+  inserted: z.number().int().openapi({ description: "rows written now" }),
+  already_present: z.number().int().openapi({
+    description: "rows that were stored by an earlier request",
+  }),
+}).openapi("CaptureResult");
+
+const EventsRequest = eventsRequestSchema(catalog).openapi("EventsRequest");
+
+const route = createRoute({
+  method: "post",
+  path: "/{sessionId}/events",
+  tags: ["events"],
+  summary:
+    `Store scored answers of a session (up to ${MAX_ANSWERS_PER_REQUEST} answers; retries add nothing)`,
+  middleware: [requireRole("service", "admin")] as const,
+  request: {
+    params: SessionParams,
+    body: {
+      required: true,
+      content: {
+        "application/json": {
+          schema: EventsRequest,
+        },
+      },
+    },
+  },
+  responses: {
+    200: { description: "Stored", content: { "application/json": { schema: CaptureResult } } },
+    ...errorResponses(400, 401, 403, 409, 413),
+  },
+});
+
+export const eventsApi = apiRouter().openapi(route, async (c) => {
+  const { sessionId } = c.req.valid("param");
+  try {
+    return c.json(await captureEvents(c.get("sql"), sessionId, c.req.valid("json")), 200);
+  } catch (error) {
+    if (error instanceof SessionOwnerConflict) throw new ApiError(409, "conflict", error.message);
+    throw error;
+  }
+});

@@ -1,0 +1,111 @@
+/** `deno task start` on a fresh data dir: embedded database, migrated, serving, data kept on restart. */
+import assert from "node:assert/strict";
+import { issueToken } from "../lib/auth.ts";
+
+const ROOT = new URL("../", import.meta.url).pathname;
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+async function startServer(dataDir: string, port: number) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "main.ts"],
+    cwd: ROOT,
+    env: {
+      PULSE_DATA_DIR: dataDir,
+      PORT: String(port),
+      PULSE_ANALYTICS_DATABASE_URL: "",
+      PULSE_AUTH_SECRET: "",
+    },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let output = "";
+  const decoder = new TextDecoder();
+  const pump = (stream: ReadableStream<Uint8Array>) =>
+    stream.pipeTo(new WritableStream({ write: (chunk) => void (output += decoder.decode(chunk)) }));
+  const done = Promise.all([pump(child.stdout), pump(child.stderr)]);
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      await res.body?.cancel();
+      if (res.ok) break;
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    output: () => output,
+    async stop() {
+      child.kill("SIGTERM");
+      await child.status;
+      await done;
+    },
+  };
+}
+
+Deno.test("embedded start: migrates, serves healthz/readyz, keeps data across restarts", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "pulse-start-" });
+  const port = freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const session = crypto.randomUUID();
+  let server = await startServer(dataDir, port);
+  try {
+    assert.equal((await fetch(`${base}/healthz`)).status, 200);
+    const ready = await fetch(`${base}/readyz`);
+    assert.equal(ready.status, 200, await ready.clone().text());
+    await ready.body?.cancel();
+    assert.match(server.output(), /embedded PGlite database/);
+    assert.match(server.output(), /deno task token/);
+
+    const secret = (await Deno.readTextFile(`${dataDir}/dev_auth_secret`)).trim();
+    const token = await issueToken(secret, "service", "svc");
+    const post = await fetch(`${base}/api/sessions/${session}/events`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        user_id: crypto.randomUUID(),
+        scenario_id: "s",
+        answers: [{
+          answer_id: "a",
+          ts: "2026-11-01T00:00:00Z",
+          pulse_step: "lead",
+          scores: { communication: 50 },
+        }],
+      }),
+    });
+    assert.deepEqual(await post.json(), {
+      session_id: session,
+      rows: 1,
+      inserted: 1,
+      already_present: 0,
+    });
+
+    await server.stop();
+    server = await startServer(dataDir, port);
+    const again = await fetch(`${base}/api/sessions/${session}/events`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        user_id: "00000000-0000-4000-8000-000000000000",
+        scenario_id: "s",
+        answers: [{
+          answer_id: "a",
+          ts: "2026-11-01T00:00:00Z",
+          pulse_step: "lead",
+          scores: { communication: 50 },
+        }],
+      }),
+    });
+    // The session survived the restart: it still belongs to the first learner.
+    assert.equal(again.status, 409);
+    await again.body?.cancel();
+  } finally {
+    await server.stop();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
