@@ -3,12 +3,28 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { logger } from "hono/logger";
 import { requestId } from "hono/request-id";
+import { serveStatic } from "hono/deno";
 import { secureHeaders } from "hono/secure-headers";
 import { ApiError, onError, validationHook } from "./routes/_errors.ts";
 import { type AppDeps, type AppEnv, authenticate, provide } from "./routes/_middleware.ts";
+import { recomputeApi } from "./routes/api/admin/recompute.ts";
+import { timeToReadinessApi } from "./routes/api/cohorts/time_to_readiness.ts";
 import { learnersApi } from "./routes/api/learners.ts";
+import { completeApi } from "./routes/api/sessions/complete.ts";
 import { eventsApi } from "./routes/api/sessions/events.ts";
+import { feedbackApi } from "./routes/api/sessions/feedback.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { adminRoutes } from "./routes/admin.tsx";
+import { dashboardRoutes } from "./routes/dashboard.tsx";
+import { demoRoutes } from "./routes/demo.tsx";
+import { indexRoutes } from "./routes/index.tsx";
+import { learnersIndexRoutes } from "./routes/learners/index.tsx";
+import { learnerPageRoutes } from "./routes/learners/[userId].tsx";
+import { signInRoutes } from "./routes/sign_in.tsx";
+import { signOutRoutes } from "./routes/sign_out.ts";
+import { coachingApi } from "./routes/api/users/coaching.ts";
+import { readinessApi } from "./routes/api/users/readiness.ts";
+import { trendsApi } from "./routes/api/users/trends.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -43,8 +59,30 @@ export function createApp(deps: AppDeps, options: { log?: boolean } = {}) {
   );
 
   app.route("/", healthRoutes);
+  // Built assets are named by content hash: cache them for good.
+  app.use("/static/build/*", async (c, next) => {
+    await next();
+    if (c.res.ok) c.header("cache-control", "public, max-age=31536000, immutable");
+  });
+  app.use("/static/build/*", serveStatic({ root: new URL(".", import.meta.url).pathname }));
+
+  app.route("/", indexRoutes);
+  app.route("/dashboard", dashboardRoutes);
+  app.route("/learners", learnersIndexRoutes);
+  app.route("/learners", learnerPageRoutes);
+  app.route("/admin", adminRoutes);
+  app.route("/demo", demoRoutes);
+  app.route("/sign-in", signInRoutes);
+  app.route("/sign-out", signOutRoutes);
   app.route("/api/sessions", eventsApi);
+  app.route("/api/sessions", completeApi);
+  app.route("/api/sessions", feedbackApi);
   app.route("/api/learners", learnersApi);
+  app.route("/api/users", readinessApi);
+  app.route("/api/users", trendsApi);
+  app.route("/api/users", coachingApi);
+  app.route("/api/admin", recomputeApi);
+  app.route("/api/cohorts", timeToReadinessApi);
 
   app.doc31("/api/openapi.json", {
     openapi: "3.1.0",

@@ -5,6 +5,7 @@ import { createMiddleware } from "hono/factory";
 import { type Caller, canReadLearner, type Role, verifyToken } from "../lib/auth.ts";
 import type { Config } from "../lib/config.ts";
 import type { Sql } from "../lib/db/mod.ts";
+import type { Assets } from "../lib/ui/build.ts";
 import { ApiError } from "./_errors.ts";
 
 export const TOKEN_COOKIE = "pulse_token";
@@ -12,6 +13,8 @@ export const TOKEN_COOKIE = "pulse_token";
 export interface AppDeps {
   sql: Sql;
   config: Config & { authSecret: string };
+  /** Browser assets for pages; null when only the API is served (tests of the API). */
+  assets?: Assets | null;
 }
 
 export type AppEnv = {
@@ -26,6 +29,7 @@ export function provide(deps: AppDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     c.set("sql", deps.sql);
     c.set("config", deps.config);
+    c.set("assets", deps.assets ?? null);
     await next();
   };
 }

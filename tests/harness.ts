@@ -21,10 +21,15 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Starts the app on a fresh migrated database. */
-export async function startTestApp(): Promise<TestApp> {
+/** Starts the app on a fresh migrated database; `env` adds configuration (e.g. blob storage). */
+export async function startTestApp(
+  options: { env?: Record<string, string> } = {},
+): Promise<TestApp> {
   const db = await createTestDatabase();
-  const config = { ...loadConfig({ PULSE_ENV: "development" }), authSecret: TEST_SECRET };
+  const config = {
+    ...loadConfig({ PULSE_ENV: "development", ...options.env }),
+    authSecret: TEST_SECRET,
+  };
   const app = createApp({ sql: db.sql, config }, { log: false });
   return {
     app,

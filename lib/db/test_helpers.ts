@@ -13,7 +13,9 @@ export interface TestDatabase {
   close(): Promise<void>;
 }
 
-const RUN_ID = `${Date.now().toString(36)}_${Deno.pid}`;
+// `deno test --parallel` loads this module once per worker, all in one process: the random part
+// keeps two workers that load it in the same millisecond from choosing the same database name.
+const RUN_ID = `${Date.now().toString(36)}_${Deno.pid}_${crypto.randomUUID().slice(0, 8)}`;
 let counter = 0;
 
 /** The server URL for tests, or null when tests use embedded PGlite. */

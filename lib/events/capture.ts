@@ -33,16 +33,60 @@ export async function upsertSession(
   }
 }
 
+/** One session_events row: an answer's score for one skill. */
+export interface EventRow {
+  session_id: string;
+  answer_id: string;
+  ts: string;
+  scenario_id: string;
+  pulse_step: string;
+  skill_tag: string;
+  score: number;
+  raw_metrics: Record<string, unknown> | null;
+  notes: string | null;
+}
+
+/**
+ * Inserts one learner's rows in one statement (they travel as one JSON parameter); rows already
+ * stored (same session, answer and skill) are left as they are. Returns how many were new.
+ */
+export async function insertEventRows(
+  tx: Queryable,
+  userId: string,
+  rows: EventRow[],
+): Promise<number> {
+  const [{ inserted }] = await tx<{ inserted: number }[]>`
+    with input as (
+      select * from jsonb_to_recordset(${
+    tx.json(rows as unknown as postgres.JSONValue)
+  }::jsonb) as r(
+        session_id uuid, answer_id text, ts timestamptz, scenario_id text, pulse_step text,
+        skill_tag text, score numeric, raw_metrics jsonb, notes text)
+    ), written as (
+      insert into analytics.session_events
+        (user_id, session_id, answer_id, ts, scenario_id, pulse_step, skill_tag, score, raw_metrics, notes)
+      select ${userId}, session_id, answer_id, ts, scenario_id, pulse_step, skill_tag, score,
+             raw_metrics, notes
+      from input
+      on conflict (session_id, answer_id, skill_tag) do nothing
+      returning 1
+    )
+    select count(*)::int as inserted from written`;
+  return inserted;
+}
+
 /** Stores a validated batch in one transaction; re-sending it inserts nothing. */
 export async function captureEvents(
   sql: Sql,
   sessionId: string,
   body: EventsRequest,
 ): Promise<CaptureResult> {
-  const rows = body.answers.flatMap((a) =>
+  const rows: EventRow[] = body.answers.flatMap((a) =>
     Object.entries(a.scores).map(([skill_tag, score]) => ({
+      session_id: sessionId,
       answer_id: a.answer_id,
       ts: a.ts,
+      scenario_id: body.scenario_id,
       pulse_step: a.pulse_step,
       skill_tag,
       score,
@@ -61,24 +105,7 @@ export async function captureEvents(
       scenarioId: body.scenario_id,
       startedAt,
     });
-    // One statement for the whole batch: the rows travel as one JSON parameter.
-    const [{ inserted }] = await tx<{ inserted: number }[]>`
-      with input as (
-        select * from jsonb_to_recordset(${
-      tx.json(rows as unknown as postgres.JSONValue)
-    }::jsonb) as r(
-          answer_id text, ts timestamptz, pulse_step text, skill_tag text, score numeric,
-          raw_metrics jsonb, notes text)
-      ), written as (
-        insert into analytics.session_events
-          (user_id, session_id, answer_id, ts, scenario_id, pulse_step, skill_tag, score, raw_metrics, notes)
-        select ${body.user_id}, ${sessionId}, answer_id, ts, ${body.scenario_id}, pulse_step, skill_tag, score,
-               raw_metrics, notes
-        from input
-        on conflict (session_id, answer_id, skill_tag) do nothing
-        returning 1
-      )
-      select count(*)::int as inserted from written`;
+    const inserted = await insertEventRows(tx, body.user_id, rows);
     return {
       session_id: sessionId,
       rows: rows.length,

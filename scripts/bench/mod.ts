@@ -3,14 +3,16 @@
  * same run. Runs against PULSE_TEST_DATABASE_URL's server when set, and against embedded PGlite.
  * `deno task bench NAME...` runs only the named benchmarks.
  */
+import { backfillBench } from "./backfill.ts";
 import { ingestBench } from "./ingest.ts";
+import { readinessBench } from "./readiness.ts";
 
 export interface Bench {
   name: string;
   run(): Promise<void>;
 }
 
-const benches: Bench[] = [ingestBench];
+const benches: Bench[] = [ingestBench, readinessBench, backfillBench];
 
 const wanted = Deno.args.length ? benches.filter((b) => Deno.args.includes(b.name)) : benches;
 for (const bench of wanted) {

@@ -1,0 +1,157 @@
+/** Admin: time to readiness between two thresholds by level, as numbers and a Kaplan–Meier chart. */
+import { useSignal } from "@preact/signals";
+import { useEffect, useRef } from "preact/hooks";
+import { drawLineChart } from "../lib/ui/chart.ts";
+
+interface CohortResult {
+  learners: { reached_from: number; reached_to: number; not_yet_reached: number };
+  reached_only: { description: string; median_days: number | null; mean_days: number | null };
+  kaplan_meier: {
+    description: string;
+    median_days: number | null;
+    curve: { days: number; not_yet_reached: number }[];
+  };
+}
+
+export interface CohortViewProps {
+  levels: string[];
+  from: number;
+  to: number;
+}
+
+const days = (v: number | null) => (v === null ? "–" : `${Math.round(v * 10) / 10} d`);
+
+export default function CohortView({ levels, from: initialFrom, to: initialTo }: CohortViewProps) {
+  const from = useSignal(initialFrom);
+  const to = useSignal(initialTo);
+  const level = useSignal("");
+  const busy = useSignal(false);
+  const result = useSignal<CohortResult | null>(null);
+  const error = useSignal<string | null>(null);
+  const chartRef = useRef<HTMLDivElement>(null);
+
+  async function load() {
+    busy.value = true;
+    error.value = null;
+    try {
+      const q = new URLSearchParams({ from: String(from.value), to: String(to.value) });
+      if (level.value) q.set("level", level.value);
+      const res = await fetch(`/api/cohorts/time-to-readiness?${q}`, {
+        credentials: "same-origin",
+      });
+      const json = await res.json();
+      if (!res.ok) {
+        error.value = json?.error?.message ?? `Failed (${res.status})`;
+        result.value = null;
+      } else result.value = json;
+    } catch (e) {
+      error.value = (e as Error).message;
+    } finally {
+      busy.value = false;
+    }
+  }
+
+  useEffect(() => {
+    load();
+  }, []);
+
+  useEffect(() => {
+    const curve = result.value?.kaplan_meier.curve ?? [];
+    if (!chartRef.current || curve.length === 0) return;
+    drawLineChart(chartRef.current, {
+      labels: curve.map((p) => `${Math.round(p.days)}d`),
+      series: [{
+        name: "Not yet reached (%)",
+        values: curve.map((p) => Math.round(p.not_yet_reached * 1000) / 10),
+      }],
+      colors: ["#8a5300"],
+      height: 200,
+    });
+  }, [result.value]);
+
+  const r = result.value;
+  return (
+    <section class="card" aria-labelledby="cohort-title" aria-busy={busy.value}>
+      <h2 id="cohort-title">Time to readiness</h2>
+      <form
+        class="form-row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          load();
+        }}
+      >
+        <label>
+          <span>From readiness</span>
+          <input
+            type="number"
+            min={0}
+            max={100}
+            value={from.value}
+            onInput={(e) => (from.value = Number((e.target as HTMLInputElement).value))}
+          />
+        </label>
+        <label>
+          <span>To readiness</span>
+          <input
+            type="number"
+            min={0}
+            max={100}
+            value={to.value}
+            onInput={(e) => (to.value = Number((e.target as HTMLInputElement).value))}
+          />
+        </label>
+        <label>
+          <span>Level</span>
+          <select
+            value={level.value}
+            onChange={(e) => (level.value = (e.target as HTMLSelectElement).value)}
+          >
+            <option value="">All levels</option>
+            {levels.map((l) => <option key={l} value={l}>{l}</option>)}
+          </select>
+        </label>
+        <button type="submit" disabled={busy.value}>Show</button>
+      </form>
+      {error.value && <p class="error" role="alert">{error.value}</p>}
+      {r && (
+        <div data-testid="cohort-result">
+          <dl class="stat-list">
+            <div>
+              <dt>Reached {from.value}</dt>
+              <dd>{r.learners.reached_from}</dd>
+            </div>
+            <div>
+              <dt>Then reached {to.value}</dt>
+              <dd>{r.learners.reached_to}</dd>
+            </div>
+            <div>
+              <dt>Not yet (censored)</dt>
+              <dd>{r.learners.not_yet_reached}</dd>
+            </div>
+            <div>
+              <dt>Median, reached only</dt>
+              <dd>{days(r.reached_only.median_days)}</dd>
+            </div>
+            <div>
+              <dt>Mean, reached only</dt>
+              <dd>{days(r.reached_only.mean_days)}</dd>
+            </div>
+            <div>
+              <dt>Median, Kaplan–Meier</dt>
+              <dd>{days(r.kaplan_meier.median_days)}</dd>
+            </div>
+          </dl>
+          <p class="muted">{r.kaplan_meier.description}</p>
+          {r.kaplan_meier.curve.length > 0 && (
+            <figure class="chart-figure">
+              <p class="chart-title">Share not yet at {to.value} (Kaplan–Meier)</p>
+              <p class="axis-label y">Learners not yet at {to.value} (%)</p>
+              <div ref={chartRef} class="chart" />
+              <figcaption class="axis-label x">Days since first reaching {from.value}</figcaption>
+            </figure>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,124 @@
+/**
+ * Cohort question: how long learners take from readiness A to readiness B. Learners who have not
+ * reached B yet are censored (Kaplan–Meier), not dropped, so the estimate is not biased towards the
+ * fast ones.
+ */
+import type { Queryable } from "../db/mod.ts";
+import { round2 } from "./formula.ts";
+
+export interface Observation {
+  /** Days from first reaching `from` to first reaching `to`, or to the latest snapshot if not yet. */
+  days: number;
+  /** true: reached `to`; false: censored (not reached yet). */
+  reached: boolean;
+}
+
+export interface KaplanMeierStep {
+  days: number;
+  at_risk: number;
+  reached: number;
+  censored: number;
+  /** Estimated share of learners who have not reached `to` after `days`. */
+  not_yet_reached: number;
+}
+
+/** Kaplan–Meier estimate; at tied times, events count before censorings (the usual convention). */
+export function kaplanMeier(observations: Observation[]): {
+  curve: KaplanMeierStep[];
+  median_days: number | null;
+} {
+  const times = [...new Set(observations.map((o) => o.days))].sort((a, b) => a - b);
+  const curve: KaplanMeierStep[] = [];
+  let survival = 1;
+  let atRisk = observations.length;
+  let median: number | null = null;
+  for (const days of times) {
+    const here = observations.filter((o) => o.days === days);
+    const reached = here.filter((o) => o.reached).length;
+    if (reached > 0) survival *= 1 - reached / atRisk;
+    curve.push({
+      days: round2(days),
+      at_risk: atRisk,
+      reached,
+      censored: here.length - reached,
+      not_yet_reached: Math.round(survival * 1e6) / 1e6,
+    });
+    // Median: the first time the estimated share still on the way drops to one half or below.
+    if (median === null && survival <= 0.5) median = days;
+    atRisk -= here.length;
+  }
+  return { curve, median_days: median === null ? null : round2(median) };
+}
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+export interface TimeToReadiness {
+  from: number;
+  to: number;
+  level: string | null;
+  learners: { reached_from: number; reached_to: number; not_yet_reached: number };
+  reached_only: { description: string; median_days: number | null; mean_days: number | null };
+  kaplan_meier: { description: string; median_days: number | null; curve: KaplanMeierStep[] };
+}
+
+/**
+ * Time from first reaching `from` to first reaching `to` for learners (of `level`, if given), from
+ * their snapshots with enough evidence.
+ */
+export async function timeToReadiness(
+  sql: Queryable,
+  query: { from: number; to: number; level?: string },
+): Promise<TimeToReadiness> {
+  const level = query.level ? sql`and l.level = ${query.level}` : sql``;
+  const rows = await sql<{ days_to: number | null; days_observed: number }[]>`
+    with snaps as (
+      select r.user_id, r.ts, r.readiness_overall as overall
+      from analytics.user_readiness r
+      join analytics.learners l on l.user_id = r.user_id ${level}
+      where r.readiness_overall is not null
+        -- Scores from too little evidence do not count as having reached anything.
+        and coalesce((r.meta ->> 'sufficient_evidence')::boolean, true)
+    ), start as (
+      select user_id, min(ts) as t0 from snaps where overall >= ${query.from} group by user_id
+    )
+    select extract(epoch from min(s.ts) filter (where s.overall >= ${query.to}) - st.t0) / 86400
+             as days_to,
+           extract(epoch from max(s.ts) - st.t0) / 86400 as days_observed
+    from start st join snaps s on s.user_id = st.user_id and s.ts >= st.t0
+    group by s.user_id, st.t0`;
+  const observations: Observation[] = rows.map((r) => ({
+    days: r.days_to ?? r.days_observed,
+    reached: r.days_to !== null,
+  }));
+  const reachedDays = observations.filter((o) => o.reached).map((o) => o.days);
+  const mean = reachedDays.length
+    ? reachedDays.reduce((a, b) => a + b, 0) / reachedDays.length
+    : null;
+  const observedMedian = median(reachedDays);
+  return {
+    from: query.from,
+    to: query.to,
+    level: query.level ?? null,
+    learners: {
+      reached_from: observations.length,
+      reached_to: reachedDays.length,
+      not_yet_reached: observations.length - reachedDays.length,
+    },
+    reached_only: {
+      description:
+        `Only learners who reached ${query.to}: days from their first snapshot at or above ${query.from} to their first at or above ${query.to}. Leaves out learners still on the way, so it is biased low.`,
+      median_days: observedMedian === null ? null : round2(observedMedian),
+      mean_days: mean === null ? null : round2(mean),
+    },
+    kaplan_meier: {
+      description:
+        `Kaplan–Meier estimate over every learner who reached ${query.from}; those who have not reached ${query.to} yet count as censored at their latest snapshot. median_days is when the estimated share not yet at ${query.to} first drops to 50% or below (null: not yet).`,
+      ...kaplanMeier(observations),
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import assert from "node:assert/strict";
+import { AS_OF } from "../../tests/readiness_fixtures.ts";
+import type { Sql } from "../db/mod.ts";
+import { createTestDatabase } from "../db/test_helpers.ts";
+import { upsertProfile } from "../learners/profile.ts";
+import { kaplanMeier, timeToReadiness } from "./cohorts.ts";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Writes snapshots `[day, overall, sufficient evidence?]` for a new learner of `level`. */
+async function learnerWith(
+  sql: Sql,
+  level: string,
+  snapshots: [day: number, overall: number, sufficient?: boolean][],
+): Promise<string> {
+  const id = crypto.randomUUID();
+  await upsertProfile(sql, id, { level });
+  for (const [day, overall, sufficient = true] of snapshots) {
+    const ts = new Date(AS_OF.getTime() + day * DAY_MS);
+    await sql`
+      insert into analytics.user_readiness (user_id, ts, readiness_overall, band, meta)
+      values (${id}, ${ts}, ${overall}, ${sufficient ? "x" : "Insufficient evidence"},
+              ${sql.json({ sufficient_evidence: sufficient })})`;
+  }
+  return id;
+}
+
+Deno.test("kaplanMeier: survival steps, censoring and median by hand", () => {
+  const km = kaplanMeier([
+    { days: 4, reached: false },
+    { days: 6, reached: true },
+    { days: 8, reached: true },
+    { days: 10, reached: true },
+    { days: 20, reached: true },
+    { days: 30, reached: false },
+  ]);
+  // 6 at risk: t=4 censored → S 1; t=6 5 at risk → 4/5 = 0.8; t=8 → 0.8 · 3/4 = 0.6;
+  // t=10 → 0.6 · 2/3 = 0.4 (first ≤ 0.5: median 10); t=20 → 0.4 · 1/2 = 0.2; t=30 censored.
+  assert.deepEqual(
+    km.curve.map((s) => [s.days, s.at_risk, s.reached, s.censored, s.not_yet_reached]),
+    [
+      [4, 6, 0, 1, 1],
+      [6, 5, 1, 0, 0.8],
+      [8, 4, 1, 0, 0.6],
+      [10, 3, 1, 0, 0.4],
+      [20, 2, 1, 0, 0.2],
+      [30, 1, 0, 1, 0.2],
+    ],
+  );
+  assert.equal(km.median_days, 10);
+  // Ties: events count before censorings at the same time; a curve that never halves has no median.
+  const tied = kaplanMeier([{ days: 5, reached: true }, { days: 5, reached: false }, {
+    days: 9,
+    reached: false,
+  }]);
+  assert.deepEqual(
+    tied.curve.map((s) => s.not_yet_reached),
+    [2 / 3, 2 / 3].map((x) => Math.round(x * 1e6) / 1e6),
+  );
+  assert.equal(tied.median_days, null);
+  assert.deepEqual(kaplanMeier([]), { curve: [], median_days: null });
+});
+
+Deno.test("timeToReadiness on stored snapshots", async () => {
+  const db = await createTestDatabase();
+  try {
+    // from 40 to 70, senior learners (days after AS_OF):
+    await learnerWith(db.sql, "senior", [[0, 45], [10, 72]]); // reached in 10
+    await learnerWith(db.sql, "senior", [[0, 50], [5, 60], [20, 75]]); // 20
+    await learnerWith(db.sql, "senior", [[0, 41], [30, 65]]); // not yet: censored at 30
+    await learnerWith(db.sql, "senior", [[0, 42], [4, 55]]); // censored at 4
+    await learnerWith(db.sql, "senior", [[0, 30], [7, 48], [15, 71]]); // from day 7: 8
+    // The first snapshot lacks evidence and does not count: from day 3 to day 9 = 6.
+    await learnerWith(db.sql, "senior", [[0, 45, false], [3, 50], [9, 72]]);
+    await learnerWith(db.sql, "senior", [[0, 20], [9, 35]]); // never reached 40: not counted
+    await learnerWith(db.sql, "mid", [[0, 40], [1, 90]]); // another level
+
+    const r = await timeToReadiness(db.sql, { from: 40, to: 70, level: "senior" });
+    assert.deepEqual(r.learners, { reached_from: 6, reached_to: 4, not_yet_reached: 2 });
+    // Reached only: 6, 8, 10, 20 → median (8 + 10) / 2 = 9, mean 44 / 4 = 11.
+    assert.equal(r.reached_only.median_days, 9);
+    assert.equal(r.reached_only.mean_days, 11);
+    // Kaplan–Meier over 4c, 6, 8, 10, 20, 30c: median 10 (worked out in the test above).
+    assert.equal(r.kaplan_meier.median_days, 10);
+    assert.equal(r.kaplan_meier.curve.length, 6);
+    assert.match(r.kaplan_meier.description, /censored/);
+    assert.match(r.reached_only.description, /biased low/);
+
+    const all = await timeToReadiness(db.sql, { from: 40, to: 70 });
+    // + the mid learner: 40 at day 0, 90 at day 1.
+    assert.deepEqual(all.learners, { reached_from: 7, reached_to: 5, not_yet_reached: 2 });
+    assert.equal(all.level, null);
+
+    const none = await timeToReadiness(db.sql, { from: 40, to: 70, level: "staff" });
+    assert.deepEqual(none.learners, { reached_from: 0, reached_to: 0, not_yet_reached: 0 });
+    assert.equal(none.reached_only.median_days, null);
+    assert.equal(none.reached_only.mean_days, null);
+    assert.equal(none.kaplan_meier.median_days, null);
+  } finally {
+    await db.close();
+  }
+});

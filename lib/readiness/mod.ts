@@ -1,0 +1,32 @@
+/**
+ * The readiness engine: windows and aggregates, the formula, snapshots, recompute, coaching and
+ * cohorts. Session completion calls `computeUserReadiness`; ingest never waits for it.
+ */
+export {
+  type RefreshResult,
+  refreshSkillAggregates,
+  type SkillAggregate,
+  skillAggregates,
+} from "./aggregates.ts";
+export {
+  type Component,
+  COMPONENTS,
+  loadReadinessConfig,
+  type ReadinessConfig,
+  readinessConfig,
+  type WindowSpec,
+  windowSpec,
+} from "./config.ts";
+export { type ReadinessMeta, scoreReadiness } from "./formula.ts";
+export {
+  type ComputedReadiness,
+  computeUserReadiness,
+  deltaOf,
+  listSnapshots,
+  type Snapshot,
+  UnknownLearnerError,
+} from "./snapshots.ts";
+export { recomputeAllReadiness, type RecomputeResult } from "./recompute.ts";
+export { type Coaching, coachingFor } from "./coaching.ts";
+export { type TimeToReadiness, timeToReadiness } from "./cohorts.ts";
+export { type SessionPoint, sessionScores } from "./series.ts";

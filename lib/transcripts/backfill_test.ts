@@ -1,0 +1,314 @@
+import assert from "node:assert/strict";
+import { createTestDatabase, truncateAll } from "../db/test_helpers.ts";
+import { putBlob, startAzurite } from "../../tests/azurite.ts";
+import {
+  type BackfillOptions,
+  backfillTranscripts,
+  forEachBounded,
+  pathSessionId,
+  summaryLine,
+} from "./backfill.ts";
+import type { ContainerClient } from "./blob.ts";
+import type { Sql } from "../db/mod.ts";
+import { memoryLog } from "./run_log.ts";
+
+const id = () => crypto.randomUUID();
+
+async function run(container: ContainerClient, sql: Sql, options: BackfillOptions = {}) {
+  const log = memoryLog();
+  const summary = await backfillTranscripts(container, sql, options, log.sink);
+  return { summary, lines: log.info, errors: log.errors };
+}
+
+async function stored(sql: Sql) {
+  return await sql<
+    {
+      session_id: string;
+      user_id: string | null;
+      transcript_lines: string[];
+      transcript_json: unknown;
+    }[]
+  >`select session_id, user_id, transcript_lines, transcript_json
+    from analytics.session_transcripts order by session_id`;
+}
+
+Deno.test("pathSessionId takes the folder between sessions/ and /transcript.json", () => {
+  assert.equal(pathSessionId("sessions/abc/transcript.json"), "abc");
+  assert.equal(pathSessionId("sessions/a/b/transcript.json"), "a/b");
+  assert.equal(pathSessionId("sessions//transcript.json"), "");
+  assert.equal(pathSessionId("sessions/transcript.json"), "");
+});
+
+Deno.test("forEachBounded never runs more than N at once and visits every item once", async () => {
+  async function* items() {
+    for (let i = 0; i < 40; i++) yield i;
+  }
+  for (const n of [1, 3, 16]) {
+    let inFlight = 0;
+    let peak = 0;
+    const seen: number[] = [];
+    await forEachBounded(items(), n, async (i) => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((r) => setTimeout(r, 1 + (i % 3)));
+      seen.push(i);
+      inFlight--;
+    });
+    assert.equal(peak, n);
+    assert.deepEqual(seen.sort((a, b) => a - b), Array.from({ length: 40 }, (_, i) => i));
+  }
+});
+
+Deno.test("backfill of transcripts from blob storage", async (t) => {
+  const [azurite, db] = await Promise.all([startAzurite(), createTestDatabase()]);
+  let containers = 0;
+  const freshContainer = () => azurite.container(`sessions${++containers}`);
+  try {
+    await t.step("shapes, session ids, session.json and bad blobs", async (st) => {
+      await truncateAll(db.sql);
+      const c = await freshContainer();
+      const user = id();
+      const [a, b, cc, d, e, f, pathOnly] = [id(), id(), id(), id(), id(), id(), id()];
+      const docs: Record<string, unknown> = {
+        // list: each element to string, trimmed, empties dropped
+        [a]: { session_id: a, transcript: [" hello ", "", "   ", 42, null, "bye"] },
+        // string: one trimmed line
+        [b]: { session_id: b, transcript: "  one string\nstill one line  " },
+        // list of objects: each object as JSON text
+        [cc]: {
+          transcript: [{ speaker: "coach", text: "Hi" }, { speaker: "learner", text: "Hello" }],
+        },
+        // missing transcript, empty session_id → id from the path
+        [d]: { session_id: "", scenario: "x" },
+        // unusable transcript (an object) → no lines, document still stored
+        [e]: { session_id: e, transcript: { turns: ["a"] } },
+        // a bare list as the whole document
+        [f]: ["first", "  second  "],
+      };
+      for (const [sid, doc] of Object.entries(docs)) {
+        await putBlob(c, `sessions/${sid}/transcript.json`, doc);
+      }
+      // Session id only in the path, upper-case: stored and logged in canonical lower case.
+      await putBlob(c, `sessions/${pathOnly.toUpperCase()}/transcript.json`, { transcript: ["x"] });
+      await putBlob(c, `sessions/${a}/session.json`, { user_id: user, level: "senior" });
+      await putBlob(c, `sessions/${cc}/session.json`, { user_id: "user-42" });
+      await putBlob(c, `sessions/${d}/session.json`, "{not json");
+      await putBlob(c, `sessions/${e}/session.json`, { other: true });
+      // failures
+      const malformed = id();
+      await putBlob(c, `sessions/${malformed}/transcript.json`, '{"session_id": "x", ');
+      const badDocId = id();
+      await putBlob(c, `sessions/${badDocId}/transcript.json`, {
+        session_id: "abc",
+        transcript: [],
+      });
+      await putBlob(c, `sessions/not-a-uuid/transcript.json`, { transcript: ["y"] });
+      // not transcripts: ignored
+      await putBlob(c, `sessions/${id()}/session.json`, { user_id: user });
+      await putBlob(c, `sessions/${id()}/notes.txt`, "n");
+      await putBlob(c, `archive/${id()}/transcript.json`, { transcript: [] });
+
+      const { summary, lines, errors } = await run(c, db.sql);
+      assert.deepEqual(summary, {
+        dryRun: false,
+        discovered: 10,
+        inserted: 7,
+        wouldInsert: 0,
+        skipped: 0,
+        failed: 3,
+      });
+      assert.deepEqual(
+        lines.sort(),
+        [a, b, cc, d, e, f, pathOnly].map((s) => `backfill_transcripts: inserted session ${s}`)
+          .sort(),
+      );
+      assert.equal(errors.length, 3);
+      assert.ok(
+        errors.includes(
+          `backfill_transcripts: failed session abc: session id 'abc' is not a UUID`,
+        ),
+        errors.join("\n"),
+      );
+      assert.ok(errors.includes(
+        `backfill_transcripts: failed session not-a-uuid: session id 'not-a-uuid' is not a UUID`,
+      ));
+      const bad = errors.find((l) => l.includes(malformed));
+      assert.match(
+        bad!,
+        new RegExp(
+          `^backfill_transcripts: failed session ${malformed}: invalid JSON in sessions/${malformed}/transcript\\.json: .+`,
+        ),
+      );
+      assert.equal(
+        summaryLine("backfill_transcripts", summary),
+        "backfill_transcripts: summary discovered=10 inserted=7 skipped=0 failed=3",
+      );
+
+      const rows = Object.fromEntries((await stored(db.sql)).map((r) => [r.session_id, r]));
+      assert.equal(Object.keys(rows).length, 7);
+      assert.deepEqual(rows[a].transcript_lines, ["hello", "42", "bye"]);
+      assert.equal(rows[a].user_id, user);
+      assert.deepEqual(rows[a].transcript_json, docs[a]);
+      assert.deepEqual(rows[b].transcript_lines, ["one string\nstill one line"]);
+      assert.equal(rows[b].user_id, null, "no session.json → NULL");
+      assert.deepEqual(rows[cc].transcript_lines, [
+        '{"speaker":"coach","text":"Hi"}',
+        '{"speaker":"learner","text":"Hello"}',
+      ]);
+      assert.equal(rows[cc].user_id, null, "invalid user_id → NULL");
+      assert.deepEqual(rows[d].transcript_lines, []);
+      assert.equal(rows[d].user_id, null, "malformed session.json → NULL");
+      assert.deepEqual(rows[e].transcript_lines, []);
+      assert.deepEqual(rows[e].transcript_json, docs[e]);
+      assert.equal(rows[e].user_id, null, "session.json without user_id → NULL");
+      assert.deepEqual(rows[f].transcript_lines, ["first", "second"]);
+      assert.deepEqual(rows[pathOnly].transcript_lines, ["x"]);
+
+      await st.step("a second run skips every stored session and updates nothing", async () => {
+        await db.sql`update analytics.session_transcripts set transcript_lines = '{edited}'
+                     where session_id = ${a}`;
+        const again = await run(c, db.sql);
+        assert.deepEqual(again.summary, {
+          dryRun: false,
+          discovered: 10,
+          inserted: 0,
+          wouldInsert: 0,
+          skipped: 7,
+          failed: 3,
+        });
+        assert.deepEqual(
+          again.lines.sort(),
+          [a, b, cc, d, e, f, pathOnly].map((s) =>
+            `backfill_transcripts: skipped existing session ${s}`
+          ).sort(),
+        );
+        const [row] = await db.sql`
+          select transcript_lines from analytics.session_transcripts where session_id = ${a}`;
+        assert.deepEqual(row.transcript_lines, ["edited"]);
+        const [{ n }] = await db.sql`select count(*)::int as n from analytics.session_transcripts`;
+        assert.equal(n, 7);
+      });
+    });
+
+    await t.step("dry run reads and reports but writes nothing", async () => {
+      await truncateAll(db.sql);
+      const c = await freshContainer();
+      const [x, y, z] = [id(), id(), id()];
+      for (const s of [x, y, z]) {
+        await putBlob(c, `sessions/${s}/transcript.json`, { transcript: [s] });
+      }
+      await putBlob(c, `sessions/${id()}/transcript.json`, "[broken");
+      await db.sql`insert into analytics.session_transcripts (session_id, transcript_lines)
+                   values (${z}, '{}')`;
+      const { summary, lines, errors } = await run(c, db.sql, { dryRun: true });
+      assert.deepEqual(summary, {
+        dryRun: true,
+        discovered: 4,
+        inserted: 0,
+        wouldInsert: 2,
+        skipped: 1,
+        failed: 1,
+      });
+      assert.deepEqual(
+        lines.sort(),
+        [
+          `backfill_transcripts: skipped existing session ${z}`,
+          `backfill_transcripts: would insert session ${x}`,
+          `backfill_transcripts: would insert session ${y}`,
+        ].sort(),
+      );
+      assert.equal(errors.length, 1);
+      assert.equal(
+        summaryLine("backfill_transcripts", summary),
+        "backfill_transcripts: summary (dry run, nothing written) discovered=4 inserted=0 skipped=1 failed=1 would_insert=2",
+      );
+      const [{ n }] = await db.sql`select count(*)::int as n from analytics.session_transcripts`;
+      assert.equal(n, 1);
+    });
+
+    await t.step("filters: --session-id (repeatable) and --session-id-prefix", async () => {
+      const c = await freshContainer();
+      const ids = ["0a", "0b", "1a", "1b", "2a"].map((p) => p + id().slice(2));
+      for (const s of ids) await putBlob(c, `sessions/${s}/transcript.json`, { transcript: [s] });
+      await truncateAll(db.sql);
+      const byId = await run(c, db.sql, {
+        sessionIds: [ids[1].toUpperCase(), ids[4], id()],
+      });
+      assert.equal(byId.summary.discovered, 2);
+      assert.deepEqual(
+        (await stored(db.sql)).map((r) => r.session_id).sort(),
+        [ids[1], ids[4]].sort(),
+      );
+
+      await truncateAll(db.sql);
+      const byPrefix = await run(c, db.sql, { sessionIdPrefix: "1" });
+      assert.equal(byPrefix.summary.inserted, 2);
+      assert.deepEqual(
+        (await stored(db.sql)).map((r) => r.session_id).sort(),
+        [ids[2], ids[3]].sort(),
+      );
+
+      await truncateAll(db.sql);
+      const both = await run(c, db.sql, { sessionIdPrefix: "0", sessionIds: [ids[1], ids[2]] });
+      assert.deepEqual(both.summary.discovered, 1, "filters combine: id listed AND prefix");
+      assert.deepEqual((await stored(db.sql)).map((r) => r.session_id), [ids[1]]);
+
+      const none = await run(c, db.sql, { sessionIdPrefix: "ff" });
+      assert.deepEqual(none.summary, {
+        dryRun: false,
+        discovered: 0,
+        inserted: 0,
+        wouldInsert: 0,
+        skipped: 0,
+        failed: 0,
+      });
+    });
+
+    await t.step("two concurrent runs insert each session once", async () => {
+      await truncateAll(db.sql);
+      const c = await freshContainer();
+      const ids = Array.from({ length: 60 }, id);
+      await Promise.all(
+        ids.map((s) => putBlob(c, `sessions/${s}/transcript.json`, { transcript: ["t", s] })),
+      );
+      const [one, two] = await Promise.all([
+        run(c, db.sql, { concurrency: 4 }),
+        run(c, db.sql, { concurrency: 8 }),
+      ]);
+      assert.equal(one.summary.failed + two.summary.failed, 0);
+      assert.equal(one.summary.inserted + two.summary.inserted, 60);
+      assert.equal(one.summary.skipped + two.summary.skipped, 60);
+      const [{ n, distinct }] = await db.sql`
+        select count(*)::int as n, count(distinct session_id)::int as distinct
+        from analytics.session_transcripts`;
+      assert.deepEqual([n, distinct], [60, 60]);
+      const inserted = [...one.lines, ...two.lines].filter((l) => l.includes(" inserted "));
+      assert.deepEqual(
+        inserted.map((l) => l.split(" ").at(-1)).sort(),
+        [...ids].sort(),
+        "every session is reported inserted by exactly one run",
+      );
+    });
+
+    await t.step(
+      "a session stored by the completion writer is skipped, not overwritten",
+      async () => {
+        await truncateAll(db.sql);
+        const c = await freshContainer();
+        const s = id();
+        const user = id();
+        await db
+          .sql`insert into analytics.session_transcripts (user_id, session_id, transcript_lines)
+                   values (${user}, ${s}, '{"from the writer"}')`;
+        await putBlob(c, `sessions/${s}/transcript.json`, { transcript: ["from the blob"] });
+        const { summary } = await run(c, db.sql);
+        assert.equal(summary.skipped, 1);
+        const [row] = await db.sql`
+        select user_id, transcript_lines from analytics.session_transcripts where session_id = ${s}`;
+        assert.deepEqual([row.user_id, row.transcript_lines], [user, ["from the writer"]]);
+      },
+    );
+  } finally {
+    await Promise.all([azurite.stop(), db.close()]);
+  }
+});

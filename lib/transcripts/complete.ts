@@ -1,0 +1,179 @@
+/**
+ * Session completion writer (`POST /api/sessions/:sessionId/complete`): marks the session
+ * completed and stores its transcript and scorecard in one transaction, then takes the learner's
+ * readiness snapshot. Re-sending a completion writes nothing twice.
+ */
+import { z } from "zod";
+import type { Queryable, Sql } from "../db/mod.ts";
+import { SessionOwnerConflict, upsertSession } from "../events/capture.ts";
+import { scoreValue } from "../events/schema.ts";
+import { type ComputedReadiness, computeUserReadiness, listSnapshots } from "../readiness/mod.ts";
+import { transcriptLines } from "./normalise.ts";
+import { insertScorecard, SCORE_COLUMNS } from "./scorecards.ts";
+import { insertTranscript } from "./store.ts";
+
+/** Scenario recorded when a completion creates a session that no scored answer announced. */
+export const UNKNOWN_SCENARIO = "unknown";
+export const MAX_TRANSCRIPT_LINES = 20_000;
+
+const headlineScores = Object.fromEntries(
+  SCORE_COLUMNS.map((column) => [column, scoreValue.nullable().optional()]),
+) as Record<(typeof SCORE_COLUMNS)[number], z.ZodOptional<z.ZodNullable<typeof scoreValue>>>;
+
+/** zod schema of completion bodies. */
+export const completionSchema = z.object({
+  user_id: z.uuid(),
+  /** Used only when the session row does not exist yet. */
+  scenario_id: z.string().trim().min(1).max(200).optional(),
+  completed_at: z.iso.datetime({ offset: true }).optional(),
+  transcript: z.union([
+    z.array(z.unknown()).max(MAX_TRANSCRIPT_LINES),
+    z.string(),
+    z.record(z.string(), z.unknown()),
+  ]),
+  scorecard: z.looseObject(headlineScores).superRefine((card, ctx) => {
+    // Any other `*_score` field is a score too: the same 0–100 rule as the headline columns.
+    for (const [key, value] of Object.entries(card)) {
+      if (!key.endsWith("_score") || (SCORE_COLUMNS as readonly string[]).includes(key)) continue;
+      if (value !== null && !scoreValue.safeParse(value).success) {
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: "a *_score field must be a number from 0 to 100 (or null)",
+        });
+      }
+    }
+  }),
+}).strict();
+
+export type CompletionRequest = z.infer<typeof completionSchema>;
+
+export interface CompletionResult {
+  session_id: string;
+  user_id: string;
+  completed_at: string;
+  /** True when transcript and scorecard were both stored by an earlier request. */
+  replayed: boolean;
+  transcript: { api_id: number; lines: number; created: boolean };
+  scorecard: { id: string; created: boolean };
+  readiness: ComputedReadiness;
+}
+
+interface Written {
+  completedAt: Date;
+  writtenAt: Date;
+  transcript: CompletionResult["transcript"];
+  scorecard: CompletionResult["scorecard"];
+}
+
+async function writeCompletion(
+  tx: Queryable,
+  sessionId: string,
+  body: CompletionRequest,
+): Promise<Written> {
+  await upsertSession(tx, {
+    sessionId,
+    userId: body.user_id,
+    scenarioId: body.scenario_id ?? UNKNOWN_SCENARIO,
+    startedAt: null,
+  });
+  // The first completion time stays; a retry does not move it.
+  const [{ completed_at }] = await tx<{ completed_at: Date }[]>`
+    update analytics.sessions
+    set completed_at = coalesce(completed_at, ${body.completed_at ?? null}::timestamptz, now())
+    where session_id = ${sessionId}
+    returning completed_at`;
+  const lines = transcriptLines(body.transcript);
+  const apiId = await insertTranscript(tx, {
+    sessionId,
+    userId: body.user_id,
+    lines,
+    json: body.transcript,
+  });
+  const scorecardId = await insertScorecard(tx, {
+    sessionId,
+    userId: body.user_id,
+    ts: completed_at.toISOString(),
+    scores: body.scorecard,
+    json: body.scorecard,
+  });
+  // What is stored now (new or from an earlier request), and whose it is.
+  const [stored] = await tx<
+    {
+      api_id: number;
+      lines: number;
+      transcript_user: string | null;
+      scorecard_id: string;
+      scorecard_user: string;
+      written_at: Date;
+    }[]
+  >`
+    select t.api_id, coalesce(cardinality(t.transcript_lines), 0)::int as lines,
+           t.user_id as transcript_user, s.id as scorecard_id, s.user_id as scorecard_user,
+           greatest(t.created_at, s.created_at) as written_at
+    from analytics.session_transcripts t, analytics.scorecards s
+    where t.session_id = ${sessionId} and s.session_id = ${sessionId}`;
+  const owners = [stored.transcript_user, stored.scorecard_user].filter((u) => u !== null);
+  if (owners.some((u) => u !== body.user_id.toLowerCase())) {
+    throw new SessionOwnerConflict(
+      `session ${sessionId} already has a transcript or scorecard of another learner`,
+    );
+  }
+  return {
+    completedAt: completed_at,
+    writtenAt: stored.written_at,
+    transcript: { api_id: stored.api_id, lines: stored.lines, created: apiId !== null },
+    scorecard: { id: stored.scorecard_id, created: scorecardId !== null },
+  };
+}
+
+/**
+ * The snapshot answering a replayed completion: the learner's latest one when it was taken after
+ * the completion was first written (it already reflects it), else a new one.
+ */
+async function replayReadiness(
+  sql: Sql,
+  userId: string,
+  writtenAt: Date,
+): Promise<ComputedReadiness> {
+  const [latest, previous] = await listSnapshots(sql, userId, 2);
+  if (!latest || Date.parse(latest.ts) < writtenAt.getTime()) {
+    return await computeUserReadiness(sql, userId, { trigger: "session_completed" });
+  }
+  const previousOverall = previous?.overall ?? null;
+  return {
+    ...latest,
+    previous_overall: previousOverall,
+    delta: latest.overall === null || previousOverall === null
+      ? null
+      : Math.round((latest.overall - previousOverall) * 100) / 100,
+  };
+}
+
+/**
+ * Stores a validated completion (one transaction), then returns it with the learner's readiness
+ * snapshot. Throws SessionOwnerConflict when the session belongs to another learner.
+ */
+export async function completeSession(
+  sql: Sql,
+  sessionId: string,
+  body: CompletionRequest,
+): Promise<CompletionResult> {
+  const written = await sql.begin((tx) => writeCompletion(tx, sessionId, body));
+  const replayed = !written.transcript.created && !written.scorecard.created;
+  const userId = body.user_id.toLowerCase();
+  // Outside the write transaction: a failed snapshot leaves the completion stored, and the
+  // orchestrator's retry (a replay) takes the snapshot then.
+  const readiness = replayed
+    ? await replayReadiness(sql, userId, written.writtenAt)
+    : await computeUserReadiness(sql, userId, { trigger: "session_completed" });
+  return {
+    session_id: sessionId.toLowerCase(),
+    user_id: userId,
+    completed_at: written.completedAt.toISOString(),
+    replayed,
+    transcript: written.transcript,
+    scorecard: written.scorecard,
+    readiness,
+  };
+}

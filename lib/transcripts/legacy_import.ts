@@ -1,0 +1,350 @@
+/**
+ * Import of the legacy on-disk JSON layout into Postgres (`deno task import-history DIR`):
+ * `DIR/sessions/{sessionId}/scorecard.json` → analytics.scorecards and
+ * `DIR/users/history_{userId}.json` (past scored answers) → analytics.session_events. The
+ * accepted shapes are documented in docs/transcripts.md. Same rules as the backfill: existing rows
+ * are skipped, never updated; a bad file is logged and counted and does not stop the run.
+ */
+import { z } from "zod";
+import type { Queryable, Sql } from "../db/mod.ts";
+import { type EventRow, insertEventRows, SessionOwnerConflict } from "../events/capture.ts";
+import { scoreValue } from "../events/schema.ts";
+import { type Catalog, catalog as defaultCatalog } from "../static_config.ts";
+import { documentSessionId, isUuid } from "./normalise.ts";
+import { type LogSink, RunLog, type RunSummary } from "./run_log.ts";
+import { insertScorecard, SCORE_COLUMNS, type ScoreColumn } from "./scorecards.ts";
+
+export const IMPORT_LOG_PREFIX = "import_history";
+/** Scenario of legacy answers that do not name one. */
+export const LEGACY_SCENARIO = "legacy";
+/** PULSE step of legacy answers that do not name one (not a configured step on purpose). */
+export const LEGACY_STEP = "unknown";
+const HISTORY_FILE = /^history_(.+)\.json$/;
+
+export interface ImportOptions {
+  dryRun?: boolean;
+  catalog?: Catalog;
+}
+
+export interface ImportSummary extends RunSummary {
+  /** session_events rows written (or, in a dry run, that would be). */
+  eventsInserted: number;
+}
+
+/** A score as legacy files wrote it: a number or a numeric string, 0–100. */
+const legacyScore = z.preprocess(
+  (v) => (typeof v === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v),
+  scoreValue,
+);
+const timestamp = z.iso.datetime({ offset: true });
+
+/** A scorecard.json: headline scores flat (`bce_score`) or nested (`scores.bce`/`scores.bce_score`). */
+const scorecardFile = z.looseObject({
+  user_id: z.uuid().optional(),
+  ts: timestamp.optional(),
+  completed_at: timestamp.optional(),
+  created_at: timestamp.optional(),
+  ...Object.fromEntries(SCORE_COLUMNS.map((c) => [c, legacyScore.nullable().optional()])),
+  scores: z.record(z.string(), legacyScore.nullable()).optional(),
+});
+
+/** One entry of a history file: `scores: {skill: score}` or `skill_tag` + `score`. */
+function historyEntry(catalog: Catalog) {
+  return z.looseObject({
+    user_id: z.uuid().optional(),
+    session_id: z.uuid(),
+    answer_id: z.union([z.string().trim().min(1).max(200), z.number().int()]).optional(),
+    ts: timestamp,
+    scenario_id: z.string().trim().min(1).max(200).optional(),
+    pulse_step: z.enum(catalog.pulseSteps as [string, ...string[]]).optional(),
+    scores: z.record(z.string(), legacyScore).optional(),
+    skill_tag: z.string().optional(),
+    score: legacyScore.optional(),
+    raw_metrics: z.record(z.string(), z.unknown()).nullable().optional(),
+    notes: z.string().max(4000).nullable().optional(),
+  }).superRefine((e, ctx) => {
+    const single = e.skill_tag !== undefined || e.score !== undefined;
+    if (single === (e.scores !== undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        message: "give either scores {skill: score} or skill_tag + score",
+      });
+      return;
+    }
+    if (single && (e.skill_tag === undefined || e.score === undefined)) {
+      ctx.addIssue({ code: "custom", message: "skill_tag and score go together" });
+    }
+    const tags = single ? [e.skill_tag ?? ""] : Object.keys(e.scores ?? {});
+    if (tags.length === 0) ctx.addIssue({ code: "custom", message: "no scores" });
+    for (const tag of tags) {
+      if (!catalog.skillTags.includes(tag)) {
+        ctx.addIssue({
+          code: "custom",
+          path: single ? ["skill_tag"] : ["scores", tag],
+          message: `unknown skill tag '${tag}'; allowed: ${catalog.skillTags.join(", ")}`,
+        });
+      }
+    }
+  });
+}
+
+/**
+ * Parses a history file: a list of entries, or `{ user_id?, answers: [...] }` (or `history`).
+ * The shape is picked first so that errors point into the entries rather than at a union.
+ */
+function parseHistoryFile(catalog: Catalog, doc: unknown) {
+  const entries = z.array(historyEntry(catalog));
+  const key = doc !== null && typeof doc === "object" && "history" in doc && !("answers" in doc)
+    ? "history"
+    : "answers";
+  const owner = z.uuid().optional();
+  const schema = Array.isArray(doc)
+    ? entries.transform((list) => ({ user_id: undefined as string | undefined, entries: list }))
+    : key === "history"
+    ? z.looseObject({ user_id: owner, history: entries })
+      .transform((d) => ({ user_id: d.user_id, entries: d.history }))
+    : z.looseObject({ user_id: owner, answers: entries })
+      .transform((d) => ({ user_id: d.user_id, entries: d.answers }));
+  return schema.safeParse(doc);
+}
+
+/** The first zod issue as `path: message` (+ how many more). */
+function describe(error: z.ZodError): string {
+  const [first] = error.issues;
+  const path = first.path.map((p) => typeof p === "number" ? `[${p}]` : `.${String(p)}`).join("")
+    .replace(/^\./, "");
+  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : "";
+  return `${path ? `${path}: ` : ""}${first.message}${more}`;
+}
+
+async function readJsonFile(path: string): Promise<{ ok: true; doc: unknown } | { ok: false }> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return { ok: false };
+    throw error;
+  }
+  try {
+    return { ok: true, doc: JSON.parse(text.replace(/^\uFEFF/, "")) };
+  } catch (error) {
+    throw new Error(`invalid JSON in ${path}: ${(error as Error).message}`);
+  }
+}
+
+async function sortedEntries(dir: string, want: (e: Deno.DirEntry) => boolean): Promise<string[]> {
+  const names: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(dir)) if (want(entry)) names.push(entry.name);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  }
+  return names.sort();
+}
+
+async function importScorecard(
+  sql: Sql,
+  folder: string,
+  sessionDir: string,
+  run: RunLog,
+  dryRun: boolean,
+): Promise<void> {
+  let item = `scorecard ${folder}`;
+  try {
+    const file = await readJsonFile(`${sessionDir}/scorecard.json`);
+    if (!file.ok) throw new Error(`${sessionDir}/scorecard.json disappeared during the run`);
+    const rawId = documentSessionId(file.doc) ?? folder;
+    if (!isUuid(rawId)) {
+      return run.failed(`scorecard ${rawId}`, `session id '${rawId}' is not a UUID`);
+    }
+    const sessionId = rawId.toLowerCase();
+    item = `scorecard ${sessionId}`;
+    const parsed = scorecardFile.safeParse(file.doc);
+    if (!parsed.success) return run.failed(item, describe(parsed.error));
+    const card = parsed.data;
+    const [exists] = await sql`select 1 from analytics.scorecards where session_id = ${sessionId}`;
+    if (exists) return run.skipped(item);
+    let userId = card.user_id;
+    if (!userId) {
+      const meta = await readJsonFile(`${sessionDir}/session.json`).catch(() => ({ ok: false }));
+      const fromMeta = "doc" in meta ? (meta.doc as { user_id?: unknown })?.user_id : undefined;
+      if (typeof fromMeta === "string" && isUuid(fromMeta)) userId = fromMeta;
+    }
+    if (!userId) {
+      return run.failed(item, "no user_id in scorecard.json or a valid one in session.json");
+    }
+    const scores: Partial<Record<ScoreColumn, number | null>> = {};
+    for (const column of SCORE_COLUMNS) {
+      const short = column.replace(/_score$/, "");
+      scores[column] = (card[column] as number | null | undefined) ?? card.scores?.[column] ??
+        card.scores?.[short] ?? null;
+    }
+    if (dryRun) return run.wouldInsert(item);
+    const id = await insertScorecard(sql, {
+      sessionId,
+      userId: userId.toLowerCase(),
+      ts: card.ts ?? card.completed_at ?? card.created_at ?? null,
+      scores,
+      json: file.doc,
+    });
+    if (id) run.inserted(item);
+    else run.skipped(item);
+  } catch (error) {
+    run.failed(item, error);
+  }
+}
+
+/** Creates the learner and the sessions of a history; refuses sessions of another learner. */
+async function upsertHistorySessions(tx: Queryable, userId: string, rows: EventRow[]) {
+  const sessions = [...Map.groupBy(rows, (r) => r.session_id)].map(([session_id, rs]) => ({
+    session_id,
+    scenario_id: rs[0].scenario_id,
+    started_at: rs.reduce((min, r) => (Date.parse(r.ts) < Date.parse(min) ? r.ts : min), rs[0].ts),
+  }));
+  await tx`insert into analytics.learners (user_id) values (${userId}) on conflict (user_id) do nothing`;
+  const mine = await tx<{ session_id: string }[]>`
+    insert into analytics.sessions (session_id, user_id, scenario_id, started_at)
+    select session_id, ${userId}, scenario_id, started_at
+    from jsonb_to_recordset(${tx.json(sessions)}::jsonb)
+      as r(session_id uuid, scenario_id text, started_at timestamptz)
+    on conflict (session_id) do update
+      set started_at = least(analytics.sessions.started_at, excluded.started_at)
+      where analytics.sessions.user_id = excluded.user_id
+    returning session_id`;
+  if (mine.length < sessions.length) {
+    const ok = new Set(mine.map((r) => r.session_id));
+    const theirs = sessions.map((s) => s.session_id).filter((s) => !ok.has(s));
+    throw new SessionOwnerConflict(`session ${theirs.join(", ")} belongs to another learner`);
+  }
+}
+
+/** How many of `rows` are stored already (same session, answer and skill). */
+async function presentEvents(sql: Queryable, rows: EventRow[]): Promise<number> {
+  const keys = rows.map(({ session_id, answer_id, skill_tag }) => ({
+    session_id,
+    answer_id,
+    skill_tag,
+  }));
+  const [{ n }] = await sql<{ n: number }[]>`
+    select count(*)::int as n
+    from jsonb_to_recordset(${
+    sql.json(keys)
+  }::jsonb) as k(session_id uuid, answer_id text, skill_tag text)
+    join analytics.session_events e using (session_id, answer_id, skill_tag)`;
+  return n;
+}
+
+/** The rows of a validated history, one per answer × skill, without repeats. */
+function historyRows(entries: z.infer<ReturnType<typeof historyEntry>>[]): EventRow[] {
+  const rows = new Map<string, EventRow>();
+  for (const e of entries) {
+    const ts = new Date(e.ts).toISOString();
+    const scores = e.scores ?? { [e.skill_tag!]: e.score! };
+    for (const [skill_tag, score] of Object.entries(scores)) {
+      const row: EventRow = {
+        session_id: e.session_id.toLowerCase(),
+        // Legacy answers without an id are keyed by their time: stable from run to run.
+        answer_id: e.answer_id === undefined ? `legacy:${ts}` : String(e.answer_id),
+        ts,
+        scenario_id: e.scenario_id ?? LEGACY_SCENARIO,
+        pulse_step: e.pulse_step ?? LEGACY_STEP,
+        skill_tag,
+        score,
+        raw_metrics: e.raw_metrics ?? null,
+        notes: e.notes ?? null,
+      };
+      const key = `${row.session_id} ${row.answer_id} ${skill_tag}`;
+      if (!rows.has(key)) rows.set(key, row);
+    }
+  }
+  return [...rows.values()];
+}
+
+async function importHistory(
+  sql: Sql,
+  file: string,
+  path: string,
+  run: RunLog,
+  summary: ImportSummary,
+  options: { dryRun: boolean; catalog: Catalog },
+): Promise<void> {
+  const fromName = HISTORY_FILE.exec(file)![1];
+  let item = `history ${fromName}`;
+  try {
+    if (!isUuid(fromName)) {
+      return run.failed(item, `user id '${fromName}' in the file name is not a UUID`);
+    }
+    const userId = fromName.toLowerCase();
+    item = `history ${userId}`;
+    const json = await readJsonFile(path);
+    if (!json.ok) throw new Error(`${path} disappeared during the run`);
+    const parsed = parseHistoryFile(options.catalog, json.doc);
+    if (!parsed.success) return run.failed(item, describe(parsed.error));
+    const { entries } = parsed.data;
+    const owners = [parsed.data.user_id, ...entries.map((e) => e.user_id)];
+    const stranger = owners.find((u) => u !== undefined && u.toLowerCase() !== userId);
+    if (stranger) return run.failed(item, `user_id ${stranger} does not match the file name`);
+    const rows = historyRows(entries);
+    if (options.dryRun) {
+      // Read-only version of the ownership check that the real run makes while writing.
+      const sessionIds = [...new Set(rows.map((r) => r.session_id))];
+      const theirs = await sql<{ session_id: string }[]>`
+        select session_id from analytics.sessions
+        where session_id = any(${sessionIds}::uuid[]) and user_id <> ${userId}`;
+      if (theirs.length > 0) {
+        const list = theirs.map((r) => r.session_id).join(", ");
+        return run.failed(item, `session ${list} belongs to another learner`);
+      }
+      const present = await presentEvents(sql, rows);
+      const fresh = rows.length - present;
+      summary.eventsInserted += fresh;
+      return fresh > 0
+        ? run.wouldInsert(`${item} (${fresh} new events, ${present} already present)`)
+        : run.skipped(`${item} (${present} events already present)`);
+    }
+    const inserted = rows.length === 0 ? 0 : await sql.begin(async (tx) => {
+      await upsertHistorySessions(tx, userId, rows);
+      return await insertEventRows(tx, userId, rows);
+    });
+    summary.eventsInserted += inserted;
+    const present = rows.length - inserted;
+    if (inserted > 0) run.inserted(`${item} (${inserted} new events, ${present} already present)`);
+    else run.skipped(`${item} (${present} events already present)`);
+  } catch (error) {
+    run.failed(item, error);
+  }
+}
+
+/** Imports every scorecard and history file under `dir`; returns the counts of the summary. */
+export async function importHistoryDir(
+  sql: Sql,
+  dir: string,
+  options: ImportOptions,
+  log: LogSink,
+): Promise<ImportSummary> {
+  const dryRun = options.dryRun ?? false;
+  const catalog = options.catalog ?? defaultCatalog;
+  const run = new RunLog(IMPORT_LOG_PREFIX, dryRun, log);
+  const summary = Object.assign(run.summary, { eventsInserted: 0 }) as ImportSummary;
+
+  const sessionsDir = `${dir}/sessions`;
+  for (const folder of await sortedEntries(sessionsDir, (e) => e.isDirectory)) {
+    const sessionDir = `${sessionsDir}/${folder}`;
+    try {
+      if (!(await Deno.stat(`${sessionDir}/scorecard.json`)).isFile) continue;
+    } catch {
+      continue;
+    }
+    run.discovered();
+    await importScorecard(sql, folder, sessionDir, run, dryRun);
+  }
+
+  const usersDir = `${dir}/users`;
+  const histories = await sortedEntries(usersDir, (e) => e.isFile && HISTORY_FILE.test(e.name));
+  for (const file of histories) {
+    run.discovered();
+    await importHistory(sql, file, `${usersDir}/${file}`, run, summary, { dryRun, catalog });
+  }
+  return summary;
+}

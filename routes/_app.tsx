@@ -1,0 +1,101 @@
+/** HTML shell of every page: head, header with navigation, the island bundle. */
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import type { ComponentChildren } from "preact";
+import { render } from "preact-render-to-string";
+import type { Caller } from "../lib/auth.ts";
+import type { AppEnv } from "./_middleware.ts";
+
+export interface ShellProps {
+  title: string;
+  caller: Caller | null;
+  script: string | null;
+  style: string | null;
+  children: ComponentChildren;
+}
+
+/** The document around a page. */
+export function AppShell({ title, caller, script, style, children }: ShellProps) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <link rel="icon" href="data:," />
+        <title>{`${title} · PULSE Analytics`}</title>
+        {style && <link rel="stylesheet" href={style} />}
+        {script && <script type="module" src={script} defer />}
+      </head>
+      <body>
+        <a class="skip-link" href="#main">Skip to content</a>
+        <header class="top">
+          <a href="/">PULSE Analytics</a>
+          <nav aria-label="Main">
+            {caller?.role === "learner" && <a href="/dashboard">My progress</a>}
+            {caller?.role === "admin" && <a href="/admin">Admin</a>}
+            {caller && (
+              <form method="post" action="/sign-out">
+                <button type="submit">Sign out</button>
+              </form>
+            )}
+          </nav>
+        </header>
+        <main id="main">{children}</main>
+      </body>
+    </html>
+  );
+}
+
+/** Renders a page inside the shell as the response. */
+export function renderPage(
+  c: Context<AppEnv>,
+  title: string,
+  body: ComponentChildren,
+  status: 200 | 403 | 404 = 200,
+) {
+  const assets = c.get("assets");
+  const html = render(
+    <AppShell
+      title={title}
+      caller={c.get("caller")}
+      script={assets?.script ?? null}
+      style={assets?.style ?? null}
+    >
+      {body}
+    </AppShell>,
+  );
+  return c.html(`<!DOCTYPE html>${html}`, status);
+}
+
+/** Where to send someone who is not signed in. */
+export function signInPath(c: Context<AppEnv>): string {
+  return c.get("config").env === "development" ? "/demo" : "/sign-in";
+}
+
+/** Page guard: redirect to sign-in without a session; 403 page for a role not in `roles`. */
+export function requirePageRole(...roles: Caller["role"][]) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const caller = c.get("caller");
+    if (!caller) return c.redirect(`${signInPath(c)}?next=${encodeURIComponent(c.req.path)}`, 302);
+    if (!roles.includes(caller.role)) return forbiddenPage(c);
+    await next();
+  });
+}
+
+/** The 403 page. */
+export function forbiddenPage(c: Context<AppEnv>) {
+  return renderPage(
+    c,
+    "Not allowed",
+    <section class="card">
+      <h1>Not allowed</h1>
+      <p>
+        You can only see your own progress. Ask your coach if you think you should see this page.
+      </p>
+      <p>
+        <a href="/">Back to start</a>
+      </p>
+    </section>,
+    403,
+  );
+}

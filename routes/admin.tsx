@@ -1,0 +1,31 @@
+/** GET /admin — admin console: recompute readiness, cohort view, recently active learners. */
+import { Hono } from "hono";
+import { Island } from "../components/Island.tsx";
+import { RecentLearners } from "../components/RecentLearners.tsx";
+import { recentlyActiveLearners } from "../lib/learners/activity.ts";
+import { readinessConfig } from "../lib/readiness/mod.ts";
+import { catalog } from "../lib/static_config.ts";
+import { renderPage, requirePageRole } from "./_app.tsx";
+import type { AppEnv } from "./_middleware.ts";
+
+export const adminRoutes = new Hono<AppEnv>().get("/", requirePageRole("admin"), async (c) => {
+  const learners = await recentlyActiveLearners(c.get("sql"), 20);
+  const bands = readinessConfig.bands;
+  // Default cohort question: from entering the second band to entering the third.
+  const from = bands[1]?.min ?? 40;
+  const to = bands[2]?.min ?? 70;
+  return renderPage(
+    c,
+    "Admin",
+    <>
+      <h1>Admin console</h1>
+      <div class="grid">
+        <Island name="RecomputePanel" props={{}} />
+        <Island name="CohortView" props={{ levels: catalog.levels, from, to }} />
+        <div class="wide">
+          <RecentLearners learners={learners} />
+        </div>
+      </div>
+    </>,
+  );
+});

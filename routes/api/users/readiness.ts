@@ -1,0 +1,48 @@
+/** GET /api/users/:userId/readiness — latest snapshot, band, delta and history (newest first). */
+import { createRoute, z } from "@hono/zod-openapi";
+import { deltaOf, listSnapshots } from "../../../lib/readiness/mod.ts";
+import { apiRouter, errorResponses } from "../../_errors.ts";
+import { requireRole } from "../../_middleware.ts";
+import { readableLearner, READER_ROLES, Snapshot, SnapshotSummary, UserParams } from "./_shared.ts";
+
+export const MAX_HISTORY = 500;
+
+const Readiness = z.object({
+  user_id: z.uuid(),
+  latest: Snapshot.nullable().openapi({ description: "null before the first snapshot" }),
+  delta: z.number().nullable().openapi({
+    description: "latest overall minus the previous snapshot's overall",
+  }),
+  history: z.array(SnapshotSummary).openapi({ description: "newest first, up to `limit`" }),
+}).openapi("Readiness");
+
+const route = createRoute({
+  method: "get",
+  path: "/{userId}/readiness",
+  tags: ["readiness"],
+  summary: "A learner's readiness: latest snapshot with band and delta, and the history",
+  middleware: [requireRole(...READER_ROLES)] as const,
+  request: {
+    params: UserParams,
+    query: z.object({ limit: z.coerce.number().int().min(1).max(MAX_HISTORY).default(20) }),
+  },
+  responses: {
+    200: { description: "Readiness", content: { "application/json": { schema: Readiness } } },
+    ...errorResponses(400, 401, 403, 404),
+  },
+});
+
+export const readinessApi = apiRouter().openapi(route, async (c) => {
+  const { userId } = c.req.valid("param");
+  const { limit } = c.req.valid("query");
+  await readableLearner(c, userId);
+  // One more than asked for, so the delta is known even with limit=1.
+  const snapshots = await listSnapshots(c.get("sql"), userId, limit + 1);
+  const [latest = null, previous] = snapshots;
+  return c.json({
+    user_id: userId.toLowerCase(),
+    latest,
+    delta: latest ? deltaOf(latest.overall, previous?.overall) : null,
+    history: snapshots.slice(0, limit).map(({ meta: _, ...summary }) => summary),
+  }, 200);
+});

@@ -1,0 +1,83 @@
+/** GET /api/users/:userId/skills/trends — per-session scores of a skill over a window, plus aggregates. */
+import { createRoute, z } from "@hono/zod-openapi";
+import {
+  readinessConfig,
+  sessionScores,
+  skillAggregates,
+  windowSpec,
+} from "../../../lib/readiness/mod.ts";
+import { catalog } from "../../../lib/static_config.ts";
+import { apiRouter, errorResponses } from "../../_errors.ts";
+import { requireRole } from "../../_middleware.ts";
+import { readableLearner, READER_ROLES, SessionPoint, UserParams } from "./_shared.ts";
+
+const windowKeys = readinessConfig.windows.map((w) => w.key) as [string, ...string[]];
+
+const Query = z.object({
+  skill_tag: z.enum(catalog.skillTags as [string, ...string[]]).optional().openapi({
+    description: "one skill; every skill when left out",
+  }),
+  window: z.enum(windowKeys).optional().openapi({
+    description: `a configured window; default ${readinessConfig.trend_window}`,
+  }),
+});
+
+const Trends = z.object({
+  user_id: z.uuid(),
+  window: z.object({ key: z.string(), kind: z.enum(["sessions", "days"]), size: z.number() }),
+  skills: z.array(z.object({
+    skill_tag: z.string(),
+    label: z.string(),
+    points: z.array(SessionPoint).openapi({ description: "one per session, oldest first" }),
+    aggregates: z.array(z.object({
+      window_key: z.string(),
+      avg_score: z.number(),
+      sample_size: z.number().int(),
+      session_count: z.number().int(),
+      last_updated: z.string(),
+    })).openapi({
+      description:
+        "stored user_skill_agg rows of the skill, every window, as of the learner's last readiness computation; last_updated is when the figures last changed",
+    }),
+  })),
+}).openapi("SkillTrends");
+
+const route = createRoute({
+  method: "get",
+  path: "/{userId}/skills/trends",
+  tags: ["readiness"],
+  summary: "Per-session average of a skill (or every skill) over a window, with its aggregates",
+  middleware: [requireRole(...READER_ROLES)] as const,
+  request: { params: UserParams, query: Query },
+  responses: {
+    200: { description: "Trends", content: { "application/json": { schema: Trends } } },
+    ...errorResponses(400, 401, 403, 404),
+  },
+});
+
+export const trendsApi = apiRouter().openapi(route, async (c) => {
+  const { userId } = c.req.valid("param");
+  const { skill_tag: skillTag, window: key = readinessConfig.trend_window } = c.req.valid("query");
+  await readableLearner(c, userId);
+  const sql = c.get("sql");
+  const window = windowSpec(readinessConfig, key);
+  const points = Map.groupBy(
+    await sessionScores(sql, userId, window, { skillTag }),
+    (p) => p.skill_tag,
+  );
+  const aggregates = Map.groupBy(
+    await skillAggregates(sql, userId, { skillTag }),
+    (a) => a.skill_tag,
+  );
+  const skills = catalog.skills.filter((s) => !skillTag || s.tag === skillTag);
+  return c.json({
+    user_id: userId.toLowerCase(),
+    window,
+    skills: skills.map((s) => ({
+      skill_tag: s.tag,
+      label: s.label,
+      points: (points.get(s.tag) ?? []).map(({ skill_tag: _, ...p }) => p),
+      aggregates: (aggregates.get(s.tag) ?? []).map(({ skill_tag: _, ...a }) => a),
+    })),
+  }, 200);
+});

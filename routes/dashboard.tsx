@@ -1,0 +1,27 @@
+/** GET /dashboard — the signed-in learner's own progress. */
+import { Hono } from "hono";
+import { LearnerDashboard } from "../components/LearnerDashboard.tsx";
+import { loadDashboard } from "../lib/ui/dashboard_data.ts";
+import { renderPage, requirePageRole } from "./_app.tsx";
+import { type AppEnv, callerOf } from "./_middleware.ts";
+
+export const dashboardRoutes = new Hono<AppEnv>().get(
+  "/",
+  requirePageRole("learner"),
+  async (c) => {
+    const data = await loadDashboard(c.get("sql"), callerOf(c).userId);
+    if (!data) {
+      return renderPage(
+        c,
+        "My progress",
+        <section class="card">
+          <h1>My progress</h1>
+          <p class="empty">
+            No practice sessions yet. Your readiness appears here after your first session.
+          </p>
+        </section>,
+      );
+    }
+    return renderPage(c, "My progress", <LearnerDashboard data={data} heading="My progress" />);
+  },
+);

@@ -1,0 +1,33 @@
+/** GET /learners/:userId — a learner's dashboard for coaches and admins (learners: their own). */
+import { Hono } from "hono";
+import { LearnerDashboard } from "../../components/LearnerDashboard.tsx";
+import { canReadLearner } from "../../lib/auth.ts";
+import { demoName } from "../../lib/demo/people.ts";
+import { loadDashboard } from "../../lib/ui/dashboard_data.ts";
+import { forbiddenPage, renderPage, requirePageRole } from "../_app.tsx";
+import { type AppEnv, callerOf } from "../_middleware.ts";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const learnerPageRoutes = new Hono<AppEnv>().get(
+  "/:userId",
+  requirePageRole("learner", "coach", "admin"),
+  async (c) => {
+    const userId = c.req.param("userId");
+    if (!canReadLearner(callerOf(c), userId)) return forbiddenPage(c);
+    const data = UUID.test(userId) ? await loadDashboard(c.get("sql"), userId) : null;
+    if (!data) {
+      return renderPage(
+        c,
+        "Learner not found",
+        <section class="card">
+          <h1>Learner not found</h1>
+          <p>There is no learner with the id {userId}.</p>
+        </section>,
+        404,
+      );
+    }
+    const name = demoName(userId) ?? `Learner ${userId.slice(0, 8)}`;
+    return renderPage(c, name, <LearnerDashboard data={data} heading={name} />);
+  },
+);

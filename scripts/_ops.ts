@@ -1,0 +1,71 @@
+/**
+ * Shared plumbing of the ops scripts (backfill, import-history): exit codes, argument errors, and
+ * opening the configured database without migrating it (a dry run must write nothing, schema
+ * included).
+ */
+import { type Config, ConfigError, loadConfig } from "../lib/config.ts";
+import { pendingMigrations } from "../lib/db/migrate.ts";
+import { type Database, openDatabase } from "../lib/db/mod.ts";
+
+/** 0: every item inserted or skipped; 1: some item failed or the run aborted; 2: usage or config. */
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+/** Bad command line or environment: printed with the usage, exit code 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** Configuration from the environment; a bad environment is a UsageError. */
+export function opsConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** Opens the configured database; refuses one with pending migrations (run db:migrate first). */
+export async function openOpsDatabase(config: Config): Promise<Database> {
+  const db = await openDatabase(config.database, { migrate: false });
+  try {
+    const pending = await pendingMigrations(db.sql);
+    if (pending.length > 0) {
+      throw new UsageError(
+        `the database has pending migrations (${
+          pending.join(", ")
+        }); run deno task db:migrate first`,
+      );
+    }
+    return db;
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
+/**
+ * Runs a script body and exits with its code: UsageError → 2 with the usage text, any other
+ * error → 1 with `{prefix}: aborted: {message}`.
+ */
+export async function runScript(
+  prefix: string,
+  usage: string,
+  main: () => Promise<number>,
+): Promise<never> {
+  let code: number;
+  try {
+    code = await main();
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`${prefix}: ${error.message}\n${usage}`);
+      code = EXIT_USAGE;
+    } else {
+      console.error(`${prefix}: aborted: ${(error as Error).message ?? error}`);
+      code = EXIT_FAILED;
+    }
+  }
+  Deno.exit(code);
+}

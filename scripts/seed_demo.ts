@@ -1,0 +1,25 @@
+/** `deno task seed` — adds the demo learners and their ~12 weeks of history (safe to run again). */
+import { ConfigError, loadConfig } from "../lib/config.ts";
+import { openDatabase } from "../lib/db/mod.ts";
+import { seedDemo } from "../lib/demo/seed.ts";
+
+try {
+  const config = loadConfig();
+  const db = await openDatabase(config.database, { quiet: true });
+  console.log(`Seeding demo data into ${db.label}`);
+  try {
+    const t0 = performance.now();
+    const result = await seedDemo(db.sql, { log: (line) => console.log(line) });
+    console.log(
+      `Done in ${
+        Math.round(performance.now() - t0)
+      } ms: ${result.learners} learners, ${result.sessions} sessions, ` +
+        `${result.eventsInserted} new events, ${result.snapshots} readiness snapshots.`,
+    );
+  } finally {
+    await db.close();
+  }
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : (error as Error).message);
+  Deno.exit(1);
+}

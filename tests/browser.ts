@@ -1,0 +1,87 @@
+/**
+ * Real-browser harness: Debian's Chromium driven by playwright-core, against the real app served
+ * on a loopback port with a real database. Browser tests are skipped (with a message) only when
+ * /usr/bin/chromium is absent.
+ */
+import { type BrowserContext, chromium } from "playwright-core";
+import { createApp } from "../app.ts";
+import { issueToken, type Role } from "../lib/auth.ts";
+import { loadConfig } from "../lib/config.ts";
+import { createTestDatabase, type TestDatabase } from "../lib/db/test_helpers.ts";
+import { buildAssets } from "../lib/ui/build.ts";
+import { TEST_SECRET } from "./harness.ts";
+
+export const CHROMIUM = "/usr/bin/chromium";
+export const hasChromium = (() => {
+  try {
+    return Deno.statSync(CHROMIUM).isFile;
+  } catch {
+    return false;
+  }
+})();
+if (!hasChromium) {
+  console.warn(
+    `Browser tests skipped: ${CHROMIUM} is not installed (apt-get install -y chromium).`,
+  );
+}
+
+/** Screenshots go here (git-ignored). */
+export const SCREENSHOT_DIR = new URL("../test-output/screenshots/", import.meta.url).pathname;
+
+export interface BrowserApp {
+  db: TestDatabase;
+  baseUrl: string;
+  context: BrowserContext;
+  /** Sets the page session cookie for `role`/`userId` in the browser. */
+  signIn(role: Role, userId: string): Promise<void>;
+  token(role: Role, userId: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Serves the app (with its browser bundle) on a free port and opens Chromium. */
+export async function startBrowserApp(): Promise<BrowserApp> {
+  const db = await createTestDatabase();
+  const assets = await buildAssets({ quiet: true });
+  const config = { ...loadConfig({ PULSE_ENV: "development" }), authSecret: TEST_SECRET };
+  const app = createApp({ sql: db.sql, config, assets }, { log: false });
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.fetch);
+  const baseUrl = `http://127.0.0.1:${server.addr.port}`;
+  const profile = await Deno.makeTempDir({ prefix: "pulse-chromium-" });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  await Deno.mkdir(SCREENSHOT_DIR, { recursive: true });
+  const token = (role: Role, userId: string) => issueToken(TEST_SECRET, role, userId);
+  return {
+    db,
+    baseUrl,
+    context,
+    token,
+    async signIn(role, userId) {
+      await context.clearCookies();
+      await context.addCookies([{
+        name: "pulse_token",
+        value: await token(role, userId),
+        url: baseUrl,
+        httpOnly: true,
+      }]);
+    },
+    async close() {
+      await context.close();
+      await server.shutdown();
+      await db.close();
+      await Deno.remove(profile, { recursive: true }).catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,24 @@
+/** Runs an ops script as a child process, the way `deno task` does, for end-to-end tests. */
+
+/** Environment of a child process: only what Deno needs plus `vars` (no inherited database). */
+export function childEnv(vars: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME", "TMPDIR"]) {
+    const value = Deno.env.get(name);
+    if (value) env[name] = value;
+  }
+  return { ...env, ...vars };
+}
+
+/** Runs `script` with `args` and only `env`; returns the exit code and the non-empty output lines. */
+export async function runScript(script: string, args: string[], env: Record<string, string>) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", script, ...args],
+    env: childEnv(env),
+    clearEnv: true,
+    stdin: "null",
+  }).output();
+  const lines = (bytes: Uint8Array) =>
+    new TextDecoder().decode(bytes).split("\n").filter((l) => l.trim() !== "");
+  return { code: out.code, stdout: lines(out.stdout), stderr: lines(out.stderr) };
+}
