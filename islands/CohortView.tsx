@@ -1,5 +1,5 @@
 /** Admin: time to readiness between two thresholds by level, as numbers and a Kaplan–Meier chart. */
-import { useSignal } from "@preact/signals";
+import { type Signal, useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { drawLineChart } from "../lib/ui/chart.ts";
 
@@ -17,6 +17,22 @@ export interface CohortViewProps {
   levels: string[];
   from: number;
   to: number;
+}
+
+/** A 0–100 number input bound to a signal. */
+function ScoreField({ label, value }: { label: string; value: Signal<number> }) {
+  return (
+    <label>
+      <span>{label}</span>
+      <input
+        type="number"
+        min={0}
+        max={100}
+        value={value.value}
+        onInput={(e) => (value.value = Number((e.target as HTMLInputElement).value))}
+      />
+    </label>
+  );
 }
 
 const days = (v: number | null) => (v === null ? "–" : `${Math.round(v * 10) / 10} d`);
@@ -80,26 +96,8 @@ export default function CohortView({ levels, from: initialFrom, to: initialTo }:
           load();
         }}
       >
-        <label>
-          <span>From readiness</span>
-          <input
-            type="number"
-            min={0}
-            max={100}
-            value={from.value}
-            onInput={(e) => (from.value = Number((e.target as HTMLInputElement).value))}
-          />
-        </label>
-        <label>
-          <span>To readiness</span>
-          <input
-            type="number"
-            min={0}
-            max={100}
-            value={to.value}
-            onInput={(e) => (to.value = Number((e.target as HTMLInputElement).value))}
-          />
-        </label>
+        <ScoreField label="From readiness" value={from} />
+        <ScoreField label="To readiness" value={to} />
         <label>
           <span>Level</span>
           <select

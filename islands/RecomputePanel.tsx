@@ -59,7 +59,7 @@ export default function RecomputePanel({ userId = "" }: RecomputePanelProps) {
             value={target.value}
             onInput={(e) => (target.value = (e.target as HTMLInputElement).value)}
             placeholder="uuid"
-            size={38}
+            class="wide-input"
           />
         </label>
         <button type="submit" disabled={busy.value || target.value.trim() === ""}>

@@ -23,9 +23,16 @@ export function testServerUrl(): string | null {
   return Deno.env.get("PULSE_TEST_DATABASE_URL") || null;
 }
 
-/** Creates an empty (unmigrated) database for one test file or test. */
-export async function createEmptyTestDatabase(): Promise<TestDatabase> {
-  const serverUrl = testServerUrl();
+/** Where a test database lives: a server URL, or null for embedded PGlite. */
+export interface TestDatabaseOptions {
+  serverUrl?: string | null;
+}
+
+/** Creates an empty (unmigrated) database for one test file or test (server from env by default). */
+export async function createEmptyTestDatabase(
+  options: TestDatabaseOptions = {},
+): Promise<TestDatabase> {
+  const serverUrl = options.serverUrl === undefined ? testServerUrl() : options.serverUrl;
   if (!serverUrl) {
     const embedded = await startEmbedded("memory://");
     const sql = createClient(embedded.url, { max: 1 });
@@ -59,8 +66,8 @@ export async function createEmptyTestDatabase(): Promise<TestDatabase> {
 }
 
 /** Creates a database with every migration applied. */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const db = await createEmptyTestDatabase();
+export async function createTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
+  const db = await createEmptyTestDatabase(options);
   try {
     await migrateUp(db.url, { quiet: true });
   } catch (error) {

@@ -4,7 +4,8 @@
  * PULSE_TEST_DATABASE_URL is set and on embedded PGlite. Reported as blobs/s and as the ratio
  * against concurrency 1 in the same run.
  */
-import { createTestDatabase, type TestDatabase, truncateAll } from "../../lib/db/test_helpers.ts";
+import { type TestDatabase, truncateAll } from "../../lib/db/test_helpers.ts";
+import { onEachDatabase } from "./_databases.ts";
 import { backfillTranscripts, forEachBounded } from "../../lib/transcripts/backfill.ts";
 import type { ContainerClient } from "../../lib/transcripts/blob.ts";
 import { putBlob, startAzurite } from "../../tests/azurite.ts";
@@ -52,25 +53,6 @@ async function measure(db: TestDatabase, container: ContainerClient, label: stri
         (rates[concurrency] / rates[1]).toFixed(2)
       }×`,
     );
-  }
-}
-
-/** Runs `fn` on a fresh server database (when PULSE_TEST_DATABASE_URL is set), then on PGlite. */
-async function onEachDatabase(fn: (db: TestDatabase, label: string) => Promise<void>) {
-  const saved = Deno.env.get("PULSE_TEST_DATABASE_URL");
-  if (!saved) console.log("server: skipped (set PULSE_TEST_DATABASE_URL)");
-  for (const label of saved ? ["server", "embedded PGlite"] : ["embedded PGlite"]) {
-    if (label !== "server") Deno.env.delete("PULSE_TEST_DATABASE_URL");
-    try {
-      const db = await createTestDatabase();
-      try {
-        await fn(db, label);
-      } finally {
-        await db.close();
-      }
-    } finally {
-      if (saved) Deno.env.set("PULSE_TEST_DATABASE_URL", saved);
-    }
   }
 }
 

@@ -6,7 +6,8 @@
 import { createApp } from "../../app.ts";
 import { issueToken } from "../../lib/auth.ts";
 import { loadConfig } from "../../lib/config.ts";
-import { createTestDatabase, type TestDatabase } from "../../lib/db/test_helpers.ts";
+import type { TestDatabase } from "../../lib/db/test_helpers.ts";
+import { onEachDatabase } from "./_databases.ts";
 import type { Bench } from "./mod.ts";
 
 const SECRET = "bench-secret-for-pulse-analytics-0000000000";
@@ -68,28 +69,5 @@ async function measure(db: TestDatabase, label: string) {
 
 export const ingestBench: Bench = {
   name: "ingest",
-  async run() {
-    if (Deno.env.get("PULSE_TEST_DATABASE_URL")) {
-      const db = await createTestDatabase();
-      try {
-        await measure(db, "server");
-      } finally {
-        await db.close();
-      }
-    } else {
-      console.log("server: skipped (set PULSE_TEST_DATABASE_URL)");
-    }
-    const saved = Deno.env.get("PULSE_TEST_DATABASE_URL");
-    Deno.env.delete("PULSE_TEST_DATABASE_URL");
-    try {
-      const db = await createTestDatabase();
-      try {
-        await measure(db, "embedded PGlite");
-      } finally {
-        await db.close();
-      }
-    } finally {
-      if (saved) Deno.env.set("PULSE_TEST_DATABASE_URL", saved);
-    }
-  },
+  run: () => onEachDatabase(measure),
 };
