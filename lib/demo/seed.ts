@@ -8,7 +8,8 @@ import type { Sql } from "../db/mod.ts";
 import { upsertProfile } from "../learners/profile.ts";
 import { computeUserReadiness } from "../readiness/mod.ts";
 import { catalog } from "../static_config.ts";
-import { DEMO_LEARNERS } from "./people.ts";
+import type { EventsRequest } from "../events/schema.ts";
+import { DEMO_LEARNERS, type DemoLearner } from "./people.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
 export const HISTORY_DAYS = 84;
@@ -42,6 +43,56 @@ export interface SeedResult {
   snapshots: number;
 }
 
+export interface DemoSession {
+  sessionId: string;
+  scenarioId: string;
+  answers: EventsRequest["answers"];
+}
+
+/**
+ * The practice history of demo learner `index`: the same ids, skills and scores on every call
+ * (only the times follow `now`), so seeding again finds everything already stored.
+ */
+export function demoHistory(learner: DemoLearner, index: number, now: Date): DemoSession[] {
+  const rand = prng(1000 + index);
+  const start = now.getTime() - HISTORY_DAYS * DAY;
+  return Array.from({ length: learner.sessions }, (_, i) => {
+    const progress = learner.sessions === 1 ? 1 : i / (learner.sessions - 1);
+    const hour = Math.floor(rand() * 8);
+    const at = start + progress * (HISTORY_DAYS - 1) * DAY + hour * 60 * 60 * 1000;
+    const sessionId = uuidFrom(rand);
+    const answers = Array.from({ length: 6 }, (_, a) => {
+      // Each answer is scored on two or three skills, as the orchestrator does.
+      const skills = shuffled(catalog.skillTags, rand).slice(0, 2 + Math.floor(rand() * 2));
+      return {
+        answer_id: `q${a + 1}`,
+        ts: new Date(at + a * 4 * 60 * 1000).toISOString(),
+        pulse_step: STEPS[Math.min(STEPS.length - 1, Math.floor((a / 6) * STEPS.length))],
+        scores: Object.fromEntries(skills.map((tag) => {
+          const base = (learner.start[tag] ?? 50) + (learner.gain[tag] ?? 0) * progress;
+          const score = Math.max(0, Math.min(100, base + (rand() - 0.5) * 16));
+          return [tag, Math.round(score * 10) / 10];
+        })),
+        raw_metrics: {
+          filler_words: Math.floor(rand() * 12),
+          talk_time_s: 40 + Math.floor(rand() * 120),
+        },
+      };
+    });
+    return { sessionId, scenarioId: `${learner.track}-${learner.level}-${(i % 4) + 1}`, answers };
+  });
+}
+
+/** Fisher–Yates shuffle driven by `rand`. */
+function shuffled<T>(items: readonly T[], rand: () => number): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
 /** Seeds the demo learners; history ends shortly before `now`. Safe to run again. */
 export async function seedDemo(
   sql: Sql,
@@ -51,7 +102,6 @@ export async function seedDemo(
   const log = options.log ?? (() => {});
   const result: SeedResult = { learners: 0, sessions: 0, eventsInserted: 0, snapshots: 0 };
   for (const [index, learner] of DEMO_LEARNERS.entries()) {
-    const rand = prng(1000 + index);
     await upsertProfile(sql, learner.userId, {
       level: learner.level,
       track: learner.track,
@@ -59,48 +109,22 @@ export async function seedDemo(
     });
     const [{ n: existingSnapshots }] = await sql<{ n: number }[]>`
       select count(*)::int as n from analytics.user_readiness where user_id = ${learner.userId}`;
-    const start = now.getTime() - HISTORY_DAYS * DAY;
-    for (let i = 0; i < learner.sessions; i++) {
-      const progress = learner.sessions === 1 ? 1 : i / (learner.sessions - 1);
-      const at = new Date(
-        start + progress * (HISTORY_DAYS - 1) * DAY + Math.floor(rand() * 8) * 60 * 60 * 1000,
-      );
-      const sessionId = uuidFrom(rand);
-      const answers = Array.from({ length: 6 }, (_, a) => {
-        // Each answer is scored on two or three skills, as the orchestrator does.
-        const skills = [...catalog.skillTags].sort(() => rand() - 0.5).slice(
-          0,
-          2 + Math.floor(rand() * 2),
-        );
-        return {
-          answer_id: `q${a + 1}`,
-          ts: new Date(at.getTime() + a * 4 * 60 * 1000).toISOString(),
-          pulse_step: STEPS[Math.min(STEPS.length - 1, Math.floor((a / 6) * STEPS.length))],
-          scores: Object.fromEntries(skills.map((tag) => {
-            const base = (learner.start[tag] ?? 50) + (learner.gain[tag] ?? 0) * progress;
-            const score = Math.max(0, Math.min(100, base + (rand() - 0.5) * 16));
-            return [tag, Math.round(score * 10) / 10];
-          })),
-          raw_metrics: {
-            filler_words: Math.floor(rand() * 12),
-            talk_time_s: 40 + Math.floor(rand() * 120),
-          },
-        };
-      });
-      const captured = await captureEvents(sql, sessionId, {
+    for (const session of demoHistory(learner, index, now)) {
+      const captured = await captureEvents(sql, session.sessionId, {
         user_id: learner.userId,
-        scenario_id: `${learner.track}-${learner.level}-${(i % 4) + 1}`,
-        answers,
+        scenario_id: session.scenarioId,
+        answers: session.answers,
       });
-      await sql`update analytics.sessions set completed_at = ${
-        answers.at(-1)!.ts
-      } where session_id = ${sessionId}`;
+      const completedAt = session.answers.at(-1)!.ts;
+      await sql`update analytics.sessions set completed_at = coalesce(completed_at, ${completedAt})
+                where session_id = ${session.sessionId}`;
       result.sessions++;
       result.eventsInserted += captured.inserted;
+      // Snapshots only on the first seeding: each one as of the end of its session.
       if (existingSnapshots === 0) {
         await computeUserReadiness(sql, learner.userId, {
           trigger: "demo_seed",
-          asOf: new Date(answers.at(-1)!.ts),
+          asOf: new Date(completedAt),
         });
         result.snapshots++;
       }
