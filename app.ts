@@ -91,6 +91,8 @@ export function createApp(deps: AppDeps, options: { log?: boolean } = {}) {
       version: "1.0.0",
       description: "Longitudinal analytics store and readiness score.",
     },
+    // Every API call needs a bearer token (HS256 JWT with `sub` and `role`).
+    security: [{ bearer: [] }],
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",
