@@ -14,6 +14,7 @@ import { completeApi } from "./routes/api/sessions/complete.ts";
 import { eventsApi } from "./routes/api/sessions/events.ts";
 import { feedbackApi } from "./routes/api/sessions/feedback.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { notFoundPage } from "./routes/_app.tsx";
 import { adminRoutes } from "./routes/admin.tsx";
 import { dashboardRoutes } from "./routes/dashboard.tsx";
 import { demoRoutes } from "./routes/demo.tsx";
@@ -33,10 +34,12 @@ export function createApp(deps: AppDeps, options: { log?: boolean } = {}) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.onError(onError);
   app.notFound((c) =>
-    c.json(
-      { error: { code: "not_found", message: `No route for ${c.req.method} ${c.req.path}` } },
-      404,
-    )
+    c.req.path.startsWith("/api/")
+      ? c.json(
+        { error: { code: "not_found", message: `No route for ${c.req.method} ${c.req.path}` } },
+        404,
+      )
+      : notFoundPage(c)
   );
 
   app.use(requestId());

@@ -35,6 +35,18 @@ function ScoreField({ label, value }: { label: string; value: Signal<number> }) 
   );
 }
 
+/** The KM estimate as a step function: each drop is drawn at its day, from the previous level. */
+export function kaplanMeierSteps(curve: { days: number; not_yet_reached: number }[]) {
+  const percent = (share: number) => Math.round(share * 1000) / 10;
+  return curve.flatMap((p, i) => {
+    const point = { days: p.days, percent: percent(p.not_yet_reached) };
+    const previous = curve[i - 1];
+    return previous && previous.not_yet_reached !== p.not_yet_reached
+      ? [{ days: p.days, percent: percent(previous.not_yet_reached) }, point]
+      : [point];
+  });
+}
+
 const days = (v: number | null) => (v === null ? "–" : `${Math.round(v * 10) / 10} d`);
 
 export default function CohortView({ levels, from: initialFrom, to: initialTo }: CohortViewProps) {
@@ -74,12 +86,10 @@ export default function CohortView({ levels, from: initialFrom, to: initialTo }:
   useEffect(() => {
     const curve = result.value?.kaplan_meier.curve ?? [];
     if (!chartRef.current || curve.length === 0) return;
+    const steps = kaplanMeierSteps(curve);
     drawLineChart(chartRef.current, {
-      labels: curve.map((p) => `${Math.round(p.days)}d`),
-      series: [{
-        name: "Not yet reached (%)",
-        values: curve.map((p) => Math.round(p.not_yet_reached * 1000) / 10),
-      }],
+      labels: steps.map((p) => `${Math.round(p.days)}d`),
+      series: [{ name: "Not yet reached (%)", values: steps.map((p) => p.percent) }],
       colors: ["#8a5300"],
       height: 200,
     });

@@ -82,6 +82,21 @@ export function requirePageRole(...roles: Caller["role"][]) {
   });
 }
 
+/** The 404 page for unknown page URLs (API paths answer JSON). */
+export function notFoundPage(c: Context<AppEnv>) {
+  return renderPage(
+    c,
+    "Not found",
+    <section class="card">
+      <h1>Page not found</h1>
+      <p>
+        <a href="/">Back to start</a>
+      </p>
+    </section>,
+    404,
+  );
+}
+
 /** The 403 page. */
 export function forbiddenPage(c: Context<AppEnv>) {
   return renderPage(

@@ -15,6 +15,12 @@ Deno.test("healthz and readyz", async () => {
     const pending = await t.call("GET", "/readyz");
     assert.equal(pending.status, 503);
     assert.deepEqual(pending.body.pending, [version]);
+    const missingApi = await t.call("GET", "/api/nothing-here");
+    assert.equal(missingApi.status, 404);
+    assert.equal(missingApi.body.error.code, "not_found");
+    const missingPage = await t.call("GET", "/nothing-here");
+    assert.equal(missingPage.status, 404);
+    assert.match(missingPage.body, /Page not found/);
     const openapi = await t.call("GET", "/api/openapi.json");
     assert.equal(openapi.status, 200);
     assert.ok(openapi.body.paths["/api/sessions/{sessionId}/events"].post);
