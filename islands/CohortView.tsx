@@ -88,7 +88,10 @@ export default function CohortView({ levels, from: initialFrom, to: initialTo }:
     if (!chartRef.current || curve.length === 0) return;
     const steps = kaplanMeierSteps(curve);
     drawLineChart(chartRef.current, {
-      labels: steps.map((p) => `${Math.round(p.days)}d`),
+      // frappe-charts needs distinct labels: the level just before a drop is marked "<".
+      labels: steps.map((p, i) =>
+        `${steps[i + 1]?.days === p.days ? "<" : ""}${Math.round(p.days)}d`
+      ),
       series: [{ name: "Not yet reached (%)", values: steps.map((p) => p.percent) }],
       colors: ["#8a5300"],
       height: 200,
@@ -155,7 +158,9 @@ export default function CohortView({ levels, from: initialFrom, to: initialTo }:
               <p class="chart-title">Share not yet at {to.value} (Kaplan–Meier)</p>
               <p class="axis-label y">Learners not yet at {to.value} (%)</p>
               <div ref={chartRef} class="chart" />
-              <figcaption class="axis-label x">Days since first reaching {from.value}</figcaption>
+              <figcaption class="axis-label x">
+                Days since first reaching {from.value} {'("<60d": just before day 60)'}
+              </figcaption>
             </figure>
           )}
         </div>

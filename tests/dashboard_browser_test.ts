@@ -155,6 +155,14 @@ Deno.test({
           const [{ n: after }] = await b.db
             .sql`select count(*)::int as n from analytics.user_readiness`;
           assert.equal(after - before, DEMO_LEARNERS.length);
+          // The Kaplan–Meier chart has finished drawing: its dots sit at different heights.
+          await page.waitForFunction(() =>
+            new Set(
+              Array.from(document.querySelectorAll("[data-island=CohortView] svg circle"))
+                .map((c) => c.getAttribute("cy")),
+            ).size > 1
+          );
+          await page.waitForTimeout(500);
           await page.screenshot({ path: `${SCREENSHOT_DIR}admin-desktop.png`, fullPage: true });
           await page.setViewportSize({ width: 375, height: 800 });
           await page.waitForTimeout(300);
