@@ -7,7 +7,12 @@ import { z } from "zod";
 import type { Queryable, Sql } from "../db/mod.ts";
 import { SessionOwnerConflict, upsertSession } from "../events/capture.ts";
 import { scoreValue } from "../events/schema.ts";
-import { type ComputedReadiness, computeUserReadiness, listSnapshots } from "../readiness/mod.ts";
+import {
+  type ComputedReadiness,
+  computeUserReadiness,
+  deltaOf,
+  listSnapshots,
+} from "../readiness/mod.ts";
 import { transcriptLines } from "./normalise.ts";
 import { insertScorecard, SCORE_COLUMNS } from "./scorecards.ts";
 import { insertTranscript } from "./store.ts";
@@ -144,9 +149,7 @@ async function replayReadiness(
   return {
     ...latest,
     previous_overall: previousOverall,
-    delta: latest.overall === null || previousOverall === null
-      ? null
-      : Math.round((latest.overall - previousOverall) * 100) / 100,
+    delta: deltaOf(latest.overall, previousOverall),
   };
 }
 
