@@ -50,6 +50,9 @@ export async function startAzurite(): Promise<Azurite> {
       "run",
       "-A",
       "--quiet",
+      // Test-only packages live in deno.test.json (and its lock), not in the app's deno.json.
+      "--config",
+      `${PROJECT_ROOT}deno.test.json`,
       "npm:azurite@3.37.0/azurite-blob",
       "--blobHost",
       "127.0.0.1",
