@@ -1,11 +1,13 @@
 /** The web application: middleware in order, then every route group. */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
 import { logger } from "hono/logger";
 import { requestId } from "hono/request-id";
 import { serveStatic } from "hono/deno";
 import { secureHeaders } from "hono/secure-headers";
-import { ApiError, onError, validationHook } from "./routes/_errors.ts";
+import { onError, validationHook } from "./routes/_errors.ts";
+import { bodyLimits, inputGuard } from "./routes/_input.ts";
+import { originCheck } from "./routes/_origin.ts";
+import { MAX_JSON_DEPTH as maxJsonDepth } from "./lib/validation.ts";
 import { type AppDeps, type AppEnv, authenticate, provide } from "./routes/_middleware.ts";
 import { recomputeApi } from "./routes/api/admin/recompute.ts";
 import { timeToReadinessApi } from "./routes/api/cohorts/time_to_readiness.ts";
@@ -28,6 +30,8 @@ import { readinessApi } from "./routes/api/users/readiness.ts";
 import { trendsApi } from "./routes/api/users/trends.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** Body limit of pages and forms (e.g. /demo): they take a few fields at most. */
+export const MAX_PAGE_BODY_BYTES = 64 * 1024;
 
 /** Builds the app around an open database and loaded configuration. */
 export function createApp(deps: AppDeps, options: { log?: boolean } = {}) {
@@ -47,19 +51,12 @@ export function createApp(deps: AppDeps, options: { log?: boolean } = {}) {
   app.use(secureHeaders());
   app.use(provide(deps));
   app.use(authenticate());
-  app.use(
-    "/api/*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new ApiError(
-          413,
-          "payload_too_large",
-          `Request body is larger than ${MAX_BODY_BYTES} bytes`,
-        );
-      },
-    }),
-  );
+  // Hostile input: body limits on every route, JSON only on the API, bounded nesting, no NUL or
+  // unpaired surrogate in any string; then the cross-site check of cookie-session writes.
+  const limits = { apiMaxBytes: MAX_BODY_BYTES, pageMaxBytes: MAX_PAGE_BODY_BYTES, maxJsonDepth };
+  app.use(bodyLimits(limits));
+  app.use(inputGuard(limits));
+  app.use(originCheck());
 
   app.route("/", healthRoutes);
   // Built assets are named by content hash: cache them for good.

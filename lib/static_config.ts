@@ -27,6 +27,7 @@ export type PulseStep = z.infer<typeof stepsFile>["steps"][number];
 
 export interface Catalog {
   skills: Skill[];
+  steps: PulseStep[];
   skillTags: string[];
   pulseSteps: string[];
   levels: string[];
@@ -61,6 +62,7 @@ export function loadCatalog(dir: URL = CONFIG_DIR): Catalog {
   };
   return {
     skills,
+    steps,
     skillTags: unique(skills.map((s) => s.tag), "skill tag"),
     pulseSteps: unique(steps.map((s) => s.step), "pulse step"),
     levels: unique(levels, "level"),

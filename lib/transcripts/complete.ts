@@ -7,6 +7,7 @@ import { z } from "zod";
 import type { Queryable, Sql } from "../db/mod.ts";
 import { SessionOwnerConflict, upsertSession } from "../events/capture.ts";
 import { scoreValue } from "../events/schema.ts";
+import { isoTimestamp, MAX_FUTURE_MS } from "../validation.ts";
 import {
   type ComputedReadiness,
   computeUserReadiness,
@@ -30,7 +31,7 @@ export const completionSchema = z.object({
   user_id: z.uuid(),
   /** Used only when the session row does not exist yet. */
   scenario_id: z.string().trim().min(1).max(200).optional(),
-  completed_at: z.iso.datetime({ offset: true }).optional(),
+  completed_at: isoTimestamp({ maxFutureMs: MAX_FUTURE_MS }).optional(),
   transcript: z.union([
     z.array(z.unknown()).max(MAX_TRANSCRIPT_LINES),
     z.string(),

@@ -1,5 +1,6 @@
 /** POST /api/admin/recompute-readiness — a fresh snapshot for one learner or every active learner. */
 import { createRoute, z } from "@hono/zod-openapi";
+import { isoTimestamp } from "../../../lib/validation.ts";
 import { getProfile } from "../../../lib/learners/profile.ts";
 import { computeUserReadiness, recomputeAllReadiness } from "../../../lib/readiness/mod.ts";
 import { ApiError, apiRouter, errorResponses } from "../../_errors.ts";
@@ -10,7 +11,7 @@ const TRIGGER = "admin";
 
 const Request = z.object({
   user_id: z.uuid().optional().openapi({ description: "one learner; every learner when left out" }),
-  active_since: z.iso.datetime({ offset: true }).optional().openapi({
+  active_since: isoTimestamp().optional().openapi({
     description: "all learners only: just those with an answer at or after this time",
   }),
 }).strict().refine((r) => !(r.user_id && r.active_since), {

@@ -1,0 +1,179 @@
+/**
+ * Input rules shared by every entry point: strings Postgres can store (no NUL, no unpaired
+ * surrogates), bounded JSON nesting, timestamps Postgres can store, and the skill/step vocabulary
+ * matched the way people write it.
+ */
+import { z } from "zod";
+
+/** Deepest JSON nesting accepted in a request body (objects and arrays count one level each). */
+export const MAX_JSON_DEPTH = 64;
+
+/** How far in the future an event may be dated (clock skew between the orchestrator and us). */
+export const MAX_FUTURE_MS = 5 * 60 * 1000;
+
+/** Why `value` cannot be stored as Postgres text, or null when it can. */
+export function badStringReason(value: string): string | null {
+  if (value.includes("\0")) return "must not contain a NUL character (U+0000)";
+  if (!value.isWellFormed()) return "must not contain an unpaired UTF-16 surrogate";
+  return null;
+}
+
+export interface BadString {
+  path: (string | number)[];
+  message: string;
+}
+
+/**
+ * Walks a parsed JSON value (without recursion, so depth costs no stack) and returns the first
+ * string, value or key, that Postgres could not store.
+ */
+export function findBadString(value: unknown): BadString | null {
+  const stack: { value: unknown; path: (string | number)[] }[] = [{ value, path: [] }];
+  while (stack.length > 0) {
+    const { value: v, path } = stack.pop()!;
+    if (typeof v === "string") {
+      const reason = badStringReason(v);
+      if (reason) return { path, message: reason };
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], path: [...path, i] });
+    } else if (v !== null && typeof v === "object") {
+      const entries = Object.entries(v);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, child] = entries[i];
+        const reason = badStringReason(key);
+        if (reason) return { path: [...path, printableKey(key)], message: `key ${reason}` };
+        stack.push({ value: child, path: [...path, key] });
+      }
+    }
+  }
+  return null;
+}
+
+/** A key as it can be shown in an error message (NUL and lone surrogates escaped). */
+export function printableKey(key: string): string {
+  return key.replace(
+    /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+/**
+ * Deepest nesting of a JSON text, scanning its characters (strings skipped); stops counting as
+ * soon as `limit` is passed, so a hostile body costs one linear pass and no parse.
+ */
+export function jsonDepth(text: string, limit = Infinity): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 0x5c) i++; // backslash: skip the escaped character
+      else if (ch === 0x22) inString = false;
+      continue;
+    }
+    if (ch === 0x22) inString = true;
+    else if (ch === 0x7b || ch === 0x5b) {
+      depth++;
+      if (depth > max) {
+        max = depth;
+        if (max > limit) return max;
+      }
+    } else if (ch === 0x7d || ch === 0x5d) depth--;
+  }
+  return max;
+}
+
+const ISO_PARTS = /^(\d{4})-\d{2}-\d{2}T[^Zz+-]*(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
+
+/** Why an ISO 8601 timestamp (already well-formed) cannot be stored by Postgres, or null. */
+export function unstorableTimestampReason(value: string): string | null {
+  const m = ISO_PARTS.exec(value);
+  if (!m) return null;
+  if (m[1] === "0000") return "year 0000 does not exist (years start at 0001)";
+  if (m[2] && Number(m[3]) > 15) {
+    return `UTC offset ${m[2]}${m[3]}:${m[4]} is out of range (at most ±15:59)`;
+  }
+  return null;
+}
+
+/**
+ * An ISO 8601 timestamp with offset that Postgres can store; with `maxFutureMs`, also no later
+ * than that much after now (evidence cannot come from the future).
+ */
+export function isoTimestamp(options: { maxFutureMs?: number } = {}) {
+  return z.iso.datetime({ offset: true }).superRefine((value, ctx) => {
+    const reason = unstorableTimestampReason(value);
+    if (reason) {
+      ctx.addIssue({ code: "custom", message: reason });
+      return;
+    }
+    if (options.maxFutureMs !== undefined) {
+      const now = Date.now();
+      if (Date.parse(value) > now + options.maxFutureMs) {
+        ctx.addIssue({
+          code: "custom",
+          message: `is more than ${
+            Math.round(options.maxFutureMs / 60000)
+          } minutes in the future (server time ${new Date(now).toISOString()})`,
+        });
+      }
+    }
+  });
+}
+
+/** One entry of a configured vocabulary (a skill tag or a PULSE step) and its display label. */
+export interface Term {
+  key: string;
+  label: string;
+}
+
+/** Lower case, trimmed, spaces and hyphens as underscores: how a term is compared. */
+export function normaliseTerm(value: string): string {
+  return value.normalize("NFKC").trim().toLowerCase().replace(/[\s-]+/g, "_");
+}
+
+/**
+ * A vocabulary matched case-insensitively by key or label ("Understand", "technical depth",
+ * "Probing" for `probe`), resolving to the canonical key. Keys and labels must not collide.
+ */
+export class Vocabulary {
+  readonly #byTerm = new Map<string, string>();
+  readonly allowed: string;
+
+  constructor(readonly what: string, readonly terms: readonly Term[]) {
+    for (const { key, label } of terms) {
+      for (const term of new Set([normaliseTerm(key), normaliseTerm(label)])) {
+        const owner = this.#byTerm.get(term);
+        if (owner !== undefined && owner !== key) {
+          throw new Error(`config: ${what} '${term}' names both '${owner}' and '${key}'`);
+        }
+        this.#byTerm.set(term, key);
+      }
+    }
+    this.allowed = terms.map((t) => t.key).join(", ");
+  }
+
+  /** The canonical key for `value`, or null when it names nothing in the vocabulary. */
+  resolve(value: string): string | null {
+    return this.#byTerm.get(normaliseTerm(value)) ?? null;
+  }
+
+  /** The message for an unknown value, listing the allowed keys. */
+  unknown(value: string): string {
+    return `unknown ${this.what} '${printableKey(value)}'; allowed: ${this.allowed} ` +
+      `(case-insensitive; labels accepted too)`;
+  }
+
+  /** zod schema of one value: accepts a key or label in any case, outputs the canonical key. */
+  schema() {
+    return z.string().transform((value, ctx) => {
+      const key = this.resolve(value);
+      if (key === null) {
+        ctx.addIssue({ code: "custom", message: this.unknown(value) });
+        return z.NEVER;
+      }
+      return key;
+    });
+  }
+}
