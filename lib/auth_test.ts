@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import { sign } from "hono/jwt";
-import { canReadLearner, ensureDevSecret, issueToken, verifyToken } from "./auth.ts";
+import {
+  canReadLearner,
+  ensureDevSecret,
+  hmacKey,
+  issueSignInToken,
+  issueToken,
+  SIGN_IN_AUDIENCE,
+  verifySignInToken,
+  verifyToken,
+} from "./auth.ts";
 
 const SECRET = "a-secret-that-is-long-enough-for-hs256-0000";
 
@@ -31,4 +40,77 @@ Deno.test("the development secret is created once and reused", async () => {
   assert.equal(first.length, 64);
   assert.equal(await ensureDevSecret(dir), first);
   await Deno.remove(dir, { recursive: true });
+});
+
+const now = () => Math.floor(Date.now() / 1000);
+const HOUR = 3600;
+
+Deno.test("tokens without exp, or living longer than the maximum, are refused", async () => {
+  const raw = (payload: Record<string, unknown>) => sign(payload, SECRET, "HS256");
+  const base = { sub: "svc", role: "service" };
+  assert.equal(await verifyToken(SECRET, await raw(base)), null, "no exp");
+  assert.equal(await verifyToken(SECRET, await raw({ ...base, iat: now() })), null, "iat only");
+  // exp − iat beyond the maximum, even though exp itself is close.
+  assert.equal(
+    await verifyToken(
+      SECRET,
+      await raw({ ...base, iat: now() - 3 * HOUR, exp: now() + HOUR }),
+      2 * HOUR,
+    ),
+    null,
+  );
+  // exp − now beyond the maximum, without iat.
+  assert.equal(
+    await verifyToken(SECRET, await raw({ ...base, exp: now() + 3 * HOUR }), 2 * HOUR),
+    null,
+  );
+  // Within the maximum: accepted, with or without iat.
+  assert.deepEqual(
+    await verifyToken(SECRET, await raw({ ...base, exp: now() + HOUR }), 2 * HOUR),
+    { userId: "svc", role: "service" },
+  );
+  assert.deepEqual(
+    await verifyToken(SECRET, await issueToken(SECRET, "service", "svc", 2 * HOUR), 2 * HOUR),
+    { userId: "svc", role: "service" },
+  );
+  assert.equal(
+    await verifyToken(SECRET, await issueToken(SECRET, "service", "svc", 2 * HOUR + 1), 2 * HOUR),
+    null,
+  );
+  // A non-numeric exp is no exp.
+  assert.equal(await verifyToken(SECRET, await raw({ ...base, exp: "9999999999" })), null);
+});
+
+Deno.test("the HMAC key is imported once per secret", async () => {
+  assert.equal(hmacKey(SECRET), hmacKey(SECRET));
+  assert.notEqual(hmacKey(SECRET), hmacKey(`${SECRET}-other`));
+  const key = await hmacKey(SECRET);
+  assert.equal(key.type, "secret");
+  assert.equal(key.extractable, false);
+});
+
+Deno.test("hand-off tokens: audience, jti and a short exp; never bearer tokens", async () => {
+  const token = await issueSignInToken(SECRET, "learner", "u-1");
+  const grant = await verifySignInToken(SECRET, token);
+  assert.ok(grant);
+  assert.deepEqual(grant.caller, { userId: "u-1", role: "learner" });
+  assert.ok(grant.jti.length >= 8);
+  assert.equal(await verifyToken(SECRET, token), null, "a hand-off token is not a bearer token");
+  assert.equal(
+    await verifySignInToken(SECRET, await issueToken(SECRET, "learner", "u-1")),
+    null,
+    "a bearer token is not a hand-off token",
+  );
+  const raw = (payload: Record<string, unknown>) => sign(payload, SECRET, "HS256");
+  const base = { sub: "u-1", role: "learner", aud: SIGN_IN_AUDIENCE, jti: crypto.randomUUID() };
+  assert.equal(await verifySignInToken(SECRET, await raw({ ...base, exp: now() + 301 })), null);
+  assert.ok(await verifySignInToken(SECRET, await raw({ ...base, exp: now() + 300 })));
+  assert.equal(await verifySignInToken(SECRET, await raw(base)), null, "no exp");
+  assert.equal(
+    await verifySignInToken(SECRET, await raw({ ...base, aud: "other", exp: now() + 60 })),
+    null,
+  );
+  const { jti: _, ...noJti } = base;
+  assert.equal(await verifySignInToken(SECRET, await raw({ ...noJti, exp: now() + 60 })), null);
+  assert.equal(await verifySignInToken(`${SECRET}x`, token), null);
 });

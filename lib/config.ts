@@ -3,6 +3,7 @@
  * stop with one clear line instead of a stack trace.
  */
 import { z } from "zod";
+import { type AuthConfig, loadAuthConfig } from "./auth/config.ts";
 
 export type DatabaseTarget =
   | { kind: "server"; url: string; source: "PULSE_ANALYTICS_DATABASE_URL" | "PULSE_ANALYTICS_DB_*" }
@@ -16,6 +17,8 @@ export interface Config {
   dataDir: string;
   database: DatabaseTarget;
   azure: { connectionString: string | null; sessionsContainer: string };
+  /** Token lifetime rules, page sessions and staff single sign-on (lib/auth/config.ts). */
+  auth: AuthConfig;
 }
 
 /** Raised for invalid environment; the message is meant for the console as it is. */
@@ -87,6 +90,12 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
       "Invalid environment: PULSE_AUTH_SECRET is required when PULSE_ENV=production",
     );
   }
+  let auth: AuthConfig;
+  try {
+    auth = loadAuthConfig(env);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
   return {
     env: e.PULSE_ENV,
     port: e.PORT,
@@ -97,6 +106,7 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
       connectionString: e.AZURE_STORAGE_CONNECTION_STRING ?? null,
       sessionsContainer: e.PULSE_SESSIONS_CONTAINER,
     },
+    auth,
   };
 }
 

@@ -34,12 +34,20 @@ export function provide(deps: AppDeps): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** Reads the bearer token (header, or the page cookie) and sets `caller` (null when absent/invalid). */
+/**
+ * Reads the bearer token (header, or the page cookie) and sets `caller` (null when absent or
+ * invalid: bad signature, expired, no `exp`, longer-lived than PULSE_TOKEN_MAX_TTL_SECONDS). The
+ * HMAC key is imported once per secret (lib/auth.ts), not per request.
+ */
 export function authenticate(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const header = c.req.header("authorization");
     const token = header?.match(/^Bearer\s+(.+)$/i)?.[1] ?? getCookie(c, TOKEN_COOKIE);
-    c.set("caller", token ? await verifyToken(c.get("config").authSecret, token) : null);
+    const config = c.get("config");
+    c.set(
+      "caller",
+      token ? await verifyToken(config.authSecret, token, config.auth.tokenMaxTtlSeconds) : null,
+    );
     await next();
   };
 }

@@ -1,14 +1,40 @@
-/** GET /sign-in — where pages send people without a session outside development. */
+/**
+ * GET /sign-in — where pages send people without a session outside development: learners come
+ * through the trainer's hand-off link (/sign-in/handoff), staff through single sign-on
+ * (/sign-in/oidc) when a provider is configured.
+ */
 import { Hono } from "hono";
 import { renderPage } from "./_app.tsx";
 import type { AppEnv } from "./_middleware.ts";
+import { handoffRoutes } from "./sign_in/handoff.tsx";
+import { oidcRoutes } from "./sign_in/oidc.tsx";
+import { localPath } from "./sign_in/_session.ts";
 
-export const signInRoutes = new Hono<AppEnv>().get("/", (c) =>
-  renderPage(
-    c,
-    "Sign in",
-    <section class="card">
-      <h1>Sign in through PULSE</h1>
-      <p>Open your progress from the PULSE trainer: it signs you in here.</p>
-    </section>,
-  ));
+export const signInRoutes = new Hono<AppEnv>()
+  .get("/", (c) => {
+    const next = localPath(c.req.query("next"));
+    const sso = c.get("config").auth.oidc
+      ? `/sign-in/oidc${next ? `?next=${encodeURIComponent(next)}` : ""}`
+      : null;
+    return renderPage(
+      c,
+      "Sign in",
+      <section class="card">
+        <h1>Sign in</h1>
+        <h2>Learners</h2>
+        <p>Open your progress from the PULSE trainer: it signs you in here.</p>
+        {sso && (
+          <>
+            <h2>Coaches and admins</h2>
+            <p>
+              <a class="button" href={sso} data-testid="sso-sign-in">
+                Sign in with your organisation account
+              </a>
+            </p>
+          </>
+        )}
+      </section>,
+    );
+  })
+  .route("/handoff", handoffRoutes)
+  .route("/oidc", oidcRoutes);

@@ -1,10 +1,14 @@
-/** POST /sign-out — forgets the page session cookie. */
+/** GET or POST /sign-out — forgets the page session cookie. */
 import { Hono } from "hono";
+import type { Context } from "hono";
 import { deleteCookie } from "hono/cookie";
 import type { AppEnv } from "./_middleware.ts";
 import { TOKEN_COOKIE } from "./_middleware.ts";
 
-export const signOutRoutes = new Hono<AppEnv>().post("/", (c) => {
+function signOut(c: Context<AppEnv>) {
   deleteCookie(c, TOKEN_COOKIE, { path: "/" });
+  c.header("cache-control", "no-store");
   return c.redirect("/", 303);
-});
+}
+
+export const signOutRoutes = new Hono<AppEnv>().get("/", signOut).post("/", signOut);

@@ -8,6 +8,7 @@ const TABLES = [
   "session_events",
   "session_transcripts",
   "sessions",
+  "used_sign_in_tokens",
   "user_readiness",
   "user_skill_agg",
 ];

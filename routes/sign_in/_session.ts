@@ -1,0 +1,62 @@
+/** The page session: cookie settings, where to go after sign-in, and the `next` path rule. */
+import type { Context } from "hono";
+import { setCookie } from "hono/cookie";
+import { type Caller, issueToken, type Role } from "../../lib/auth.ts";
+import { type AppEnv, TOKEN_COOKIE } from "../_middleware.ts";
+
+/** Each role's start page, used when `next` is absent or not a local path. */
+export const HOME: Record<Role, string> = {
+  learner: "/dashboard",
+  coach: "/learners",
+  admin: "/admin",
+  service: "/",
+};
+
+const BASE = "http://pulse.invalid";
+
+/**
+ * `next` when it is a path on this site (`/dashboard?x=1`), else null. Refuses protocol-relative
+ * (`//evil`), backslash (`/\evil`, which browsers read as `//`), scheme (`https:`, `javascript:`)
+ * and control-character forms.
+ */
+export function localPath(next: string | undefined | null): string | null {
+  if (!next || next.length > 2048 || next[0] !== "/") return null;
+  if (next[1] === "/" || next.includes("\\")) return null;
+  // Control characters: browsers strip some (so `/\t/evil` becomes `//evil`).
+  if ([...next].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f)) return null;
+  let url: URL;
+  try {
+    url = new URL(next, BASE);
+  } catch {
+    return null;
+  }
+  if (url.origin !== BASE) return null;
+  return `${url.pathname}${url.search}${url.hash}`;
+}
+
+/**
+ * Starts a page session for `caller`: a token of its own lifetime (PULSE_SESSION_TTL_SECONDS) in
+ * an HttpOnly cookie, Secure in production. SameSite=Lax rather than Strict: sign-in arrives by a
+ * cross-site navigation (the trainer's link, the identity provider's redirect), after which a
+ * Strict cookie would not be sent on the redirect to the page; state-changing requests are POSTs,
+ * which Lax does not carry cross-site.
+ */
+export async function startSession(c: Context<AppEnv>, caller: Caller): Promise<void> {
+  const { authSecret, auth, env } = c.get("config");
+  const token = await issueToken(authSecret, caller.role, caller.userId, auth.sessionTtlSeconds);
+  setCookie(c, TOKEN_COOKIE, token, {
+    httpOnly: true,
+    sameSite: "Lax",
+    secure: env === "production",
+    path: "/",
+    maxAge: auth.sessionTtlSeconds,
+    expires: new Date(Date.now() + auth.sessionTtlSeconds * 1000),
+  });
+}
+
+/** A rendered page response with another status (the page shell only knows 200/403/404). */
+export function withStatus(res: Response, status: number): Response {
+  const out = new Response(res.body, { status, headers: res.headers });
+  out.headers.set("cache-control", "no-store");
+  return out;
+}
