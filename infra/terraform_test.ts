@@ -751,7 +751,10 @@ Deno.test("diagnostic settings to an optional Log Analytics workspace", () => {
 
 Deno.test("metric alerts for storage, CPU, memory and failed connections notify the action group", () => {
   const alert = resources(MODULE, "azurerm_monitor_metric_alert").this;
-  assert.equal(alert?.for_each, "${var.alerts_enabled ? local.metric_alerts : {}}");
+  assert.equal(
+    alert?.for_each,
+    "${{ for key, alert in local.metric_alerts : key => alert if var.alerts_enabled }}",
+  );
   const criteria = firstBody(alert?.criteria, "criteria");
   assert.equal(criteria.metric_name, "${each.value.metric}");
   assert.equal(locals(MODULE).metric_namespace, "Microsoft.DBforPostgreSQL/flexibleServers");
@@ -1035,4 +1038,23 @@ Deno.test("the fmt checker flags badly formatted HCL", () => {
   for (const [label, sample] of Object.entries(cases)) {
     assert.ok(checkFormat(label, sample).length > 0, `checker missed: ${label}`);
   }
+});
+
+/** Conditionals between `{}` and an object literal fail in Terraform (inconsistent types). */
+function checkObjectConditionals(name: string, doc: Json): string[] {
+  return stringsIn(doc)
+    .filter((s) => s.includes("${") && /\?\s*\{\s*\}\s*:|:\s*\{\s*\}\s*(?:\}|,|\))/.test(s))
+    .map((s) => `${name}: conditional with {} (use a for-expression filter): ${s}`);
+}
+
+Deno.test("no conditional between {} and an object, which Terraform rejects", () => {
+  for (const dir of terraformDirs()) {
+    assert.deepEqual(checkObjectConditionals(rel(dir), moduleDoc(dir)), []);
+  }
+  assert.equal(checkObjectConditionals("m", { a: "${var.on ? local.map : {}}" }).length, 1);
+  assert.equal(checkObjectConditionals("m", { a: '${var.on ? {} : { "x" = 1 }}' }).length, 1);
+  assert.equal(
+    checkObjectConditionals("m", { a: "${{ for k, v in m : k => v if on }}" }).length,
+    0,
+  );
 });

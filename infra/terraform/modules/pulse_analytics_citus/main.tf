@@ -67,7 +67,7 @@ resource "azurerm_cosmosdb_postgresql_cluster" "this" {
 }
 
 resource "azurerm_cosmosdb_postgresql_firewall_rule" "this" {
-  for_each = local.is_private ? {} : var.firewall_rules
+  for_each = { for name, rule in var.firewall_rules : name => rule if !local.is_private }
 
   name             = each.key
   cluster_id       = azurerm_cosmosdb_postgresql_cluster.this.id

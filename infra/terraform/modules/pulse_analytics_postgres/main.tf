@@ -7,10 +7,11 @@ locals {
   # nothing is allow-listed unless additional_extensions asks for it.
   allowed_extensions = distinct([for e in var.additional_extensions : upper(e)])
 
-  # TLS-only is merged last so it always wins.
+  # TLS-only is merged last so it always wins. (A for-filter, not `cond ? {} : {...}`: the two
+  # branches of a conditional must have the same object type.)
   server_parameters = merge(
     var.server_parameters,
-    length(local.allowed_extensions) == 0 ? {} : { "azure.extensions" = join(",", local.allowed_extensions) },
+    { for name, value in { "azure.extensions" = join(",", local.allowed_extensions) } : name => value if length(local.allowed_extensions) > 0 },
     { "require_secure_transport" = "on" },
   )
 

@@ -53,7 +53,7 @@ resource "azurerm_monitor_diagnostic_setting" "this" {
 }
 
 resource "azurerm_monitor_metric_alert" "this" {
-  for_each = var.alerts_enabled ? local.metric_alerts : {}
+  for_each = { for key, alert in local.metric_alerts : key => alert if var.alerts_enabled }
 
   name                = "${var.name}-${each.key}"
   resource_group_name = var.resource_group_name
