@@ -1058,3 +1058,61 @@ Deno.test("no conditional between {} and an object, which Terraform rejects", ()
     0,
   );
 });
+
+/** Ephemeral values may only reach write-only arguments (`*_wo`); Terraform rejects the rest. */
+function checkEphemeralFlow(doc: JsonObject, ephemeral: string[]): string[] {
+  const problems: string[] = [];
+  const uses = (s: string) =>
+    ephemeral.some((ref) => new RegExp(`\\b${ref.replace(".", "\\.")}\\b`).test(s));
+  const visit = (value: Json, path: string, key: string) => {
+    if (typeof value === "string") {
+      if (uses(value) && !key.endsWith("_wo")) problems.push(`${path} uses an ephemeral value`);
+    } else if (Array.isArray(value)) value.forEach((v, i) => visit(v, `${path}[${i}]`, key));
+    else if (isObject(value)) {
+      for (const [k, v] of Object.entries(value)) visit(v, `${path}.${k}`, k);
+    }
+  };
+  for (const kind of ["resource", "data", "output", "module"]) {
+    if (doc[kind] !== undefined) visit(doc[kind], kind, kind);
+  }
+  return problems;
+}
+
+Deno.test("ephemeral passwords flow only into write-only arguments", () => {
+  const refs = ["var.administrator_password", "var.app_password", "local.app_database_url"];
+  assert.deepEqual(checkEphemeralFlow(MODULE, refs), []);
+  assert.deepEqual(checkEphemeralFlow(CITUS, ["var.app_password", "local.app_database_url"]), []);
+  // roots hand ephemeral variables only to ephemeral module variables (and the reverse)
+  const roots: [JsonObject, string, Record<string, JsonObject>][] = [
+    ...ENVS.map((e) =>
+      [ENV_DOCS[e], "pulse_analytics_postgres", MODULE_VARS] as [
+        JsonObject,
+        string,
+        Record<string, JsonObject>,
+      ]
+    ),
+    [CITUS_ENV, "pulse_analytics_citus", labelled(CITUS, "variable")],
+  ];
+  for (const [doc, label, moduleVars] of roots) {
+    const call = labelled(doc, "module")[label];
+    for (const [name, body] of Object.entries(labelled(doc, "variable"))) {
+      if (name === "site") continue;
+      assert.equal(call[name], `\${var.${name}}`, `${label}: ${name}`);
+      assert.equal(
+        body.ephemeral === true,
+        moduleVars[name]?.ephemeral === true,
+        `${label}: ${name}`,
+      );
+    }
+  }
+  // locals built from them are only used by write-only arguments (checked above)
+  assert.match(String(locals(MODULE).app_database_url), /var\.app_password/);
+  const leaky: JsonObject = {
+    resource: { azurerm_key_vault_secret: { x: [{ value: "${local.app_database_url}" }] } },
+    output: { pw: [{ value: "${var.administrator_password}" }] },
+  };
+  assert.deepEqual(checkEphemeralFlow(leaky, refs), [
+    "resource.azurerm_key_vault_secret.x[0].value uses an ephemeral value",
+    "output.pw[0].value uses an ephemeral value",
+  ]);
+});
