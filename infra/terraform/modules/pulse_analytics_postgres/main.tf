@@ -1,18 +1,19 @@
 locals {
-  is_private = var.network_mode == "private"
-  port       = 5432
+  is_private    = var.network_mode == "private"
+  entra_enabled = var.entra_administrator != null
+  port          = 5432
 
-  # The app's migrations create pgcrypto; Azure only lets allow-listed extensions be created.
-  allowed_extensions = distinct(concat(["PGCRYPTO"], [for e in var.additional_extensions : upper(e)]))
+  # The migrations create no extension (gen_random_uuid() is built into PostgreSQL 13+), so
+  # nothing is allow-listed unless additional_extensions asks for it.
+  allowed_extensions = distinct([for e in var.additional_extensions : upper(e)])
 
-  # The two parameters the app relies on are merged last so they always win.
-  server_parameters = merge(var.server_parameters, {
-    "azure.extensions"         = join(",", local.allowed_extensions)
-    "require_secure_transport" = "on"
-  })
-
-  # Either the caller's password or the generated one; never a literal in the repo.
-  administrator_password = var.administrator_password != null ? var.administrator_password : one(random_password.administrator[*].result)
+  # TLS-only is merged last so it always wins. (A for-filter, not `cond ? {} : {...}`: the two
+  # branches of a conditional must have the same object type.)
+  server_parameters = merge(
+    var.server_parameters,
+    { for name, value in { "azure.extensions" = join(",", local.allowed_extensions) } : name => value if length(local.allowed_extensions) > 0 },
+    { "require_secure_transport" = "on" },
+  )
 
   tags = merge(var.tags, {
     workload  = "pulse-analytics"
@@ -21,17 +22,7 @@ locals {
   })
 }
 
-resource "random_password" "administrator" {
-  count = var.administrator_password == null ? 1 : 0
-
-  # URL-safe specials keep the connection URL readable; it is urlencoded anyway.
-  length           = 32
-  min_lower        = 4
-  min_upper        = 4
-  min_numeric      = 4
-  min_special      = 2
-  override_special = "-_.~"
-}
+data "azurerm_client_config" "current" {}
 
 resource "azurerm_postgresql_flexible_server" "this" {
   name                = var.name
@@ -41,11 +32,14 @@ resource "azurerm_postgresql_flexible_server" "this" {
   sku_name            = var.sku_name
   storage_mb          = var.storage_mb
   storage_tier        = var.storage_tier
+  auto_grow_enabled   = var.storage_auto_grow_enabled
   zone                = var.zone
   tags                = local.tags
 
-  administrator_login    = var.administrator_login
-  administrator_password = local.administrator_password
+  # Write-only: sent to Azure when the version changes, never stored in state or plan.
+  administrator_login               = var.administrator_login
+  administrator_password_wo         = var.administrator_password
+  administrator_password_wo_version = var.administrator_password_version
 
   backup_retention_days        = var.backup_retention_days
   geo_redundant_backup_enabled = var.geo_redundant_backup_enabled
@@ -55,8 +49,10 @@ resource "azurerm_postgresql_flexible_server" "this" {
   public_network_access_enabled = !local.is_private
 
   authentication {
+    # The app logs in with a password (its own login, not the administrator's).
     password_auth_enabled         = true
-    active_directory_auth_enabled = false
+    active_directory_auth_enabled = local.entra_enabled
+    tenant_id                     = local.entra_enabled ? data.azurerm_client_config.current.tenant_id : null
   }
 
   dynamic "high_availability" {
@@ -79,6 +75,12 @@ resource "azurerm_postgresql_flexible_server" "this" {
   }
 
   lifecycle {
+    # Delete guard. Name, network mode, subnet, admin login, geo-redundant backups, a lower
+    # version or a smaller storage_mb (also after auto-grow) make Terraform plan a replacement,
+    # i.e. a new empty server: with this the plan fails instead. It must stay a literal;
+    # infra/README.md ("Lifting the delete guard") says how to remove a server on purpose.
+    prevent_destroy = true
+
     # After a failover Azure swaps primary and standby zones; do not swap them back.
     ignore_changes = [
       zone,
@@ -112,9 +114,14 @@ resource "azurerm_postgresql_flexible_server_database" "this" {
   server_id = azurerm_postgresql_flexible_server.this.id
   charset   = "UTF8"
   collation = "en_US.utf8"
+
+  lifecycle {
+    # Dropping the database drops every learner's history; see the server's delete guard.
+    prevent_destroy = true
+  }
 }
 
-# Server parameters the app needs: pgcrypto allow-listed and TLS-only connections.
+# Server parameters: TLS-only connections, plus any extensions asked for.
 resource "azurerm_postgresql_flexible_server_configuration" "this" {
   for_each = local.server_parameters
 
@@ -123,9 +130,27 @@ resource "azurerm_postgresql_flexible_server_configuration" "this" {
   value     = each.value
 }
 
-check "generated_password_is_kept" {
-  assert {
-    condition     = var.administrator_password != null || var.key_vault_id != null
-    error_message = "The administrator password is generated but key_vault_id is null: it only lives in Terraform state. Set key_vault_id so the app's hosting can read it from Key Vault."
-  }
+# A second guard outside Terraform: Azure refuses to delete a locked server, whoever asks
+# (portal, CLI, another Terraform state). It also blocks deleting the server's child
+# resources such as firewall rules; remove the lock first for those changes.
+resource "azurerm_management_lock" "this" {
+  count = var.delete_lock_enabled ? 1 : 0
+
+  name       = "${var.name}-cannot-delete"
+  scope      = azurerm_postgresql_flexible_server.this.id
+  lock_level = "CanNotDelete"
+  notes      = "Holds every PULSE learner's history. See infra/README.md before removing this lock."
+}
+
+# Optional Entra ID sign-in for people and workloads; the admin group or principal given here
+# can then create Entra roles with pgaadauth_create_principal().
+resource "azurerm_postgresql_flexible_server_active_directory_administrator" "this" {
+  count = local.entra_enabled ? 1 : 0
+
+  server_name         = azurerm_postgresql_flexible_server.this.name
+  resource_group_name = var.resource_group_name
+  tenant_id           = data.azurerm_client_config.current.tenant_id
+  object_id           = var.entra_administrator.object_id
+  principal_name      = var.entra_administrator.principal_name
+  principal_type      = var.entra_administrator.principal_type
 }

@@ -1,3 +1,5 @@
+# What the app reads. No output carries a password: the app's full URL lives only in Key Vault.
+
 output "pulse_analytics_db_host" {
   description = "Server FQDN (PULSE_ANALYTICS_DB_HOST). Resolves privately in private mode."
   value       = azurerm_postgresql_flexible_server.this.fqdn
@@ -14,8 +16,8 @@ output "pulse_analytics_db_name" {
 }
 
 output "pulse_analytics_db_user" {
-  description = "Login the app connects as (PULSE_ANALYTICS_DB_USER)."
-  value       = azurerm_postgresql_flexible_server.this.administrator_login
+  description = "Login the app connects as (PULSE_ANALYTICS_DB_USER): the application login, not the administrator."
+  value       = var.app_login
 }
 
 output "pulse_analytics_db_endpoint" {
@@ -24,20 +26,23 @@ output "pulse_analytics_db_endpoint" {
 }
 
 output "pulse_analytics_db_sslmode" {
-  description = "sslmode the app must use (PULSE_ANALYTICS_DB_SSLMODE); the server rejects non-TLS connections."
-  value       = "require"
+  description = "sslmode the app uses (PULSE_ANALYTICS_DB_SSLMODE): the certificate chain and host name are verified."
+  value       = "verify-full"
 }
 
-output "pulse_analytics_db_password" {
-  description = "Administrator password (PULSE_ANALYTICS_DB_PASSWORD)."
-  value       = local.administrator_password
-  sensitive   = true
+output "database_url_key_vault_secret_id" {
+  description = "Versionless id of the Key Vault secret holding PULSE_ANALYTICS_DATABASE_URL (for an App Service / Container Apps Key Vault reference)."
+  value       = azurerm_key_vault_secret.database_url.versionless_id
 }
 
-output "pulse_analytics_database_url" {
-  description = "Connection URL for PULSE_ANALYTICS_DATABASE_URL (password urlencoded, sslmode=require)."
-  value       = local.database_url
-  sensitive   = true
+output "administrator_login" {
+  description = "Administrator login, for the one-time bootstrap of the application login and for operations."
+  value       = azurerm_postgresql_flexible_server.this.administrator_login
+}
+
+output "app_owner_role" {
+  description = "NOLOGIN role that owns schema analytics; every application login is a member of it."
+  value       = var.app_owner_role
 }
 
 output "server_id" {
@@ -48,14 +53,4 @@ output "server_id" {
 output "server_name" {
   description = "Name of the flexible server."
   value       = azurerm_postgresql_flexible_server.this.name
-}
-
-output "administrator_password_key_vault_secret_id" {
-  description = "Versionless id of the Key Vault secret holding the admin password, or null without key_vault_id."
-  value       = one(azurerm_key_vault_secret.administrator_password[*].versionless_id)
-}
-
-output "database_url_key_vault_secret_id" {
-  description = "Versionless id of the Key Vault secret holding PULSE_ANALYTICS_DATABASE_URL (usable in an App Service Key Vault reference), or null without key_vault_id."
-  value       = one(azurerm_key_vault_secret.database_url[*].versionless_id)
 }

@@ -59,7 +59,7 @@ variable "sku_name" {
 
 variable "storage_mb" {
   type        = number
-  description = "Provisioned storage in MB. Azure only allows growing it; a smaller value forces a new (empty) server."
+  description = "Provisioned storage in MB. Azure only allows growing it; a smaller value (also one below what auto-grow reached) plans a new empty server, which the delete guard refuses."
   nullable    = false
 
   validation {
@@ -79,15 +79,22 @@ variable "storage_tier" {
   }
 }
 
+variable "storage_auto_grow_enabled" {
+  type        = bool
+  description = "Let Azure grow storage before the disk fills up (a full disk makes the server read-only). Afterwards set storage_mb to the grown size."
+  default     = true
+  nullable    = false
+}
+
 variable "postgres_version" {
   type        = string
-  description = "PostgreSQL major version. Upgrades happen in place; downgrades force a new server. \"17\" needs an azurerm 4.x release that supports it."
+  description = "PostgreSQL major version. Upgrades happen in place (azurerm 4.27+); a lower version forces a new server, which the delete guard refuses."
   default     = "16"
   nullable    = false
 
   validation {
-    condition     = contains(["13", "14", "15", "16", "17"], var.postgres_version)
-    error_message = "postgres_version must be one of \"13\", \"14\", \"15\", \"16\", \"17\"."
+    condition     = contains(["14", "15", "16", "17"], var.postgres_version)
+    error_message = "postgres_version must be one of \"14\", \"15\", \"16\", \"17\" (13 is retired; 17 needs azurerm 4.46+, which terraform.tf requires)."
   }
 }
 
@@ -120,7 +127,7 @@ variable "database_name" {
 
 variable "administrator_login" {
   type        = string
-  description = "Administrator login of the server; the app and migrations connect as this role. Changing it forces a new server."
+  description = "Administrator login of the server, for operators and the one-time bootstrap of the application login; the app never uses it. Changing it forces a new server."
   default     = "pulseadmin"
   nullable    = false
 
@@ -137,13 +144,82 @@ variable "administrator_login" {
 
 variable "administrator_password" {
   type        = string
-  description = "Administrator password. Required input, but may be set to null: the module then generates a random password (and stores it in Key Vault when key_vault_id is set). Never commit a value; pass it via TF_VAR_administrator_password."
+  description = "Administrator password. Ephemeral and write-only: sent to Azure and to Key Vault when administrator_password_version changes, never stored in state or plan files. Pass it with TF_VAR_administrator_password (e.g. read from the Key Vault secret)."
   sensitive   = true
-  nullable    = true
+  ephemeral   = true
+  nullable    = false
+}
+
+variable "administrator_password_version" {
+  type        = number
+  description = "Version of administrator_password. Raise it (1, 2, ...) together with a new password to rotate; leaving it unchanged keeps the current password whatever administrator_password holds."
+  nullable    = false
 
   validation {
-    condition     = var.administrator_password == null ? true : (length(var.administrator_password) >= 8 && length(var.administrator_password) <= 128)
-    error_message = "administrator_password must be null or 8-128 characters long."
+    condition     = var.administrator_password_version >= 1 && floor(var.administrator_password_version) == var.administrator_password_version
+    error_message = "administrator_password_version must be a whole number >= 1."
+  }
+}
+
+variable "app_owner_role" {
+  type        = string
+  description = "NOLOGIN role that owns schema analytics and everything the migrations create. Created by infra/sql/bootstrap_app_login.sql, not by Terraform."
+  default     = "pulse_app"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9_]{0,62}$", var.app_owner_role))
+    error_message = "app_owner_role must be 1-63 characters of lowercase letters, digits and underscores, starting with a letter."
+  }
+}
+
+variable "app_login" {
+  type        = string
+  description = "Login the app connects as: a member of app_owner_role with no other rights. Two logins (e.g. pulse_app_a, pulse_app_b) take turns so a password rotation has no outage; see infra/README.md."
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9_]{0,62}$", var.app_login)) && !startswith(var.app_login, "pg_") && !startswith(var.app_login, "azure")
+    error_message = "app_login must be 1-63 characters of lowercase letters, digits and underscores, starting with a letter, and not start with pg_ or azure."
+  }
+}
+
+variable "app_password" {
+  type        = string
+  description = "Password of app_login. Ephemeral and write-only: it only reaches the Key Vault secret holding the app's connection URL, when app_password_version changes."
+  sensitive   = true
+  ephemeral   = true
+  nullable    = false
+}
+
+variable "app_password_version" {
+  type        = number
+  description = "Version of the app's connection URL secret. Raise it whenever app_login or app_password changes; otherwise Key Vault keeps the previous URL."
+  nullable    = false
+
+  validation {
+    condition     = var.app_password_version >= 1 && floor(var.app_password_version) == var.app_password_version
+    error_message = "app_password_version must be a whole number >= 1."
+  }
+}
+
+variable "entra_administrator" {
+  type = object({
+    object_id      = string
+    principal_name = string
+    principal_type = string
+  })
+  description = "Optional Entra ID administrator (a group is best). When set, Entra ID authentication is turned on next to password authentication; null leaves it off."
+  default     = null
+
+  validation {
+    condition     = var.entra_administrator == null ? true : contains(["User", "Group", "ServicePrincipal"], var.entra_administrator.principal_type)
+    error_message = "entra_administrator.principal_type must be User, Group or ServicePrincipal."
+  }
+
+  validation {
+    condition     = var.entra_administrator == null ? true : can(regex("^[0-9a-fA-F-]{36}$", var.entra_administrator.object_id))
+    error_message = "entra_administrator.object_id must be a GUID."
   }
 }
 
@@ -217,6 +293,13 @@ variable "maintenance_window" {
     )
     error_message = "maintenance_window needs day_of_week 0-6, start_hour 0-23 and start_minute 0-59."
   }
+}
+
+variable "delete_lock_enabled" {
+  type        = bool
+  description = "Put a CanNotDelete management lock on the server, so Azure refuses to delete it whoever asks. On unless switched off (dev)."
+  default     = true
+  nullable    = false
 }
 
 # -----------------------------------------------------------------------------
@@ -302,7 +385,7 @@ variable "firewall_rules" {
 
 variable "additional_extensions" {
   type        = list(string)
-  description = "Extensions to allow-list in azure.extensions in addition to PGCRYPTO, which the app always needs."
+  description = "Extensions to allow-list in azure.extensions. The app's migrations create none, so this is empty unless an operator needs one (e.g. PG_STAT_STATEMENTS)."
   default     = []
   nullable    = false
 
@@ -314,7 +397,7 @@ variable "additional_extensions" {
 
 variable "server_parameters" {
   type        = map(string)
-  description = "Extra server parameters (name => value). azure.extensions and require_secure_transport are always set by the module and cannot be overridden here."
+  description = "Extra server parameters (name => value). azure.extensions (use additional_extensions) and require_secure_transport (always on) cannot be set here."
   default     = {}
   nullable    = false
 
@@ -330,35 +413,80 @@ variable "server_parameters" {
 
 variable "key_vault_id" {
   type        = string
-  description = "Resource id of an existing Key Vault. When set, the admin password and the app's connection URL are written to it as secrets. Must be known at plan time."
-  default     = null
-
-  validation {
-    condition     = var.key_vault_id == null ? true : can(regex("(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.KeyVault/vaults/[^/]+$", var.key_vault_id))
-    error_message = "key_vault_id must be a Key Vault resource id (/subscriptions/.../providers/Microsoft.KeyVault/vaults/<name>)."
-  }
-}
-
-variable "administrator_password_secret_name" {
-  type        = string
-  description = "Key Vault secret name for the administrator password."
-  default     = "pulse-analytics-db-admin-password"
+  description = "Resource id of an existing Key Vault that receives the app's connection URL (write-only, so it never lands in state)."
   nullable    = false
 
   validation {
-    condition     = can(regex("^[0-9A-Za-z-]{1,127}$", var.administrator_password_secret_name))
-    error_message = "Key Vault secret names are 1-127 characters of letters, digits and hyphens."
+    condition     = can(regex("(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.KeyVault/vaults/[^/]+$", var.key_vault_id))
+    error_message = "key_vault_id must be a Key Vault resource id (/subscriptions/.../providers/Microsoft.KeyVault/vaults/<name>)."
   }
 }
 
 variable "database_url_secret_name" {
   type        = string
-  description = "Key Vault secret name for the app's PULSE_ANALYTICS_DATABASE_URL."
+  description = "Key Vault secret name for the app's PULSE_ANALYTICS_DATABASE_URL (application login, sslmode=verify-full)."
   default     = "pulse-analytics-database-url"
   nullable    = false
 
   validation {
     condition     = can(regex("^[0-9A-Za-z-]{1,127}$", var.database_url_secret_name))
     error_message = "Key Vault secret names are 1-127 characters of letters, digits and hyphens."
+  }
+}
+
+# -----------------------------------------------------------------------------
+# Monitoring
+# -----------------------------------------------------------------------------
+
+variable "log_analytics_workspace_id" {
+  type        = string
+  description = "Optional Log Analytics workspace that receives the server's logs and metrics (diagnostic setting). null sends nothing."
+  default     = null
+
+  validation {
+    condition     = var.log_analytics_workspace_id == null ? true : can(regex("(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.OperationalInsights/workspaces/[^/]+$", var.log_analytics_workspace_id))
+    error_message = "log_analytics_workspace_id must be a Log Analytics workspace resource id."
+  }
+}
+
+variable "alerts_enabled" {
+  type        = bool
+  description = "Create metric alerts for storage, CPU, memory and failed connections."
+  default     = true
+  nullable    = false
+}
+
+variable "action_group_id" {
+  type        = string
+  description = "Optional action group (mail, pager, webhook) the metric alerts notify. null: alerts show in Azure Monitor only."
+  default     = null
+
+  validation {
+    condition     = var.action_group_id == null ? true : can(regex("(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.Insights/actionGroups/[^/]+$", var.action_group_id))
+    error_message = "action_group_id must be an action group resource id (.../providers/Microsoft.Insights/actionGroups/<name>)."
+  }
+}
+
+variable "alert_thresholds" {
+  type = object({
+    storage_percent    = optional(number, 80)
+    cpu_percent        = optional(number, 80)
+    memory_percent     = optional(number, 90)
+    connections_failed = optional(number, 10)
+  })
+  description = "Alert thresholds: percent used for storage, CPU and memory (15-minute average); failed connections in 15 minutes."
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition = alltrue([
+      for p in [var.alert_thresholds.storage_percent, var.alert_thresholds.cpu_percent, var.alert_thresholds.memory_percent] : p > 0 && p < 100
+    ]) && var.alert_thresholds.connections_failed >= 0
+    error_message = "Percent thresholds must be between 0 and 100 (exclusive); connections_failed must be >= 0."
+  }
+
+  validation {
+    condition     = var.alert_thresholds.storage_percent < 90
+    error_message = "alert_thresholds.storage_percent must stay below 90 so the alert fires before storage auto-grow."
   }
 }
