@@ -28,21 +28,35 @@ export interface BadString {
  * string, value or key, that Postgres could not store.
  */
 export function findBadString(value: unknown): BadString | null {
-  const stack: { value: unknown; path: (string | number)[] }[] = [{ value, path: [] }];
+  // Each entry links to its parent, so a path is built only for the bad string (linear in depth).
+  interface Node {
+    value: unknown;
+    key: string | number | null;
+    parent: Node | null;
+  }
+  const pathOf = (node: Node | null): (string | number)[] => {
+    const path: (string | number)[] = [];
+    for (let n = node; n && n.key !== null; n = n.parent) path.push(n.key);
+    return path.reverse();
+  };
+  const stack: Node[] = [{ value, key: null, parent: null }];
   while (stack.length > 0) {
-    const { value: v, path } = stack.pop()!;
+    const node = stack.pop()!;
+    const v = node.value;
     if (typeof v === "string") {
       const reason = badStringReason(v);
-      if (reason) return { path, message: reason };
+      if (reason) return { path: pathOf(node), message: reason };
     } else if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], path: [...path, i] });
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], key: i, parent: node });
     } else if (v !== null && typeof v === "object") {
       const entries = Object.entries(v);
       for (let i = entries.length - 1; i >= 0; i--) {
         const [key, child] = entries[i];
         const reason = badStringReason(key);
-        if (reason) return { path: [...path, printableKey(key)], message: `key ${reason}` };
-        stack.push({ value: child, path: [...path, key] });
+        if (reason) {
+          return { path: [...pathOf(node), printableKey(key)], message: `key ${reason}` };
+        }
+        stack.push({ value: child, key, parent: node });
       }
     }
   }

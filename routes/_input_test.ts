@@ -238,3 +238,133 @@ Deno.test("hostile input", async (step) => {
     await t.close();
   }
 });
+
+Deno.test("timestamps: unstorable or future → 400 naming the field, nothing written", async (step) => {
+  const t = await startTestApp();
+  const service = await t.token("service");
+  const admin = await t.token("admin");
+  const before = await totalRows(t);
+  try {
+    const future = new Date(Date.now() + 10 * 60_000).toISOString();
+    const cases: [string, RegExp][] = [
+      ["0000-01-01T00:00:00Z", /year 0000/],
+      ["2026-11-02T09:00:00+16:00", /\+16:00 is out of range/],
+      ["2026-11-02T09:00:00-23:59", /-23:59 is out of range/],
+      [future, /more than 5 minutes in the future/],
+    ];
+    await step.step("answers' ts", async () => {
+      for (const [ts, message] of cases) {
+        const res = await t.call("POST", `/api/sessions/${crypto.randomUUID()}/events`, {
+          token: service,
+          body: answers({}, { ts }),
+        });
+        assert.equal(res.status, 400, ts);
+        assert.deepEqual(res.body.error.issues[0].path, ["answers", 0, "ts"], ts);
+        assert.match(res.body.error.message, message, ts);
+      }
+    });
+    await step.step("a completion's completed_at", async () => {
+      for (const [completed_at, message] of cases) {
+        const res = await t.call("POST", `/api/sessions/${crypto.randomUUID()}/complete`, {
+          token: service,
+          body: { user_id: crypto.randomUUID(), completed_at, transcript: [], scorecard: {} },
+        });
+        assert.equal(res.status, 400, completed_at);
+        assert.deepEqual(res.body.error.issues[0].path, ["completed_at"]);
+        assert.match(res.body.error.message, message);
+      }
+    });
+    await step.step("recompute's active_since", async () => {
+      const res = await t.call("POST", "/api/admin/recompute-readiness", {
+        token: admin,
+        body: { active_since: "0000-03-01T00:00:00Z" },
+      });
+      assert.equal(res.status, 400);
+      assert.deepEqual(res.body.error.issues[0].path, ["active_since"]);
+    });
+    await step.step("just inside the limits is accepted", async () => {
+      const soon = new Date(Date.now() + 4 * 60_000).toISOString();
+      for (const ts of [soon, "2026-11-02T09:00:00-15:59", "0001-01-01T00:00:00Z"]) {
+        const res = await t.call("POST", `/api/sessions/${crypto.randomUUID()}/events`, {
+          token: service,
+          body: answers({}, { ts }),
+        });
+        assert.equal(res.status, 200, `${ts} ${JSON.stringify(res.body)}`);
+      }
+      await t.db
+        .sql`truncate analytics.session_events, analytics.sessions, analytics.learners cascade`;
+    });
+    assert.equal(await totalRows(t), before);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("vocabulary: steps and skills by key or label in any case, stored as the key", async () => {
+  const t = await startTestApp();
+  const service = await t.token("service");
+  try {
+    const session = crypto.randomUUID();
+    const body = answers({}, {}) as { answers: Record<string, unknown>[] };
+    body.answers = [
+      {
+        answer_id: "a1",
+        ts: "2026-11-02T09:00:00Z",
+        pulse_step: "Understand",
+        scores: { Probing: 60 },
+      },
+      {
+        answer_id: "a2",
+        ts: "2026-11-02T09:01:00Z",
+        pulse_step: "PROBE",
+        scores: { "Technical depth": 70, COMMUNICATION: 80 },
+      },
+      {
+        answer_id: "a3",
+        ts: "2026-11-02T09:02:00Z",
+        pulse_step: "probe",
+        scores: { "system-design": 50 },
+      },
+    ];
+    const res = await t.call("POST", `/api/sessions/${session}/events`, { token: service, body });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const rows = await t.db.sql<{ answer_id: string; pulse_step: string; skill_tag: string }[]>`
+      select answer_id, pulse_step, skill_tag from analytics.session_events
+      where session_id = ${session} order by answer_id, skill_tag`;
+    assert.deepEqual(rows.map((r) => [r.answer_id, r.pulse_step, r.skill_tag]), [
+      ["a1", "understand", "probe"],
+      ["a2", "probe", "communication"],
+      ["a2", "probe", "technical_depth"],
+      ["a3", "probe", "system_design"],
+    ]);
+    // Unknown values still fail the whole batch, listing what is allowed.
+    const unknownStep = await t.call("POST", `/api/sessions/${crypto.randomUUID()}/events`, {
+      token: service,
+      body: answers({}, { pulse_step: "Dance" }),
+    });
+    assert.equal(unknownStep.status, 400);
+    assert.deepEqual(unknownStep.body.error.issues[0].path, ["answers", 0, "pulse_step"]);
+    assert.match(
+      unknownStep.body.error.message,
+      /unknown pulse step 'Dance'; allowed: prepare, understand, probe, lead, substantiate, evaluate/,
+    );
+    const unknownSkill = await t.call("POST", `/api/sessions/${crypto.randomUUID()}/events`, {
+      token: service,
+      body: answers({}, { scores: { Charisma: 50 } }),
+    });
+    assert.equal(unknownSkill.status, 400);
+    assert.deepEqual(unknownSkill.body.error.issues[0].path, ["answers", 0, "scores", "Charisma"]);
+    assert.match(unknownSkill.body.error.message, /allowed: communication, technical_depth/);
+    const twice = await t.call("POST", `/api/sessions/${crypto.randomUUID()}/events`, {
+      token: service,
+      body: answers({}, { scores: { probe: 50, Probing: 60 } }),
+    });
+    assert.equal(twice.status, 400);
+    assert.match(twice.body.error.message, /both name skill 'probe'/);
+    const [{ n }] = await t.db.sql<{ n: number }[]>`
+      select count(*)::int as n from analytics.session_events where session_id <> ${session}`;
+    assert.equal(n, 0);
+  } finally {
+    await t.close();
+  }
+});

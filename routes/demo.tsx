@@ -1,5 +1,9 @@
-/** GET/POST /demo — development-only sign-in as a demo learner, coach or admin. */
-import { Hono } from "hono";
+/**
+ * GET/POST /demo — development-only sign-in as a demo learner, coach or admin. It answers only to
+ * a browser on this machine: loopback peer, loopback Host (no DNS rebinding), no proxy hop from
+ * elsewhere; anything else gets the 404 of an unknown page.
+ */
+import { type Context, Hono } from "hono";
 import { setCookie } from "hono/cookie";
 import { issueToken, type Role } from "../lib/auth.ts";
 import { DEMO_ADMIN, DEMO_COACH, DEMO_LEARNERS } from "../lib/demo/people.ts";
@@ -25,9 +29,41 @@ const HOME: Record<Role, string> = {
   service: "/",
 };
 
+/** True for 127.0.0.0/8, ::1 and IPv4-mapped loopback addresses. */
+export function isLoopbackAddress(address: string): boolean {
+  const a = address.trim().toLowerCase().replace(/^\[|\]$/g, "");
+  return a === "::1" || /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a);
+}
+
+/** A host or address without its port (`[::1]:80` → `[::1]`, `::1` stays, `a:80` → `a`). */
+function withoutPort(value: string): string {
+  const v = value.trim().toLowerCase();
+  if (v.startsWith("[")) return v.slice(0, v.indexOf("]") + 1);
+  return v.split(":").length === 2 ? v.slice(0, v.indexOf(":")) : v;
+}
+
+/** True for localhost names and loopback addresses, with or without a port. */
+export function isLoopbackHost(host: string): boolean {
+  const name = withoutPort(host);
+  return name === "localhost" || name.endsWith(".localhost") || isLoopbackAddress(name);
+}
+
+/** Whether this request comes from this machine (see the module comment). */
+export function fromLoopback(c: Context<AppEnv>): boolean {
+  const peer = (c.env as { remoteAddr?: { hostname?: string } } | undefined)?.remoteAddr?.hostname;
+  if (!peer || !isLoopbackAddress(peer)) return false;
+  if (!isLoopbackHost(c.req.header("host") ?? new URL(c.req.url).host)) return false;
+  const hops = [
+    ...(c.req.header("x-forwarded-for")?.split(",") ?? []),
+    ...(c.req.header("x-real-ip") ? [c.req.header("x-real-ip")!] : []),
+    ...[...(c.req.header("forwarded") ?? "").matchAll(/for="?([^";,]+)/gi)].map((m) => m[1]),
+  ];
+  return hops.every((hop) => isLoopbackAddress(withoutPort(hop)));
+}
+
 export const demoRoutes = new Hono<AppEnv>()
   .use(async (c, next) => {
-    if (c.get("config").env !== "development") return c.notFound();
+    if (c.get("config").env !== "development" || !fromLoopback(c)) return c.notFound();
     await next();
   })
   .get("/", (c) =>

@@ -1,10 +1,19 @@
-/** `deno task seed` — adds the demo learners and their ~12 weeks of history (safe to run again). */
+/**
+ * `deno task seed` — adds the demo learners and their ~12 weeks of history (safe to run again).
+ * Refuses with PULSE_ENV=production: fake learners have no place in a system of record.
+ */
 import { ConfigError, loadConfig } from "../lib/config.ts";
 import { openDatabase } from "../lib/db/mod.ts";
 import { seedDemo } from "../lib/demo/seed.ts";
 
 try {
   const config = loadConfig();
+  if (config.env === "production") {
+    console.error(
+      "seed: refused because PULSE_ENV=production (demo learners are for development databases only)",
+    );
+    Deno.exit(1);
+  }
   const db = await openDatabase(config.database, { quiet: true });
   console.log(`Seeding demo data into ${db.label}`);
   try {
