@@ -16,6 +16,7 @@ import { completeApi } from "./routes/api/sessions/complete.ts";
 import { eventsApi } from "./routes/api/sessions/events.ts";
 import { feedbackApi } from "./routes/api/sessions/feedback.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { serveOpenApi } from "./routes/api/_openapi.ts";
 import { notFoundPage } from "./routes/_app.tsx";
 import { adminRoutes } from "./routes/admin.tsx";
 import { dashboardRoutes } from "./routes/dashboard.tsx";
@@ -84,21 +85,7 @@ export function createApp(deps: AppDeps, options: { log?: boolean } = {}) {
   app.route("/api/admin", recomputeApi);
   app.route("/api/cohorts", timeToReadinessApi);
 
-  app.doc31("/api/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "PULSE Analytics API",
-      version: "1.0.0",
-      description: "Longitudinal analytics store and readiness score.",
-    },
-    // Every API call needs a bearer token (HS256 JWT with `sub` and `role`).
-    security: [{ bearer: [] }],
-  });
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
-    type: "http",
-    scheme: "bearer",
-    bearerFormat: "JWT",
-  });
+  serveOpenApi(app);
   return app;
 }
 

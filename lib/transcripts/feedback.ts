@@ -60,8 +60,9 @@ export async function sessionSkillSummary(
 }
 
 /**
- * Reads a session's feedback; null when it has neither a transcript (Postgres or blob) nor a
- * scorecard. `authorize(owner)` is called with the learner (or null when unknown) before anything
+ * Reads a session's feedback; null when nothing is known of the session (no scored answers, no
+ * transcript in Postgres or blob storage, no scorecard). A session with scored answers but no
+ * transcript yet gives what exists: the per-skill summary, with null transcript and scorecard. `authorize(owner)` is called with the learner (or null when unknown) before anything
  * is returned and before the blob is read when the owner is already known; it throws to refuse.
  */
 export async function readFeedback(
@@ -102,7 +103,7 @@ export async function readFeedback(
       }
     }
   }
-  if (!transcript && !card) return null;
+  if (!transcript && !card && !session) return null;
   authorize(owner);
   return {
     session_id: sessionId.toLowerCase(),

@@ -1,9 +1,14 @@
-/** PUT /api/learners/:userId — learner profile (level, track, cohort). */
+/** GET and PUT /api/learners/:userId — learner profile (level, track, cohort). */
 import { createRoute, z } from "@hono/zod-openapi";
-import { profileSchema, upsertProfile } from "../../lib/learners/profile.ts";
+import {
+  getProfile,
+  type LearnerProfile,
+  profileSchema,
+  upsertProfile,
+} from "../../lib/learners/profile.ts";
 import { catalog } from "../../lib/static_config.ts";
-import { apiRouter, errorResponses } from "../_errors.ts";
-import { requireRole } from "../_middleware.ts";
+import { ApiError, apiRouter, errorResponses } from "../_errors.ts";
+import { assertCanReadLearner, callerOf, requireRole } from "../_middleware.ts";
 
 const Profile = z.object({
   user_id: z.uuid(),
@@ -38,13 +43,35 @@ const route = createRoute({
   },
 });
 
-export const learnersApi = apiRouter().openapi(route, async (c) => {
-  const { userId } = c.req.valid("param");
-  const { profile, created } = await upsertProfile(c.get("sql"), userId, c.req.valid("json"));
-  const body = {
-    ...profile,
-    created_at: profile.created_at.toISOString(),
-    updated_at: profile.updated_at.toISOString(),
-  };
-  return created ? c.json(body, 201) : c.json(body, 200);
+const getRoute = createRoute({
+  method: "get",
+  path: "/{userId}",
+  tags: ["learners"],
+  summary: "A learner's profile (the learner themself, coach, admin, service)",
+  middleware: [requireRole("learner", "coach", "admin", "service")] as const,
+  request: { params: z.object({ userId: z.uuid() }) },
+  responses: {
+    200: { description: "The profile", content: { "application/json": { schema: Profile } } },
+    ...errorResponses(400, 401, 403, 404),
+  },
 });
+
+const asJson = (profile: LearnerProfile) => ({
+  ...profile,
+  created_at: profile.created_at.toISOString(),
+  updated_at: profile.updated_at.toISOString(),
+});
+
+export const learnersApi = apiRouter()
+  .openapi(route, async (c) => {
+    const { userId } = c.req.valid("param");
+    const { profile, created } = await upsertProfile(c.get("sql"), userId, c.req.valid("json"));
+    return created ? c.json(asJson(profile), 201) : c.json(asJson(profile), 200);
+  })
+  .openapi(getRoute, async (c) => {
+    const { userId } = c.req.valid("param");
+    assertCanReadLearner(callerOf(c), userId);
+    const profile = await getProfile(c.get("sql"), userId);
+    if (!profile) throw new ApiError(404, "not_found", `No learner ${userId}`);
+    return c.json(asJson(profile), 200);
+  });

@@ -55,6 +55,25 @@ Deno.test("learner profiles", async (step) => {
         .sql`select count(*)::int as n from analytics.learners where user_id = ${user}`;
       assert.equal(n, 0);
     });
+    await step.step("GET: the profile for its learner and staff; 403 for others; 404", async () => {
+      const user = crypto.randomUUID();
+      await t.call("PUT", `/api/learners/${user}`, { token: service, body: { level: "mid" } });
+      for (const token of [await t.token("learner", user), await t.token("coach"), service]) {
+        const res = await t.call("GET", `/api/learners/${user}`, { token });
+        assert.equal(res.status, 200);
+        assert.deepEqual([res.body.user_id, res.body.level, res.body.track], [user, "mid", null]);
+      }
+      const other = await t.call("GET", `/api/learners/${user}`, {
+        token: await t.token("learner"),
+      });
+      assert.equal(other.status, 403);
+      const missing = await t.call("GET", `/api/learners/${crypto.randomUUID()}`, {
+        token: service,
+      });
+      assert.equal(missing.status, 404);
+      assert.equal((await t.call("GET", `/api/learners/${user}`)).status, 401);
+      assert.equal((await t.call("GET", "/api/learners/nope", { token: service })).status, 400);
+    });
   } finally {
     await t.close();
   }

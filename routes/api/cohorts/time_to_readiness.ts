@@ -6,7 +6,10 @@ import { apiRouter, errorResponses } from "../../_errors.ts";
 import { requireRole } from "../../_middleware.ts";
 
 const score = (what: string) =>
-  z.coerce.number().min(0).max(100).openapi({ description: `readiness (0–100) ${what}` });
+  z.coerce.number().min(0).max(100).openapi({
+    description: `readiness (0–100) ${what}`,
+    param: { required: true },
+  });
 
 const Query = z.object({
   from: score("first reached"),

@@ -4,6 +4,7 @@ import { SessionOwnerConflict } from "../../../lib/events/capture.ts";
 import { completeSession, completionSchema } from "../../../lib/transcripts/complete.ts";
 import { ApiError, apiRouter, errorResponses } from "../../_errors.ts";
 import { requireRole } from "../../_middleware.ts";
+import { Snapshot } from "../users/_shared.ts";
 import { SessionParams } from "./events.ts";
 
 const CompletionResult = z.object({
@@ -16,9 +17,14 @@ const CompletionResult = z.object({
   }),
   transcript: z.object({ api_id: z.number().int(), lines: z.number().int(), created: z.boolean() }),
   scorecard: z.object({ id: z.uuid(), created: z.boolean() }),
-  readiness: z.record(z.string(), z.unknown()).openapi({
+  readiness: Snapshot.extend({
+    previous_overall: z.number().nullable().openapi({
+      description: "overall of the learner's snapshot before this one",
+    }),
+    delta: z.number().nullable().openapi({ description: "overall − previous_overall" }),
+  }).openapi("CompletionReadiness", {
     description:
-      "the learner's readiness snapshot (overall, components, band, delta); on a retry, the snapshot taken after the first completion",
+      "the learner's readiness snapshot with its delta; on a retry, the snapshot taken after the first completion",
   }),
 }).openapi("CompletionResult");
 

@@ -46,6 +46,8 @@ const route = createRoute({
   path: "/{sessionId}/feedback",
   tags: ["sessions"],
   summary: "A session's transcript, scorecard and per-skill summary (owner, coach, admin, service)",
+  description:
+    "Works from scored answers alone: before the session is completed, `transcript` and `scorecard` are null and `skills` summarises the answers so far.",
   middleware: [requireRole("learner", "coach", "admin", "service")] as const,
   request: { params: SessionParams },
   responses: {
@@ -73,7 +75,11 @@ export const feedbackApi = apiRouter().openapi(route, async (c) => {
       },
     );
     if (!feedback) {
-      throw new ApiError(404, "not_found", `No transcript or scorecard for session ${sessionId}`);
+      throw new ApiError(
+        404,
+        "not_found",
+        `No scored answers, transcript or scorecard for session ${sessionId}`,
+      );
     }
     return c.json(feedback, 200);
   } catch (error) {

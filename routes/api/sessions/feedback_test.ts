@@ -138,11 +138,11 @@ Deno.test("session feedback: Postgres first, legacy blob fallback", async (step)
       },
     );
 
-    await step.step("404 when neither exists; malformed blob → 502", async () => {
+    await step.step("404 for an unknown session; malformed blob → 502", async () => {
       const none = await get(id());
       assert.equal(none.status, 404);
       assert.equal(none.body.error.code, "not_found");
-      // A session with events but neither transcript nor scorecard yet.
+      // A session with scored answers but neither transcript nor scorecard yet: what exists.
       const open = id();
       await t.call("POST", `/api/sessions/${open}/events`, {
         token: service,
@@ -157,7 +157,21 @@ Deno.test("session feedback: Postgres first, legacy blob fallback", async (step)
           }],
         },
       });
-      assert.equal((await get(open)).status, 404);
+      const partial = await get(open);
+      assert.equal(partial.status, 200);
+      assert.deepEqual(
+        [
+          partial.body.user_id,
+          partial.body.source,
+          partial.body.transcript,
+          partial.body.scorecard,
+        ],
+        [user, "db", null, null],
+      );
+      assert.deepEqual(partial.body.skills, [
+        { skill_tag: "probe", answers: 1, avg_score: 50, min_score: 50, max_score: 50 },
+      ]);
+      assert.equal((await get(open, await t.token("learner", user))).status, 200);
       assert.equal((await get(open, await t.token("learner", id()))).status, 403);
 
       const broken = id();

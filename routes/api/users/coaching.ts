@@ -2,12 +2,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { coachingFor, COMPONENTS, readinessConfig } from "../../../lib/readiness/mod.ts";
 import { apiRouter, errorResponses } from "../../_errors.ts";
+import { nullableRef } from "../_openapi.ts";
 import { requireRole } from "../../_middleware.ts";
 import { readableLearner, READER_ROLES, SessionPoint, Snapshot, UserParams } from "./_shared.ts";
 
 const Coaching = z.object({
   user_id: z.uuid(),
-  latest: Snapshot.nullable(),
+  latest: nullableRef(Snapshot),
   persistently_low: z.array(z.object({
     skill_tag: z.string(),
     label: z.string(),

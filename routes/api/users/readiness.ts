@@ -2,6 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { deltaOf, listSnapshots } from "../../../lib/readiness/mod.ts";
 import { apiRouter, errorResponses } from "../../_errors.ts";
+import { nullableRef } from "../_openapi.ts";
 import { requireRole } from "../../_middleware.ts";
 import { readableLearner, READER_ROLES, Snapshot, SnapshotSummary, UserParams } from "./_shared.ts";
 
@@ -9,7 +10,7 @@ export const MAX_HISTORY = 500;
 
 const Readiness = z.object({
   user_id: z.uuid(),
-  latest: Snapshot.nullable().openapi({ description: "null before the first snapshot" }),
+  latest: nullableRef(Snapshot).openapi({ description: "null before the first snapshot" }),
   delta: z.number().nullable().openapi({
     description: "latest overall minus the previous snapshot's overall",
   }),
