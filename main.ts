@@ -1,19 +1,46 @@
 /** Entry point: configuration → database (server or embedded, migrated) → HTTP server. */
 import { ensureDevSecret } from "./lib/auth.ts";
-import { ConfigError, loadConfig } from "./lib/config.ts";
-import { openDatabase, type Sql } from "./lib/db/mod.ts";
+import { type Config, ConfigError, loadConfig } from "./lib/config.ts";
+import {
+  DatabaseUnreachableError,
+  openDatabase,
+  OwnedElsewhereError,
+  type Sql,
+} from "./lib/db/mod.ts";
 import { seedDemo } from "./lib/demo/seed.ts";
+import { log } from "./lib/log.ts";
 import { buildAssets } from "./lib/ui/build.ts";
 
+/** Prints one line and exits 1: start-up failures are settings to fix, not stack traces. */
+function fail(message: string): never {
+  log.error(message);
+  Deno.exit(1);
+}
+
+/**
+ * An error escaping every handler (e.g. thrown inside the database driver while a connection
+ * drops) is logged, not fatal: requests already get their 503 from the error handler, and the
+ * pool reconnects when the database is back.
+ */
+function survive() {
+  globalThis.addEventListener("unhandledrejection", (event) => {
+    event.preventDefault();
+    log.error("unhandled rejection (process kept alive)", { error: String(event.reason) });
+  });
+  globalThis.addEventListener("error", (event) => {
+    event.preventDefault();
+    log.error("uncaught error (process kept alive)", {
+      error: String(event.error ?? event.message),
+    });
+  });
+}
+
 async function main() {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      Deno.exit(1);
-    }
+    if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
   // Importing the app loads and validates config/*.json; a bad file stops start-up with its name.
@@ -21,45 +48,63 @@ async function main() {
   try {
     ({ createApp } = await import("./app.ts"));
   } catch (error) {
-    console.error((error as Error).message);
-    Deno.exit(1);
+    fail((error as Error).message);
   }
   let authSecret = config.authSecret;
   if (!authSecret) {
     authSecret = await ensureDevSecret(config.dataDir);
-    console.log(
-      `PULSE_AUTH_SECRET is not set: using a development secret kept in ${config.dataDir}/dev_auth_secret.\n` +
-        `  Get a token with: deno task token service   (or: deno task token learner <USER_ID>)`,
+    log.info(
+      `PULSE_AUTH_SECRET is not set: using a development secret kept in ${config.dataDir}/dev_auth_secret. ` +
+        `Get a token with: deno task token service   (or: deno task token learner <USER_ID>)`,
     );
   }
 
-  const db = await openDatabase(config.database);
-  console.log(`Database: ${db.label}`);
+  let db;
+  try {
+    db = await openDatabase(config.database, { embedded: "own", role: "server" });
+  } catch (error) {
+    if (error instanceof OwnedElsewhereError) {
+      fail(
+        `PULSE_DATA_DIR: ${error.message}; stop that process first, or set PULSE_DATA_DIR to another directory`,
+      );
+    }
+    if (error instanceof DatabaseUnreachableError) fail(error.message);
+    fail(`Database start-up failed: ${(error as Error).message}`);
+  }
+  survive();
+  log.info(`Database: ${db.label}`);
   if (
     config.database.kind === "embedded" && config.env === "development" && await isEmpty(db.sql)
   ) {
-    console.log("Empty embedded database: adding demo learners (deno task seed does the same)...");
-    const seeded = await seedDemo(db.sql, { log: (line) => console.log(`  ${line}`) });
-    console.log(
-      `  ${seeded.learners} learners, ${seeded.sessions} sessions, ${seeded.snapshots} readiness snapshots`,
+    log.info("Empty embedded database: adding demo learners (deno task seed does the same)...");
+    const seeded = await seedDemo(db.sql, { log: (line) => log.info(line) });
+    log.info(
+      `${seeded.learners} learners, ${seeded.sessions} sessions, ${seeded.snapshots} readiness snapshots`,
     );
   }
 
   const assets = await buildAssets();
   const app = createApp({ sql: db.sql, config: { ...config, authSecret }, assets });
+  const shown = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const server = Deno.serve({
     port: config.port,
-    hostname: "0.0.0.0",
-    onListen: ({ port }) =>
-      console.log(
-        `PULSE Analytics listening on http://localhost:${port}` +
-          (config.env === "development" ? ` (sign in at http://localhost:${port}/demo)` : ""),
+    hostname: config.host,
+    onListen: ({ port, hostname }) =>
+      log.info(
+        `PULSE Analytics listening on http://${shown}:${port}` +
+          (config.env === "development" ? ` (sign in at http://${shown}:${port}/demo)` : ""),
+        { host: hostname, port },
       ),
   }, app.fetch);
 
+  let stopping = false;
   const shutdown = async () => {
-    await server.shutdown();
-    await db.close();
+    if (stopping) return;
+    stopping = true;
+    // Stop taking requests, let the ones in flight finish (10 s at most), then close the database
+    // (which releases the embedded data directory's lock).
+    await Promise.race([server.shutdown(), new Promise((r) => setTimeout(r, 10_000))]);
+    await db.close().catch(() => {});
     Deno.exit(0);
   };
   Deno.addSignalListener("SIGINT", shutdown);

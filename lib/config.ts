@@ -11,7 +11,11 @@ export type DatabaseTarget =
 
 export interface Config {
   env: "development" | "production";
+  /** Interface the HTTP server binds: loopback in development unless HOST says otherwise. */
+  host: string;
   port: number;
+  /** Bearer token for GET /metrics from other hosts; null: loopback callers only. */
+  metricsToken: string | null;
   /** HS256 secret for bearer tokens; null in development until start-up provides one. */
   authSecret: string | null;
   dataDir: string;
@@ -58,6 +62,18 @@ const envSchema = z.object({
     z.enum(["development", "production"]).default("development"),
   ),
   PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(65535).default(8000)),
+  HOST: z.preprocess(
+    blankToUndefined,
+    z.string().regex(
+      /^[0-9A-Za-z.:\-\[\]]+$/,
+      "must be an interface address such as 127.0.0.1 or 0.0.0.0",
+    )
+      .optional(),
+  ),
+  PULSE_METRICS_TOKEN: z.preprocess(
+    blankToUndefined,
+    z.string().min(16, "must be at least 16 characters").optional(),
+  ),
   PULSE_AUTH_SECRET: z.preprocess(
     blankToUndefined,
     z.string().min(32, "must be at least 32 characters").optional(),
@@ -77,8 +93,43 @@ const envSchema = z.object({
   PULSE_SESSIONS_CONTAINER: z.preprocess(blankToUndefined, z.string().default("sessions")),
 });
 
-/** Reads the configuration from an environment map (defaults to the process environment). */
-export function loadConfig(env: Record<string, string | undefined> = Deno.env.toObject()): Config {
+/**
+ * The process environment over the values of `.env` in the working directory (when there is
+ * one): a variable set in the environment, even to an empty string, wins over the file.
+ */
+export function processEnvironment(path = ".env"): Record<string, string> {
+  let text = "";
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) {
+      throw new ConfigError(`Cannot read ${path}: ${(error as Error).message}`);
+    }
+  }
+  return { ...parseDotEnv(text), ...Deno.env.toObject() };
+}
+
+/** Parses dotenv text: `KEY=value`, optional `export `, quotes, `#` comments. */
+export function parseDotEnv(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const line =
+    /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\n]*?))\s*(?:#.*)?$/;
+  for (const raw of text.split(/\r?\n/)) {
+    if (/^\s*(#|$)/.test(raw)) continue;
+    const m = line.exec(raw);
+    if (!m) continue;
+    const [, key, dq, sq, bare] = m;
+    out[key] = dq !== undefined
+      ? dq.replace(/\\n/g, "\n").replace(/\\(["\\])/g, "$1")
+      : sq !== undefined
+      ? sq
+      : bare.trim();
+  }
+  return out;
+}
+
+/** Reads the configuration from an environment map (defaults to the environment over `.env`). */
+export function loadConfig(env: Record<string, string | undefined> = processEnvironment()): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -98,7 +149,9 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
   }
   return {
     env: e.PULSE_ENV,
+    host: e.HOST ?? (e.PULSE_ENV === "development" ? "127.0.0.1" : "0.0.0.0"),
     port: e.PORT,
+    metricsToken: e.PULSE_METRICS_TOKEN ?? null,
     authSecret: e.PULSE_AUTH_SECRET ?? null,
     dataDir: e.PULSE_DATA_DIR,
     database: databaseTarget(e),
@@ -122,7 +175,7 @@ function databaseTarget(e: z.infer<typeof envSchema>): DatabaseTarget {
     }
     return {
       kind: "server",
-      url: e.PULSE_ANALYTICS_DATABASE_URL,
+      url: withSslMode(e.PULSE_ANALYTICS_DATABASE_URL),
       source: "PULSE_ANALYTICS_DATABASE_URL",
     };
   }
@@ -156,9 +209,20 @@ function databaseTarget(e: z.infer<typeof envSchema>): DatabaseTarget {
   const ssl = e.PULSE_ANALYTICS_DB_SSLMODE ? `?sslmode=${e.PULSE_ANALYTICS_DB_SSLMODE}` : "";
   return {
     kind: "server",
-    url: `postgres://${user}${password}@${host}:${port}/${name}${ssl}`,
+    url: withSslMode(`postgres://${user}${password}@${host}:${port}/${name}${ssl}`),
     source: "PULSE_ANALYTICS_DB_*",
   };
+}
+
+/**
+ * A URL without `sslmode` gets libpq's default, `prefer` (TLS when the server offers it), written
+ * out so that the app (postgres.js) and the migrations (dbmate, whose own default is `require`)
+ * read the same URL the same way.
+ */
+export function withSslMode(url: string): string {
+  const u = new URL(url);
+  if (!u.searchParams.has("sslmode")) u.searchParams.set("sslmode", "prefer");
+  return u.toString();
 }
 
 /** The URL with its password masked, for logs. */

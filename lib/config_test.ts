@@ -17,7 +17,7 @@ Deno.test("PULSE_ANALYTICS_DATABASE_URL → server", () => {
   assert.equal(config.database.kind, "server");
   assert.equal(
     config.database.kind === "server" && config.database.url,
-    "postgres://u:p@db.example:5433/pulse",
+    "postgres://u:p@db.example:5433/pulse?sslmode=prefer",
   );
 });
 

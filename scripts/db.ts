@@ -3,7 +3,7 @@
  * (the embedded one is opened for the duration). `deno task db:new NAME` creates a migration file.
  */
 import { ConfigError, loadConfig } from "../lib/config.ts";
-import { startEmbedded } from "../lib/db/embedded.ts";
+import { openDatabase } from "../lib/db/mod.ts";
 import { runDbmate } from "../lib/db/migrate.ts";
 
 const [command, ...rest] = Deno.args;
@@ -25,12 +25,13 @@ try {
   } else if (config.database.kind === "server") {
     await runDbmate(config.database.url, commands[command]);
   } else {
-    console.log(`Embedded database in ${config.database.dataDir}`);
-    const embedded = await startEmbedded(config.database.dataDir);
+    // Opened here, or through the process that has it open (one owner per data directory).
+    const db = await openDatabase(config.database, { migrate: false, role: `db:${command}` });
+    console.log(`Database: ${db.label}`);
     try {
-      await runDbmate(embedded.url, commands[command]);
+      await runDbmate(db.url, commands[command]);
     } finally {
-      await embedded.stop();
+      await db.close();
     }
   }
 } catch (error) {

@@ -7,9 +7,14 @@ export type TransactionSql = postgres.TransactionSql<Record<string, never>>;
 export type Queryable = Sql | TransactionSql;
 
 /** Opens a client. `max` is 1 for the embedded database (it serves one connection at a time). */
-export function createClient(url: string, options: { max?: number } = {}): Sql {
+export function createClient(
+  url: string,
+  options: { max?: number; prepare?: boolean; connectTimeout?: number } = {},
+): Sql {
   return postgres(url, {
     max: options.max ?? 10,
+    connect_timeout: options.connectTimeout ?? 30,
+    prepare: options.prepare ?? true,
     onnotice: () => {},
     // Scores are numeric(5,2) and counts int8: both well inside the exact range of a JS number.
     types: {

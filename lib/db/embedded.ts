@@ -1,27 +1,56 @@
 /**
  * Embedded PGlite database served over the Postgres wire protocol on loopback, so the app,
- * postgres.js and dbmate all talk to it exactly as they would to a server.
+ * postgres.js and dbmate all talk to it exactly as they would to a server. The process that opens
+ * a data directory owns it (see owner.ts); other processes connect to the owner's socket.
  */
 import { PGlite } from "@electric-sql/pglite";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { acquireOwnership } from "./owner.ts";
+import { startWireServer } from "./wire_server.ts";
 
 export interface EmbeddedDatabase {
   url: string;
+  /** Connected clients and clients waiting for their turn on the single PGlite session. */
+  stats(): { clients: number; waiting: number };
   stop(): Promise<void>;
 }
 
-/** Starts PGlite on `dataDir` ("memory://" for a throw-away database) and a socket server for it. */
-export async function startEmbedded(dataDir: string): Promise<EmbeddedDatabase> {
-  if (!dataDir.startsWith("memory://")) await Deno.mkdir(dataDir, { recursive: true });
-  const db = await PGlite.create({ dataDir });
-  // dbmate opens a second connection while migrating; the app itself uses one (postgres.js max: 1).
-  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: 4 });
-  await server.start();
-  return {
-    url: `postgres://postgres@${server.getServerConn()}/postgres?sslmode=disable`,
-    async stop() {
-      await server.stop();
-      await db.close();
-    },
-  };
+/**
+ * Starts PGlite on `dataDir` ("memory://" for a throw-away database) and a socket server for it.
+ * A real directory is locked for this process first: OwnedElsewhereError when another live
+ * process has it open.
+ */
+export async function startEmbedded(
+  dataDir: string,
+  options: { role?: string } = {},
+): Promise<EmbeddedDatabase> {
+  const memory = dataDir.startsWith("memory://");
+  let ownership = null;
+  if (!memory) {
+    await Deno.mkdir(dataDir, { recursive: true });
+    ownership = acquireOwnership(dataDir, options.role ?? "server");
+  }
+  try {
+    const db = await PGlite.create({ dataDir });
+    const server = startWireServer(db);
+    const url = `postgres://postgres@${server.address}/postgres?sslmode=disable`;
+    ownership?.publish(url);
+    let stopped = false;
+    return {
+      url,
+      stats: () => server.stats(),
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        try {
+          await server.stop();
+          await db.close();
+        } finally {
+          ownership?.release();
+        }
+      },
+    };
+  } catch (error) {
+    ownership?.release();
+    throw error;
+  }
 }

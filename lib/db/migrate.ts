@@ -8,20 +8,27 @@ export function dbmateBinary(): string {
   return new URL(import.meta.resolve("@dbmate/linux-x64/bin/dbmate")).pathname;
 }
 
-/** Runs dbmate with the given arguments against `url`; throws with dbmate's output on failure. */
+/**
+ * Runs dbmate with the given arguments against `url`; throws with dbmate's output on failure.
+ * The URL travels in the child's environment (DATABASE_URL), never on its command line, where
+ * `ps` would show the password to every user of the machine.
+ */
 export async function runDbmate(
   url: string,
   args: string[],
   options: { quiet?: boolean } = {},
 ): Promise<string> {
   const command = new Deno.Command(dbmateBinary(), {
-    args: ["--url", url, "--migrations-dir", MIGRATIONS_DIR, "--no-dump-schema", ...args],
+    args: ["--migrations-dir", MIGRATIONS_DIR, "--no-dump-schema", ...args],
+    env: { DATABASE_URL: url },
     stdout: "piped",
     stderr: "piped",
   });
   const { code, stdout, stderr } = await command.output();
   const out = new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr);
-  if (code !== 0) throw new Error(`dbmate ${args.join(" ")} failed: ${out.trim()}`);
+  if (code !== 0) {
+    throw new Error(`dbmate ${args.join(" ")} failed: ${redactSecrets(out.trim(), url)}`);
+  }
   if (!options.quiet && out.trim()) console.log(out.trim());
   return out;
 }
@@ -53,4 +60,15 @@ export async function pendingMigrations(sql: Queryable): Promise<string[]> {
       : [],
   );
   return (await migrationVersions()).filter((v) => !applied.has(v));
+}
+
+/** `text` without the password of `url` (dbmate may echo the URL in its errors). */
+function redactSecrets(text: string, url: string): string {
+  try {
+    const password = new URL(url).password;
+    if (!password) return text;
+    return text.replaceAll(password, "***").replaceAll(decodeURIComponent(password), "***");
+  } catch {
+    return text;
+  }
 }

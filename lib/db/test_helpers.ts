@@ -35,7 +35,7 @@ export async function createEmptyTestDatabase(
   const serverUrl = options.serverUrl === undefined ? testServerUrl() : options.serverUrl;
   if (!serverUrl) {
     const embedded = await startEmbedded("memory://");
-    const sql = createClient(embedded.url, { max: 1 });
+    const sql = createClient(embedded.url, { max: 1, prepare: false });
     return {
       sql,
       url: embedded.url,

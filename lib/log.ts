@@ -1,0 +1,73 @@
+/**
+ * Structured logs: one JSON object per line on stdout (errors on stderr) with `ts`, `level`,
+ * `msg` and fields. Inside a request every line also carries its `request_id` (kept in an
+ * AsyncLocalStorage by the logging middleware), whoever writes it. Values that look like secrets
+ * (bearer tokens, passwords in URLs, fields named like secrets) are masked before writing.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+
+type Level = "debug" | "info" | "warn" | "error";
+export type Fields = Record<string, unknown>;
+
+const context = new AsyncLocalStorage<Fields>();
+const SECRET_KEY = /pass(word)?|secret|token|authorization|cookie|connection_?string/i;
+
+/** Where lines go; tests swap it to capture them. */
+export let sink: (line: string, level: Level) => void = (line, level) => {
+  if (level === "error" || level === "warn") console.error(line);
+  else console.log(line);
+};
+
+/** Replaces the sink (tests); returns a function restoring the previous one. */
+export function setSink(next: typeof sink): () => void {
+  const previous = sink;
+  sink = next;
+  return () => (sink = previous);
+}
+
+/** Runs `fn` with `fields` (e.g. the request id) added to every line it logs. */
+export function withLogContext<T>(fields: Fields, fn: () => T): T {
+  return context.run({ ...context.getStore(), ...fields }, fn);
+}
+
+/** Adds fields to the current context (e.g. the caller's role once known). */
+export function addLogContext(fields: Fields): void {
+  const store = context.getStore();
+  if (store) Object.assign(store, fields);
+}
+
+/** Masks secrets in a string: bearer tokens, JWT-looking values, URL passwords. */
+export function redact(text: string): string {
+  return text
+    .replace(/(bearer\s+)[A-Za-z0-9._~+/=-]+/gi, "$1***")
+    .replace(/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, "***")
+    .replace(/(\w+:\/\/[^:/?#\s]+:)[^@/\s]+@/g, "$1***@");
+}
+
+function clean(value: unknown, key = ""): unknown {
+  if (SECRET_KEY.test(key) && value !== null && value !== undefined) return "***";
+  if (typeof value === "string") return redact(value);
+  if (value instanceof Error) return redact(value.message);
+  if (Array.isArray(value)) return value.map((v) => clean(v));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clean(v, k)]));
+  }
+  return value;
+}
+
+function write(level: Level, msg: string, fields: Fields = {}) {
+  const record = {
+    ts: new Date().toISOString(),
+    level,
+    msg: redact(msg),
+    ...(clean({ ...context.getStore(), ...fields }) as Fields),
+  };
+  sink(JSON.stringify(record), level);
+}
+
+export const log = {
+  debug: (msg: string, fields?: Fields) => write("debug", msg, fields),
+  info: (msg: string, fields?: Fields) => write("info", msg, fields),
+  warn: (msg: string, fields?: Fields) => write("warn", msg, fields),
+  error: (msg: string, fields?: Fields) => write("error", msg, fields),
+};
