@@ -1,7 +1,7 @@
 /** Admin: time to readiness between two thresholds by level, as numbers and a Kaplan–Meier chart. */
 import { type Signal, useSignal } from "@preact/signals";
-import { useEffect, useRef } from "preact/hooks";
-import { drawLineChart } from "../lib/ui/chart.ts";
+import { useEffect } from "preact/hooks";
+import { LineChart } from "../components/LineChart.tsx";
 
 interface CohortResult {
   learners: { reached_from: number; reached_to: number; not_yet_reached: number };
@@ -56,7 +56,6 @@ export default function CohortView({ levels, from: initialFrom, to: initialTo }:
   const busy = useSignal(false);
   const result = useSignal<CohortResult | null>(null);
   const error = useSignal<string | null>(null);
-  const chartRef = useRef<HTMLDivElement>(null);
 
   async function load() {
     busy.value = true;
@@ -83,22 +82,8 @@ export default function CohortView({ levels, from: initialFrom, to: initialTo }:
     load();
   }, []);
 
-  useEffect(() => {
-    const curve = result.value?.kaplan_meier.curve ?? [];
-    if (!chartRef.current || curve.length === 0) return;
-    const steps = kaplanMeierSteps(curve);
-    drawLineChart(chartRef.current, {
-      // frappe-charts needs distinct labels: the level just before a drop is marked "<".
-      labels: steps.map((p, i) =>
-        `${steps[i + 1]?.days === p.days ? "<" : ""}${Math.round(p.days)}d`
-      ),
-      series: [{ name: "Not yet reached (%)", values: steps.map((p) => p.percent) }],
-      colors: ["#8a5300"],
-      height: 200,
-    });
-  }, [result.value]);
-
   const r = result.value;
+  const steps = kaplanMeierSteps(r?.kaplan_meier.curve ?? []);
   return (
     <section class="card" aria-labelledby="cohort-title" aria-busy={busy.value}>
       <h2 id="cohort-title">Time to readiness</h2>
@@ -157,7 +142,16 @@ export default function CohortView({ levels, from: initialFrom, to: initialTo }:
             <figure class="chart-figure">
               <p class="chart-title">Share not yet at {to.value} (Kaplan–Meier)</p>
               <p class="axis-label y">Learners not yet at {to.value} (%)</p>
-              <div ref={chartRef} class="chart" />
+              <LineChart
+                testId="km-chart"
+                // frappe-charts needs distinct labels: the level just before a drop is marked "<".
+                labels={steps.map((p, i) =>
+                  `${steps[i + 1]?.days === p.days ? "<" : ""}${Math.round(p.days)}d`
+                )}
+                series={[{ name: "Not yet reached (%)", values: steps.map((p) => p.percent) }]}
+                colors={["#8a5300"]}
+                height={200}
+              />
               <figcaption class="axis-label x">
                 Days since first reaching {from.value} {'("<60d": just before day 60)'}
               </figcaption>

@@ -1,7 +1,8 @@
 /** Readiness over time: a frappe-charts line chart with a range switch that redraws in place. */
 import { useComputed, useSignal } from "@preact/signals";
-import { useEffect, useRef } from "preact/hooks";
-import { drawLineChart, shortDate } from "../lib/ui/chart.ts";
+import { DataTable } from "../components/DataTable.tsx";
+import { LineChart } from "../components/LineChart.tsx";
+import { shortDate } from "../lib/ui/chart.ts";
 
 export interface ReadinessTrendProps {
   /** Snapshots oldest first. */
@@ -21,20 +22,6 @@ export default function ReadinessTrend({ points }: ReadinessTrendProps) {
     const scored = points.filter((p) => p.overall !== null);
     return size === Infinity ? scored : scored.slice(-size);
   });
-  const chartRef = useRef<HTMLDivElement>(null);
-  // Until the chart is drawn in the browser, the numbers show as a list (server HTML, no JS).
-  const mounted = useSignal(false);
-  useEffect(() => {
-    mounted.value = true;
-  }, []);
-
-  useEffect(() => {
-    if (!chartRef.current || shown.value.length === 0) return;
-    drawLineChart(chartRef.current, {
-      labels: shown.value.map((p) => shortDate(p.ts)),
-      series: [{ name: "Readiness", values: shown.value.map((p) => p.overall) }],
-    });
-  }, [shown.value]);
 
   return (
     <section class="card" aria-labelledby="trend-title">
@@ -64,24 +51,22 @@ export default function ReadinessTrend({ points }: ReadinessTrendProps) {
           <figure class="chart-figure">
             <p class="chart-title">Readiness over time</p>
             <p class="axis-label y">Readiness (0–100)</p>
-            <div
-              ref={chartRef}
-              class="chart"
-              data-testid="readiness-chart"
-              data-points={shown.value.length}
+            <LineChart
+              testId="readiness-chart"
+              labels={shown.value.map((p) => shortDate(p.ts))}
+              series={[{ name: "Readiness", values: shown.value.map((p) => p.overall) }]}
             />
-            {!mounted.value && (
-              <ol class="chart-fallback">
-                {shown.value.map((p) => (
-                  <li key={p.ts}>
-                    <time dateTime={p.ts}>{shortDate(p.ts)}</time>: {Math.round(p.overall ?? 0)}
-                  </li>
-                ))}
-              </ol>
-            )}
             <figcaption class="axis-label x">
               Snapshot date (showing {shown.value.length})
             </figcaption>
+            <DataTable
+              caption="Readiness snapshots"
+              columns={["Date", "Readiness"]}
+              rows={shown.value.map((p) => [
+                <time key="t" dateTime={p.ts}>{shortDate(p.ts)}</time>,
+                Math.round(p.overall ?? 0),
+              ])}
+            />
           </figure>
         )}
     </section>
