@@ -55,7 +55,7 @@ export default function SkillTrend({ skills, initial, sessions }: SkillTrendProp
               columns={["Session date", "Score"]}
               rows={skill.value.points.map((p) => [
                 <time key="t" dateTime={p.ts}>{shortDate(p.ts)}</time>,
-                Math.round(p.score),
+                p.score,
               ])}
             />
           </figure>
