@@ -1,14 +1,36 @@
-/** A learner's dashboard: readiness card and trend, skills, skill trend and coaching focus. */
+/**
+ * A learner's dashboard: readiness card, what to do next, why the score changed, the trend with
+ * its projection, all six skills and the per-skill trend.
+ */
+import { readinessConfig, windowSpec } from "../lib/readiness/mod.ts";
 import type { DashboardData } from "../lib/ui/dashboard_data.ts";
 import { CoachingFocus } from "./CoachingFocus.tsx";
 import { Island } from "./Island.tsx";
 import { SkillsBreakdown } from "./SkillsBreakdown.tsx";
+import { WhyChanged } from "./WhyChanged.tsx";
 
-export function LearnerDashboard({ data, heading }: { data: DashboardData; heading: string }) {
-  const { latest, profile } = data;
+/** "last 5 sessions with the skill" / "last 14 days". */
+function windowWords(key: string): string {
+  const w = windowSpec(readinessConfig, key);
+  return w.kind === "sessions" ? `last ${w.size} sessions with the skill` : `last ${w.size} days`;
+}
+
+export function LearnerDashboard(
+  { data, heading, back }: {
+    data: DashboardData;
+    heading: string;
+    back?: { href: string; label: string };
+  },
+) {
+  const { latest, profile, coaching } = data;
   const firstWithPoints = data.skillTrends.find((s) => s.points.length > 0) ?? data.skillTrends[0];
   return (
     <>
+      {back && (
+        <p class="back-link">
+          <a href={back.href}>← {back.label}</a>
+        </p>
+      )}
       <h1>{heading}</h1>
       {(profile.level || profile.track) && (
         <p class="muted">
@@ -25,19 +47,38 @@ export function LearnerDashboard({ data, heading }: { data: DashboardData; headi
             ts: latest?.ts ?? null,
           }}
         />
-        <CoachingFocus coaching={data.coaching} />
-        <div class="wide">
-          <Island name="ReadinessTrend" props={{ points: data.history }} />
-        </div>
-        <SkillsBreakdown components={data.components} />
-        <Island
-          name="SkillTrend"
-          props={{
-            skills: data.skillTrends,
-            initial: firstWithPoints.tag,
-            sessions: data.trendSessions,
-          }}
+        <CoachingFocus coaching={coaching} />
+        <WhyChanged why={coaching.why_changed} />
+        <SkillsBreakdown
+          components={data.components}
+          skills={coaching.skills}
+          window={windowWords(readinessConfig.readiness_window)}
         />
+        <div class="wide">
+          <Island
+            name="ReadinessTrend"
+            props={{
+              points: data.history,
+              bands: readinessConfig.bands.filter((b) => b.min > 0),
+              projection: {
+                shown: coaching.projection.shown,
+                text: coaching.projection.text,
+                reason: coaching.projection.reason,
+                rule: coaching.projection.rule.description,
+              },
+            }}
+          />
+        </div>
+        <div class="wide">
+          <Island
+            name="SkillTrend"
+            props={{
+              skills: data.skillTrends,
+              initial: firstWithPoints.tag,
+              sessions: data.trendSessions,
+            }}
+          />
+        </div>
       </div>
     </>
   );

@@ -31,9 +31,7 @@ export function RecentLearners({ learners }: { learners: ActiveLearner[] }) {
                     <td>{l.level ?? "–"}</td>
                     <td>{l.sessions}</td>
                     <td>
-                      {l.readiness_overall === null
-                        ? "–"
-                        : `${Math.round(l.readiness_overall)} (${l.band})`}
+                      {l.readiness_overall === null ? "–" : `${l.readiness_overall} (${l.band})`}
                     </td>
                     <td>
                       <time dateTime={l.last_active.toISOString()}>

@@ -1,16 +1,21 @@
-/** Admin: time to readiness between two thresholds by level, as numbers and a Kaplan–Meier chart. */
+/** Admin: time to readiness between two thresholds by level, as one median and a Kaplan–Meier chart. */
 import { type Signal, useSignal } from "@preact/signals";
-import { useEffect, useRef } from "preact/hooks";
-import { drawLineChart } from "../lib/ui/chart.ts";
+import { useEffect } from "preact/hooks";
+import { DataTable } from "../components/DataTable.tsx";
+import { type ChartPoint, TimeChart } from "../components/TimeChart.tsx";
+import { numberTicks } from "../lib/ui/time_axis.ts";
+
+interface KmStep {
+  days: number;
+  at_risk: number;
+  reached: number;
+  censored: number;
+  not_yet_reached: number;
+}
 
 interface CohortResult {
   learners: { reached_from: number; reached_to: number; not_yet_reached: number };
-  reached_only: { description: string; median_days: number | null; mean_days: number | null };
-  kaplan_meier: {
-    description: string;
-    median_days: number | null;
-    curve: { days: number; not_yet_reached: number }[];
-  };
+  kaplan_meier: { median_days: number | null; curve: KmStep[] };
 }
 
 export interface CohortViewProps {
@@ -35,28 +40,61 @@ function ScoreField({ label, value }: { label: string; value: Signal<number> }) 
   );
 }
 
-/** The KM estimate as a step function: each drop is drawn at its day, from the previous level. */
-export function kaplanMeierSteps(curve: { days: number; not_yet_reached: number }[]) {
-  const percent = (share: number) => Math.round(share * 1000) / 10;
-  return curve.flatMap((p, i) => {
-    const point = { days: p.days, percent: percent(p.not_yet_reached) };
-    const previous = curve[i - 1];
-    return previous && previous.not_yet_reached !== p.not_yet_reached
-      ? [{ days: p.days, percent: percent(previous.not_yet_reached) }, point]
-      : [point];
-  });
+/** Share as a percentage with at most one decimal (exact for the shares the estimate produces). */
+export function percent(share: number): number {
+  return Number((share * 100).toFixed(1));
 }
 
-const days = (v: number | null) => (v === null ? "–" : `${Math.round(v * 10) / 10} d`);
+/**
+ * The Kaplan–Meier estimate as chart points of a step function: 100 % at day 0, then the level
+ * after each day with learners reaching the target; censored learners as marks on the curve.
+ */
+export function kaplanMeierPoints(curve: KmStep[]): { points: ChartPoint[]; marks: ChartPoint[] } {
+  const points: ChartPoint[] = [{ x: 0, y: 100, title: "day 0: 100%", key: "start" }];
+  const marks: ChartPoint[] = [];
+  let level = 100;
+  for (const s of curve) {
+    if (s.reached > 0) {
+      level = percent(s.not_yet_reached);
+      points.push({ x: s.days, y: level, title: `day ${s.days}: ${level}%`, key: `d${s.days}` });
+    }
+    if (s.censored > 0) {
+      marks.push({
+        x: s.days,
+        y: level,
+        title: `${s.censored} still on the way at day ${s.days}`,
+        key: `c${s.days}`,
+      });
+    }
+  }
+  return { points, marks };
+}
+
+/** One median, in words a coach can repeat. */
+export function medianSentence(
+  median: number | null,
+  from: number,
+  to: number,
+  learners: CohortResult["learners"],
+): string {
+  if (learners.reached_from === 0) return `No learner has reached ${from} yet.`;
+  if (median === null) {
+    return `Fewer than half of the ${learners.reached_from} learners who reached ${from} have ` +
+      `reached ${to} so far, so the median is not known yet.`;
+  }
+  return `Half of the learners who reach ${from} get to ${to} within ${median} days. This ` +
+    `counts the ${learners.not_yet_reached} still on the way for as long as we have watched them ` +
+    `(Kaplan–Meier), so slow learners are not left out.`;
+}
 
 export default function CohortView({ levels, from: initialFrom, to: initialTo }: CohortViewProps) {
   const from = useSignal(initialFrom);
   const to = useSignal(initialTo);
   const level = useSignal("");
-  const busy = useSignal(false);
+  const busy = useSignal(true);
   const result = useSignal<CohortResult | null>(null);
+  const asked = useSignal({ from: initialFrom, to: initialTo });
   const error = useSignal<string | null>(null);
-  const chartRef = useRef<HTMLDivElement>(null);
 
   async function load() {
     busy.value = true;
@@ -71,7 +109,10 @@ export default function CohortView({ levels, from: initialFrom, to: initialTo }:
       if (!res.ok) {
         error.value = json?.error?.message ?? `Failed (${res.status})`;
         result.value = null;
-      } else result.value = json;
+      } else {
+        asked.value = { from: from.value, to: to.value };
+        result.value = json;
+      }
     } catch (e) {
       error.value = (e as Error).message;
     } finally {
@@ -83,22 +124,10 @@ export default function CohortView({ levels, from: initialFrom, to: initialTo }:
     load();
   }, []);
 
-  useEffect(() => {
-    const curve = result.value?.kaplan_meier.curve ?? [];
-    if (!chartRef.current || curve.length === 0) return;
-    const steps = kaplanMeierSteps(curve);
-    drawLineChart(chartRef.current, {
-      // frappe-charts needs distinct labels: the level just before a drop is marked "<".
-      labels: steps.map((p, i) =>
-        `${steps[i + 1]?.days === p.days ? "<" : ""}${Math.round(p.days)}d`
-      ),
-      series: [{ name: "Not yet reached (%)", values: steps.map((p) => p.percent) }],
-      colors: ["#8a5300"],
-      height: 200,
-    });
-  }, [result.value]);
-
   const r = result.value;
+  const km = r ? kaplanMeierPoints(r.kaplan_meier.curve) : null;
+  const maxDays = r ? Math.max(1, ...r.kaplan_meier.curve.map((s) => s.days)) : 1;
+  const a = asked.value;
   return (
     <section class="card" aria-labelledby="cohort-title" aria-busy={busy.value}>
       <h2 id="cohort-title">Time to readiness</h2>
@@ -123,44 +152,70 @@ export default function CohortView({ levels, from: initialFrom, to: initialTo }:
         </label>
         <button type="submit" disabled={busy.value}>Show</button>
       </form>
+      {busy.value && !r && <p class="muted">Loading…</p>}
       {error.value && <p class="error" role="alert">{error.value}</p>}
-      {r && (
+      {r && km && (
         <div data-testid="cohort-result">
           <dl class="stat-list">
             <div>
-              <dt>Reached {from.value}</dt>
+              <dt>Reached {a.from}</dt>
               <dd>{r.learners.reached_from}</dd>
             </div>
             <div>
-              <dt>Then reached {to.value}</dt>
+              <dt>Then reached {a.to}</dt>
               <dd>{r.learners.reached_to}</dd>
             </div>
             <div>
-              <dt>Not yet (censored)</dt>
+              <dt>Still on the way</dt>
               <dd>{r.learners.not_yet_reached}</dd>
             </div>
             <div>
-              <dt>Median, reached only</dt>
-              <dd>{days(r.reached_only.median_days)}</dd>
-            </div>
-            <div>
-              <dt>Mean, reached only</dt>
-              <dd>{days(r.reached_only.mean_days)}</dd>
-            </div>
-            <div>
-              <dt>Median, Kaplan–Meier</dt>
-              <dd>{days(r.kaplan_meier.median_days)}</dd>
+              <dt>Median time</dt>
+              <dd data-testid="km-median">
+                {r.kaplan_meier.median_days === null
+                  ? "not yet known"
+                  : `${r.kaplan_meier.median_days} days`}
+              </dd>
             </div>
           </dl>
-          <p class="muted">{r.kaplan_meier.description}</p>
-          {r.kaplan_meier.curve.length > 0 && (
+          <p data-testid="median-sentence">
+            {medianSentence(r.kaplan_meier.median_days, a.from, a.to, r.learners)}
+          </p>
+          {r.learners.reached_from > 0 && (
             <figure class="chart-figure">
-              <p class="chart-title">Share not yet at {to.value} (Kaplan–Meier)</p>
-              <p class="axis-label y">Learners not yet at {to.value} (%)</p>
-              <div ref={chartRef} class="chart" />
-              <figcaption class="axis-label x">
-                Days since first reaching {from.value} {'("<60d": just before day 60)'}
+              <figcaption class="chart-title">
+                Share of learners not yet at {a.to}, by days since they first reached {a.from}{" "}
+                <span class="muted">(+ : a learner still on the way, last seen that day)</span>
               </figcaption>
+              <TimeChart
+                testId="km-chart"
+                label={`Kaplan–Meier curve: from 100% at day 0 down to ${
+                  km.points[km.points.length - 1].y
+                }% at day ${km.points[km.points.length - 1].x}`}
+                points={km.points}
+                marks={km.marks}
+                step
+                xDomain={[0, maxDays]}
+                xTicks={numberTicks(maxDays)}
+                yTicks={[0, 25, 50, 75, 100].map((v) => ({ value: v, label: `${v}%` }))}
+                lines={[{ value: 50, label: "half" }]}
+                color="#8a5300"
+              />
+              <p class="axis-label x">Days since first reaching {a.from}</p>
+              <DataTable
+                caption="Kaplan–Meier estimate"
+                columns={["Day", "At risk", "Reached", "Still on the way (censored)", "Not yet"]}
+                rows={[
+                  ["0", r.learners.reached_from, 0, 0, "100%"],
+                  ...r.kaplan_meier.curve.map((s) => [
+                    String(s.days),
+                    s.at_risk,
+                    s.reached,
+                    s.censored,
+                    `${percent(s.not_yet_reached)}%`,
+                  ]),
+                ]}
+              />
             </figure>
           )}
         </div>

@@ -9,16 +9,12 @@ export interface ReadinessCardProps {
   ts: string | null;
 }
 
-/** "+6", "−3", "±0" or "first snapshot". */
+/** "+6.2", "−3.45", "±0" or "first snapshot": the stored change, as computed (2 decimals). */
 export function formatDelta(delta: number | null, hasSnapshot: boolean): string {
   if (!hasSnapshot) return "no snapshot yet";
   if (delta === null) return "first snapshot";
-  // Whole points, but small moves keep one decimal so they do not read as "no change".
-  const shown = Math.abs(delta) >= 1
-    ? Math.round(Math.abs(delta))
-    : Math.round(Math.abs(delta) * 10) / 10;
-  if (shown === 0) return "\u00b10";
-  return delta > 0 ? `+${shown}` : `\u2212${shown}`;
+  if (delta === 0) return "\u00b10";
+  return delta > 0 ? `+${delta}` : `\u2212${Math.abs(delta)}`;
 }
 
 export default function ReadinessCard({ overall, band, delta, ts }: ReadinessCardProps) {
@@ -33,7 +29,7 @@ export default function ReadinessCard({ overall, band, delta, ts }: ReadinessCar
     <section class="card readiness-card" aria-labelledby="readiness-card-title">
       <h2 id="readiness-card-title">Interview readiness</h2>
       <p class="readiness-number">
-        <span data-testid="readiness-overall">{overall === null ? "–" : Math.round(overall)}</span>
+        <span data-testid="readiness-overall">{overall === null ? "–" : overall}</span>
         <span class="out-of">/ 100</span>
       </p>
       <p

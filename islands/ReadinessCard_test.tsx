@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import { render } from "preact-render-to-string";
 import ReadinessCard, { formatDelta } from "./ReadinessCard.tsx";
 
-Deno.test("delta reads as +6, −3, small moves with a decimal, or first snapshot", () => {
-  assert.equal(formatDelta(6.2, true), "+6");
-  assert.equal(formatDelta(-3.4, true), "\u22123");
-  assert.equal(formatDelta(0.34, true), "+0.3");
-  assert.equal(formatDelta(0.01, true), "\u00b10");
+Deno.test("delta reads as the exact change, or first snapshot", () => {
+  assert.equal(formatDelta(6.2, true), "+6.2");
+  assert.equal(formatDelta(-3.45, true), "\u22123.45");
+  assert.equal(formatDelta(0.01, true), "+0.01");
+  assert.equal(formatDelta(0, true), "\u00b10");
   assert.equal(formatDelta(null, true), "first snapshot");
   assert.equal(formatDelta(null, false), "no snapshot yet");
 });
@@ -15,8 +15,8 @@ Deno.test("the card renders number, band and delta on the server", () => {
   const html = render(
     <ReadinessCard overall={71.6} band="Nearly Ready" delta={-2.5} ts="2026-11-20T10:00:00.000Z" />,
   );
-  assert.match(html, /data-testid="readiness-overall">72</);
+  assert.match(html, /data-testid="readiness-overall">71.6</);
   assert.match(html, /Nearly Ready/);
-  assert.match(html, /\u22123/);
+  assert.match(html, /\u22122.5/);
   assert.match(html, /band-nearly-ready/);
 });

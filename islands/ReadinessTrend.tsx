@@ -1,11 +1,18 @@
-/** Readiness over time: a frappe-charts line chart with a range switch that redraws in place. */
+/**
+ * Readiness over time with a range switch: x proportional to time, the band thresholds drawn,
+ * the projection (when the history supports it) and the numbers as a table.
+ */
 import { useComputed, useSignal } from "@preact/signals";
-import { useEffect, useRef } from "preact/hooks";
-import { drawLineChart, shortDate } from "../lib/ui/chart.ts";
+import { DataTable } from "../components/DataTable.tsx";
+import { TimeChart } from "../components/TimeChart.tsx";
+import { dayMonthYear, timeDomain, timeTicks } from "../lib/ui/time_axis.ts";
 
 export interface ReadinessTrendProps {
   /** Snapshots oldest first. */
   points: { ts: string; overall: number | null }[];
+  /** Band thresholds above 0, e.g. 40 Developing, 70 Nearly Ready, 85 Strong. */
+  bands: { min: number; label: string }[];
+  projection: { shown: boolean; text: string | null; reason: string | null; rule: string };
 }
 
 const RANGES = [
@@ -14,27 +21,16 @@ const RANGES = [
   { key: "all", label: "All", size: Infinity },
 ] as const;
 
-export default function ReadinessTrend({ points }: ReadinessTrendProps) {
+export default function ReadinessTrend({ points, bands, projection }: ReadinessTrendProps) {
   const range = useSignal<(typeof RANGES)[number]["key"]>("10");
   const shown = useComputed(() => {
     const size = RANGES.find((r) => r.key === range.value)!.size;
     const scored = points.filter((p) => p.overall !== null);
     return size === Infinity ? scored : scored.slice(-size);
   });
-  const chartRef = useRef<HTMLDivElement>(null);
-  // Until the chart is drawn in the browser, the numbers show as a list (server HTML, no JS).
-  const mounted = useSignal(false);
-  useEffect(() => {
-    mounted.value = true;
-  }, []);
-
-  useEffect(() => {
-    if (!chartRef.current || shown.value.length === 0) return;
-    drawLineChart(chartRef.current, {
-      labels: shown.value.map((p) => shortDate(p.ts)),
-      series: [{ name: "Readiness", values: shown.value.map((p) => p.overall) }],
-    });
-  }, [shown.value]);
+  const list = shown.value;
+  const times = list.map((p) => Date.parse(p.ts));
+  const domain = timeDomain(times.length ? times : [0]);
 
   return (
     <section class="card" aria-labelledby="trend-title">
@@ -54,7 +50,7 @@ export default function ReadinessTrend({ points }: ReadinessTrendProps) {
           ))}
         </div>
       </div>
-      {shown.value.length === 0
+      {list.length === 0
         ? (
           <p class="empty">
             No readiness snapshots yet. Finish a practice session to see your trend.
@@ -62,28 +58,47 @@ export default function ReadinessTrend({ points }: ReadinessTrendProps) {
         )
         : (
           <figure class="chart-figure">
-            <p class="chart-title">Readiness over time</p>
-            <p class="axis-label y">Readiness (0–100)</p>
-            <div
-              ref={chartRef}
-              class="chart"
-              data-testid="readiness-chart"
-              data-points={shown.value.length}
-            />
-            {!mounted.value && (
-              <ol class="chart-fallback">
-                {shown.value.map((p) => (
-                  <li key={p.ts}>
-                    <time dateTime={p.ts}>{shortDate(p.ts)}</time>: {Math.round(p.overall ?? 0)}
-                  </li>
-                ))}
-              </ol>
-            )}
-            <figcaption class="axis-label x">
-              Snapshot date (showing {shown.value.length})
+            <figcaption class="chart-title">
+              Readiness from {dayMonthYear(domain[0])} to {dayMonthYear(domain[1])}{" "}
+              <span class="muted">({list.length} snapshots; dashed lines: band thresholds)</span>
             </figcaption>
+            <TimeChart
+              testId="readiness-chart"
+              label={`Readiness over time, ${list.length} snapshots, from ${list[0].overall} to ${
+                list[list.length - 1].overall
+              }`}
+              points={list.map((p, i) => ({
+                x: times[i],
+                y: p.overall!,
+                title: `${dayMonthYear(times[i])}: ${p.overall}`,
+                key: p.ts,
+              }))}
+              xDomain={domain}
+              xTicks={timeTicks(domain)}
+              yTicks={[0, ...bands.map((b) => b.min), 100].map((v) => ({
+                value: v,
+                label: String(v),
+              }))}
+              lines={bands.map((b) => ({ value: b.min, label: b.label }))}
+            />
+            <p class="axis-label x">Snapshot date (spaced by time)</p>
+            <DataTable
+              caption="Readiness snapshots"
+              columns={["Date", "Readiness"]}
+              rows={list.map((p, i) => [
+                <time key="t" dateTime={p.ts}>{dayMonthYear(times[i])}</time>,
+                p.overall,
+              ])}
+            />
           </figure>
         )}
+      <div class="projection" data-testid="projection" data-shown={projection.shown}>
+        <h3>Projection</h3>
+        {projection.shown
+          ? <p data-testid="projection-text">{projection.text}</p>
+          : <p class="muted" data-testid="projection-reason">{projection.reason}</p>}
+        <p class="muted">Rule: {projection.rule}.</p>
+      </div>
     </section>
   );
 }

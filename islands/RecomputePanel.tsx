@@ -100,9 +100,8 @@ export default function RecomputePanel({ userId = "" }: RecomputePanelProps) {
               <div>
                 <dt>New readiness</dt>
                 <dd>
-                  {result.value.snapshot.overall === null
-                    ? "–"
-                    : Math.round(result.value.snapshot.overall)}{" "}
+                  {result.value.snapshot.overall === null ? "–" : result.value.snapshot.overall}
+                  {" "}
                   <span class="muted">{result.value.snapshot.band}</span>
                 </dd>
               </div>

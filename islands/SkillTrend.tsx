@@ -1,7 +1,8 @@
 /** Per-session scores of one skill over the learner's last sessions, with a skill picker. */
 import { useComputed, useSignal } from "@preact/signals";
-import { useEffect, useRef } from "preact/hooks";
-import { drawLineChart, shortDate } from "../lib/ui/chart.ts";
+import { DataTable } from "../components/DataTable.tsx";
+import { LineChart } from "../components/LineChart.tsx";
+import { shortDate } from "../lib/ui/chart.ts";
 
 export interface SkillTrendProps {
   skills: {
@@ -16,23 +17,6 @@ export interface SkillTrendProps {
 export default function SkillTrend({ skills, initial, sessions }: SkillTrendProps) {
   const selected = useSignal(initial);
   const skill = useComputed(() => skills.find((s) => s.tag === selected.value) ?? skills[0]);
-  const chartRef = useRef<HTMLDivElement>(null);
-  // Until the chart is drawn in the browser, the numbers show as a list (server HTML, no JS).
-  const mounted = useSignal(false);
-  useEffect(() => {
-    mounted.value = true;
-  }, []);
-
-  useEffect(() => {
-    const s = skill.value;
-    if (!chartRef.current || !s || s.points.length === 0) return;
-    drawLineChart(chartRef.current, {
-      labels: s.points.map((p) => shortDate(p.ts)),
-      series: [{ name: s.label, values: s.points.map((p) => p.score) }],
-      colors: ["#0f8a6a"],
-      height: 220,
-    });
-  }, [skill.value]);
 
   return (
     <section class="card" aria-labelledby="skill-trend-title">
@@ -56,24 +40,24 @@ export default function SkillTrend({ skills, initial, sessions }: SkillTrendProp
               {skill.value.label}: score per session
             </p>
             <p class="axis-label y">Average score in the session (0–100)</p>
-            <div
-              ref={chartRef}
-              class="chart"
-              data-testid="skill-chart"
-              data-points={skill.value.points.length}
+            <LineChart
+              testId="skill-chart"
+              labels={skill.value.points.map((p) => shortDate(p.ts))}
+              series={[{ name: skill.value.label, values: skill.value.points.map((p) => p.score) }]}
+              colors={["#0f8a6a"]}
+              height={220}
             />
-            {!mounted.value && (
-              <ol class="chart-fallback">
-                {skill.value.points.map((p) => (
-                  <li key={p.session_id}>
-                    <time dateTime={p.ts}>{shortDate(p.ts)}</time>: {Math.round(p.score)}
-                  </li>
-                ))}
-              </ol>
-            )}
             <figcaption class="axis-label x">
               Session date (last {sessions} sessions with this skill)
             </figcaption>
+            <DataTable
+              caption={`${skill.value.label}: score per session`}
+              columns={["Session date", "Score"]}
+              rows={skill.value.points.map((p) => [
+                <time key="t" dateTime={p.ts}>{shortDate(p.ts)}</time>,
+                p.score,
+              ])}
+            />
           </figure>
         )}
     </section>

@@ -3,7 +3,7 @@
  * on a loopback port with a real database. Browser tests are skipped (with a message) only when
  * /usr/bin/chromium is absent.
  */
-import { type BrowserContext, chromium } from "playwright-core";
+import { type Browser, type BrowserContext, chromium } from "playwright-core";
 import { createApp } from "../app.ts";
 import { issueToken, type Role } from "../lib/auth.ts";
 import { loadConfig } from "../lib/config.ts";
@@ -31,7 +31,11 @@ export const SCREENSHOT_DIR = new URL("../test-output/screenshots/", import.meta
 export interface BrowserApp {
   db: TestDatabase;
   baseUrl: string;
+  browser: Browser;
+  /** A long-lived context for step-by-step tests. */
   context: BrowserContext;
+  /** A fresh context (no cache, no cookies) signed in as `role`/`userId`, `width` px wide. */
+  freshContext(role: Role, userId: string, width: number): Promise<BrowserContext>;
   /** Sets the page session cookie for `role`/`userId` in the browser. */
   signIn(role: Role, userId: string): Promise<void>;
   token(role: Role, userId: string): Promise<string>;
@@ -46,8 +50,7 @@ export async function startBrowserApp(): Promise<BrowserApp> {
   const app = createApp({ sql: db.sql, config, assets }, { log: false });
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.fetch);
   const baseUrl = `http://127.0.0.1:${server.addr.port}`;
-  const profile = await Deno.makeTempDir({ prefix: "pulse-chromium-" });
-  const context = await chromium.launchPersistentContext(profile, {
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: [
@@ -61,13 +64,25 @@ export async function startBrowserApp(): Promise<BrowserApp> {
       "--disable-sync",
     ],
   });
+  const context = await browser.newContext();
   await Deno.mkdir(SCREENSHOT_DIR, { recursive: true });
   const token = (role: Role, userId: string) => issueToken(TEST_SECRET, role, userId);
   return {
     db,
     baseUrl,
+    browser,
     context,
     token,
+    async freshContext(role, userId, width) {
+      const fresh = await browser.newContext({ viewport: { width, height: 900 } });
+      await fresh.addCookies([{
+        name: "pulse_token",
+        value: await token(role, userId),
+        url: baseUrl,
+        httpOnly: true,
+      }]);
+      return fresh;
+    },
     async signIn(role, userId) {
       await context.clearCookies();
       await context.addCookies([{
@@ -78,10 +93,9 @@ export async function startBrowserApp(): Promise<BrowserApp> {
       }]);
     },
     async close() {
-      await context.close();
+      await browser.close();
       await server.shutdown();
       await db.close();
-      await Deno.remove(profile, { recursive: true }).catch(() => {});
     },
   };
 }

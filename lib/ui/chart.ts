@@ -1,4 +1,12 @@
-/** frappe-charts in the browser, loaded on first use (it needs a DOM and injects its own CSS). */
+/**
+ * frappe-charts in the browser, loaded on first use (it needs a DOM and injects its own CSS).
+ *
+ * The chart library owns every node inside its container; Preact renders the container empty and
+ * never renders into it. Animation is off: frappe-charts animates an update by swapping its SVG
+ * for an animated copy for 250 ms, and a resize in that window (its own window and
+ * ResizeObserver handlers redraw by removing the SVG it believes is in place) throws
+ * "removeChild … not a child of this node".
+ */
 
 export interface LineSeries {
   name: string;
@@ -12,15 +20,14 @@ export interface ChartOptions {
   height?: number;
 }
 
-interface FrappeChart {
+/** The part of a frappe-charts instance the app uses. */
+export interface FrappeChart {
   update(data: unknown): void;
-  destroy?: () => void;
+  destroy(): void;
 }
 
-// One chart per element: later draws update it in place (frappe animates and owns its DOM).
-const charts = new WeakMap<HTMLElement, { chart: FrappeChart; type: string }>();
-
-function chartData(options: ChartOptions) {
+/** The data object frappe-charts takes for `options`. */
+export function chartData(options: ChartOptions) {
   return {
     labels: options.labels,
     datasets: options.series.map((s) => ({ name: s.name, values: s.values.map((v) => v ?? 0) })),
@@ -29,27 +36,25 @@ function chartData(options: ChartOptions) {
   };
 }
 
-async function draw(el: HTMLElement, type: "line" | "bar", options: ChartOptions, height: number) {
-  const existing = charts.get(el);
-  if (existing && existing.type === type) {
-    existing.chart.update(chartData(options));
-    return;
-  }
+/** Creates a line chart in `el` (which must be empty and owned by the chart from now on). */
+export async function createLineChart(
+  el: HTMLElement,
+  options: ChartOptions,
+): Promise<FrappeChart> {
   const { Chart } = await import("frappe-charts");
+  const data = chartData(options);
   const chart = new Chart(el, {
-    type,
-    height: options.height ?? height,
+    type: "line",
+    height: options.height ?? 240,
     colors: options.colors ?? ["#2f6fde"],
-    data: chartData(options),
+    data,
+    animate: 0,
     axisOptions: { xIsSeries: true, xAxisMode: "tick", yAxisMode: "span" },
     lineOptions: { dotSize: 5, regionFill: 1 },
   }) as FrappeChart;
-  charts.set(el, { chart, type });
-}
-
-/** Draws a line chart into `el`, or updates the one drawn there before. */
-export function drawLineChart(el: HTMLElement, options: ChartOptions): Promise<void> {
-  return draw(el, "line", options, 240);
+  // The library first draws zeros and fills in the data 700 ms later; show the data at once.
+  chart.update(data);
+  return chart;
 }
 
 /** Short date for chart axes, e.g. "12 Oct". */

@@ -1,9 +1,9 @@
 /** Everything a learner dashboard shows, read with the same engine functions as the JSON API. */
 import type { Queryable } from "../db/mod.ts";
 import { getProfile, type LearnerProfile } from "../learners/profile.ts";
+import { type Guidance, guidanceFor } from "../readiness/guidance.ts";
 import {
   type Coaching,
-  coachingFor,
   type Component,
   COMPONENTS,
   deltaOf,
@@ -31,7 +31,7 @@ export interface DashboardData {
     points: { session_id: string; ts: string; score: number }[];
   }[];
   trendSessions: number;
-  coaching: Coaching;
+  coaching: Coaching & Guidance;
 }
 
 /** The dashboard of `userId`, or null for an unknown learner. */
@@ -62,6 +62,6 @@ export async function loadDashboard(sql: Queryable, userId: string): Promise<Das
       })),
     })),
     trendSessions: trend.size,
-    coaching: await coachingFor(sql, userId, readinessConfig),
+    coaching: await guidanceFor(sql, userId, readinessConfig),
   };
 }

@@ -1,6 +1,7 @@
 /** GET /api/users/:userId/coaching — latest snapshot, persistently low skills and what to focus on next. */
 import { createRoute, z } from "@hono/zod-openapi";
-import { coachingFor, COMPONENTS, readinessConfig } from "../../../lib/readiness/mod.ts";
+import { guidanceFor } from "../../../lib/readiness/guidance.ts";
+import { COMPONENTS, readinessConfig } from "../../../lib/readiness/mod.ts";
 import { apiRouter, errorResponses } from "../../_errors.ts";
 import { nullableRef } from "../_openapi.ts";
 import { requireRole } from "../../_middleware.ts";
@@ -34,6 +35,83 @@ const Coaching = z.object({
     description: "the component with the largest weighted gap; null without a scored snapshot",
   }),
   message: z.string().openapi({ description: "one learner-facing sentence" }),
+  headline: z.string().openapi({
+    description: "where the learner is: score, band and the points to the next band",
+  }),
+  skills: z.array(z.object({
+    skill_tag: z.string(),
+    label: z.string(),
+    component: z.enum(COMPONENTS).nullable(),
+    avg_score: z.number().nullable().openapi({ description: "readiness-window average" }),
+    answers: z.number().int(),
+    sessions: z.number().int(),
+  })).openapi({ description: "every configured skill with its readiness-window evidence" }),
+  next_band: z.object({
+    label: z.string(),
+    min: z.number(),
+    points: z.number().openapi({ description: "points from overall to the band's threshold" }),
+  }).nullable().openapi({ description: "null in the top band or without a banded score" }),
+  next_step: z.object({
+    skill_tag: z.string(),
+    label: z.string(),
+    score: z.number(),
+    text: z.string().openapi({ description: "from config/rubrics.json" }),
+  }).nullable().openapi({
+    description: "one concrete step for the focus component's weakest skill",
+  }),
+  low_skills: z.array(z.object({
+    priority: z.number().int().openapi({ description: "1 = most urgent (lowest mean)" }),
+    skill_tag: z.string(),
+    label: z.string(),
+    mean: z.number(),
+    since: z.string(),
+    last: z.string(),
+    scores: z.array(z.number()),
+    text: z.string().openapi({ description: "second person, dated" }),
+  })),
+  acknowledgement: z.string().nullable().openapi({ description: "for learners in the top band" }),
+  why_changed: z.object({
+    since: z.string().openapi({ description: "time of the previous snapshot" }),
+    from: z.number(),
+    to: z.number(),
+    delta: z.number(),
+    parts: z.array(z.object({
+      component: z.enum(COMPONENTS),
+      label: z.string(),
+      before: z.number().nullable(),
+      after: z.number().nullable(),
+      weight_before: z.number().nullable(),
+      weight_after: z.number().nullable(),
+      contribution: z.number().openapi({
+        description: "after × weight_after − before × weight_before (applied weights)",
+      }),
+    })),
+    rounding: z.number().openapi({ description: "delta − Σ contributions" }),
+    formula_changed: z.boolean(),
+    text: z.string(),
+  }).nullable().openapi({ description: "the change since the previous snapshot, by component" }),
+  projection: z.object({
+    rule: z.object({
+      min_snapshots: z.number().int(),
+      min_days: z.number(),
+      lookback_days: z.number(),
+      max_horizon_days: z.number(),
+      description: z.string(),
+    }),
+    shown: z.boolean(),
+    reason: z.string().nullable().openapi({ description: "why not shown, and what is missing" }),
+    target: z.number().nullable(),
+    target_band: z.string().nullable(),
+    snapshots_used: z.number().int(),
+    days_covered: z.number(),
+    points_per_week: z.number().nullable(),
+    date: z.string().nullable().openapi({ description: "ISO day" }),
+    earliest: z.string().nullable(),
+    latest: z.string().nullable(),
+    text: z.string().nullable(),
+  }),
+  missing: z.array(z.string()).openapi({ description: "evidence still missing, in plain words" }),
+  rubric_version: z.string(),
 }).openapi("Coaching");
 
 const route = createRoute({
@@ -52,6 +130,6 @@ const route = createRoute({
 export const coachingApi = apiRouter().openapi(route, async (c) => {
   const { userId } = c.req.valid("param");
   await readableLearner(c, userId);
-  const coaching = await coachingFor(c.get("sql"), userId, readinessConfig);
+  const coaching = await guidanceFor(c.get("sql"), userId, readinessConfig);
   return c.json({ user_id: userId.toLowerCase(), ...coaching }, 200);
 });

@@ -55,6 +55,18 @@ Deno.test("GET /api/users/:userId/coaching", async (step) => {
         ]),
         [["structure", [50, 45, 40]]],
       );
+      // Guidance: six skills, 70 − 65.15 = 4.85 points to Nearly Ready, the rubric's step for
+      // structure at 47, the low skill in the second person, no comparison and no projection yet.
+      assert.equal(res.body.skills.length, 6);
+      assert.deepEqual(res.body.next_band, { label: "Nearly Ready", min: 70, points: 4.85 });
+      assert.equal(res.body.next_step.skill_tag, "structure");
+      assert.equal(res.body.next_step.score, 47);
+      assert.match(res.body.next_step.text, /^Announce your structure/);
+      assert.match(res.body.low_skills[0].text, /^Your structure scores have stayed below 60/);
+      assert.equal(res.body.why_changed, null);
+      assert.equal(res.body.projection.shown, false);
+      assert.match(res.body.projection.rule.description, /at least 5 snapshots/);
+      assert.match(res.body.projection.reason, /4 more sessions/);
     });
 
     await step.step("access and bad params", async () => {
