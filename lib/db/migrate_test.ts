@@ -6,8 +6,11 @@ const TABLES = [
   "learners",
   "scorecards",
   "session_events",
+  "session_owners",
   "session_transcripts",
   "sessions",
+  "unattached_scorecards",
+  "unattached_transcripts",
   "user_readiness",
   "user_skill_agg",
 ];
