@@ -188,7 +188,8 @@ async function writeBatch(sql: Sql, writes: Write[]): Promise<Written[]> {
         results.set(w, { kind: "skipped" });
       }
     }
-    const toAttach = ready.filter((w) => w.transcript.userId !== null);
+    // Only transcripts the lookup found unattached: a fresh insert needs no attaching.
+    const toAttach = ready.filter((w) => w.attachOnly && w.transcript.userId !== null);
     const attached = toAttach.length === 0 ? { transcripts: [] } : await attachSessions(
       tx,
       toAttach.map((w) => ({ session_id: w.transcript.sessionId, user_id: w.transcript.userId! })),
