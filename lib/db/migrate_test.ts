@@ -6,9 +6,12 @@ const TABLES = [
   "learners",
   "scorecards",
   "session_events",
+  "session_owners",
   "session_transcripts",
   "sessions",
   "used_sign_in_tokens",
+  "unattached_scorecards",
+  "unattached_transcripts",
   "user_readiness",
   "user_skill_agg",
 ];

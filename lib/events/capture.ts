@@ -2,6 +2,7 @@
 import type postgres from "postgres";
 import type { Queryable, Sql } from "../db/mod.ts";
 import type { EventsRequest } from "./schema.ts";
+import { claimSessions } from "./session_owners.ts";
 
 export interface CaptureResult {
   session_id: string;
@@ -15,22 +16,29 @@ export class SessionOwnerConflict extends Error {
   override name = "SessionOwnerConflict";
 }
 
-/** Ensures learner and session rows exist; throws SessionOwnerConflict on a learner mismatch. */
+/**
+ * Ensures learner and session rows exist, the session claimed for the learner; throws
+ * SessionOwnerConflict when another learner has the session.
+ */
 export async function upsertSession(
   tx: Queryable,
   session: { sessionId: string; userId: string; scenarioId: string; startedAt: string | null },
 ): Promise<void> {
-  await tx`insert into analytics.learners (user_id) values (${session.userId}) on conflict (user_id) do nothing`;
-  const rows = await tx`
-    insert into analytics.sessions (session_id, user_id, scenario_id, started_at)
-    values (${session.sessionId}, ${session.userId}, ${session.scenarioId}, ${session.startedAt})
-    on conflict (session_id) do update
-      set started_at = least(analytics.sessions.started_at, excluded.started_at)
-      where analytics.sessions.user_id = excluded.user_id
-    returning session_id`;
-  if (rows.length === 0) {
+  const owners = await claimSessions(tx, [{
+    session_id: session.sessionId,
+    user_id: session.userId,
+  }]);
+  if (owners.get(session.sessionId.toLowerCase()) !== session.userId.toLowerCase()) {
     throw new SessionOwnerConflict(`session ${session.sessionId} belongs to another learner`);
   }
+  await tx`insert into analytics.learners (user_id) values (${session.userId}) on conflict (user_id) do nothing`;
+  await tx`
+    insert into analytics.sessions (session_id, user_id, scenario_id, started_at)
+    values (${session.sessionId}, ${session.userId}, ${session.scenarioId}, ${session.startedAt})
+    on conflict (user_id, session_id) do update
+      set started_at = least(analytics.sessions.started_at, excluded.started_at)
+      where excluded.started_at < analytics.sessions.started_at
+         or (analytics.sessions.started_at is null and excluded.started_at is not null)`;
 }
 
 /** One session_events row: an answer's score for one skill. */
@@ -68,7 +76,7 @@ export async function insertEventRows(
       select ${userId}, session_id, answer_id, ts, scenario_id, pulse_step, skill_tag, score,
              raw_metrics, notes
       from input
-      on conflict (session_id, answer_id, skill_tag) do nothing
+      on conflict (user_id, session_id, answer_id, skill_tag) do nothing
       returning 1
     )
     select count(*)::int as inserted from written`;

@@ -1,10 +1,18 @@
 /**
- * Backfill of legacy transcripts from Azure Blob Storage into `analytics.session_transcripts`
- * (`deno task backfill`). Per blob: read, resolve the session id, skip sessions already stored,
- * read the optional `session.json` for the learner, insert with ON CONFLICT DO NOTHING. A bad blob
- * is logged and counted; it never stops the run.
+ * Backfill of legacy transcripts from Azure Blob Storage into Postgres (`deno task backfill`).
+ * Per blob: read, resolve the session id, skip sessions already stored, take the learner (the
+ * session's owner, else the optional `session.json`), insert with ON CONFLICT DO NOTHING — into
+ * `session_transcripts` when the learner is known, `unattached_transcripts` otherwise. A stored
+ * unattached transcript whose learner has become known is attached to the learner. A bad blob is
+ * logged and counted; it never stops the run.
+ *
+ * Speed: the listing runs a page ahead of the downloads; the lookups (already stored? whose
+ * session?) and the writes of the blobs in flight are batched, one round trip (or one
+ * transaction) for all the blobs that are waiting at that moment.
  */
-import type { Sql } from "../db/mod.ts";
+import type { Queryable, Sql } from "../db/mod.ts";
+import { claimSessions, sessionOwners } from "../events/session_owners.ts";
+import { attachSessions } from "./attach.ts";
 import { type ContainerClient, listBlobNames, readJsonBlob, sessionBlobName } from "./blob.ts";
 import {
   documentSessionId,
@@ -13,14 +21,17 @@ import {
   transcriptLines,
   transcriptOf,
 } from "./normalise.ts";
-import { type LogSink, RunLog, type RunSummary } from "./run_log.ts";
-import { insertTranscript, transcriptExists } from "./store.ts";
+import { type LogSink, oneLine, RunLog, type RunSummary } from "./run_log.ts";
+import { insertTranscripts, type NewTranscript, storedTranscripts } from "./store.ts";
 
 export { type LogSink, summaryLine } from "./run_log.ts";
 
 export const BACKFILL_LOG_PREFIX = "backfill_transcripts";
 const LIST_PREFIX = "sessions/";
 const SUFFIX = "/transcript.json";
+const META_SUFFIX = "/session.json";
+/** Most blobs in one lookup or write batch. */
+const MAX_BATCH = 256;
 
 export interface BackfillOptions {
   /** Read and report, write nothing (`would insert` instead of `inserted`). */
@@ -35,26 +46,38 @@ export interface BackfillOptions {
 
 export type BackfillSummary = RunSummary;
 
+/** A transcript blob, and whether its folder has a `session.json` (seen in the same listing). */
+export interface TranscriptBlob {
+  name: string;
+  sessionJson: boolean;
+}
+
 /** Session id as it stands in `sessions/{id}/transcript.json`. */
 export function pathSessionId(name: string): string {
   return name.slice(LIST_PREFIX.length, Math.max(LIST_PREFIX.length, name.length - SUFFIX.length));
 }
 
-/** Transcript blob names under `sessions/` that pass the filters, in listing order. */
+/** Transcript blobs under `sessions/` that pass the filters, in listing order. */
 export async function* transcriptBlobs(
   container: ContainerClient,
   options: Pick<BackfillOptions, "sessionIds" | "sessionIdPrefix">,
-): AsyncGenerator<string> {
+): AsyncGenerator<TranscriptBlob> {
   const ids = options.sessionIds?.length
     ? new Set(options.sessionIds.map((id) => id.toLowerCase()))
     : null;
   const prefix = options.sessionIdPrefix?.toLowerCase() ?? "";
+  // Listing order is by name: a folder's session.json comes just before its transcript.json.
+  let metaFolder: string | null = null;
   for await (const name of listBlobNames(container, LIST_PREFIX)) {
+    if (name.endsWith(META_SUFFIX)) {
+      metaFolder = name.slice(0, -META_SUFFIX.length);
+      continue;
+    }
     if (!name.endsWith(SUFFIX)) continue;
     const id = pathSessionId(name).toLowerCase();
     if (ids && !ids.has(id)) continue;
     if (!id.startsWith(prefix)) continue;
-    yield name;
+    yield { name, sessionJson: metaFolder === name.slice(0, -SUFFIX.length) };
   }
 }
 
@@ -74,6 +97,133 @@ export async function forEachBounded<T>(
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
 }
 
+/**
+ * Gathers the items added while a batch is being processed into the next batch: at most one
+ * batch in flight, each caller gets its own item's result (or the batch's error).
+ */
+export class Batcher<I, O> {
+  private queue: { item: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
+  private running = false;
+
+  constructor(
+    private readonly process: (items: I[]) => Promise<O[]>,
+    private readonly max = MAX_BATCH,
+  ) {}
+
+  add(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      if (!this.running) this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.max);
+      try {
+        const out = await this.process(batch.map((b) => b.item));
+        batch.forEach((b, i) => b.resolve(out[i]));
+      } catch (error) {
+        for (const b of batch) b.reject(error);
+      }
+    }
+    this.running = false;
+  }
+}
+
+interface Lookup {
+  /** Where the session's transcript is stored already, if anywhere. */
+  stored: "learner" | "unattached" | null;
+  /** The session's learner, when a writer claimed the session. */
+  owner: string | null;
+}
+
+async function lookup(sql: Queryable, ids: string[]): Promise<Lookup[]> {
+  const unique = [...new Set(ids)];
+  const owners = await sessionOwners(sql, unique);
+  const stored = await storedTranscripts(sql, unique, owners);
+  return ids.map((id) => ({
+    stored: !stored.has(id) ? null : stored.get(id) === null ? "unattached" : "learner",
+    owner: owners.get(id) ?? null,
+  }));
+}
+
+interface Write {
+  transcript: NewTranscript;
+  /** The transcript is stored unattached already: only attach it to `transcript.userId`. */
+  attachOnly: boolean;
+}
+
+type Written =
+  | { kind: "inserted" | "skipped" }
+  | { kind: "attached"; userId: string }
+  | { kind: "failed"; error: string };
+
+/** One transaction for the batch: claims, attachments, then one insert per table. */
+async function writeBatch(sql: Sql, writes: Write[]): Promise<Written[]> {
+  return await sql.begin(async (tx) => {
+    const withUser = writes.filter((w) => w.transcript.userId !== null);
+    const owners = await claimSessions(
+      tx,
+      withUser.map((w) => ({ session_id: w.transcript.sessionId, user_id: w.transcript.userId! })),
+    );
+    // A session claimed since the lookup: its transcript goes to that learner.
+    const orphans = writes.filter((w) => w.transcript.userId === null);
+    for (const [s, u] of await sessionOwners(tx, orphans.map((w) => w.transcript.sessionId))) {
+      owners.set(s, u);
+    }
+    const results = new Map<Write, Written>();
+    const ready: Write[] = [];
+    for (const w of writes) {
+      const { sessionId, userId } = w.transcript;
+      const owner = owners.get(sessionId) ?? null;
+      if (userId !== null && owner !== userId) {
+        results.set(w, {
+          kind: "failed",
+          error: `session ${sessionId} belongs to another learner`,
+        });
+      } else {
+        ready.push({ ...w, transcript: { ...w.transcript, userId: owner } });
+        results.set(w, { kind: "skipped" });
+      }
+    }
+    // Only transcripts the lookup found unattached: a fresh insert needs no attaching.
+    const toAttach = ready.filter((w) => w.attachOnly && w.transcript.userId !== null);
+    const attached = toAttach.length === 0 ? { transcripts: [] } : await attachSessions(
+      tx,
+      toAttach.map((w) => ({ session_id: w.transcript.sessionId, user_id: w.transcript.userId! })),
+    );
+    const moved = new Set(attached.transcripts);
+    const inserted = await insertTranscripts(
+      tx,
+      ready.filter((w) => !w.attachOnly && !moved.has(w.transcript.sessionId)).map((w) =>
+        w.transcript
+      ),
+    );
+    for (const [w, r] of results) {
+      if (r.kind === "failed") continue;
+      const { sessionId } = w.transcript;
+      const owner = owners.get(sessionId);
+      if (moved.has(sessionId) && owner) results.set(w, { kind: "attached", userId: owner });
+      else if (inserted.has(sessionId)) results.set(w, { kind: "inserted" });
+    }
+    return writes.map((w) => results.get(w)!);
+  });
+}
+
+/** The batch in one transaction; when it fails, each blob alone, so that one bad blob fails alone. */
+async function writeEach(sql: Sql, writes: Write[]): Promise<Written[]> {
+  try {
+    return await writeBatch(sql, writes);
+  } catch (error) {
+    if (writes.length === 1) return [{ kind: "failed", error: oneLine(error) }];
+    const results: Written[] = [];
+    for (const w of writes) results.push(...await writeEach(sql, [w]));
+    return results;
+  }
+}
+
 /** Backfills every transcript blob that passes the filters; returns the counts of the summary. */
 export async function backfillTranscripts(
   container: ContainerClient,
@@ -83,35 +233,54 @@ export async function backfillTranscripts(
 ): Promise<BackfillSummary> {
   const dryRun = options.dryRun ?? false;
   const run = new RunLog(BACKFILL_LOG_PREFIX, dryRun, log);
+  const lookups = new Batcher((ids: string[]) => lookup(sql, ids));
+  const writes = new Batcher((items: Write[]) => writeEach(sql, items));
 
-  const processBlob = async (name: string) => {
+  /** The learner named by the session's `session.json`, or null (missing, malformed, invalid). */
+  const metaUser = async (blob: TranscriptBlob, rawId: string): Promise<string | null> => {
+    // The listing says whether the folder has one; a document naming another folder is read.
+    if (rawId === pathSessionId(blob.name) && !blob.sessionJson) return null;
+    const meta = await readJsonBlob(container, sessionBlobName(rawId));
+    return meta.status === "ok" ? documentUserId(meta.doc) : null;
+  };
+
+  const processBlob = async (blob: TranscriptBlob) => {
     run.discovered();
+    const { name } = blob;
     let id = pathSessionId(name) || name;
     try {
-      const blob = await readJsonBlob(container, name);
-      if (blob.status === "missing") {
+      const read = await readJsonBlob(container, name);
+      if (read.status === "missing") {
         return run.failed(`session ${id}`, `${name} was deleted during the run`);
       }
-      if (blob.status === "invalid") return run.failed(`session ${id}`, blob.error);
-      const doc = blob.doc;
+      if (read.status === "invalid") return run.failed(`session ${id}`, read.error);
+      const doc = read.doc;
       const rawId = documentSessionId(doc) ?? pathSessionId(name);
       if (!isUuid(rawId)) {
         if (rawId) id = rawId;
         return run.failed(`session ${id}`, `session id '${rawId}' is not a UUID`);
       }
       id = rawId.toLowerCase();
-      if (await transcriptExists(sql, id)) return run.skipped(`session ${id}`);
-      const meta = await readJsonBlob(container, sessionBlobName(rawId));
-      const transcript = {
-        sessionId: id,
-        userId: meta.status === "ok" ? documentUserId(meta.doc) : null,
-        lines: transcriptLines(transcriptOf(doc)),
-        json: doc,
-      };
-      if (dryRun) return run.wouldInsert(`session ${id}`);
-      // A concurrent run may have inserted it since the check: then this one skips, never updates.
-      if (await insertTranscript(sql, transcript)) run.inserted(`session ${id}`);
-      else run.skipped(`session ${id}`);
+      const item = `session ${id}`;
+      const found = await lookups.add(id);
+      if (found.stored === "learner") return run.skipped(item);
+      const userId = found.owner ?? await metaUser(blob, rawId);
+      if (found.stored === "unattached") {
+        if (userId === null) return run.skipped(item);
+        if (dryRun) return run.skipped(`${item} (would attach to learner ${userId})`);
+      } else if (dryRun) {
+        return run.wouldInsert(item);
+      }
+      const result = await writes.add({
+        transcript: { sessionId: id, userId, lines: transcriptLines(transcriptOf(doc)), json: doc },
+        attachOnly: found.stored === "unattached",
+      });
+      // A concurrent run may have inserted it since the lookup: then this one skips, never updates.
+      if (result.kind === "inserted") run.inserted(item);
+      else if (result.kind === "attached") {
+        run.skipped(`${item} (attached to learner ${result.userId})`);
+      } else if (result.kind === "failed") run.failed(item, result.error);
+      else run.skipped(item);
     } catch (error) {
       run.failed(`session ${id}`, error);
     }

@@ -11,6 +11,22 @@ import {
 import type { ContainerClient } from "./blob.ts";
 import type { Sql } from "../db/mod.ts";
 import { memoryLog } from "./run_log.ts";
+import { captureEvents } from "../events/capture.ts";
+import type { EventsRequest } from "../events/schema.ts";
+import { completeSession } from "./complete.ts";
+
+function eventsFor(userId: string): EventsRequest {
+  return {
+    user_id: userId,
+    scenario_id: "backend-1",
+    answers: [{
+      answer_id: "q1",
+      ts: "2026-11-02T09:00:00Z",
+      pulse_step: "lead",
+      scores: { communication: 70 },
+    }],
+  } as EventsRequest;
+}
 
 const id = () => crypto.randomUUID();
 
@@ -29,7 +45,11 @@ async function stored(sql: Sql) {
       transcript_json: unknown;
     }[]
   >`select session_id, user_id, transcript_lines, transcript_json
-    from analytics.session_transcripts order by session_id`;
+    from analytics.session_transcripts
+    union all
+    select session_id, null, transcript_lines, transcript_json
+    from analytics.unattached_transcripts
+    order by session_id`;
 }
 
 Deno.test("pathSessionId takes the folder between sessions/ and /transcript.json", () => {
@@ -185,8 +205,7 @@ Deno.test("backfill of transcripts from blob storage", async (t) => {
         const [row] = await db.sql`
           select transcript_lines from analytics.session_transcripts where session_id = ${a}`;
         assert.deepEqual(row.transcript_lines, ["edited"]);
-        const [{ n }] = await db.sql`select count(*)::int as n from analytics.session_transcripts`;
-        assert.equal(n, 7);
+        assert.equal((await stored(db.sql)).length, 7);
       });
     });
 
@@ -198,7 +217,7 @@ Deno.test("backfill of transcripts from blob storage", async (t) => {
         await putBlob(c, `sessions/${s}/transcript.json`, { transcript: [s] });
       }
       await putBlob(c, `sessions/${id()}/transcript.json`, "[broken");
-      await db.sql`insert into analytics.session_transcripts (session_id, transcript_lines)
+      await db.sql`insert into analytics.unattached_transcripts (session_id, transcript_lines)
                    values (${z}, '{}')`;
       const { summary, lines, errors } = await run(c, db.sql, { dryRun: true });
       assert.deepEqual(summary, {
@@ -222,8 +241,7 @@ Deno.test("backfill of transcripts from blob storage", async (t) => {
         summaryLine("backfill_transcripts", summary),
         "backfill_transcripts: summary (dry run, nothing written) discovered=4 inserted=0 skipped=1 failed=1 would_insert=2",
       );
-      const [{ n }] = await db.sql`select count(*)::int as n from analytics.session_transcripts`;
-      assert.equal(n, 1);
+      assert.equal((await stored(db.sql)).length, 1);
     });
 
     await t.step("filters: --session-id (repeatable) and --session-id-prefix", async () => {
@@ -278,16 +296,92 @@ Deno.test("backfill of transcripts from blob storage", async (t) => {
       assert.equal(one.summary.failed + two.summary.failed, 0);
       assert.equal(one.summary.inserted + two.summary.inserted, 60);
       assert.equal(one.summary.skipped + two.summary.skipped, 60);
-      const [{ n, distinct }] = await db.sql`
-        select count(*)::int as n, count(distinct session_id)::int as distinct
-        from analytics.session_transcripts`;
-      assert.deepEqual([n, distinct], [60, 60]);
+      const rows = await stored(db.sql);
+      assert.deepEqual([rows.length, new Set(rows.map((r) => r.session_id)).size], [60, 60]);
       const inserted = [...one.lines, ...two.lines].filter((l) => l.includes(" inserted "));
       assert.deepEqual(
         inserted.map((l) => l.split(" ").at(-1)).sort(),
         [...ids].sort(),
         "every session is reported inserted by exactly one run",
       );
+    });
+
+    await t.step("transcripts without a learner wait unattached, then move to it", async () => {
+      await truncateAll(db.sql);
+      const c = await freshContainer();
+      const [later, completed, captured, clash] = [id(), id(), id(), id()];
+      const [u1, u2, u3, u4, u5] = [id(), id(), id(), id(), id()];
+      for (const s of [later, completed, captured, clash]) {
+        await putBlob(c, `sessions/${s}/transcript.json`, { session_id: s, transcript: [s] });
+      }
+      // The event store knows the learner of `captured` (no session.json needed) and of `clash`
+      // (whose session.json names someone else: the event store wins).
+      await captureEvents(db.sql, captured, eventsFor(u3));
+      await captureEvents(db.sql, clash, eventsFor(u5));
+      await putBlob(c, `sessions/${clash}/session.json`, { user_id: u4 });
+
+      const first = await run(c, db.sql, { concurrency: 4 });
+      assert.deepEqual([first.summary.inserted, first.summary.failed], [4, 0]);
+      const parked = async () => (await db.sql<{ session_id: string; api_id: number }[]>`
+          select session_id, api_id from analytics.unattached_transcripts order by session_id`);
+      assert.deepEqual((await parked()).map((r) => r.session_id), [later, completed].sort());
+      const apiIds = new Map((await parked()).map((r) => [r.session_id, r.api_id]));
+      const [mine] = await db.sql`
+        select user_id from analytics.session_transcripts where session_id = ${captured}`;
+      assert.equal(mine.user_id, u3, "the session's learner from the event store");
+      const [theirs] = await db.sql`
+        select user_id from analytics.session_transcripts where session_id = ${clash}`;
+      assert.equal(theirs.user_id, u5, "the event store's learner, not session.json's");
+
+      // The learner of `later` becomes known to the backfill (session.json appears).
+      await putBlob(c, `sessions/${later}/session.json`, { user_id: u1 });
+      const dry = await run(c, db.sql, { dryRun: true });
+      assert.ok(
+        dry.lines.includes(
+          `backfill_transcripts: skipped existing session ${later} (would attach to learner ${u1})`,
+        ),
+        dry.lines.join("\n"),
+      );
+      assert.equal((await parked()).length, 2, "a dry run moves nothing");
+      const second = await run(c, db.sql);
+      assert.ok(
+        second.lines.includes(
+          `backfill_transcripts: skipped existing session ${later} (attached to learner ${u1})`,
+        ),
+        second.lines.join("\n"),
+      );
+      assert.equal(second.summary.inserted, 0);
+      // ... and the completion writer learns the learner of `completed`.
+      const done = await completeSession(db.sql, completed, {
+        user_id: u2,
+        transcript: ["from the orchestrator"],
+        scorecard: { bce_score: 70 },
+      });
+      assert.equal(
+        done.transcript.created,
+        false,
+        "the stored transcript stays (first write wins)",
+      );
+      assert.equal(done.transcript.api_id, apiIds.get(completed), "api_id survives the move");
+
+      assert.equal((await parked()).length, 0);
+      const moved = await db.sql<
+        { session_id: string; user_id: string; owner: string; api_id: number }[]
+      >`
+        select t.session_id, t.user_id, t.api_id, o.user_id as owner
+        from analytics.session_transcripts t
+        join analytics.session_owners o using (session_id)
+        where t.session_id in (${later}, ${completed})
+        order by t.session_id`;
+      assert.deepEqual(
+        moved.map((r) => [r.session_id, r.user_id, r.owner, r.api_id]),
+        [[later, u1, u1, apiIds.get(later)], [completed, u2, u2, apiIds.get(completed)]].sort((
+          a,
+          b,
+        ) => String(a[0]).localeCompare(String(b[0]))),
+      );
+      const third = await run(c, db.sql);
+      assert.deepEqual([third.summary.inserted, third.summary.skipped], [0, 4]);
     });
 
     await t.step(
@@ -297,6 +391,9 @@ Deno.test("backfill of transcripts from blob storage", async (t) => {
         const c = await freshContainer();
         const s = id();
         const user = id();
+        // As the completion writer does: the session is claimed for the learner.
+        await db
+          .sql`insert into analytics.session_owners (session_id, user_id) values (${s}, ${user})`;
         await db
           .sql`insert into analytics.session_transcripts (user_id, session_id, transcript_lines)
                    values (${user}, ${s}, '{"from the writer"}')`;

@@ -84,10 +84,26 @@ async function bodyText(body: NodeJS.ReadableStream | undefined): Promise<string
   return new TextDecoder().decode(bytes);
 }
 
-/** Names of the blobs under `prefix`, streamed page by page (memory stays flat). */
+/** Blobs per listing page (the service's maximum is 5,000). */
+export const LIST_PAGE_SIZE = 1_000;
+
+/**
+ * Names of the blobs under `prefix`, in listing order, streamed page by page (memory stays flat).
+ * The next page is requested as soon as one arrives, so listing overlaps with the consumer's work.
+ */
 export async function* listBlobNames(
   container: ContainerClient,
   prefix: string,
+  pageSize = LIST_PAGE_SIZE,
 ): AsyncGenerator<string> {
-  for await (const blob of container.listBlobsFlat({ prefix })) yield blob.name;
+  const pages = container.listBlobsFlat({ prefix }).byPage({ maxPageSize: pageSize });
+  let next = pages.next();
+  while (true) {
+    const page = await next;
+    if (page.done) return;
+    next = pages.next();
+    // Kept from being reported as unhandled when the consumer stops early; awaited above otherwise.
+    next.catch(() => {});
+    for (const blob of page.value.segment.blobItems) yield blob.name;
+  }
 }

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import type { Queryable, Sql } from "../db/mod.ts";
-import { SessionOwnerConflict, upsertSession } from "../events/capture.ts";
+import { upsertSession } from "../events/capture.ts";
 import { scoreValue } from "../events/schema.ts";
 import { isoTimestamp, MAX_FUTURE_MS } from "../validation.ts";
 import {
@@ -15,6 +15,7 @@ import {
   listSnapshots,
 } from "../readiness/mod.ts";
 import { transcriptLines } from "./normalise.ts";
+import { attachSessions } from "./attach.ts";
 import { insertScorecard, SCORE_COLUMNS } from "./scorecards.ts";
 import { insertTranscript } from "./store.ts";
 
@@ -77,54 +78,45 @@ async function writeCompletion(
   sessionId: string,
   body: CompletionRequest,
 ): Promise<Written> {
+  const userId = body.user_id.toLowerCase();
+  // Claims the session for the learner (409 when it is another learner's).
   await upsertSession(tx, {
     sessionId,
-    userId: body.user_id,
+    userId,
     scenarioId: body.scenario_id ?? UNKNOWN_SCENARIO,
     startedAt: null,
   });
+  // A legacy transcript or scorecard stored before the learner was known is theirs now.
+  await attachSessions(tx, [{ session_id: sessionId, user_id: userId }]);
   // The first completion time stays; a retry does not move it.
   const [{ completed_at }] = await tx<{ completed_at: Date }[]>`
     update analytics.sessions
     set completed_at = coalesce(completed_at, ${body.completed_at ?? null}::timestamptz, now())
-    where session_id = ${sessionId}
+    where user_id = ${userId} and session_id = ${sessionId}
     returning completed_at`;
   const lines = transcriptLines(body.transcript);
   const apiId = await insertTranscript(tx, {
     sessionId,
-    userId: body.user_id,
+    userId,
     lines,
     json: body.transcript,
   });
   const scorecardId = await insertScorecard(tx, {
     sessionId,
-    userId: body.user_id,
+    userId,
     ts: completed_at.toISOString(),
     scores: body.scorecard,
     json: body.scorecard,
   });
-  // What is stored now (new or from an earlier request), and whose it is.
+  // What is stored now (new, from an earlier request, or attached legacy rows).
   const [stored] = await tx<
-    {
-      api_id: number;
-      lines: number;
-      transcript_user: string | null;
-      scorecard_id: string;
-      scorecard_user: string;
-      written_at: Date;
-    }[]
+    { api_id: number; lines: number; scorecard_id: string; written_at: Date }[]
   >`
     select t.api_id, coalesce(cardinality(t.transcript_lines), 0)::int as lines,
-           t.user_id as transcript_user, s.id as scorecard_id, s.user_id as scorecard_user,
-           greatest(t.created_at, s.created_at) as written_at
-    from analytics.session_transcripts t, analytics.scorecards s
-    where t.session_id = ${sessionId} and s.session_id = ${sessionId}`;
-  const owners = [stored.transcript_user, stored.scorecard_user].filter((u) => u !== null);
-  if (owners.some((u) => u !== body.user_id.toLowerCase())) {
-    throw new SessionOwnerConflict(
-      `session ${sessionId} already has a transcript or scorecard of another learner`,
-    );
-  }
+           s.id as scorecard_id, greatest(t.created_at, s.created_at) as written_at
+    from analytics.session_transcripts t
+    join analytics.scorecards s on s.user_id = t.user_id and s.session_id = t.session_id
+    where t.user_id = ${userId} and t.session_id = ${sessionId}`;
   return {
     completedAt: completed_at,
     writtenAt: stored.written_at,

@@ -7,6 +7,7 @@ import { type ContainerClient, readJsonBlob, sessionBlobName, transcriptBlobName
 import { documentUserId, transcriptLines, transcriptOf } from "./normalise.ts";
 import { getScorecard } from "./scorecards.ts";
 import { getTranscript } from "./store.ts";
+import { sessionOwner } from "../events/session_owners.ts";
 
 export interface SkillSummary {
   skill_tag: string;
@@ -45,16 +46,17 @@ export class InvalidBlobError extends Error {
   override name = "InvalidBlobError";
 }
 
-/** Per-skill average, minimum, maximum and count of a session's scored answers. */
+/** Per-skill average, minimum, maximum and count of a learner's session's scored answers. */
 export async function sessionSkillSummary(
   sql: Queryable,
+  userId: string,
   sessionId: string,
 ): Promise<SkillSummary[]> {
   return await sql<SkillSummary[]>`
     select skill_tag, count(*)::int as answers, round(avg(score), 2) as avg_score,
            min(score) as min_score, max(score) as max_score
     from analytics.session_events
-    where session_id = ${sessionId}
+    where user_id = ${userId} and session_id = ${sessionId}
     group by skill_tag
     order by skill_tag`;
 }
@@ -71,11 +73,14 @@ export async function readFeedback(
   sessionId: string,
   authorize: (ownerId: string | null) => void,
 ): Promise<Feedback | null> {
-  const [session] = await sql<{ user_id: string }[]>`
-    select user_id from analytics.sessions where session_id = ${sessionId}`;
-  const stored = await getTranscript(sql, sessionId);
-  const card = await getScorecard(sql, sessionId);
-  let owner: string | null = session?.user_id ?? stored?.user_id ?? card?.user_id ?? null;
+  // The session's learner (events, completion, backfill or import claimed it), then that
+  // learner's rows; rows stored while the learner was unknown are read from the unattached tables.
+  const known = await sessionOwner(sql, sessionId);
+  const stored = (known ? await getTranscript(sql, known, sessionId) : null) ??
+    await getTranscript(sql, null, sessionId);
+  const card = (known ? await getScorecard(sql, known, sessionId) : null) ??
+    await getScorecard(sql, null, sessionId);
+  let owner: string | null = known;
 
   let source: Feedback["source"] = "db";
   let transcript: Feedback["transcript"] = stored && {
@@ -118,6 +123,6 @@ export async function readFeedback(
       cpo_score: card.cpo_score,
       scorecard_json: card.scorecard_json,
     },
-    skills: await sessionSkillSummary(sql, sessionId),
+    skills: known ? await sessionSkillSummary(sql, known, sessionId) : [],
   };
 }

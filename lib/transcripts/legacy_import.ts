@@ -12,7 +12,9 @@ import { scoreValue } from "../events/schema.ts";
 import { type Catalog, catalog as defaultCatalog } from "../static_config.ts";
 import { documentSessionId, isUuid } from "./normalise.ts";
 import { type LogSink, RunLog, type RunSummary } from "./run_log.ts";
-import { insertScorecard, SCORE_COLUMNS, type ScoreColumn } from "./scorecards.ts";
+import { claimSessions, sessionOwner, sessionOwners } from "../events/session_owners.ts";
+import { attachSessions } from "./attach.ts";
+import { getScorecard, insertScorecard, SCORE_COLUMNS, type ScoreColumn } from "./scorecards.ts";
 
 export const IMPORT_LOG_PREFIX = "import_history";
 /** Scenario of legacy answers that do not name one. */
@@ -163,64 +165,88 @@ async function importScorecard(
     const parsed = scorecardFile.safeParse(file.doc);
     if (!parsed.success) return run.failed(item, describe(parsed.error));
     const card = parsed.data;
-    const [exists] = await sql`select 1 from analytics.scorecards where session_id = ${sessionId}`;
-    if (exists) return run.skipped(item);
-    let userId = card.user_id;
+    let userId = card.user_id?.toLowerCase();
     if (!userId) {
       const meta = await readJsonFile(`${sessionDir}/session.json`).catch(() => ({ ok: false }));
       const fromMeta = "doc" in meta ? (meta.doc as { user_id?: unknown })?.user_id : undefined;
-      if (typeof fromMeta === "string" && isUuid(fromMeta)) userId = fromMeta;
+      if (typeof fromMeta === "string" && isUuid(fromMeta)) userId = fromMeta.toLowerCase();
     }
-    if (!userId) {
-      return run.failed(item, "no user_id in scorecard.json or a valid one in session.json");
+    // The session's learner when events, a completion or a backfill claimed it already.
+    const owner = await sessionOwner(sql, sessionId);
+    if (userId && owner && owner !== userId) {
+      return run.failed(item, `session ${sessionId} belongs to another learner`);
     }
+    userId ??= owner ?? undefined;
+    const mine = userId ? await getScorecard(sql, userId, sessionId) : null;
+    const parked = await getScorecard(sql, null, sessionId);
+    if (mine || (parked && !userId)) return run.skipped(item);
+    const attach = parked ? ` (attached to learner ${userId})` : "";
+    if (dryRun) return parked ? run.skipped(item + attach) : run.wouldInsert(item);
     const scores: Partial<Record<ScoreColumn, number | null>> = {};
     for (const column of SCORE_COLUMNS) {
       const short = column.replace(/_score$/, "");
       scores[column] = (card[column] as number | null | undefined) ?? card.scores?.[column] ??
         card.scores?.[short] ?? null;
     }
-    if (dryRun) return run.wouldInsert(item);
-    const id = await insertScorecard(sql, {
+    const scorecard = {
       sessionId,
-      userId: userId.toLowerCase(),
+      userId: userId ?? null,
       ts: card.ts ?? card.completed_at ?? card.created_at ?? null,
       scores,
       json: file.doc,
+    };
+    const result = await sql.begin(async (tx) => {
+      if (!scorecard.userId) return { id: await insertScorecard(tx, scorecard), attached: false };
+      const claim = { session_id: sessionId, user_id: scorecard.userId };
+      const owners = await claimSessions(tx, [claim]);
+      if (owners.get(sessionId) !== scorecard.userId) {
+        throw new SessionOwnerConflict(`session ${sessionId} belongs to another learner`);
+      }
+      const attached = await attachSessions(tx, [claim]);
+      return {
+        id: await insertScorecard(tx, scorecard),
+        attached: attached.scorecards.length > 0,
+      };
     });
-    if (id) run.inserted(item);
-    else run.skipped(item);
+    if (result.id) run.inserted(scorecard.userId ? item : `${item} (learner unknown)`);
+    else run.skipped(result.attached ? item + attach : item);
   } catch (error) {
     run.failed(item, error);
   }
 }
 
-/** Creates the learner and the sessions of a history; refuses sessions of another learner. */
+/**
+ * Claims the sessions of a history for the learner and creates the learner and session rows;
+ * refuses sessions of another learner. Transcripts and scorecards stored while those sessions'
+ * learner was unknown are attached to the learner.
+ */
 async function upsertHistorySessions(tx: Queryable, userId: string, rows: EventRow[]) {
   const sessions = [...Map.groupBy(rows, (r) => r.session_id)].map(([session_id, rs]) => ({
     session_id,
     scenario_id: rs[0].scenario_id,
     started_at: rs.reduce((min, r) => (Date.parse(r.ts) < Date.parse(min) ? r.ts : min), rs[0].ts),
   }));
+  const claims = sessions.map((s) => ({ session_id: s.session_id, user_id: userId }));
+  const owners = await claimSessions(tx, claims);
+  const theirs = sessions.map((s) => s.session_id).filter((s) => owners.get(s) !== userId);
+  if (theirs.length > 0) {
+    throw new SessionOwnerConflict(`session ${theirs.join(", ")} belongs to another learner`);
+  }
   await tx`insert into analytics.learners (user_id) values (${userId}) on conflict (user_id) do nothing`;
-  const mine = await tx<{ session_id: string }[]>`
+  await tx`
     insert into analytics.sessions (session_id, user_id, scenario_id, started_at)
     select session_id, ${userId}, scenario_id, started_at
     from jsonb_to_recordset(${tx.json(sessions)}::jsonb)
       as r(session_id uuid, scenario_id text, started_at timestamptz)
-    on conflict (session_id) do update
+    on conflict (user_id, session_id) do update
       set started_at = least(analytics.sessions.started_at, excluded.started_at)
-      where analytics.sessions.user_id = excluded.user_id
-    returning session_id`;
-  if (mine.length < sessions.length) {
-    const ok = new Set(mine.map((r) => r.session_id));
-    const theirs = sessions.map((s) => s.session_id).filter((s) => !ok.has(s));
-    throw new SessionOwnerConflict(`session ${theirs.join(", ")} belongs to another learner`);
-  }
+      where excluded.started_at < analytics.sessions.started_at
+         or analytics.sessions.started_at is null`;
+  await attachSessions(tx, claims);
 }
 
-/** How many of `rows` are stored already (same session, answer and skill). */
-async function presentEvents(sql: Queryable, rows: EventRow[]): Promise<number> {
+/** How many of a learner's `rows` are stored already (same session, answer and skill). */
+async function presentEvents(sql: Queryable, userId: string, rows: EventRow[]): Promise<number> {
   const keys = rows.map(({ session_id, answer_id, skill_tag }) => ({
     session_id,
     answer_id,
@@ -231,7 +257,9 @@ async function presentEvents(sql: Queryable, rows: EventRow[]): Promise<number> 
     from jsonb_to_recordset(${
     sql.json(keys)
   }::jsonb) as k(session_id uuid, answer_id text, skill_tag text)
-    join analytics.session_events e using (session_id, answer_id, skill_tag)`;
+    join analytics.session_events e
+      on e.user_id = ${userId} and e.session_id = k.session_id and e.answer_id = k.answer_id
+         and e.skill_tag = k.skill_tag`;
   return n;
 }
 
@@ -289,14 +317,12 @@ async function importHistory(
     if (options.dryRun) {
       // Read-only version of the ownership check that the real run makes while writing.
       const sessionIds = [...new Set(rows.map((r) => r.session_id))];
-      const theirs = await sql<{ session_id: string }[]>`
-        select session_id from analytics.sessions
-        where session_id = any(${sessionIds}::uuid[]) and user_id <> ${userId}`;
+      const theirs = [...await sessionOwners(sql, sessionIds)].filter(([, u]) => u !== userId);
       if (theirs.length > 0) {
-        const list = theirs.map((r) => r.session_id).join(", ");
+        const list = theirs.map(([s]) => s).join(", ");
         return run.failed(item, `session ${list} belongs to another learner`);
       }
-      const present = await presentEvents(sql, rows);
+      const present = await presentEvents(sql, userId, rows);
       const fresh = rows.length - present;
       summary.eventsInserted += fresh;
       return fresh > 0

@@ -69,17 +69,19 @@ Deno.test("legacy JSON import", async (t) => {
       const { summary, lines, errors } = await run(db.sql, dir);
       assert.deepEqual(
         [summary.discovered, summary.inserted, summary.skipped, summary.failed],
-        [7, 3, 0, 4],
+        [7, 4, 0, 3],
       );
       assert.deepEqual(
         lines.sort(),
-        [flat, nested, viaMeta].map((s) => `import_history: inserted scorecard ${s}`).sort(),
+        [
+          ...[flat, nested, viaMeta].map((s) => `import_history: inserted scorecard ${s}`),
+          `import_history: inserted scorecard ${noUser} (learner unknown)`,
+        ].sort(),
       );
       const reasons = Object.fromEntries(errors.map((l) => {
         const m = /^import_history: failed scorecard (\S+): (.+)$/.exec(l)!;
         return [m[1], m[2]];
       }));
-      assert.match(reasons[noUser], /no user_id/);
       assert.match(reasons[badJson], /invalid JSON in .+scorecard\.json/);
       assert.match(reasons[outOfRange], /^bce_score: /);
       assert.equal(reasons["not-a-uuid"], "session id 'not-a-uuid' is not a UUID");
@@ -106,6 +108,35 @@ Deno.test("legacy JSON import", async (t) => {
       assert.deepEqual([rows[viaMeta].user_id, rows[viaMeta].cpo_score], [u2, 90]);
       const [{ n }] = await db.sql`select count(*)::int as n from analytics.session_transcripts`;
       assert.equal(n, 0, "transcripts are the backfill's job");
+
+      // Without a learner the scorecard waits unattached, and moves once the learner is known.
+      const [parked] = await db.sql`
+        select id, bce_score from analytics.unattached_scorecards where session_id = ${noUser}`;
+      assert.equal(parked.bce_score, 50);
+      const again = await run(db.sql, dir);
+      assert.ok(again.lines.includes(`import_history: skipped existing scorecard ${noUser}`));
+      const u3 = id();
+      await Deno.writeTextFile(
+        `${dir}/sessions/${noUser}/session.json`,
+        JSON.stringify({ user_id: u3 }),
+      );
+      const dry = await run(db.sql, dir, { dryRun: true });
+      assert.ok(dry.lines.includes(
+        `import_history: skipped existing scorecard ${noUser} (attached to learner ${u3})`,
+      ));
+      const attach = await run(db.sql, dir);
+      assert.equal(attach.summary.inserted, 0);
+      assert.ok(attach.lines.includes(
+        `import_history: skipped existing scorecard ${noUser} (attached to learner ${u3})`,
+      ));
+      const [moved] = await db.sql`
+        select s.id, s.user_id, o.user_id as owner
+        from analytics.scorecards s join analytics.session_owners o using (session_id)
+        where s.session_id = ${noUser}`;
+      assert.deepEqual([moved.id, moved.user_id, moved.owner], [parked.id, u3, u3]);
+      const [{ left }] = await db.sql`
+        select count(*)::int as left from analytics.unattached_scorecards`;
+      assert.equal(left, 0);
     });
 
     await t.step("histories: shapes, sessions created, whole file or nothing", async (st) => {
@@ -115,6 +146,8 @@ Deno.test("legacy JSON import", async (t) => {
       await db.sql`insert into analytics.learners (user_id) values (${stranger})`;
       await db.sql`insert into analytics.sessions (session_id, user_id, scenario_id)
                    values (${owned}, ${stranger}, 's')`;
+      await db.sql`insert into analytics.session_owners (session_id, user_id)
+                   values (${owned}, ${stranger})`;
       const dir = await make({
         // a bare list in the API's shape
         [`users/history_${u1}.json`]: [

@@ -1,4 +1,8 @@
-/** `analytics.scorecards`: one end-of-session scorecard per session, inserted once. */
+/**
+ * Scorecards: `analytics.scorecards` (one per learner's session) and
+ * `analytics.unattached_scorecards` (legacy ones whose learner is not known yet). Inserted once;
+ * an unattached one moves to its learner with its id.
+ */
 import type postgres from "postgres";
 import type { Queryable } from "../db/mod.ts";
 
@@ -8,7 +12,8 @@ export type ScoreColumn = (typeof SCORE_COLUMNS)[number];
 
 export interface NewScorecard {
   sessionId: string;
-  userId: string;
+  /** The learner; null → kept unattached until the learner is known. */
+  userId: string | null;
   /** When the scorecard was produced; null → now(). */
   ts: string | null;
   scores: Partial<Record<ScoreColumn, number | null>>;
@@ -18,7 +23,8 @@ export interface NewScorecard {
 
 export interface StoredScorecard {
   id: string;
-  user_id: string;
+  /** Null for an unattached scorecard. */
+  user_id: string | null;
   session_id: string;
   ts: Date;
   bce_score: number | null;
@@ -27,28 +33,48 @@ export interface StoredScorecard {
   scorecard_json: unknown;
 }
 
-/** Inserts unless the session has one already; returns the new id, or null when present. */
+/**
+ * Inserts unless the session has a scorecard already (the learner's, or an unattached one when
+ * `userId` is null); returns the new id, or null when present.
+ */
 export async function insertScorecard(sql: Queryable, s: NewScorecard): Promise<string | null> {
-  const [row] = await sql<{ id: string }[]>`
-    insert into analytics.scorecards
-      (user_id, session_id, ts, bce_score, mcf_score, cpo_score, scorecard_json)
-    values (${s.userId}, ${s.sessionId}, coalesce(${s.ts}::timestamptz, now()),
-            ${s.scores.bce_score ?? null}, ${s.scores.mcf_score ?? null}, ${
-    s.scores.cpo_score ?? null
-  },
-            ${sql.json(s.json as postgres.JSONValue)})
-    on conflict (session_id) do nothing
-    returning id`;
+  const ts = sql`coalesce(${s.ts}::timestamptz, now())`;
+  const json = sql.json(s.json as postgres.JSONValue);
+  const bce = s.scores.bce_score ?? null;
+  const mcf = s.scores.mcf_score ?? null;
+  const cpo = s.scores.cpo_score ?? null;
+  const [row] = s.userId === null
+    ? await sql<{ id: string }[]>`
+      insert into analytics.unattached_scorecards
+        (session_id, ts, bce_score, mcf_score, cpo_score, scorecard_json)
+      values (${s.sessionId}, ${ts}, ${bce}, ${mcf}, ${cpo}, ${json})
+      on conflict (session_id) do nothing
+      returning id`
+    : await sql<{ id: string }[]>`
+      insert into analytics.scorecards
+        (user_id, session_id, ts, bce_score, mcf_score, cpo_score, scorecard_json)
+      values (${s.userId}, ${s.sessionId}, ${ts}, ${bce}, ${mcf}, ${cpo}, ${json})
+      on conflict (user_id, session_id) do nothing
+      returning id`;
   return row?.id ?? null;
 }
 
-/** The stored scorecard of a session, or null. */
+/**
+ * The stored scorecard of a session: the learner's when `userId` is given, else the unattached
+ * one; null when there is none.
+ */
 export async function getScorecard(
   sql: Queryable,
+  userId: string | null,
   sessionId: string,
 ): Promise<StoredScorecard | null> {
-  const [row] = await sql<StoredScorecard[]>`
-    select id, user_id, session_id, ts, bce_score, mcf_score, cpo_score, scorecard_json
-    from analytics.scorecards where session_id = ${sessionId}`;
+  const [row] = userId === null
+    ? await sql<StoredScorecard[]>`
+      select id, null::uuid as user_id, session_id, ts, bce_score, mcf_score, cpo_score,
+             scorecard_json
+      from analytics.unattached_scorecards where session_id = ${sessionId}`
+    : await sql<StoredScorecard[]>`
+      select id, user_id, session_id, ts, bce_score, mcf_score, cpo_score, scorecard_json
+      from analytics.scorecards where user_id = ${userId} and session_id = ${sessionId}`;
   return row ?? null;
 }

@@ -1,9 +1,14 @@
-/** `analytics.session_transcripts`: one transcript per session, inserted once, never updated. */
+/**
+ * Transcripts: `analytics.session_transcripts` (one per learner's session) and
+ * `analytics.unattached_transcripts` (legacy ones whose learner is not known yet). Inserted once,
+ * never updated; an unattached one moves to its learner with its id and api_id.
+ */
 import type postgres from "postgres";
 import type { Queryable } from "../db/mod.ts";
 
 export interface NewTranscript {
   sessionId: string;
+  /** The learner; null → kept unattached until the learner is known. */
   userId: string | null;
   /** Normalised lines (see normalise.ts). */
   lines: string[];
@@ -13,6 +18,7 @@ export interface NewTranscript {
 
 export interface StoredTranscript {
   api_id: number;
+  /** Null for an unattached transcript. */
   user_id: string | null;
   session_id: string;
   transcript_lines: string[];
@@ -20,31 +26,113 @@ export interface StoredTranscript {
   created_at: Date;
 }
 
-/** True when the session already has a transcript. */
-export async function transcriptExists(sql: Queryable, sessionId: string): Promise<boolean> {
-  const rows = await sql`
-    select 1 from analytics.session_transcripts where session_id = ${sessionId}`;
-  return rows.length > 0;
+function asJson(value: unknown): postgres.JSONValue {
+  return (value ?? null) as postgres.JSONValue;
 }
 
-/** Inserts unless the session has one already; returns the new `api_id`, or null when present. */
+/**
+ * Inserts unless the session has a transcript already (the learner's, or an unattached one when
+ * `userId` is null); returns the new `api_id`, or null when present. Attach first (attach.ts) so
+ * that an unattached transcript of the session counts as present.
+ */
 export async function insertTranscript(sql: Queryable, t: NewTranscript): Promise<number | null> {
-  const [row] = await sql<{ api_id: number }[]>`
-    insert into analytics.session_transcripts (user_id, session_id, transcript_lines, transcript_json)
-    values (${t.userId}, ${t.sessionId}, ${sql.array(t.lines)}::text[],
-            ${sql.json((t.json ?? null) as postgres.JSONValue)})
-    on conflict (session_id) do nothing
-    returning api_id`;
+  const [row] = t.userId === null
+    ? await sql<{ api_id: number }[]>`
+      insert into analytics.unattached_transcripts (session_id, transcript_lines, transcript_json)
+      values (${t.sessionId}, ${sql.array(t.lines)}::text[], ${sql.json(asJson(t.json))})
+      on conflict (session_id) do nothing
+      returning api_id`
+    : await sql<{ api_id: number }[]>`
+      insert into analytics.session_transcripts
+        (user_id, session_id, transcript_lines, transcript_json)
+      values (${t.userId}, ${t.sessionId}, ${sql.array(t.lines)}::text[],
+              ${sql.json(asJson(t.json))})
+      on conflict (user_id, session_id) do nothing
+      returning api_id`;
   return row?.api_id ?? null;
 }
 
-/** The stored transcript of a session, or null. */
+/**
+ * Inserts many transcripts in two statements (learners' and unattached); returns the session ids
+ * inserted. Sessions that have a transcript already are left as they are.
+ */
+export async function insertTranscripts(
+  sql: Queryable,
+  transcripts: NewTranscript[],
+): Promise<Set<string>> {
+  const rows = (list: NewTranscript[]) =>
+    sql.json(list.map((t) => ({
+      user_id: t.userId,
+      session_id: t.sessionId,
+      lines: t.lines,
+      json: asJson(t.json),
+    })));
+  const attached = transcripts.filter((t) => t.userId !== null);
+  const unattached = transcripts.filter((t) => t.userId === null);
+  const inserted = new Set<string>();
+  if (attached.length > 0) {
+    const written = await sql<{ session_id: string }[]>`
+      insert into analytics.session_transcripts
+        (user_id, session_id, transcript_lines, transcript_json)
+      select user_id, session_id, array(select jsonb_array_elements_text(lines)), json
+      from jsonb_to_recordset(${rows(attached)}::jsonb)
+        as r(user_id uuid, session_id uuid, lines jsonb, json jsonb)
+      on conflict (user_id, session_id) do nothing
+      returning session_id`;
+    for (const r of written) inserted.add(r.session_id);
+  }
+  if (unattached.length > 0) {
+    const written = await sql<{ session_id: string }[]>`
+      insert into analytics.unattached_transcripts (session_id, transcript_lines, transcript_json)
+      select session_id, array(select jsonb_array_elements_text(lines)), json
+      from jsonb_to_recordset(${rows(unattached)}::jsonb)
+        as r(session_id uuid, lines jsonb, json jsonb)
+      on conflict (session_id) do nothing
+      returning session_id`;
+    for (const r of written) inserted.add(r.session_id);
+  }
+  return inserted;
+}
+
+/**
+ * The stored transcript of a session: the learner's when `userId` is given, else the unattached
+ * one; null when there is none.
+ */
 export async function getTranscript(
   sql: Queryable,
+  userId: string | null,
   sessionId: string,
 ): Promise<StoredTranscript | null> {
-  const [row] = await sql<StoredTranscript[]>`
-    select api_id, user_id, session_id, transcript_lines, transcript_json, created_at
-    from analytics.session_transcripts where session_id = ${sessionId}`;
+  const [row] = userId === null
+    ? await sql<StoredTranscript[]>`
+      select api_id, null::uuid as user_id, session_id, transcript_lines, transcript_json, created_at
+      from analytics.unattached_transcripts where session_id = ${sessionId}`
+    : await sql<StoredTranscript[]>`
+      select api_id, user_id, session_id, transcript_lines, transcript_json, created_at
+      from analytics.session_transcripts where user_id = ${userId} and session_id = ${sessionId}`;
   return row ?? null;
+}
+
+/**
+ * Which of `sessionIds` have a transcript, and whose (null: unattached). `owners` are the sessions'
+ * learners (session_owners.ts): a learner's transcript is looked up under its learner.
+ */
+export async function storedTranscripts(
+  sql: Queryable,
+  sessionIds: string[],
+  owners: Map<string, string>,
+): Promise<Map<string, string | null>> {
+  if (sessionIds.length === 0) return new Map();
+  const owned = sessionIds.filter((s) => owners.has(s));
+  const users = [...new Set(owned.map((s) => owners.get(s)!))];
+  const rows = await sql<{ session_id: string; user_id: string | null }[]>`
+    select session_id, user_id from analytics.session_transcripts
+    where user_id = any(${users}::uuid[]) and session_id = any(${owned}::uuid[])
+    union all
+    select session_id, null from analytics.unattached_transcripts
+    where session_id = any(${sessionIds}::uuid[])`;
+  return new Map(
+    rows.filter((r) => r.user_id === null || owners.get(r.session_id) === r.user_id)
+      .map((r) => [r.session_id, r.user_id]),
+  );
 }

@@ -1,18 +1,20 @@
 /**
  * Transcript backfill rate: 2,000 legacy blobs (transcript.json + session.json each) in Azurite
- * backfilled into Postgres at concurrency 1 (the baseline) and 16, on the server when
- * PULSE_TEST_DATABASE_URL is set and on embedded PGlite. Reported as blobs/s and as the ratio
- * against concurrency 1 in the same run.
+ * backfilled into Postgres at concurrency 1 and 16, on the server when PULSE_TEST_DATABASE_URL is
+ * set and on embedded PGlite. Baseline measured in the same run: a plain parallel download (16 at
+ * once) of the same blobs, listing included, writing nothing. Reported as blobs/s and as ratios of
+ * concurrency 16 against concurrency 1 and against the plain download.
  */
 import { type TestDatabase, truncateAll } from "../../lib/db/test_helpers.ts";
 import { onEachDatabase } from "./_databases.ts";
 import { backfillTranscripts, forEachBounded } from "../../lib/transcripts/backfill.ts";
-import type { ContainerClient } from "../../lib/transcripts/blob.ts";
+import { type ContainerClient, listBlobNames, readJsonBlob } from "../../lib/transcripts/blob.ts";
 import { putBlob, startAzurite } from "../../tests/azurite.ts";
 import type { Bench } from "./mod.ts";
 
 const BLOBS = 2_000;
 const CONCURRENCY = [1, 16];
+const DOWNLOAD_CONCURRENCY = 16;
 
 async function* range(n: number) {
   for (let i = 0; i < n; i++) yield i;
@@ -35,8 +37,31 @@ async function seed(container: ContainerClient): Promise<void> {
   });
 }
 
+/** Blobs/s of listing and downloading every blob under sessions/ (both files of each session). */
+async function plainDownload(container: ContainerClient): Promise<number> {
+  const t0 = performance.now();
+  let files = 0;
+  await forEachBounded(
+    listBlobNames(container, "sessions/"),
+    DOWNLOAD_CONCURRENCY,
+    async (name) => {
+      const blob = await readJsonBlob(container, name);
+      if (blob.status !== "ok") throw new Error(`${name}: ${blob.status}`);
+      files++;
+    },
+  );
+  if (files !== 2 * BLOBS) throw new Error(`expected ${2 * BLOBS} files, downloaded ${files}`);
+  return BLOBS / ((performance.now() - t0) / 1000);
+}
+
 async function measure(db: TestDatabase, container: ContainerClient, label: string) {
   const rates: Record<number, number> = {};
+  const download = await plainDownload(container);
+  console.log(
+    `${label}: plain download of the same ${
+      BLOBS.toLocaleString("en")
+    } transcript + session blobs, ${DOWNLOAD_CONCURRENCY} at once → ${download.toFixed(0)} blobs/s`,
+  );
   for (const concurrency of CONCURRENCY) {
     await truncateAll(db.sql);
     const t0 = performance.now();
@@ -51,7 +76,7 @@ async function measure(db: TestDatabase, container: ContainerClient, label: stri
         seconds.toFixed(1)
       } s → ${rates[concurrency].toFixed(0)} blobs/s; ratio vs concurrency 1: ${
         (rates[concurrency] / rates[1]).toFixed(2)
-      }×`,
+      }×, vs plain download: ${(rates[concurrency] / download).toFixed(2)}×`,
     );
   }
 }

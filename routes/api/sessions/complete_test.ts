@@ -226,8 +226,12 @@ Deno.test("session completion", async (step) => {
 
       // A legacy scorecard of another learner: refused too, and the whole request rolls back.
       const legacy = id();
+      const importedFor = id();
+      // As the import stores it: the session claimed for its learner, then the scorecard.
+      await t.db.sql`insert into analytics.session_owners (session_id, user_id)
+                     values (${legacy}, ${importedFor})`;
       await t.db.sql`insert into analytics.scorecards (user_id, session_id, scorecard_json)
-                     values (${id()}, ${legacy}, '{}')`;
+                     values (${importedFor}, ${legacy}, '{}')`;
       const clash = await t.call("POST", `/api/sessions/${legacy}/complete`, {
         token: service,
         body: completion(id()),

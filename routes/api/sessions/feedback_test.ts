@@ -126,6 +126,8 @@ Deno.test("session feedback: Postgres first, legacy blob fallback", async (step)
       async () => {
         const s = id();
         const owner = id();
+        await t.db.sql`insert into analytics.session_owners (session_id, user_id)
+                       values (${s}, ${owner})`;
         await t.db
           .sql`insert into analytics.scorecards (user_id, session_id, cpo_score, scorecard_json)
                      values (${owner}, ${s}, 88, '{"cpo_score": 88}')`;
