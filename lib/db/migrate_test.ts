@@ -4,11 +4,15 @@ import { createEmptyTestDatabase } from "./test_helpers.ts";
 
 const TABLES = [
   "learners",
+  "readiness_pending",
+  "readiness_progress",
+  "readiness_runs",
   "scorecards",
   "session_events",
   "session_transcripts",
   "sessions",
   "user_readiness",
+  "user_readiness_superseded",
   "user_skill_agg",
 ];
 
