@@ -1,25 +1,29 @@
 /**
- * `deno task import-history DIR [--dry-run]` — imports the legacy on-disk JSON layout
- * (`DIR/sessions/{sessionId}/scorecard.json`, `DIR/users/history_{userId}.json`) into Postgres.
- * Idempotent. Exit code 0 when nothing failed, 1 when any file failed, 2 for bad arguments or
- * environment.
+ * `deno task import-history DIR [--dry-run] [--no-rebuild]` — imports the legacy on-disk JSON
+ * layout (`DIR/sessions/{sessionId}/scorecard.json`, `DIR/users/history_{userId}.json`) into
+ * Postgres, then rebuilds the readiness history of the learners whose answers it added (one
+ * snapshot per session, dated by the session), unless `--no-rebuild`. Idempotent. Exit code 0
+ * when nothing failed, 1 when any file failed, 2 for bad arguments or environment.
  */
 import { parseArgs } from "node:util";
 import { IMPORT_LOG_PREFIX, importHistoryDir } from "../lib/transcripts/legacy_import.ts";
 import { summaryLine } from "../lib/transcripts/run_log.ts";
+import { rebuildReadiness } from "../lib/readiness/mod.ts";
 import { EXIT_FAILED, EXIT_OK, openOpsDatabase, opsConfig, runScript, UsageError } from "./_ops.ts";
 
-const USAGE = "usage: deno task import-history DIR [--dry-run]";
+const USAGE = "usage: deno task import-history DIR [--dry-run] [--no-rebuild]";
 
 /** Parses the command line; bad arguments are a UsageError. */
-export function parseImportArgs(args: string[]): { dir: string; dryRun: boolean } {
+export function parseImportArgs(
+  args: string[],
+): { dir: string; dryRun: boolean; rebuild: boolean } {
   let parsed;
   try {
     parsed = parseArgs({
       args,
       strict: true,
       allowPositionals: true,
-      options: { "dry-run": { type: "boolean" } },
+      options: { "dry-run": { type: "boolean" }, "no-rebuild": { type: "boolean" } },
     });
   } catch (error) {
     throw new UsageError((error as Error).message);
@@ -28,11 +32,12 @@ export function parseImportArgs(args: string[]): { dir: string; dryRun: boolean 
   return {
     dir: parsed.positionals[0].replace(/\/+$/, "") || "/",
     dryRun: !!parsed.values["dry-run"],
+    rebuild: !parsed.values["no-rebuild"],
   };
 }
 
 async function main(): Promise<number> {
-  const { dir, dryRun } = parseImportArgs(Deno.args);
+  const { dir, dryRun, rebuild } = parseImportArgs(Deno.args);
   try {
     if (!(await Deno.stat(dir)).isDirectory) throw new UsageError(`${dir} is not a directory`);
   } catch (error) {
@@ -41,6 +46,7 @@ async function main(): Promise<number> {
   }
   const db = await openOpsDatabase(opsConfig());
   try {
+    const [{ started }] = await db.sql<{ started: Date }[]>`select clock_timestamp() as started`;
     const summary = await importHistoryDir(
       db.sql,
       dir,
@@ -52,6 +58,24 @@ async function main(): Promise<number> {
         [dryRun ? "events_would_insert" : "events_inserted"]: summary.eventsInserted,
       }),
     );
+    if (!dryRun) {
+      // Imported answers are history: the learners' snapshots are rebuilt session by session.
+      const touched = (await db.sql<{ user_id: string }[]>`
+        select user_id from analytics.readiness_pending where marked_at >= ${started}
+        order by user_id`).map((r) => r.user_id);
+      if (touched.length > 0 && rebuild) {
+        const r = await rebuildReadiness(db.sql, { userIds: touched, trigger: "import" });
+        console.log(
+          r.skipped
+            ? `${IMPORT_LOG_PREFIX}: readiness not rebuilt (another recompute is running); run deno task recompute --rebuild --user ID for each imported learner`
+            : `${IMPORT_LOG_PREFIX}: rebuilt readiness of ${r.learners} learners (${r.snapshots} snapshots)`,
+        );
+      } else if (touched.length > 0) {
+        console.log(
+          `${IMPORT_LOG_PREFIX}: ${touched.length} learners have new history; rebuild their readiness with deno task recompute --rebuild --user ID`,
+        );
+      }
+    }
     return summary.failed > 0 ? EXIT_FAILED : EXIT_OK;
   } finally {
     await db.close();

@@ -6,8 +6,13 @@ import { parseImportArgs } from "./import_history.ts";
 const SCRIPT = new URL("./import_history.ts", import.meta.url).pathname;
 
 Deno.test("import-history arguments", () => {
-  assert.deepEqual(parseImportArgs(["legacy/"]), { dir: "legacy", dryRun: false });
-  assert.deepEqual(parseImportArgs(["--dry-run", "/data"]), { dir: "/data", dryRun: true });
+  assert.deepEqual(parseImportArgs(["legacy/"]), { dir: "legacy", dryRun: false, rebuild: true });
+  assert.deepEqual(parseImportArgs(["--dry-run", "/data"]), {
+    dir: "/data",
+    dryRun: true,
+    rebuild: true,
+  });
+  assert.equal(parseImportArgs(["d", "--no-rebuild"]).rebuild, false);
   assert.throws(() => parseImportArgs([]), /exactly one DIR/);
   assert.throws(() => parseImportArgs(["a", "b"]), /exactly one DIR/);
   assert.throws(() => parseImportArgs(["a", "--force"]), /force/);
@@ -43,7 +48,12 @@ Deno.test("deno task import-history end to end: log lines, summary and exit code
       `import_history: inserted scorecard ${card}`,
       `import_history: inserted history ${user} (2 new events, 0 already present)`,
       "import_history: summary discovered=3 inserted=2 skipped=0 failed=1 events_inserted=2",
+      "import_history: rebuilt readiness of 1 learners (1 snapshots)",
     ]);
+    // The imported session's snapshot is dated by its answer, not by the import.
+    const [snapshot] = await db.sql<{ ts: Date }[]>`
+      select ts from analytics.user_readiness where user_id = ${user}`;
+    assert.equal(snapshot.ts.toISOString(), "2025-01-01T09:00:00.000Z");
     assert.equal(first.stderr.length, 1);
     assert.match(
       first.stderr[0],

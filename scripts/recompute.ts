@@ -1,72 +1,113 @@
 /**
- * `deno task recompute [--user ID] [--active-since DATE]` — fresh readiness snapshots for one
- * learner or every learner with answers, on the configured database, with a progress line.
+ * `deno task recompute [--full] [--rebuild] [--user ID] [--active-since DATE]` — readiness on the
+ * configured database, with a progress line. By default incremental: only learners whose evidence
+ * changed, or whose day windows lost an answer, since the last run; a snapshot only where
+ * something changed. Safe to run from cron: an overlapping run finds the lock taken and exits 0.
  */
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig } from "../lib/config.ts";
-import { openDatabase } from "../lib/db/mod.ts";
 import {
   computeUserReadiness,
   recomputeAllReadiness,
+  type RecomputeResult,
   UnknownLearnerError,
 } from "../lib/readiness/mod.ts";
+import { EXIT_FAILED, EXIT_OK, openOpsDatabase, opsConfig, runScript, UsageError } from "./_ops.ts";
 
-const USAGE = "usage: deno task recompute [--user USER_ID] [--active-since ISO_DATE]";
+const USAGE =
+  "usage: deno task recompute [--full | --rebuild] [--user USER_ID] [--active-since ISO_DATE]";
 const TRIGGER = "cli";
+const UUID = /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 
-let args;
-try {
-  args = parseArgs({
-    args: Deno.args,
-    options: { user: { type: "string" }, "active-since": { type: "string" } },
-  }).values;
-} catch (error) {
-  console.error(`${(error as Error).message}\n${USAGE}`);
-  Deno.exit(2);
-}
-const since = args["active-since"] ? new Date(args["active-since"]) : undefined;
-if (since && Number.isNaN(since.getTime())) {
-  console.error(`--active-since: not a date: ${args["active-since"]}\n${USAGE}`);
-  Deno.exit(2);
-}
-if (args.user && !/^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(args.user)) {
-  console.error(`--user: not a uuid: ${args.user}\n${USAGE}`);
-  Deno.exit(2);
+export interface RecomputeArgs {
+  user?: string;
+  activeSince?: Date;
+  full: boolean;
+  rebuild: boolean;
 }
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  console.error(error instanceof ConfigError ? error.message : (error as Error).message);
-  Deno.exit(1);
+/** Parses the command line; bad arguments are a UsageError. */
+export function parseRecomputeArgs(args: string[]): RecomputeArgs {
+  let values;
+  try {
+    values = parseArgs({
+      args,
+      strict: true,
+      options: {
+        user: { type: "string" },
+        "active-since": { type: "string" },
+        full: { type: "boolean" },
+        rebuild: { type: "boolean" },
+      },
+    }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const since = values["active-since"] ? new Date(values["active-since"]) : undefined;
+  if (since && Number.isNaN(since.getTime())) {
+    throw new UsageError(`--active-since: not a date: ${values["active-since"]}`);
+  }
+  if (values.user !== undefined && !UUID.test(values.user)) {
+    throw new UsageError(`--user: not a uuid: ${values.user}`);
+  }
+  if (values.rebuild && (values.full || since)) {
+    throw new UsageError("--rebuild replays every session: leave out --full and --active-since");
+  }
+  if (values.user && (values.full || since)) {
+    throw new UsageError("--user recomputes one learner: leave out --full and --active-since");
+  }
+  return {
+    user: values.user?.toLowerCase(),
+    activeSince: since,
+    full: !!values.full,
+    rebuild: !!values.rebuild,
+  };
 }
-const db = await openDatabase(config.database, { quiet: true });
-console.log(`Database: ${db.label}`);
-try {
-  if (args.user) {
-    const r = await computeUserReadiness(db.sql, args.user, { trigger: TRIGGER });
-    const delta = r.delta === null ? "" : ` (${r.delta >= 0 ? "+" : ""}${r.delta})`;
-    console.log(`${r.user_id}: readiness ${r.overall ?? "—"}${delta}, ${r.band}`);
-  } else {
+
+/** One summary line of a run. */
+export function resultLine(r: RecomputeResult): string {
+  if (r.skipped) return "skipped: another recompute is running";
+  return `done (${r.mode}): ${r.learners} learners, ${r.snapshots} snapshots written, ${r.unchanged} unchanged, ${r.batches} batches, ${r.duration_ms} ms`;
+}
+
+async function main(): Promise<number> {
+  const args = parseRecomputeArgs(Deno.args);
+  const db = await openOpsDatabase(opsConfig());
+  console.log(`Database: ${db.label}`);
+  try {
+    if (args.user && !args.rebuild) {
+      const r = await computeUserReadiness(db.sql, args.user, { trigger: TRIGGER });
+      const delta = r.delta === null ? "" : ` (${r.delta >= 0 ? "+" : ""}${r.delta})`;
+      console.log(
+        `${r.user_id}: readiness ${r.overall ?? "—"}${delta}, ${r.band} as of ${r.ts}${
+          r.written ? "" : " (unchanged)"
+        }`,
+      );
+      return EXIT_OK;
+    }
     const encoder = new TextEncoder();
+    const interactive = Deno.stdout.isTerminal();
     const result = await recomputeAllReadiness(db.sql, {
-      activeSince: since,
+      activeSince: args.activeSince,
+      full: args.full,
+      rebuild: args.rebuild,
+      userIds: args.user ? [args.user] : undefined,
       trigger: TRIGGER,
       onProgress: ({ done, total }) => {
+        if (!interactive) return;
         const pct = total ? Math.floor((done / total) * 100) : 100;
         Deno.stdout.writeSync(encoder.encode(`\rrecomputed ${done}/${total} learners (${pct}%)`));
       },
     });
-    if (result.learners > 0) console.log();
-    console.log(
-      `done: ${result.learners} learners, ${result.snapshots} snapshots in ${result.batches} batches, ${result.duration_ms} ms`,
-    );
+    if (interactive && result.learners > 0) console.log();
+    console.log(resultLine(result));
+    return EXIT_OK;
+  } catch (error) {
+    if (!(error instanceof UnknownLearnerError)) throw error;
+    console.error(`No learner ${error.userId}`);
+    return EXIT_FAILED;
+  } finally {
+    await db.close();
   }
-} catch (error) {
-  if (!(error instanceof UnknownLearnerError)) throw error;
-  console.error(`No learner ${error.userId}`);
-  Deno.exitCode = 1;
-} finally {
-  await db.close();
 }
+
+if (import.meta.main) await runScript("recompute", USAGE, main);

@@ -4,6 +4,9 @@ import { createEmptyTestDatabase } from "./test_helpers.ts";
 
 const TABLES = [
   "learners",
+  "readiness_pending",
+  "readiness_progress",
+  "readiness_runs",
   "scorecards",
   "session_events",
   "session_owners",
@@ -13,6 +16,7 @@ const TABLES = [
   "unattached_scorecards",
   "unattached_transcripts",
   "user_readiness",
+  "user_readiness_superseded",
   "user_skill_agg",
 ];
 

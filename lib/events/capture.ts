@@ -78,6 +78,12 @@ export async function insertEventRows(
       from input
       on conflict (user_id, session_id, answer_id, skill_tag) do nothing
       returning 1
+    ), marked as (
+      -- New evidence: the learner's readiness is due for the next incremental recompute.
+      insert into analytics.readiness_pending (user_id)
+      select ${userId}::uuid where exists (select 1 from written)
+      on conflict (user_id) do update
+        set version = analytics.readiness_pending.version + 1, marked_at = now()
     )
     select count(*)::int as inserted from written`;
   return inserted;

@@ -46,7 +46,7 @@ function sessionWindowRows(
 ) {
   return tx`
     select r.user_id, r.skill_tag, w.key as window_key,
-           round(sum(r.total) / sum(r.answers), 2) as avg_score,
+           round(sum(r.total) / sum(r.answers), 2) as avg_score, sum(r.total) as score_total,
            sum(r.answers)::int as sample_size, count(*)::int as session_count
     from (
       select p.*, row_number() over (
@@ -63,7 +63,10 @@ function sessionWindowRows(
     group by r.user_id, r.skill_tag, w.key`;
 }
 
-/** `Nd` rows: per learner and skill, the answers of the N days before `asOf` (else now()). */
+/**
+ * `Nd` rows: per learner and skill, the answers of the N × 24 hours before `asOf` (else now()).
+ * Hours, not days: `interval '1 day'` follows the session's TimeZone across a DST change.
+ */
 function dayWindowRows(
   tx: Queryable,
   windows: WindowSpec[],
@@ -73,10 +76,10 @@ function dayWindowRows(
   const end = asOf ? tx`${asOf}::timestamptz` : tx`now()`;
   return tx`
     select e.user_id, e.skill_tag, w.key as window_key,
-           round(avg(e.score), 2) as avg_score,
+           round(avg(e.score), 2) as avg_score, sum(e.score) as score_total,
            count(*)::int as sample_size, count(distinct e.session_id)::int as session_count
     from analytics.session_events e
-    join ${windowTable(tx, windows)} on e.ts > ${end} - make_interval(days => w.size)
+    join ${windowTable(tx, windows)} on e.ts > ${end} - make_interval(hours => 24 * w.size)
     where true ${scope(tx, "e", userIds)} ${upTo(tx, asOf)}
     group by e.user_id, e.skill_tag, w.key`;
 }
@@ -106,16 +109,20 @@ export async function refreshSkillAggregates(
     with fresh as (${fresh}),
     upserted as (
       insert into analytics.user_skill_agg as a
-        (user_id, skill_tag, window_key, avg_score, sample_size, session_count, last_updated)
-      select user_id, skill_tag, window_key, avg_score, sample_size, session_count, now() from fresh
+        (user_id, skill_tag, window_key, avg_score, score_total, sample_size, session_count,
+         last_updated)
+      select user_id, skill_tag, window_key, avg_score, score_total, sample_size, session_count,
+             now()
+      from fresh
       on conflict (user_id, skill_tag, window_key) do update set
         avg_score = excluded.avg_score,
+        score_total = excluded.score_total,
         sample_size = excluded.sample_size,
         session_count = excluded.session_count,
         last_updated = excluded.last_updated
       -- Unchanged figures are not rewritten: most learners' rows do not move between recomputes.
-      where (a.avg_score, a.sample_size, a.session_count)
-        is distinct from (excluded.avg_score, excluded.sample_size, excluded.session_count)
+      where (a.score_total, a.sample_size, a.session_count)
+        is distinct from (excluded.score_total, excluded.sample_size, excluded.session_count)
       returning 1
     ),
     deleted as (

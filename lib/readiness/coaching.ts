@@ -4,10 +4,9 @@
  */
 import type { Queryable } from "../db/mod.ts";
 import { catalog } from "../static_config.ts";
-import { skillAggregates } from "./aggregates.ts";
 import { type Component, componentOf, COMPONENTS, type ReadinessConfig } from "./config.ts";
-import { round2 } from "./formula.ts";
-import { type SessionPoint, sessionScores } from "./series.ts";
+import { Exact } from "./exact.ts";
+import type { SessionPoint } from "./series.ts";
 import { listSnapshots, type Snapshot } from "./snapshots.ts";
 
 export interface LowSkill {
@@ -44,7 +43,8 @@ function skillLabel(tag: string): string {
 
 /**
  * Skills below the low-skill threshold in each of the learner's last N sessions that touched them
- * (N and the threshold from config; fewer than N sessions is not "persistently").
+ * (N and the threshold from config; fewer than N sessions is not "persistently"). A session's
+ * average is compared exactly: 59.996… is below 60 even though it displays as 60.00.
  */
 export async function persistentlyLowSkills(
   sql: Queryable,
@@ -52,33 +52,77 @@ export async function persistentlyLowSkills(
   config: ReadinessConfig,
 ): Promise<LowSkill[]> {
   const { threshold, sessions } = config.low_skill;
-  const points = await sessionScores(sql, userId, { kind: "sessions", size: sessions });
-  return [...Map.groupBy(points, (p) => p.skill_tag)]
-    .filter(([, recent]) => recent.length >= sessions && recent.every((p) => p.score < threshold))
+  const rows = await sql<
+    (Omit<SessionPoint, "ts"> & { ts: Date; total: string })[]
+  >`
+    with per_session as (
+      select e.skill_tag, e.session_id, min(e.ts) as ts, round(avg(e.score), 2) as score,
+             sum(e.score)::text as total, count(*)::int as answers,
+             row_number() over (
+               partition by e.skill_tag order by min(e.ts) desc, e.session_id desc) as rn
+      from analytics.session_events e
+      where e.user_id = ${userId}
+      group by e.skill_tag, e.session_id
+    )
+    select skill_tag, session_id, ts, score, total, answers from per_session
+    where rn <= ${sessions}
+    order by skill_tag, ts, session_id`;
+  return [...Map.groupBy(rows, (p) => p.skill_tag)]
+    .filter(([, recent]) =>
+      recent.length >= sessions &&
+      recent.every((p) => Exact.ratio(p.total, p.answers).lt(threshold))
+    )
     .map(([tag, recent]) => ({
       skill_tag: tag,
       label: skillLabel(tag),
       component: componentOf(config, tag),
-      sessions: recent.map(({ skill_tag: _, ...p }) => p),
+      sessions: recent.map((p) => ({
+        session_id: p.session_id,
+        ts: p.ts.toISOString(),
+        score: p.score,
+        answers: p.answers,
+      })),
     }));
 }
 
-/** The scored component with the largest weight × (target − score); ties go to config order. */
+/** A component's exact value in a snapshot: the unrounded one when recorded, else the stored one. */
+function exactComponent(snapshot: Snapshot, c: Component): Exact | null {
+  const exact = snapshot.meta?.exact?.[c];
+  if (exact !== undefined && exact !== null) return Exact.of(exact);
+  const stored = snapshot.components[c];
+  return stored === null || stored === undefined ? null : Exact.of(stored);
+}
+
+/**
+ * The scored component with the largest weight × (target − score), compared exactly (a 9.501 gap
+ * beats a 9.498 one); exact ties go to config order.
+ */
 export function focusComponent(
   snapshot: Snapshot | null,
   config: ReadinessConfig,
 ): Omit<Focus, "skill_tag" | "skill_label"> | null {
-  let best: Omit<Focus, "skill_tag" | "skill_label"> | null = null;
+  if (!snapshot) return null;
+  let best: { focus: Omit<Focus, "skill_tag" | "skill_label">; gap: Exact } | null = null;
   for (const c of COMPONENTS) {
-    const score = snapshot?.components[c];
-    if (score === null || score === undefined) continue;
+    const score = exactComponent(snapshot, c);
+    if (score === null) continue;
     const weight = config.components[c].weight;
-    const gap = round2(weight * Math.max(0, config.coaching.target - score));
-    if (gap > 0 && (!best || gap > best.weighted_gap)) {
-      best = { component: c, label: config.components[c].label, score, weight, weighted_gap: gap };
+    const room = Exact.of(config.coaching.target).minus(score);
+    const gap = room.cmp(0) > 0 ? room.times(weight) : Exact.ZERO;
+    if (gap.cmp(0) > 0 && (!best || gap.cmp(best.gap) > 0)) {
+      best = {
+        gap,
+        focus: {
+          component: c,
+          label: config.components[c].label,
+          score: snapshot.components[c] ?? score.round2(),
+          weight,
+          weighted_gap: gap.round2(),
+        },
+      };
     }
   }
-  return best;
+  return best?.focus ?? null;
 }
 
 /** One learner-facing sentence: where they are and what comes next. */
@@ -90,7 +134,7 @@ export function coachingMessage(
   if (!snapshot || snapshot.overall === null) {
     return "Complete a few practice sessions so we can measure your readiness.";
   }
-  const at = Math.round(snapshot.overall);
+  const at = Exact.of(snapshot.overall).toFixed(0);
   const next = focus ? `next we focus on ${(focus.skill_label ?? focus.label).toLowerCase()}` : "";
   if (snapshot.band === config.minimum_evidence.label) {
     return focus
@@ -112,9 +156,20 @@ export async function coachingFor(
   let focus: Focus | null = null;
   if (component) {
     const skills = config.components[component.component].skills;
-    const weakest = (await skillAggregates(sql, userId, { windowKey: config.readiness_window }))
-      .filter((a) => skills.includes(a.skill_tag))
-      .sort((a, b) => a.avg_score - b.avg_score)[0];
+    // The weakest skill by its exact average (ties: the first in the component's skill list).
+    const averages = await sql<
+      { skill_tag: string; avg_score: number; score_total: string | null; sample_size: number }[]
+    >`
+      select skill_tag, avg_score, score_total::text as score_total, sample_size
+      from analytics.user_skill_agg
+      where user_id = ${userId} and window_key = ${config.readiness_window}
+        and skill_tag = any(${skills}::text[])`;
+    const exactOf = (a: (typeof averages)[number]) =>
+      a.score_total === null ? Exact.of(a.avg_score) : Exact.ratio(a.score_total, a.sample_size);
+    const weakest = averages
+      .sort((a, b) =>
+        exactOf(a).cmp(exactOf(b)) || skills.indexOf(a.skill_tag) - skills.indexOf(b.skill_tag)
+      )[0];
     focus = {
       ...component,
       skill_tag: weakest?.skill_tag ?? null,

@@ -148,3 +148,51 @@ Deno.test("coaching: focus and message without a database", () => {
     "You're at 86 so far, from only a few answers; next we focus on behavioral.",
   );
 });
+
+Deno.test("coaching: a focus decided by a gap difference below 0.005", () => {
+  const base = {
+    id: 1,
+    user_id: "u",
+    ts: AS_OF.toISOString(),
+    overall: 70,
+    band: "Nearly Ready",
+    formula_version: "v",
+    // deno-lint-ignore no-explicit-any -- only meta.exact is read
+    meta: {} as any,
+  };
+  // technical 0.3 · (100 − 68.34) = 9.498; communication 0.3 · (100 − 68.33) = 9.501. Rounded to
+  // 2 places both are 9.50 and config order would pick technical; exactly, communication wins.
+  const stored = {
+    ...base,
+    components: { technical: 68.34, communication: 68.33, structure: 100, behavioral: 100 },
+  };
+  assert.equal(focusComponent(stored, readinessConfig)?.component, "communication");
+  // Unrounded components recorded in meta decide over the stored 2-decimal ones: technical
+  // 68.3333… (gap 9.5000…) beats communication 68.3366… (gap 9.4990…), though both show 68.33/68.34.
+  const exact = {
+    ...base,
+    components: { technical: 68.33, communication: 68.34, structure: 100, behavioral: 100 },
+    meta: { exact: { overall: "70", technical: "68.333333333333", communication: "68.3366" } },
+  };
+  // deno-lint-ignore no-explicit-any -- a partial meta is enough here
+  assert.equal(focusComponent(exact as any, readinessConfig)?.component, "technical");
+});
+
+Deno.test("coaching: a 59.99…-average skill is persistently low", async () => {
+  const db = await createTestDatabase();
+  try {
+    const u = crypto.randomUUID();
+    // Each session averages 59.9966… (displayed 60.00): below 60, exactly.
+    for (const days of [9, 6, 3]) {
+      await recordSession(db.sql, u, days, { structure: [59.99, 60, 60] });
+    }
+    const low = await persistentlyLowSkills(db.sql, u, readinessConfig);
+    assert.deepEqual(low.map((l) => l.skill_tag), ["structure"]);
+    assert.deepEqual(low[0].sessions.map((s) => s.score), [60, 60, 60]);
+    await computeUserReadiness(db.sql, u);
+    const coaching = await coachingFor(db.sql, u, readinessConfig);
+    assert.equal(coaching.persistently_low.length, 1);
+  } finally {
+    await db.close();
+  }
+});

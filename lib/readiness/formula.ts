@@ -3,6 +3,7 @@
  * `meta` that explains them out. Every number comes from config/readiness.json.
  */
 import { type Component, COMPONENTS, type ReadinessConfig } from "./config.ts";
+import { Exact } from "./exact.ts";
 
 /** One learner's average of one skill over the readiness window (a user_skill_agg row). */
 export interface SkillAverage {
@@ -10,6 +11,11 @@ export interface SkillAverage {
   avg_score: number;
   sample_size: number;
   session_count: number;
+  /**
+   * Exact sum of the answers' scores (numeric text); when given, the skill's average is
+   * `score_total / sample_size` exactly instead of the rounded `avg_score`.
+   */
+  score_total?: string | number;
 }
 
 export interface Evidence {
@@ -35,6 +41,10 @@ export interface ReadinessMeta {
   renormalised: boolean;
   trigger: string;
   as_of?: string;
+  /** The unrounded figures (exact decimal text, 12 places when they do not terminate). */
+  exact?: { overall: string | null } & Partial<Record<Component, string | null>>;
+  /** The session whose evidence dates the snapshot, when one does. */
+  session_id?: string;
 }
 
 export interface ReadinessScore {
@@ -44,54 +54,70 @@ export interface ReadinessScore {
   meta: ReadinessMeta;
 }
 
-/** Rounds to 2 decimals, as stored (numeric(5,2)). */
-export function round2(value: number): number {
-  return Math.round((value + Number.EPSILON) * 100) / 100;
+/**
+ * Rounds to 2 decimals, half away from zero, as stored (numeric(5,2)): the number is read as the
+ * decimal it prints as, so 69.995 gives 70 and 1.005 gives 1.01 (no binary rounding on the way).
+ */
+export function round2(value: number | string | Exact): number {
+  return Exact.of(value).round2();
 }
 
-function round6(value: number): number {
-  return Math.round(value * 1e6) / 1e6;
-}
-
-/** Band label of an overall score with enough evidence: the last band whose `min` it reaches. */
-export function bandFor(config: ReadinessConfig, overall: number): string {
+/**
+ * Band label of an overall score with enough evidence: the last band whose `min` it reaches,
+ * compared exactly (decimal, not binary floating point).
+ */
+export function bandFor(config: ReadinessConfig, overall: number | string | Exact): string {
+  const value = Exact.of(overall);
   let label = config.bands[0].label;
-  for (const band of config.bands) if (overall >= band.min) label = band.label;
+  for (const band of config.bands) if (value.gte(band.min)) label = band.label;
   return label;
+}
+
+/** The exact average of one skill: its exact score total over its answers when known. */
+export function exactAverage(skill: SkillAverage): Exact {
+  return skill.score_total !== undefined && skill.score_total !== null && skill.sample_size > 0
+    ? Exact.ratio(skill.score_total, skill.sample_size)
+    : Exact.of(skill.avg_score);
 }
 
 /** Scores one learner from the skill averages of the readiness window. */
 export function scoreReadiness(
   skills: SkillAverage[],
   config: ReadinessConfig,
-  context: { trigger: string; asOf?: Date },
+  context: { trigger: string; asOf?: Date; sessionId?: string },
 ): ReadinessScore {
   const components = {} as Components;
+  const exact = {} as Record<Component, Exact | null>;
   const evidence = {} as Record<Component, Evidence>;
   for (const c of COMPONENTS) {
     const rows = skills.filter((s) => config.components[c].skills.includes(s.skill_tag));
     // Formula choice (may be swapped): a component is the plain mean of its skills' window
-    // averages, so each skill counts the same however often it was asked.
-    components[c] = rows.length
-      ? round2(rows.reduce((sum, r) => sum + r.avg_score, 0) / rows.length)
+    // averages, so each skill counts the same however often it was asked. Exact, unrounded.
+    exact[c] = rows.length
+      ? rows.reduce((sum, r) => sum.plus(exactAverage(r)), Exact.ZERO).div(rows.length)
       : null;
+    components[c] = exact[c] === null ? null : exact[c].round2();
     evidence[c] = {
       answers: rows.reduce((sum, r) => sum + r.sample_size, 0),
       sessions: Math.max(0, ...rows.map((r) => r.session_count)),
     };
   }
 
-  const present = COMPONENTS.filter((c) => components[c] !== null);
-  const missing = COMPONENTS.filter((c) => components[c] === null);
-  const presentWeight = present.reduce((sum, c) => sum + config.components[c].weight, 0);
-  // Formula choice (may be swapped): weighted mean of the (rounded) components; components without
-  // evidence are left out and the remaining weights renormalised to sum to 1.
-  const overall = present.length && presentWeight > 0
-    ? round2(
-      present.reduce((sum, c) => sum + config.components[c].weight * components[c]!, 0) /
-        presentWeight,
-    )
+  const present = COMPONENTS.filter((c) => exact[c] !== null);
+  const missing = COMPONENTS.filter((c) => exact[c] === null);
+  const presentWeight = present.reduce(
+    (sum, c) => sum.plus(config.components[c].weight),
+    Exact.ZERO,
+  );
+  // Formula choice (may be swapped): weighted mean of the exact components; components without
+  // evidence are left out and the remaining weights renormalised to sum to 1. Rounded once.
+  const overallExact = present.length && presentWeight.cmp(0) > 0
+    ? present.reduce(
+      (sum, c) => sum.plus(exact[c]!.times(config.components[c].weight)),
+      Exact.ZERO,
+    ).div(presentWeight)
     : null;
+  const overall = overallExact === null ? null : overallExact.round2();
 
   const evidenceTotal: Evidence = {
     answers: COMPONENTS.reduce((sum, c) => sum + evidence[c].answers, 0),
@@ -104,6 +130,8 @@ export function scoreReadiness(
   return {
     overall,
     components,
+    // The band is that of the published overall (rounded once), so number and band always agree:
+    // an exact 69.995 is published as 70.00 and is "Nearly Ready".
     band: sufficient ? bandFor(config, overall!) : config.minimum_evidence.label,
     meta: {
       formula_version: config.formula_version,
@@ -111,9 +139,9 @@ export function scoreReadiness(
         COMPONENTS.map((c) => [c, config.components[c].weight]),
       ) as Record<Component, number>,
       effective_weights: Object.fromEntries(
-        (presentWeight > 0 ? present : []).map((c) => [
+        (presentWeight.cmp(0) > 0 ? present : []).map((c) => [
           c,
-          round6(config.components[c].weight / presentWeight),
+          Number(Exact.of(config.components[c].weight).div(presentWeight).toFixed(6)),
         ]),
       ),
       window: config.readiness_window,
@@ -124,6 +152,11 @@ export function scoreReadiness(
       renormalised: missing.length > 0,
       trigger: context.trigger,
       ...(context.asOf ? { as_of: context.asOf.toISOString() } : {}),
+      exact: {
+        overall: overallExact?.toString() ?? null,
+        ...Object.fromEntries(COMPONENTS.map((c) => [c, exact[c]?.toString() ?? null])),
+      },
+      ...(context.sessionId ? { session_id: context.sessionId } : {}),
     },
   };
 }

@@ -97,5 +97,50 @@ Deno.test("scoreReadiness: present components with zero weight give no overall",
 Deno.test("round2", () => {
   assert.equal(round2(65.749), 65.75);
   assert.equal(round2(1.005), 1.01);
-  assert.equal(round2(-0.004), -0);
+  assert.equal(round2(-0.004), 0);
+  assert.equal(round2(69.995), 70);
+  assert.equal(round2(-1.005), -1.01);
+  assert.equal(round2("59.9966666"), 60);
+});
+
+Deno.test("scoreReadiness: exact arithmetic, rounded once (69.995 → 70.00 Nearly Ready)", () => {
+  // Six answers 69.99, 70.00, … average exactly 69.995: published as 70.00, banded as 70.00.
+  const s = scoreReadiness(
+    [{
+      skill_tag: "communication",
+      avg_score: 70,
+      score_total: "419.97",
+      sample_size: 6,
+      session_count: 2,
+    }],
+    readinessConfig,
+    { trigger: "t" },
+  );
+  assert.equal(s.components.communication, 70);
+  assert.equal(s.overall, 70);
+  assert.equal(s.band, "Nearly Ready");
+  assert.equal(s.meta.exact?.overall, "69.995");
+  // Components are not rounded before the overall: 0.3 · 68.333… + 0.3 · 71.666… = 42 → 70.
+  const t = scoreReadiness(
+    [
+      {
+        skill_tag: "technical_depth",
+        avg_score: 68.33,
+        score_total: "205",
+        sample_size: 3,
+        session_count: 3,
+      },
+      {
+        skill_tag: "communication",
+        avg_score: 71.67,
+        score_total: "215",
+        sample_size: 3,
+        session_count: 3,
+      },
+    ],
+    readinessConfig,
+    { trigger: "t" },
+  );
+  assert.equal(t.overall, 70);
+  assert.equal(t.meta.exact?.overall, "70");
 });

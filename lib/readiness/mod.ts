@@ -20,13 +20,21 @@ export {
 export { type ReadinessMeta, scoreReadiness } from "./formula.ts";
 export {
   type ComputedReadiness,
+  computeReadiness,
   computeUserReadiness,
   deltaOf,
   listSnapshots,
+  markPending,
   type Snapshot,
   UnknownLearnerError,
 } from "./snapshots.ts";
-export { recomputeAllReadiness, type RecomputeResult } from "./recompute.ts";
+export {
+  rebuildReadiness,
+  recomputeAllReadiness,
+  type RecomputeResult,
+  withRecomputeLock,
+} from "./recompute.ts";
+export { Exact } from "./exact.ts";
 export { type Coaching, coachingFor } from "./coaching.ts";
 export { type TimeToReadiness, timeToReadiness } from "./cohorts.ts";
 export { type SessionPoint, sessionScores } from "./series.ts";

@@ -1,7 +1,12 @@
-/** Recomputing every learner's readiness: set-based statements over bounded batches of learners. */
-import type { Sql } from "../db/mod.ts";
+/**
+ * Recomputing readiness for many learners: incremental by default (only learners whose evidence
+ * changed, or whose day windows lost an answer, since the last run), a full pass on request, and a
+ * rebuild that replays every session. Set-based statements over bounded batches of learners, one
+ * transaction per batch; one run at a time per database (advisory lock).
+ */
+import type { Queryable, Sql } from "../db/mod.ts";
 import { type ReadinessConfig, readinessConfig } from "./config.ts";
-import { computeReadinessFor } from "./snapshots.ts";
+import { computeReadiness } from "./snapshots.ts";
 
 export interface RecomputeProgress {
   done: number;
@@ -9,8 +14,14 @@ export interface RecomputeProgress {
 }
 
 export interface RecomputeOptions {
-  /** Only learners with an event at or after this time. */
+  /** Only learners with an event at or after this time (implies a full check of them). */
   activeSince?: Date;
+  /** Check every learner with answers, not only those with new evidence. */
+  full?: boolean;
+  /** Only these learners (with `rebuild`: rebuild just them). */
+  userIds?: string[];
+  /** Replay every session: one snapshot per session, replacing the learners' snapshots. */
+  rebuild?: boolean;
   /** Learners per transaction (default from config/readiness.json). */
   batchSize?: number;
   onProgress?: (progress: RecomputeProgress) => void;
@@ -19,16 +30,95 @@ export interface RecomputeOptions {
 }
 
 export interface RecomputeResult {
+  /** How the learners were chosen: incremental, full or rebuild. */
+  mode: "incremental" | "full" | "rebuild";
+  /** Learners computed. */
   learners: number;
+  /** Snapshots written (new or corrected). */
   snapshots: number;
+  /** Learners computed whose readiness had not changed (nothing written for them). */
+  unchanged: number;
   batches: number;
   duration_ms: number;
+  /** True when another run held the lock: this one did nothing. */
+  skipped?: boolean;
+}
+
+/** Advisory lock key of readiness recompute runs (any constant; 'PULSE' 'rdy' in ASCII). */
+export const RECOMPUTE_LOCK = 0x50554c5345726479n;
+
+/** Runs `fn` while holding the recompute lock, or returns null when another run holds it. */
+export async function withRecomputeLock<T>(sql: Sql, fn: () => Promise<T>): Promise<T | null> {
+  const max = (sql as unknown as { options?: { max?: number } }).options?.max ?? 1;
+  if (max <= 1) {
+    // One connection (embedded database): a session lock would be shared by every caller of this
+    // process, and this process is the database's only client; a flag is the lock.
+    if (embeddedRunning.has(sql)) return null;
+    embeddedRunning.add(sql);
+    try {
+      return await fn();
+    } finally {
+      embeddedRunning.delete(sql);
+    }
+  }
+  const conn = await sql.reserve();
+  try {
+    const [{ locked }] = await conn<{ locked: boolean }[]>`
+      select pg_try_advisory_lock(${RECOMPUTE_LOCK.toString()}::bigint) as locked`;
+    if (!locked) return null;
+    try {
+      return await fn();
+    } finally {
+      await conn`select pg_advisory_unlock(${RECOMPUTE_LOCK.toString()}::bigint)`;
+    }
+  } finally {
+    conn.release();
+  }
+}
+const embeddedRunning = new WeakSet<object>();
+
+/**
+ * The learners an incremental run must look at: those marked pending (new or changed evidence),
+ * those with an answer that left a day window since the last run, and everyone with answers when
+ * there was no run yet or the formula version changed since.
+ */
+async function incrementalCandidates(
+  sql: Queryable,
+  config: ReadinessConfig,
+  now: Date,
+): Promise<string[] | null> {
+  const [last] = await sql<{ started_at: Date; formula_version: string | null }[]>`
+    select started_at, formula_version from analytics.readiness_runs
+    order by id desc limit 1`;
+  if (!last || last.formula_version !== config.formula_version) return null;
+  const days = config.windows.filter((w) => w.kind === "days").map((w) => w.size);
+  const rows = await sql<{ user_id: string }[]>`
+    select user_id from analytics.readiness_pending
+    union
+    select e.user_id from unnest(${days}::int[]) w(size)
+    join analytics.session_events e
+      on e.ts > ${last.started_at}::timestamptz - make_interval(hours => 24 * w.size)
+     and e.ts <= ${now}::timestamptz - make_interval(hours => 24 * w.size)
+    order by 1`;
+  return rows.map((r) => r.user_id);
+}
+
+/** Every learner with answers (optionally an answer since `since`), by user id. */
+async function learnersWithAnswers(sql: Queryable, since?: Date): Promise<string[]> {
+  const active = since ? sql`and e.ts >= ${since}` : sql``;
+  const rows = await sql<{ user_id: string }[]>`
+    select l.user_id from analytics.learners l
+    where exists (select 1 from analytics.session_events e where e.user_id = l.user_id ${active})
+    order by l.user_id`;
+  return rows.map((r) => r.user_id);
 }
 
 /**
- * Writes a fresh snapshot for every learner with events (or only those active since a date).
- * Learners are walked by user id in batches, one transaction each, so memory stays flat and a
- * failure loses at most one batch.
+ * Recomputes readiness. By default incrementally: only learners whose evidence changed since their
+ * latest snapshot, or whose day windows lost an answer since the last run; each is scored as of
+ * their latest evidence and gets a snapshot only if something changed. `full` checks everyone with
+ * answers; `rebuild` replays sessions (see rebuildReadiness). One run at a time: a run that finds
+ * another one going returns `skipped` without doing anything.
  */
 export async function recomputeAllReadiness(
   sql: Sql,
@@ -40,31 +130,82 @@ export async function recomputeAllReadiness(
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new RangeError(`batchSize must be a positive integer (got ${batchSize})`);
   }
-  const active = options.activeSince ? sql`and e.ts >= ${options.activeSince}` : sql``;
-  const [{ total }] = await sql<{ total: number }[]>`
-    select count(*)::int as total from analytics.learners l
-    where exists (select 1 from analytics.session_events e where e.user_id = l.user_id ${active})`;
+  const result = await withRecomputeLock(sql, async () => {
+    const [{ now }] = await sql<{ now: Date }[]>`select now() as now`;
+    let mode: RecomputeResult["mode"] = options.rebuild ? "rebuild" : "incremental";
+    let ids: string[] | null = null;
+    if (options.userIds) {
+      ids = [...new Set(options.userIds.map((id) => id.toLowerCase()))].sort();
+      if (!options.rebuild) mode = "full";
+    } else if (!options.rebuild && !options.full && !options.activeSince) {
+      ids = await incrementalCandidates(sql, config, now);
+    }
+    if (ids === null) {
+      ids = await learnersWithAnswers(sql, options.activeSince);
+      if (mode === "incremental") mode = "full";
+    }
 
-  const result: RecomputeResult = { learners: 0, snapshots: 0, batches: 0, duration_ms: 0 };
-  let after: string | null = null;
-  while (true) {
-    const from = after ? sql`and l.user_id > ${after}` : sql``;
-    const ids: string[] = (await sql<{ user_id: string }[]>`
-      select l.user_id from analytics.learners l
-      where exists (select 1 from analytics.session_events e where e.user_id = l.user_id ${active})
-        ${from}
-      order by l.user_id
-      limit ${batchSize}`).map((r) => r.user_id);
-    if (ids.length === 0) break;
-    const written = await sql.begin((tx) =>
-      computeReadinessFor(tx, ids, { config, trigger: options.trigger ?? "recompute" })
-    );
-    result.learners += ids.length;
-    result.snapshots += written.length;
-    result.batches++;
-    after = ids[ids.length - 1];
-    options.onProgress?.({ done: result.learners, total: Math.max(total, result.learners) });
-  }
-  result.duration_ms = Math.round(performance.now() - started);
-  return result;
+    const out: RecomputeResult = {
+      mode,
+      learners: 0,
+      snapshots: 0,
+      unchanged: 0,
+      batches: 0,
+      duration_ms: 0,
+    };
+    const trigger = options.trigger ?? (options.rebuild ? "rebuild" : "recompute");
+    for (let i = 0; i < ids.length; i += batchSize) {
+      const batch = ids.slice(i, i + batchSize);
+      const r = await sql.begin(async (tx) => {
+        if (options.rebuild) {
+          // The learners' derived snapshots are replaced as one: nobody sees half a history.
+          await tx`delete from analytics.user_readiness where user_id = any(${batch}::uuid[])`;
+          const rebuilt = await computeReadiness(tx, batch, {
+            config,
+            trigger,
+            at: { kind: "every_session" },
+            details: false,
+          });
+          await tx`delete from analytics.readiness_pending where user_id = any(${batch}::uuid[])`;
+          return rebuilt;
+        }
+        return await computeReadiness(tx, batch, { config, trigger, details: false });
+      });
+      out.learners += batch.length;
+      out.snapshots += r.written;
+      out.unchanged += options.rebuild ? 0 : r.unchanged;
+      out.batches++;
+      options.onProgress?.({ done: out.learners, total: ids.length });
+    }
+    await sql`
+      insert into analytics.readiness_runs
+        (kind, started_at, formula_version, learners, written, unchanged)
+      values (${out.mode}, ${now}, ${config.formula_version}, ${out.learners}, ${out.snapshots},
+              ${out.unchanged})`;
+    return out;
+  });
+  const done = result ?? {
+    mode: options.rebuild ? "rebuild" : options.full ? "full" : "incremental",
+    learners: 0,
+    snapshots: 0,
+    unchanged: 0,
+    batches: 0,
+    duration_ms: 0,
+    skipped: true,
+  } satisfies RecomputeResult;
+  done.duration_ms = Math.round(performance.now() - started);
+  return done;
+}
+
+/**
+ * Replays the sessions of `userIds` (every learner with answers when omitted) in time order: one
+ * snapshot per session, dated by that session (completion, else last answer) and computed as of
+ * it, replacing each learner's earlier snapshots in one transaction. Running it again gives the
+ * same history.
+ */
+export async function rebuildReadiness(
+  sql: Sql,
+  options: Omit<RecomputeOptions, "rebuild" | "full"> = {},
+): Promise<RecomputeResult> {
+  return await recomputeAllReadiness(sql, { ...options, rebuild: true });
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { daysBefore, recordLearnerA, recordSession } from "../../tests/readiness_fixtures.ts";
 import { createTestDatabase } from "../db/test_helpers.ts";
-import { recomputeAllReadiness, type RecomputeProgress } from "./recompute.ts";
+import { recomputeAllReadiness, type RecomputeProgress, withRecomputeLock } from "./recompute.ts";
 import { computeUserReadiness, listSnapshots } from "./snapshots.ts";
 
 Deno.test("recomputeAllReadiness", async (step) => {
@@ -32,8 +32,10 @@ Deno.test("recomputeAllReadiness", async (step) => {
           batchSize: 2,
           onProgress: (p) => progress.push(p),
         });
+        assert.equal(result.mode, "full", "no run before: everyone is checked");
         assert.equal(result.learners, 5);
         assert.equal(result.snapshots, 5);
+        assert.equal(result.unchanged, 0);
         assert.equal(result.batches, 3);
         assert.ok(result.duration_ms >= 0);
         assert.deepEqual(progress, [{ done: 2, total: 5 }, { done: 4, total: 5 }, {
@@ -45,31 +47,99 @@ Deno.test("recomputeAllReadiness", async (step) => {
         for (const id of learners) {
           const [batch] = await listSnapshots(db.sql, id, 1);
           assert.equal(batch.meta.trigger, "recompute");
+          // The same learner alone finds the same figures: nothing new is written.
           const single = await computeUserReadiness(db.sql, id, { trigger: "recompute" });
-          assert.deepEqual(
-            { overall: single.overall, components: single.components, band: single.band },
-            { overall: batch.overall, components: batch.components, band: batch.band },
-            id,
-          );
-          assert.deepEqual(single.meta, batch.meta, id);
-          assert.equal(single.previous_overall, batch.overall);
+          assert.equal(single.written, false, id);
+          assert.equal(single.id, batch.id, id);
         }
       },
     );
 
-    await step.step("activeSince: only learners with an event since then", async () => {
-      // Learner 3 last practised 200 days before AS_OF; everyone else within 45 days.
-      const before = await db.sql<{ user_id: string; n: number }[]>`
-        select user_id, count(*)::int as n from analytics.user_readiness group by user_id`;
-      const result = await recomputeAllReadiness(db.sql, { activeSince: daysBefore(100) });
-      assert.equal(result.learners, 4);
-      assert.equal(result.batches, 1);
-      const after = await db.sql<{ user_id: string; n: number }[]>`
-        select user_id, count(*)::int as n from analytics.user_readiness group by user_id`;
-      const added = (id: string) =>
-        after.find((r) => r.user_id === id)!.n - before.find((r) => r.user_id === id)!.n;
-      assert.deepEqual(learners.map(added), [1, 1, 1, 0, 1]);
+    const count = async () =>
+      (await db.sql<{ n: number }[]>`select count(*)::int as n from analytics.user_readiness`)[0].n;
+
+    await step.step(
+      "recompute twice: zero new snapshots, learners reported unchanged",
+      async () => {
+        const before = await count();
+        const full = await recomputeAllReadiness(db.sql, { full: true });
+        assert.equal(full.mode, "full");
+        assert.equal(full.learners, 5);
+        assert.equal(full.snapshots, 0);
+        assert.equal(full.unchanged, 5);
+        const incremental = await recomputeAllReadiness(db.sql);
+        assert.equal(incremental.mode, "incremental");
+        assert.equal(incremental.learners, 0, "nothing new: nobody to look at");
+        assert.equal(incremental.snapshots, 0);
+        assert.equal(await count(), before);
+      },
+    );
+
+    await step.step("incremental: only learners with new evidence", async () => {
+      const before = await count();
+      await recordSession(db.sql, learners[2], 0.5, { behavioral_examples: [60] });
+      const r = await recomputeAllReadiness(db.sql);
+      assert.equal(r.mode, "incremental");
+      assert.equal(r.learners, 1);
+      assert.equal(r.snapshots, 1);
+      assert.equal(await count(), before + 1);
+      const [latest] = await listSnapshots(db.sql, learners[2], 1);
+      assert.equal(latest.ts, new Date(daysBefore(0.5).getTime()).toISOString());
+      assert.equal((await recomputeAllReadiness(db.sql)).learners, 0);
     });
+
+    await step.step(
+      "incremental: a day window that lost an answer refreshes that learner",
+      async () => {
+        // An answer 7 days and a minute ago, still counted in a 7d aggregate computed a day ago.
+        const u = crypto.randomUUID();
+        const answeredAt = new Date(Date.now() - 7 * 86_400_000 - 60_000);
+        await recordSession(db.sql, u, 0, { communication: [50] }, answeredAt);
+        await recomputeAllReadiness(db.sql); // takes the new evidence
+        await db.sql`
+        insert into analytics.user_skill_agg
+          (user_id, skill_tag, window_key, avg_score, score_total, sample_size, session_count)
+        values (${u}, 'communication', '7d', 50, 50, 1, 1)`;
+        const aggregate = db.sql<{ n: number }[]>`
+        select count(*)::int as n from analytics.user_skill_agg
+        where user_id = ${u} and window_key = '7d'`;
+        // Nothing pending; only the passing of time since the last run (a day ago) matters.
+        await db.sql`update analytics.readiness_runs set started_at = now() - interval '1 day'`;
+        const r = await recomputeAllReadiness(db.sql);
+        // That learner, and fixture learners whose answers also left a day window since.
+        assert.ok(r.learners >= 1 && r.learners <= 4, `${r.learners}`);
+        assert.equal(r.snapshots, 0, "readiness uses the last sessions: unchanged");
+        assert.equal(r.unchanged, r.learners);
+        assert.equal((await aggregate)[0].n, 0, "the 7d aggregate no longer counts the answer");
+      },
+    );
+
+    await step.step("activeSince: a full check of learners with an event since then", async () => {
+      const r = await recomputeAllReadiness(db.sql, { activeSince: daysBefore(100) });
+      assert.equal(r.mode, "full");
+      assert.equal(r.learners, 5); // the four recent fixture learners and the one added above
+      assert.equal(r.snapshots, 0);
+    });
+
+    await step.step(
+      "overlapping runs: the second finds the lock taken and does nothing",
+      async () => {
+        const [a, b] = await Promise.all([
+          recomputeAllReadiness(db.sql, { full: true }),
+          recomputeAllReadiness(db.sql, { full: true }),
+        ]);
+        if (db.kind === "server") {
+          assert.equal([a, b].filter((r) => r.skipped).length, 1);
+        }
+        assert.equal(a.snapshots + b.snapshots, 0);
+        const held = await withRecomputeLock(db.sql, async () => {
+          const inner = await recomputeAllReadiness(db.sql, { full: true });
+          assert.equal(inner.skipped, true);
+          return "held";
+        });
+        assert.equal(held, "held");
+      },
+    );
 
     await step.step("a bad batch size is refused", async () => {
       await assert.rejects(() => recomputeAllReadiness(db.sql, { batchSize: 0 }), RangeError);

@@ -24,7 +24,7 @@ export async function sessionScores(
 ): Promise<SessionPoint[]> {
   const skill = options.skillTag ? sql`and e.skill_tag = ${options.skillTag}` : sql``;
   const days = window.kind === "days"
-    ? sql`and e.ts > now() - make_interval(days => ${window.size})`
+    ? sql`and e.ts > now() - make_interval(hours => 24 * ${window.size})`
     : sql``;
   const last = window.kind === "sessions" ? sql`where rn <= ${window.size}` : sql``;
   const rows = await sql<(Omit<SessionPoint, "ts"> & { ts: Date })[]>`

@@ -2,7 +2,14 @@
 import type postgres from "postgres";
 import type { Queryable, Sql } from "../db/mod.ts";
 import { refreshSkillAggregates } from "./aggregates.ts";
-import { type Component, COMPONENTS, type ReadinessConfig, readinessConfig } from "./config.ts";
+import {
+  type Component,
+  COMPONENTS,
+  type ReadinessConfig,
+  readinessConfig,
+  windowSpec,
+} from "./config.ts";
+import { Exact } from "./exact.ts";
 import {
   type Components,
   type ReadinessMeta,
@@ -34,7 +41,10 @@ export interface ComputeOptions {
   /** Why the snapshot was taken (e.g. session_complete, admin, recompute); stored in meta. */
   trigger?: string;
   config?: ReadinessConfig;
-  /** Compute as of this time (windows and snapshot time); default now. */
+  /**
+   * Compute as of this time (windows and snapshot time); default: each learner's latest evidence
+   * (last answer or completion, whichever is later).
+   */
   asOf?: Date;
 }
 
@@ -66,7 +76,7 @@ export function deltaOf(
 ): number | null {
   return current === null || previous === null || previous === undefined
     ? null
-    : round2(current - previous);
+    : Exact.of(current).minus(previous).round2();
 }
 
 function toSnapshot(row: SnapshotRow): Snapshot {
@@ -84,80 +94,389 @@ function toSnapshot(row: SnapshotRow): Snapshot {
   };
 }
 
-/**
- * Refreshes the aggregates of `userIds`, scores them and writes one snapshot each: a fixed number
- * of set-based statements whatever the number of learners. Unknown user ids get no snapshot.
- */
-export async function computeReadinessFor(
-  tx: Queryable,
-  userIds: string[],
-  options: ComputeOptions = {},
-): Promise<ComputedReadiness[]> {
-  if (userIds.length === 0) return [];
-  const config = options.config ?? readinessConfig;
-  const trigger = options.trigger ?? "manual";
-  await refreshSkillAggregates(tx, userIds, { config, asOf: options.asOf });
+/** One moment to compute readiness at: a learner, the as-of time, and the session that dates it. */
+interface Moment {
+  user_id: string;
+  /** The as-of time as Postgres prints it (microseconds kept). */
+  t: string;
+  session_id: string | null;
+}
 
-  const averages = await tx<(SkillAverage & { user_id: string })[]>`
-    select user_id, skill_tag, avg_score, sample_size, session_count
-    from analytics.user_skill_agg
-    where user_id = any(${userIds}::uuid[]) and window_key = ${config.readiness_window}`;
-  const byUser = Map.groupBy(averages, (a) => a.user_id);
-  const input = [...new Set(userIds.map((id) => id.toLowerCase()))].map((userId) => {
-    const score = scoreReadiness(byUser.get(userId) ?? [], config, { trigger, asOf: options.asOf });
+/** Which moments to compute readiness at. */
+export type AsOfSpec =
+  /** Each learner's latest evidence (last answer or completion, whichever is later). */
+  | { kind: "latest" }
+  /** The same time for every learner. */
+  | { kind: "fixed"; at: Date }
+  /** One session's time (completion, else its last answer); the learner is the session's. */
+  | { kind: "session"; sessionId: string }
+  /** Every session of each learner, in time order (rebuild). */
+  | { kind: "every_session" };
+
+/** The relation `moments(user_id, t, session_id)` for `userIds` under `spec`. */
+function momentsOf(tx: Queryable, userIds: string[], spec: AsOfSpec) {
+  // A session's time: its completion, else its last answer.
+  const sessionTimes = tx`
+    select s.user_id, s.session_id, coalesce(s.completed_at, max(e.ts)) as t
+    from analytics.sessions s
+    join analytics.session_events e on e.user_id = s.user_id and e.session_id = s.session_id
+    where s.user_id = any(${userIds}::uuid[])
+    group by s.user_id, s.session_id, s.completed_at`;
+  switch (spec.kind) {
+    case "fixed":
+      return tx`
+        select l.user_id, ${spec.at}::timestamptz as t, null::uuid as session_id
+        from analytics.learners l where l.user_id = any(${userIds}::uuid[])`;
+    case "session":
+      return tx`
+        select st.user_id, st.t, st.session_id from (${sessionTimes}) st
+        where st.session_id = ${spec.sessionId}`;
+    case "every_session":
+      // Two sessions at the same moment have the same evidence: one snapshot, dated once.
+      return tx`
+        select distinct on (st.user_id, st.t) st.user_id, st.t, st.session_id
+        from (${sessionTimes}) st
+        order by st.user_id, st.t, st.session_id desc`;
+    case "latest":
+      // No evidence yet: the learner's snapshot is dated when the learner was first seen.
+      return tx`
+        select l.user_id,
+               coalesce(greatest(ev.t, (select max(s.completed_at) from analytics.sessions s
+                                        where s.user_id = l.user_id)), l.created_at) as t,
+               null::uuid as session_id
+        from analytics.learners l
+        left join lateral (
+          select max(e.ts) as t from analytics.session_events e where e.user_id = l.user_id
+        ) ev on true
+        where l.user_id = any(${userIds}::uuid[])`;
+  }
+}
+
+/**
+ * Per moment and skill, the readiness window's exact figures as of that moment: answers at or
+ * before it, the last N sessions that touched the skill (or the N × 24 h before it).
+ */
+async function windowAsOf(
+  tx: Queryable,
+  moments: ReturnType<typeof momentsOf>,
+  config: ReadinessConfig,
+): Promise<Map<string, { moment: Moment; skills: SkillAverage[] }>> {
+  const window = windowSpec(config, config.readiness_window);
+  const dayBound = window.kind === "days"
+    ? tx`and e.ts > m.t - make_interval(hours => 24 * ${window.size})`
+    : tx``;
+  const sessionBound = window.kind === "sessions" ? tx`where rn <= ${window.size}` : tx``;
+  const rows = await tx<
+    (Moment & {
+      skill_tag: string | null;
+      score_total: string | null;
+      sample_size: number;
+      session_count: number;
+    })[]
+  >`
+    with m as (${moments}),
+    per_session as (
+      select m.user_id, m.t, e.skill_tag, e.session_id, min(e.ts) as first_ts,
+             sum(e.score) as total, count(*) as answers
+      from m join analytics.session_events e
+        on e.user_id = m.user_id and e.ts <= m.t ${dayBound}
+      group by m.user_id, m.t, e.skill_tag, e.session_id
+    ),
+    ranked as (
+      select p.*, row_number() over (
+               partition by p.user_id, p.t, p.skill_tag
+               order by p.first_ts desc, p.session_id desc) as rn
+      from per_session p
+    ),
+    skills as (
+      select user_id, t, skill_tag, sum(total)::text as score_total,
+             sum(answers)::int as sample_size, count(*)::int as session_count
+      from ranked ${sessionBound}
+      group by user_id, t, skill_tag
+    )
+    select m.user_id, to_json(m.t) #>> '{}' as t, m.session_id, k.skill_tag, k.score_total,
+           coalesce(k.sample_size, 0) as sample_size, coalesce(k.session_count, 0) as session_count
+    from m left join skills k on k.user_id = m.user_id and k.t = m.t
+    where m.t is not null`;
+  const out = new Map<string, { moment: Moment; skills: SkillAverage[] }>();
+  for (const r of rows) {
+    const key = `${r.user_id} ${r.t}`;
+    let entry = out.get(key);
+    if (!entry) {
+      entry = { moment: { user_id: r.user_id, t: r.t, session_id: r.session_id }, skills: [] };
+      out.set(key, entry);
+    }
+    if (r.skill_tag !== null && r.score_total !== null) {
+      entry.skills.push({
+        skill_tag: r.skill_tag,
+        avg_score: round2(Exact.ratio(r.score_total, r.sample_size)),
+        score_total: r.score_total,
+        sample_size: r.sample_size,
+        session_count: r.session_count,
+      });
+    }
+  }
+  return out;
+}
+
+/** Scores every moment; the rows to write, as `jsonb_to_recordset` input. */
+function scoreMoments(
+  moments: Map<string, { moment: Moment; skills: SkillAverage[] }>,
+  config: ReadinessConfig,
+  trigger: string,
+) {
+  return [...moments.values()].map(({ moment, skills }) => {
+    const score = scoreReadiness(skills, config, {
+      trigger,
+      asOf: new Date(moment.t),
+      sessionId: moment.session_id ?? undefined,
+    });
+    // meta.as_of keeps the exact moment (Date keeps milliseconds only).
+    score.meta.as_of = moment.t;
     return {
-      user_id: userId,
+      user_id: moment.user_id,
+      ts: moment.t,
       overall: score.overall,
       ...score.components,
       band: score.band,
       meta: score.meta,
     };
   });
+}
 
-  const at = options.asOf ? tx`${options.asOf}::timestamptz` : tx`now()`;
-  const rows = await tx<(SnapshotRow & { previous_overall: number | null })[]>`
-    with input as (
-      select r.* from jsonb_to_recordset(${
-    tx.json(input as unknown as postgres.JSONValue)
-  }::jsonb) as r(
-        user_id uuid, overall numeric, technical numeric, communication numeric,
-        structure numeric, behavioral numeric, band text, meta jsonb)
-      join analytics.learners l on l.user_id = r.user_id
-    ), written as (
-      insert into analytics.user_readiness
-        (user_id, ts, readiness_overall, readiness_technical, readiness_communication,
-         readiness_structure, readiness_behavioral, band, meta)
-      select user_id, ${at}, overall, technical, communication, structure, behavioral, band, meta
-      from input
-      returning *
-    )
-    select w.*, prev.readiness_overall as previous_overall
-    from written w
-    left join lateral (
-      -- Runs on the statement's snapshot: sees the snapshots from before this insert only.
-      select p.readiness_overall from analytics.user_readiness p
-      where p.user_id = w.user_id and p.ts <= w.ts
-      order by p.ts desc, p.id desc limit 1
-    ) prev on true
-    order by w.user_id`;
-  return rows.map((row) => ({
-    ...toSnapshot(row),
-    previous_overall: row.previous_overall,
-    delta: deltaOf(row.readiness_overall, row.previous_overall),
-  }));
+const INPUT_COLUMNS = `user_id uuid, ts timestamptz, overall numeric, technical numeric,
+  communication numeric, structure numeric, behavioral numeric, band text, meta jsonb`;
+
+/** The fields whose change makes a new snapshot (figures, band, evidence, formula). */
+function figures(tx: Queryable, alias: string) {
+  return tx.unsafe(
+    `(${alias}.readiness_overall, ${alias}.readiness_technical, ${alias}.readiness_communication,
+      ${alias}.readiness_structure, ${alias}.readiness_behavioral, ${alias}.band,
+      ${alias}.meta -> 'formula_version', ${alias}.meta -> 'evidence')`,
+  );
 }
 
 /**
- * Refreshes one learner's aggregates, computes their readiness and writes a snapshot (one
- * transaction). Throws UnknownLearnerError for a user id that is not a learner.
+ * Rewrites the learners' readiness_progress rows (first time each whole-point threshold was
+ * reached) from their snapshots with sufficient evidence: what time-to-readiness reads.
+ */
+export async function refreshProgress(tx: Queryable, userIds: string[]): Promise<void> {
+  if (userIds.length === 0) return;
+  await tx`
+    with s as (
+      select r.user_id, r.ts, r.id, r.readiness_overall as overall
+      from analytics.user_readiness r
+      where r.user_id = any(${userIds}::uuid[]) and r.readiness_overall is not null
+        and coalesce((r.meta ->> 'sufficient_evidence')::boolean, true)
+    ), best as (
+      select s.*, floor(max(s.overall) over (
+               partition by s.user_id order by s.ts, s.id rows unbounded preceding))::int as best
+      from s
+    ), steps as (
+      select b.*, coalesce(lag(b.best) over (partition by b.user_id order by b.ts, b.id), -1)
+               as before
+      from best b
+    ), hits as (
+      -- Thresholds first reached at this snapshot: those above the best so far, up to its score.
+      select st.user_id, t, st.ts from steps st
+      cross join lateral generate_series(st.before + 1, st.best) t
+      where st.best > st.before
+    ), fresh as (
+      select h.user_id, array_agg(h.ts order by h.t) as reached_at from hits h group by h.user_id
+    ), bounds as (
+      select user_id, min(ts) as first_ts, max(ts) as last_ts from s group by user_id
+    ), upserted as (
+      insert into analytics.readiness_progress as p (user_id, first_ts, last_ts, reached_at)
+      select b.user_id, b.first_ts, b.last_ts, f.reached_at
+      from bounds b join fresh f on f.user_id = b.user_id
+      on conflict (user_id) do update set
+        first_ts = excluded.first_ts, last_ts = excluded.last_ts, reached_at = excluded.reached_at
+      where (p.first_ts, p.last_ts, p.reached_at)
+        is distinct from (excluded.first_ts, excluded.last_ts, excluded.reached_at)
+      returning 1
+    )
+    delete from analytics.readiness_progress p
+    where p.user_id = any(${userIds}::uuid[])
+      and not exists (select 1 from bounds b where b.user_id = p.user_id)`;
+}
+
+/** Per learner, the pending mark seen now: cleared later only if no newer mark came meanwhile. */
+async function pendingMarks(tx: Queryable, userIds: string[]) {
+  return await tx<{ user_id: string; version: number }[]>`
+    select user_id, version from analytics.readiness_pending
+    where user_id = any(${userIds}::uuid[])`;
+}
+
+async function clearMarks(tx: Queryable, marks: { user_id: string; version: number }[]) {
+  if (marks.length === 0) return;
+  await tx`
+    delete from analytics.readiness_pending p
+    using jsonb_to_recordset(${tx.json(marks as unknown as postgres.JSONValue)}::jsonb)
+      as m(user_id uuid, version bigint)
+    where p.user_id = m.user_id and p.version = m.version`;
+}
+
+/** Marks learners whose evidence changed, for the next incremental recompute. */
+export async function markPending(tx: Queryable, userIds: string[]): Promise<void> {
+  if (userIds.length === 0) return;
+  await tx`
+    insert into analytics.readiness_pending (user_id)
+    select distinct u from unnest(${userIds}::uuid[]) u
+    join analytics.learners l on l.user_id = u
+    on conflict (user_id) do update
+      set version = analytics.readiness_pending.version + 1, marked_at = now()`;
+}
+
+export interface ComputeForOptions extends ComputeOptions {
+  /** The moments to compute at (default: each learner's latest evidence, or `asOf`). */
+  at?: AsOfSpec;
+  /** Return the effective snapshot of every learner (default true); false: counts only. */
+  details?: boolean;
+}
+
+export interface ComputeForResult {
+  /** One per learner: the snapshot now in effect at the moment computed (new or unchanged). */
+  snapshots: (ComputedReadiness & { written: boolean })[];
+  written: number;
+  unchanged: number;
+}
+
+/**
+ * Refreshes the aggregates of `userIds`, scores them as of their moment and writes a snapshot
+ * only where the figures, band, evidence or formula differ from the snapshot in effect at that
+ * moment. A fixed number of set-based statements whatever the number of learners. One snapshot per
+ * learner and moment is enforced by the unique key (user_id, ts): concurrent duplicates write once,
+ * and a recomputation of the same moment with different figures corrects it in place.
+ */
+export async function computeReadiness(
+  tx: Queryable,
+  userIds: string[],
+  options: ComputeForOptions = {},
+): Promise<ComputeForResult> {
+  const ids = [...new Set(userIds.map((id) => id.toLowerCase()))];
+  if (ids.length === 0) return { snapshots: [], written: 0, unchanged: 0 };
+  const config = options.config ?? readinessConfig;
+  const trigger = options.trigger ?? "manual";
+  const spec: AsOfSpec = options.at ??
+    (options.asOf ? { kind: "fixed", at: options.asOf } : { kind: "latest" });
+  const marks = spec.kind === "latest" ? await pendingMarks(tx, ids) : [];
+  // The stored aggregates are the learner's current state: as of now, unless a caller fixed the
+  // moment for everyone (then as of that moment, as before).
+  await refreshSkillAggregates(tx, ids, {
+    config,
+    asOf: spec.kind === "fixed" ? spec.at : undefined,
+  });
+
+  const input = scoreMoments(
+    await windowAsOf(tx, momentsOf(tx, ids, spec), config),
+    config,
+    trigger,
+  );
+  const [{ written, users }] = await tx<{ written: number; users: string[] }[]>`
+    with input as (
+      select r.* from jsonb_to_recordset(${tx.json(input as unknown as postgres.JSONValue)}::jsonb)
+        as r(${tx.unsafe(INPUT_COLUMNS)})
+      join analytics.learners l on l.user_id = r.user_id
+    ), changed as (
+      select i.* from input i
+      left join lateral (
+        -- The snapshot in effect at that moment.
+        select p.* from analytics.user_readiness p
+        where p.user_id = i.user_id and p.ts <= i.ts
+        order by p.ts desc limit 1
+      ) p on true
+      where p.id is null
+         or ${figures(tx, "p")} is distinct from
+            (i.overall, i.technical, i.communication, i.structure, i.behavioral, i.band,
+             i.meta -> 'formula_version', i.meta -> 'evidence')
+    ), written as (
+      insert into analytics.user_readiness as u
+        (user_id, ts, readiness_overall, readiness_technical, readiness_communication,
+         readiness_structure, readiness_behavioral, band, meta)
+      select user_id, ts, overall, technical, communication, structure, behavioral, band, meta
+      from changed
+      on conflict (user_id, ts) do update set
+        readiness_overall = excluded.readiness_overall,
+        readiness_technical = excluded.readiness_technical,
+        readiness_communication = excluded.readiness_communication,
+        readiness_structure = excluded.readiness_structure,
+        readiness_behavioral = excluded.readiness_behavioral,
+        band = excluded.band,
+        meta = excluded.meta
+      where ${figures(tx, "u")} is distinct from ${figures(tx, "excluded")}
+      returning u.user_id
+    )
+    select count(*)::int as written, coalesce(array_agg(distinct user_id), '{}') as users
+    from written`;
+  await refreshProgress(tx, users);
+  await clearMarks(tx, marks);
+
+  let snapshots: ComputeForResult["snapshots"] = [];
+  if (options.details !== false && input.length > 0) {
+    const keys = input.map((i) => ({ user_id: i.user_id, ts: i.ts }));
+    const rows = await tx<(SnapshotRow & { previous_overall: number | null })[]>`
+      select s.*, prev.readiness_overall as previous_overall
+      from jsonb_to_recordset(${tx.json(keys)}::jsonb) as k(user_id uuid, ts timestamptz)
+      join lateral (
+        select p.id, p.user_id, p.ts, p.readiness_overall, p.readiness_technical,
+               p.readiness_communication, p.readiness_structure, p.readiness_behavioral, p.band,
+               p.meta
+        from analytics.user_readiness p
+        where p.user_id = k.user_id and p.ts <= k.ts
+        order by p.ts desc limit 1
+      ) s on true
+      left join lateral (
+        select p.readiness_overall from analytics.user_readiness p
+        where p.user_id = s.user_id and p.ts < s.ts
+        order by p.ts desc limit 1
+      ) prev on true
+      order by s.user_id, s.ts`;
+    const writtenUsers = new Set(users);
+    snapshots = rows.map((row) => ({
+      ...toSnapshot(row),
+      previous_overall: row.previous_overall,
+      delta: deltaOf(row.readiness_overall, row.previous_overall),
+      written: writtenUsers.has(row.user_id),
+    }));
+  }
+  return { snapshots, written, unchanged: input.length - written };
+}
+
+/**
+ * Scores `userIds` as of their latest evidence (or `options.asOf`) and writes a snapshot where
+ * something changed; returns the snapshot in effect for each (unknown user ids get none).
+ */
+export async function computeReadinessFor(
+  tx: Queryable,
+  userIds: string[],
+  options: ComputeOptions = {},
+): Promise<ComputedReadiness[]> {
+  return (await computeReadiness(tx, userIds, options)).snapshots;
+}
+
+/**
+ * Refreshes one learner's aggregates, computes their readiness as of their latest evidence (or
+ * `asOf`, or one session's time) and writes a snapshot if anything changed (one transaction).
+ * Returns the snapshot in effect, with `written` false when it was already there. Throws
+ * UnknownLearnerError for a user id that is not a learner.
  */
 export async function computeUserReadiness(
   sql: Sql,
   userId: string,
-  options?: { trigger?: string; config?: ReadinessConfig; asOf?: Date },
-): Promise<ComputedReadiness> {
-  const [result] = await sql.begin((tx) => computeReadinessFor(tx, [userId], options));
-  if (!result) throw new UnknownLearnerError(userId);
+  options?: { trigger?: string; config?: ReadinessConfig; asOf?: Date; sessionId?: string },
+): Promise<ComputedReadiness & { written: boolean }> {
+  const at: AsOfSpec | undefined = options?.sessionId
+    ? { kind: "session", sessionId: options.sessionId }
+    : undefined;
+  const { snapshots } = await sql.begin((tx) => computeReadiness(tx, [userId], { ...options, at }));
+  const [result] = snapshots;
+  if (!result) {
+    if (options?.sessionId) {
+      // A session without answers has no moment of its own: the learner's latest evidence.
+      return await computeUserReadiness(sql, userId, { ...options, sessionId: undefined });
+    }
+    throw new UnknownLearnerError(userId);
+  }
   return result;
 }
 

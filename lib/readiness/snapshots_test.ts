@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { AS_OF, recordLearnerA, recordSession } from "../../tests/readiness_fixtures.ts";
+import {
+  AS_OF,
+  daysBefore,
+  recordLearnerA,
+  recordSession,
+} from "../../tests/readiness_fixtures.ts";
 import { createTestDatabase } from "../db/test_helpers.ts";
 import { loadReadinessConfig, readinessConfig } from "./config.ts";
 import { computeUserReadiness, listSnapshots, UnknownLearnerError } from "./snapshots.ts";
@@ -11,7 +16,8 @@ Deno.test("computeUserReadiness", async (step) => {
     await recordLearnerA(db.sql, a);
 
     await step.step("learner A: components, overall, band and meta by hand", async () => {
-      const r = await computeUserReadiness(db.sql, a, { trigger: "test", asOf: AS_OF });
+      // As of the learner's latest evidence: the last answer of the last session (3 answers).
+      const r = await computeUserReadiness(db.sql, a, { trigger: "test" });
       // last_5_sessions averages (see aggregates_test): communication 77.5, technical_depth 60,
       // system_design 80, probe 65, structure 50, behavioral_examples 60.
       assert.deepEqual(r.components, {
@@ -25,7 +31,11 @@ Deno.test("computeUserReadiness", async (step) => {
       assert.equal(r.band, "Developing");
       assert.equal(r.delta, null);
       assert.equal(r.previous_overall, null);
-      assert.equal(r.ts, AS_OF.toISOString());
+      assert.equal(r.ts, new Date(daysBefore(1).getTime() + 2 * 60_000).toISOString());
+      // A later moment with the same evidence and figures writes nothing.
+      const later = await computeUserReadiness(db.sql, a, { asOf: AS_OF });
+      assert.equal(later.written, false);
+      assert.equal(later.id, r.id);
       assert.equal(r.formula_version, readinessConfig.formula_version);
       assert.deepEqual(r.meta.evidence, {
         technical: { answers: 6, sessions: 3 }, // 3 + 1 + 2 answers; technical_depth in 3 sessions
@@ -58,22 +68,39 @@ Deno.test("computeUserReadiness", async (step) => {
       });
     });
 
-    await step.step("a new session: new snapshot with its delta", async () => {
-      await recordSession(db.sql, a, 0.5, { communication: [95], structure: [80] });
-      const r = await computeUserReadiness(db.sql, a, { asOf: AS_OF });
-      // communication, last 5 sessions S4–S8: (65 + 75 + 85 + 90 + 80 + 95) / 6 = 81.666…
-      // structure S2, S4, S6, S8: (55 + 45 + 50 + 80) / 4 = 57.5
-      assert.equal(r.components.communication, 81.67);
-      assert.equal(r.components.structure, 57.5);
-      // 0.3 · 81.67 + 0.3 · 68.33 + 0.2 · 57.5 + 0.2 · 60 = 24.501 + 20.499 + 11.5 + 12 = 68.5
-      assert.equal(r.overall, 68.5);
-      assert.equal(r.previous_overall, 65.75);
-      assert.equal(r.delta, 2.75);
-      assert.equal(r.meta.trigger, "manual");
-      assert.deepEqual((await listSnapshots(db.sql, a, 5)).map((s) => s.overall), [68.5, 65.75]);
+    await step.step(
+      "a new session: new snapshot dated by its last answer, with delta",
+      async () => {
+        const sessionStart = daysBefore(0.5);
+        await recordSession(db.sql, a, 0.5, { communication: [95], structure: [80] });
+        // Default moment: the learner's latest evidence (the new session's second answer).
+        const r = await computeUserReadiness(db.sql, a);
+        assert.equal(r.ts, new Date(sessionStart.getTime() + 60_000).toISOString());
+        // communication, last 5 sessions S4–S8: (65 + 75 + 85 + 90 + 80 + 95) / 6 = 81.666…
+        // structure S2, S4, S6, S8: (55 + 45 + 50 + 80) / 4 = 57.5
+        assert.equal(r.components.communication, 81.67);
+        assert.equal(r.components.structure, 57.5);
+        // Exact components: 0.3 · 81.666… + 0.3 · 68.333… + 0.2 · 57.5 + 0.2 · 60 = 68.5
+        assert.equal(r.overall, 68.5);
+        assert.equal(r.meta.exact?.overall, "68.5");
+        assert.equal(r.previous_overall, 65.75);
+        assert.equal(r.delta, 2.75);
+        assert.equal(r.meta.trigger, "manual");
+        assert.equal(r.written, true);
+        assert.deepEqual((await listSnapshots(db.sql, a, 5)).map((s) => s.overall), [68.5, 65.75]);
+      },
+    );
+
+    await step.step("nothing new: computing again writes nothing", async () => {
+      const before = await listSnapshots(db.sql, a, 10);
+      const again = await computeUserReadiness(db.sql, a, { trigger: "again" });
+      assert.equal(again.written, false);
+      assert.equal(again.id, before[0].id);
+      assert.equal(again.meta.trigger, "manual");
+      assert.deepEqual(await listSnapshots(db.sql, a, 10), before);
     });
 
-    await step.step("weights from config change the result and are recorded", async () => {
+    await step.step("a formula change corrects the snapshot of the same moment", async () => {
       const config = loadReadinessConfig({
         ...readinessConfig,
         formula_version: "test-comm-heavy",
@@ -83,12 +110,17 @@ Deno.test("computeUserReadiness", async (step) => {
           technical: { ...readinessConfig.components.technical, weight: 0.2 },
         },
       });
-      const r = await computeUserReadiness(db.sql, a, { config, asOf: AS_OF });
-      // 0.4 · 81.67 + 0.2 · 68.33 + 0.2 · 57.5 + 0.2 · 60 = 32.668 + 13.666 + 11.5 + 12 = 69.834
+      const r = await computeUserReadiness(db.sql, a, { config });
+      // 0.4 · 81.666… + 0.2 · 68.333… + 0.2 · 57.5 + 0.2 · 60 = 32.666… + 13.666… + 23.5 = 69.8333…
       assert.equal(r.overall, 69.83);
       assert.equal(r.formula_version, "test-comm-heavy");
       assert.equal(r.meta.weights.communication, 0.4);
-      assert.equal(r.delta, 1.33); // 69.83 − 68.5
+      assert.equal(r.written, true);
+      assert.equal(r.delta, 4.08); // 69.83 − 65.75, the snapshot before this moment
+      assert.deepEqual((await listSnapshots(db.sql, a, 5)).map((s) => s.overall), [69.83, 65.75]);
+      const back = await computeUserReadiness(db.sql, a);
+      assert.equal(back.overall, 68.5);
+      assert.equal(back.id, r.id);
     });
 
     await step.step("a missing component is left out and the weights renormalised", async () => {
@@ -132,7 +164,8 @@ Deno.test("computeUserReadiness", async (step) => {
       });
       const again = await computeUserReadiness(db.sql, c, { config: lenient, asOf: AS_OF });
       assert.equal(again.band, "Strong");
-      assert.equal(again.delta, 0);
+      assert.equal(again.written, true);
+      assert.equal(again.id, r.id, "the same moment, corrected");
     });
 
     await step.step(

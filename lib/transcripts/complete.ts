@@ -8,12 +8,7 @@ import type { Queryable, Sql } from "../db/mod.ts";
 import { upsertSession } from "../events/capture.ts";
 import { scoreValue } from "../events/schema.ts";
 import { isoTimestamp, MAX_FUTURE_MS } from "../validation.ts";
-import {
-  type ComputedReadiness,
-  computeUserReadiness,
-  deltaOf,
-  listSnapshots,
-} from "../readiness/mod.ts";
+import { type ComputedReadiness, computeUserReadiness } from "../readiness/mod.ts";
 import { transcriptLines } from "./normalise.ts";
 import { attachSessions } from "./attach.ts";
 import { insertScorecard, SCORE_COLUMNS } from "./scorecards.ts";
@@ -91,7 +86,13 @@ async function writeCompletion(
   // The first completion time stays; a retry does not move it.
   const [{ completed_at }] = await tx<{ completed_at: Date }[]>`
     update analytics.sessions
-    set completed_at = coalesce(completed_at, ${body.completed_at ?? null}::timestamptz, now())
+    set completed_at = coalesce(
+      completed_at,
+      ${body.completed_at ?? null}::timestamptz,
+      -- Event time: without a completion time, the session ended with its last answer.
+      (select max(e.ts) from analytics.session_events e
+       where e.user_id = ${userId} and e.session_id = ${sessionId}),
+      now())
     where user_id = ${userId} and session_id = ${sessionId}
     returning completed_at`;
   const lines = transcriptLines(body.transcript);
@@ -126,27 +127,6 @@ async function writeCompletion(
 }
 
 /**
- * The snapshot answering a replayed completion: the learner's latest one when it was taken after
- * the completion was first written (it already reflects it), else a new one.
- */
-async function replayReadiness(
-  sql: Sql,
-  userId: string,
-  writtenAt: Date,
-): Promise<ComputedReadiness> {
-  const [latest, previous] = await listSnapshots(sql, userId, 2);
-  if (!latest || Date.parse(latest.ts) < writtenAt.getTime()) {
-    return await computeUserReadiness(sql, userId, { trigger: "session_completed" });
-  }
-  const previousOverall = previous?.overall ?? null;
-  return {
-    ...latest,
-    previous_overall: previousOverall,
-    delta: deltaOf(latest.overall, previousOverall),
-  };
-}
-
-/**
  * Stores a validated completion (one transaction), then returns it with the learner's readiness
  * snapshot. Throws SessionOwnerConflict when the session belongs to another learner.
  */
@@ -159,10 +139,13 @@ export async function completeSession(
   const replayed = !written.transcript.created && !written.scorecard.created;
   const userId = body.user_id.toLowerCase();
   // Outside the write transaction: a failed snapshot leaves the completion stored, and the
-  // orchestrator's retry (a replay) takes the snapshot then.
-  const readiness = replayed
-    ? await replayReadiness(sql, userId, written.writtenAt)
-    : await computeUserReadiness(sql, userId, { trigger: "session_completed" });
+  // orchestrator's retry (or the next incremental recompute) takes the snapshot then. The snapshot
+  // is as of the session's completion; a retry or a concurrent duplicate computes the same moment
+  // and writes nothing (one snapshot per learner and moment, enforced by a unique key).
+  const { written: _, ...readiness } = await computeUserReadiness(sql, userId, {
+    trigger: "session_completed",
+    sessionId,
+  });
   return {
     session_id: sessionId.toLowerCase(),
     user_id: userId,

@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { computeUserReadiness } from "../../../lib/readiness/mod.ts";
 import { startTestApp } from "../../../tests/harness.ts";
 import {
-  AS_OF,
   assertInvalid,
   assertLearnerReadAccess,
+  daysBefore,
   recordLearnerA,
   recordSession,
 } from "../../../tests/readiness_fixtures.ts";
@@ -24,9 +24,10 @@ Deno.test("GET /api/users/:userId/readiness", async (step) => {
     });
 
     await step.step("latest, band, delta and history newest first", async () => {
-      await computeUserReadiness(t.db.sql, a, { trigger: "test", asOf: AS_OF });
+      // Each as of the learner's latest evidence at the time.
+      await computeUserReadiness(t.db.sql, a, { trigger: "test" });
       await recordSession(t.db.sql, a, 0.5, { communication: [95], structure: [80] });
-      await computeUserReadiness(t.db.sql, a, { trigger: "test", asOf: AS_OF });
+      await computeUserReadiness(t.db.sql, a, { trigger: "test" });
       const res = await t.call("GET", path, { token: await t.token("learner", a) });
       assert.equal(res.status, 200);
       // Worked out in lib/readiness/snapshots_test.ts: 65.75, then 68.5 after the 8th session.
@@ -38,7 +39,8 @@ Deno.test("GET /api/users/:userId/readiness", async (step) => {
         behavioral: 60,
       });
       assert.equal(res.body.latest.band, "Developing");
-      assert.equal(res.body.latest.ts, AS_OF.toISOString());
+      // Dated by the evidence: the new session's last answer, a minute after its first.
+      assert.equal(res.body.latest.ts, new Date(daysBefore(0.5).getTime() + 60_000).toISOString());
       assert.equal(res.body.latest.meta.window, "last_5_sessions");
       assert.equal(res.body.latest.formula_version, res.body.latest.meta.formula_version);
       assert.equal(res.body.delta, 2.75);
