@@ -108,7 +108,7 @@ export async function readFeedback(
       }
     }
   }
-  if (!transcript && !card && !session) return null;
+  if (!transcript && !card && !known) return null;
   authorize(owner);
   return {
     session_id: sessionId.toLowerCase(),
