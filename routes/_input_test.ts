@@ -100,7 +100,8 @@ Deno.test("hostile input", async (step) => {
       });
       assert.equal(ok.status, 200, JSON.stringify(ok.body));
       await t.db
-        .sql`truncate analytics.session_events, analytics.sessions, analytics.learners cascade`;
+        .sql`truncate analytics.session_events, analytics.sessions, analytics.session_owners,
+          analytics.readiness_pending, analytics.learners cascade`;
     });
 
     await step.step("NUL in a query value or a path parameter → 400 naming it", async () => {
@@ -292,7 +293,8 @@ Deno.test("timestamps: unstorable or future → 400 naming the field, nothing wr
         assert.equal(res.status, 200, `${ts} ${JSON.stringify(res.body)}`);
       }
       await t.db
-        .sql`truncate analytics.session_events, analytics.sessions, analytics.learners cascade`;
+        .sql`truncate analytics.session_events, analytics.sessions, analytics.session_owners,
+          analytics.readiness_pending, analytics.learners cascade`;
     });
     assert.equal(await totalRows(t), before);
   } finally {
