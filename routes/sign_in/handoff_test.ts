@@ -42,6 +42,8 @@ Deno.test({
         const res = await get(`/sign-in/handoff?token=${token}&next=%2Fdashboard%3Fr%3D1`);
         assert.equal(res.status, 303);
         assert.equal(res.headers.get("location"), "/dashboard?r=1");
+        assert.equal(res.headers.get("cache-control"), "no-store");
+        assert.equal(res.headers.get("referrer-policy"), "no-referrer");
         const cookie = res.headers.get("set-cookie") ?? "";
         assert.match(cookie, /^pulse_token=/);
         assert.match(cookie, /HttpOnly/);
