@@ -17,6 +17,7 @@ import { eventsApi } from "./routes/api/sessions/events.ts";
 import { feedbackApi } from "./routes/api/sessions/feedback.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { serveOpenApi } from "./routes/api/_openapi.ts";
+import { redactTokens } from "./routes/sign_in/_session.ts";
 import { notFoundPage } from "./routes/_app.tsx";
 import { adminRoutes } from "./routes/admin.tsx";
 import { dashboardRoutes } from "./routes/dashboard.tsx";
@@ -48,7 +49,10 @@ export function createApp(deps: AppDeps, options: { log?: boolean } = {}) {
   );
 
   app.use(requestId());
-  if (options.log ?? true) app.use(logger());
+  // Sign-in links carry a token in the query string: never write it to the log.
+  if (options.log ?? true) {
+    app.use(logger((line, ...rest) => console.log(redactTokens(line), ...rest)));
+  }
   app.use(secureHeaders());
   app.use(provide(deps));
   app.use(authenticate());

@@ -128,3 +128,39 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "staff OIDC with the role claim in the ID token (as Entra ID sends app roles)",
+  ignore: !hasChromium,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    let provider: TestProvider | undefined;
+    const b = await startSignInApp(async (baseUrl) => {
+      provider = await startProvider(
+        { ...CLIENT, redirectUri: `${baseUrl}/sign-in/oidc/callback` },
+        { claimsInIdToken: true },
+      );
+      return {
+        PULSE_OIDC_ISSUER: provider.issuer,
+        PULSE_OIDC_CLIENT_ID: CLIENT.clientId,
+        PULSE_OIDC_CLIENT_SECRET: CLIENT.clientSecret,
+        PULSE_OIDC_SCOPES: "openid groups",
+        PULSE_OIDC_ROLE_CLAIM: "groups",
+        PULSE_OIDC_ROLE_MAP: "pulse-admins=admin,pulse-coaches=coach",
+      };
+    });
+    try {
+      const page = await b.context.newPage();
+      await page.goto(`${b.baseUrl}/admin`);
+      await page.click("[data-testid=sso-sign-in]");
+      await signInAtProvider(page, "ada.admin");
+      await page.waitForURL(`${b.baseUrl}/admin`);
+      assert.equal(await page.locator("h1").first().innerText(), "Admin console");
+      await page.close();
+    } finally {
+      await b.close();
+      await provider?.close();
+    }
+  },
+});

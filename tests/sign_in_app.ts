@@ -77,6 +77,7 @@ export const PROVIDER_ACCOUNTS: Record<string, string[]> = {
 /** A real OpenID provider (oidc-provider with its development login and consent pages). */
 export async function startProvider(
   client: { clientId: string; clientSecret: string; redirectUri: string },
+  options: { claimsInIdToken?: boolean } = {},
 ): Promise<TestProvider> {
   const { default: Provider } = await import("oidc-provider");
   const server: Server = createServer();
@@ -91,8 +92,10 @@ export async function startProvider(
       response_types: ["code"],
     }],
     // The groups claim is released for the `groups` scope; with conformIdTokenClaims (the
-    // default) it is only in userinfo, which exercises the app's userinfo fallback.
+    // default) it is only in userinfo (the app's userinfo fallback), otherwise in the ID token too
+    // (as Entra ID puts app roles in the ID token).
     claims: { openid: ["sub"], groups: ["groups"] },
+    conformIdTokenClaims: !options.claimsInIdToken,
     findAccount: (_ctx: unknown, id: string) =>
       PROVIDER_ACCOUNTS[id]
         ? { accountId: id, claims: () => ({ sub: id, groups: PROVIDER_ACCOUNTS[id] }) }

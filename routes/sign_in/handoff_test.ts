@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { sign } from "hono/jwt";
 import { issueSignInToken, issueToken, SIGN_IN_AUDIENCE } from "../../lib/auth.ts";
 import { startTestApp, TEST_SECRET } from "../../tests/harness.ts";
-import { localPath } from "./_session.ts";
+import { createApp } from "../../app.ts";
+import { loadConfig } from "../../lib/config.ts";
+import { localPath, redactTokens } from "./_session.ts";
 
 const LEARNER = "0b6f3c1e-7a51-4c8e-9d40-5f6a7b8c9d01";
 
@@ -40,6 +42,8 @@ Deno.test({
         const res = await get(`/sign-in/handoff?token=${token}&next=%2Fdashboard%3Fr%3D1`);
         assert.equal(res.status, 303);
         assert.equal(res.headers.get("location"), "/dashboard?r=1");
+        assert.equal(res.headers.get("cache-control"), "no-store");
+        assert.equal(res.headers.get("referrer-policy"), "no-referrer");
         const cookie = res.headers.get("set-cookie") ?? "";
         assert.match(cookie, /^pulse_token=/);
         assert.match(cookie, /HttpOnly/);
@@ -161,4 +165,26 @@ Deno.test({
       await h.close();
     }
   },
+});
+
+Deno.test("the access log never shows a sign-in token", async () => {
+  assert.equal(
+    redactTokens("<-- GET /sign-in/handoff?token=eyJ.a.b&next=%2Fx"),
+    "<-- GET /sign-in/handoff?token=***&next=%2Fx",
+  );
+  const lines: string[] = [];
+  const original = console.log;
+  console.log = (...args: unknown[]) => lines.push(args.join(" "));
+  try {
+    const config = { ...loadConfig({ PULSE_ENV: "development" }), authSecret: TEST_SECRET };
+    // No database is touched: the token is refused before the replay check.
+    const app = createApp({ sql: null as never, config });
+    const token = await issueSignInToken(`${TEST_SECRET}-other`, "learner", LEARNER);
+    const res = await app.request(`/sign-in/handoff?token=${token}`);
+    await res.body?.cancel();
+  } finally {
+    console.log = original;
+  }
+  assert.ok(lines.length >= 2, "the request was logged");
+  assert.equal(lines.some((l) => l.includes("eyJ")), false, lines.join("\n"));
 });
