@@ -26,6 +26,7 @@ import { signOutRoutes } from "./routes/sign_out.ts";
 import { coachingApi } from "./routes/api/users/coaching.ts";
 import { readinessApi } from "./routes/api/users/readiness.ts";
 import { trendsApi } from "./routes/api/users/trends.ts";
+import { privacyApi } from "./routes/api/users/privacy.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -84,6 +85,7 @@ export function createApp(deps: AppDeps, options: { log?: boolean } = {}) {
   app.route("/api/users", readinessApi);
   app.route("/api/users", trendsApi);
   app.route("/api/users", coachingApi);
+  app.route("/api/users", privacyApi);
   app.route("/api/admin", recomputeApi);
   app.route("/api/cohorts", timeToReadinessApi);
 
