@@ -1,7 +1,6 @@
 /** The web application: middleware in order, then every route group. */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
-import { logger } from "hono/logger";
 import { requestId } from "hono/request-id";
 import { serveStatic } from "hono/deno";
 import { secureHeaders } from "hono/secure-headers";
@@ -14,6 +13,10 @@ import { completeApi } from "./routes/api/sessions/complete.ts";
 import { eventsApi } from "./routes/api/sessions/events.ts";
 import { feedbackApi } from "./routes/api/sessions/feedback.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { metricsRoutes } from "./routes/metrics.ts";
+import { observe } from "./routes/_observe.ts";
+import { poolStats } from "./lib/db/client.ts";
+import { registerGauge } from "./lib/metrics.ts";
 import { notFoundPage } from "./routes/_app.tsx";
 import { adminRoutes } from "./routes/admin.tsx";
 import { dashboardRoutes } from "./routes/dashboard.tsx";
@@ -44,7 +47,7 @@ export function createApp(deps: AppDeps, options: { log?: boolean } = {}) {
   );
 
   app.use(requestId());
-  if (options.log ?? true) app.use(logger());
+  app.use(observe({ log: options.log ?? true }));
   app.use(secureHeaders());
   app.use(provide(deps));
   app.use(authenticate());
@@ -63,6 +66,16 @@ export function createApp(deps: AppDeps, options: { log?: boolean } = {}) {
   );
 
   app.route("/", healthRoutes);
+  app.route("/", metricsRoutes);
+  registerGauge("pulse_db_pool_size", "Connections the database pool may open.", () => [
+    { value: poolStats(deps.sql).size },
+  ]);
+  registerGauge("pulse_db_pool_in_use", "Pool connections running a query or transaction.", () => [
+    { value: poolStats(deps.sql).inUse },
+  ]);
+  registerGauge("pulse_db_pool_waiting", "Queries waiting for a free pool connection.", () => [
+    { value: poolStats(deps.sql).waiting },
+  ]);
   // Built assets are named by content hash: cache them for good.
   app.use("/static/build/*", async (c, next) => {
     await next();

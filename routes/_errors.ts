@@ -5,6 +5,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "../lib/db/errors.ts";
+import { log } from "../lib/log.ts";
 import type { AppEnv } from "./_middleware.ts";
 
 export interface ErrorIssue {
@@ -79,7 +80,7 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
       error: { code: "database_unavailable", message: "The database is unavailable; retry later" },
     }, 503);
   }
-  console.error(`[${c.get("requestId") ?? "-"}] unhandled error`, err);
+  log.error("unhandled error", { error: String(err), stack: (err as Error)?.stack });
   return c.json({ error: { code: "internal", message: "Internal server error" } }, 500);
 };
 

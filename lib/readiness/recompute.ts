@@ -1,4 +1,5 @@
 /** Recomputing every learner's readiness: set-based statements over bounded batches of learners. */
+import { recordRecompute } from "../metrics.ts";
 import type { Sql } from "../db/mod.ts";
 import { type ReadinessConfig, readinessConfig } from "./config.ts";
 import { computeReadinessFor } from "./snapshots.ts";
@@ -66,5 +67,6 @@ export async function recomputeAllReadiness(
     options.onProgress?.({ done: result.learners, total: Math.max(total, result.learners) });
   }
   result.duration_ms = Math.round(performance.now() - started);
+  recordRecompute(result, options.trigger ?? "recompute");
   return result;
 }

@@ -4,6 +4,7 @@
  * read the optional `session.json` for the learner, insert with ON CONFLICT DO NOTHING. A bad blob
  * is logged and counted; it never stops the run.
  */
+import { recordBackfill } from "../metrics.ts";
 import type { Sql } from "../db/mod.ts";
 import { type ContainerClient, listBlobNames, readJsonBlob, sessionBlobName } from "./blob.ts";
 import {
@@ -118,5 +119,6 @@ export async function backfillTranscripts(
   };
 
   await forEachBounded(transcriptBlobs(container, options), options.concurrency ?? 1, processBlob);
+  recordBackfill(run.summary);
   return run.summary;
 }
