@@ -5,7 +5,9 @@
 import { ConfigError, loadConfig } from "../lib/config.ts";
 import { openDatabase } from "../lib/db/mod.ts";
 import { runDbmate } from "../lib/db/migrate.ts";
+import { exitOnHelp } from "./_ops.ts";
 
+exitOnHelp("usage: deno task db:migrate | db:status | db:rollback | db:new NAME");
 const [command, ...rest] = Deno.args;
 const commands: Record<string, string[]> = {
   up: ["up"],

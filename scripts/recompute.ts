@@ -3,6 +3,7 @@
  * learner or every learner with answers, on the configured database, with a progress line.
  */
 import { parseArgs } from "node:util";
+import { exitOnHelp } from "./_ops.ts";
 import { ConfigError, loadConfig } from "../lib/config.ts";
 import { openDatabase } from "../lib/db/mod.ts";
 import {
@@ -12,6 +13,7 @@ import {
 } from "../lib/readiness/mod.ts";
 
 const USAGE = "usage: deno task recompute [--user USER_ID] [--active-since ISO_DATE]";
+exitOnHelp(USAGE);
 const TRIGGER = "cli";
 
 let args;

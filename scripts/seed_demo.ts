@@ -1,8 +1,12 @@
 /** `deno task seed` — adds the demo learners and their ~12 weeks of history (safe to run again). */
 import { ConfigError, loadConfig } from "../lib/config.ts";
+import { exitOnHelp } from "./_ops.ts";
 import { openDatabase } from "../lib/db/mod.ts";
 import { seedDemo } from "../lib/demo/seed.ts";
 
+exitOnHelp(
+  "usage: deno task seed   (adds the demo learners and their history; safe to run again)",
+);
 try {
   const config = loadConfig();
   const db = await openDatabase(config.database, { quiet: true });

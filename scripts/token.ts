@@ -1,7 +1,9 @@
 /** `deno task token ROLE [USER_ID]` — prints a bearer token signed with the configured secret. */
 import { ensureDevSecret, issueToken, type Role, ROLES } from "../lib/auth.ts";
 import { ConfigError, loadConfig } from "../lib/config.ts";
+import { exitOnHelp } from "./_ops.ts";
 
+exitOnHelp(`usage: deno task token ROLE [USER_ID]   (ROLE: ${ROLES.join(" | ")})`);
 const [role, userId] = Deno.args;
 if (!role || !(ROLES as readonly string[]).includes(role)) {
   console.error(`usage: deno task token ROLE [USER_ID]   (ROLE: ${ROLES.join(" | ")})`);
