@@ -1,6 +1,5 @@
 /** The web application: middleware in order, then every route group. */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { logger } from "hono/logger";
 import { requestId } from "hono/request-id";
 import { serveStatic } from "hono/deno";
 import { secureHeaders } from "hono/secure-headers";
@@ -17,7 +16,10 @@ import { eventsApi } from "./routes/api/sessions/events.ts";
 import { feedbackApi } from "./routes/api/sessions/feedback.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { serveOpenApi } from "./routes/api/_openapi.ts";
-import { redactTokens } from "./routes/sign_in/_session.ts";
+import { metricsRoutes } from "./routes/metrics.ts";
+import { observe } from "./routes/_observe.ts";
+import { poolStats } from "./lib/db/client.ts";
+import { registerGauge } from "./lib/metrics.ts";
 import { notFoundPage } from "./routes/_app.tsx";
 import { adminRoutes } from "./routes/admin.tsx";
 import { dashboardRoutes } from "./routes/dashboard.tsx";
@@ -30,6 +32,7 @@ import { signOutRoutes } from "./routes/sign_out.ts";
 import { coachingApi } from "./routes/api/users/coaching.ts";
 import { readinessApi } from "./routes/api/users/readiness.ts";
 import { trendsApi } from "./routes/api/users/trends.ts";
+import { privacyApi } from "./routes/api/users/privacy.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** Body limit of pages and forms (e.g. /demo): they take a few fields at most. */
@@ -49,10 +52,7 @@ export function createApp(deps: AppDeps, options: { log?: boolean } = {}) {
   );
 
   app.use(requestId());
-  // Sign-in links carry a token in the query string: never write it to the log.
-  if (options.log ?? true) {
-    app.use(logger((line, ...rest) => console.log(redactTokens(line), ...rest)));
-  }
+  app.use(observe({ log: options.log ?? true }));
   app.use(secureHeaders());
   app.use(provide(deps));
   app.use(authenticate());
@@ -64,6 +64,16 @@ export function createApp(deps: AppDeps, options: { log?: boolean } = {}) {
   app.use(originCheck());
 
   app.route("/", healthRoutes);
+  app.route("/", metricsRoutes);
+  registerGauge("pulse_db_pool_size", "Connections the database pool may open.", () => [
+    { value: poolStats(deps.sql).size },
+  ]);
+  registerGauge("pulse_db_pool_in_use", "Pool connections running a query or transaction.", () => [
+    { value: poolStats(deps.sql).inUse },
+  ]);
+  registerGauge("pulse_db_pool_waiting", "Queries waiting for a free pool connection.", () => [
+    { value: poolStats(deps.sql).waiting },
+  ]);
   // Built assets are named by content hash: cache them for good.
   app.use("/static/build/*", async (c, next) => {
     await next();
@@ -86,6 +96,7 @@ export function createApp(deps: AppDeps, options: { log?: boolean } = {}) {
   app.route("/api/users", readinessApi);
   app.route("/api/users", trendsApi);
   app.route("/api/users", coachingApi);
+  app.route("/api/users", privacyApi);
   app.route("/api/admin", recomputeApi);
   app.route("/api/cohorts", timeToReadinessApi);
 

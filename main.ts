@@ -9,6 +9,7 @@ import {
 } from "./lib/db/mod.ts";
 import { seedDemo } from "./lib/demo/seed.ts";
 import { log } from "./lib/log.ts";
+import { uncaughtErrors } from "./lib/metrics.ts";
 import { buildAssets } from "./lib/ui/build.ts";
 
 /** Prints one line and exits 1: start-up failures are settings to fix, not stack traces. */
@@ -25,10 +26,12 @@ function fail(message: string): never {
 function survive() {
   globalThis.addEventListener("unhandledrejection", (event) => {
     event.preventDefault();
+    uncaughtErrors.inc({ kind: "rejection" });
     log.error("unhandled rejection (process kept alive)", { error: String(event.reason) });
   });
   globalThis.addEventListener("error", (event) => {
     event.preventDefault();
+    uncaughtErrors.inc({ kind: "error" });
     log.error("uncaught error (process kept alive)", {
       error: String(event.error ?? event.message),
     });

@@ -4,6 +4,8 @@ import type { Context, ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "../lib/db/errors.ts";
+import { log } from "../lib/log.ts";
 import type { AppEnv } from "./_middleware.ts";
 
 export interface ErrorIssue {
@@ -71,7 +73,14 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
       error: { code: STATUS_CODES[status] ?? "error", message: err.message || "Request failed" },
     }, status);
   }
-  console.error(`[${c.get("requestId") ?? "-"}] unhandled error`, err);
+  if (isDatabaseUnavailable(err)) {
+    // An outage, not a defect: the caller retries; the pool reconnects by itself.
+    c.header("retry-after", String(RETRY_AFTER_SECONDS));
+    return c.json({
+      error: { code: "database_unavailable", message: "The database is unavailable; retry later" },
+    }, 503);
+  }
+  log.error("unhandled error", { error: String(err), stack: (err as Error)?.stack });
   return c.json({ error: { code: "internal", message: "Internal server error" } }, 500);
 };
 

@@ -12,6 +12,14 @@ export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
+/** With `--help` or `-h` among the arguments: prints `usage` to stdout and exits 0. */
+export function exitOnHelp(usage: string, args: string[] = Deno.args): void {
+  if (args.includes("--help") || args.includes("-h")) {
+    console.log(usage);
+    Deno.exit(EXIT_OK);
+  }
+}
+
 /** Bad command line or environment: printed with the usage, exit code 2. */
 export class UsageError extends Error {
   override name = "UsageError";
@@ -47,14 +55,15 @@ export async function openOpsDatabase(config: Config): Promise<Database> {
 }
 
 /**
- * Runs a script body and exits with its code: UsageError → 2 with the usage text, any other
- * error → 1 with `{prefix}: aborted: {message}`.
+ * Runs a script body and exits with its code: `--help` → the usage and 0, UsageError → 2 with the
+ * usage text, any other error → 1 with `{prefix}: aborted: {message}`.
  */
 export async function runScript(
   prefix: string,
   usage: string,
   main: () => Promise<number>,
 ): Promise<never> {
+  exitOnHelp(usage);
   let code: number;
   try {
     code = await main();

@@ -9,7 +9,9 @@ import { openDatabase } from "../lib/db/mod.ts";
 import { runDbmate } from "../lib/db/migrate.ts";
 import { distribute } from "../lib/db/citus.ts";
 import { createClient } from "../lib/db/client.ts";
+import { exitOnHelp } from "./_ops.ts";
 
+exitOnHelp("usage: deno task db:migrate | db:status | db:rollback | db:distribute | db:new NAME");
 const [command, ...rest] = Deno.args;
 const commands: Record<string, string[]> = {
   up: ["up"],

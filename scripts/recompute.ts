@@ -11,10 +11,19 @@ import {
   type RecomputeResult,
   UnknownLearnerError,
 } from "../lib/readiness/mod.ts";
-import { EXIT_FAILED, EXIT_OK, openOpsDatabase, opsConfig, runScript, UsageError } from "./_ops.ts";
+import {
+  EXIT_FAILED,
+  EXIT_OK,
+  exitOnHelp,
+  openOpsDatabase,
+  opsConfig,
+  runScript,
+  UsageError,
+} from "./_ops.ts";
 
 const USAGE =
   "usage: deno task recompute [--full | --rebuild] [--user USER_ID] [--active-since ISO_DATE]";
+exitOnHelp(USAGE);
 const TRIGGER = "cli";
 const UUID = /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 

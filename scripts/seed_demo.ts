@@ -3,9 +3,13 @@
  * Refuses with PULSE_ENV=production: fake learners have no place in a system of record.
  */
 import { ConfigError, loadConfig } from "../lib/config.ts";
+import { exitOnHelp } from "./_ops.ts";
 import { openDatabase } from "../lib/db/mod.ts";
 import { seedDemo } from "../lib/demo/seed.ts";
 
+exitOnHelp(
+  "usage: deno task seed   (adds the demo learners and their history; safe to run again)",
+);
 try {
   const config = loadConfig();
   if (config.env === "production") {

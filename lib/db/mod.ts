@@ -41,7 +41,8 @@ export async function openDatabase(
   if (target.kind === "server") {
     await assertReachable(target.url, target.source);
     if (migrate) await migrateUp(target.url, { quiet: options.quiet });
-    const sql = createClient(target.url, { max: 10 });
+    // A short connect timeout: while the server is unreachable, requests fail fast with a 503.
+    const sql = createClient(target.url, { max: 10, connectTimeout: 5 });
     return {
       sql,
       url: target.url,

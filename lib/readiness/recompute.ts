@@ -4,6 +4,7 @@
  * rebuild that replays every session. Set-based statements over bounded batches of learners, one
  * transaction per batch; one run at a time per database (advisory lock).
  */
+import { recordRecompute } from "../metrics.ts";
 import type { Queryable, Sql } from "../db/mod.ts";
 import { type ReadinessConfig, readinessConfig } from "./config.ts";
 import { computeReadiness } from "./snapshots.ts";
@@ -194,6 +195,7 @@ export async function recomputeAllReadiness(
     skipped: true,
   } satisfies RecomputeResult;
   done.duration_ms = Math.round(performance.now() - started);
+  recordRecompute(done, options.trigger ?? (options.rebuild ? "rebuild" : "recompute"));
   return done;
 }
 

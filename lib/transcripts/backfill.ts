@@ -10,6 +10,7 @@
  * session?) and the writes of the blobs in flight are batched, one round trip (or one
  * transaction) for all the blobs that are waiting at that moment.
  */
+import { recordBackfill } from "../metrics.ts";
 import type { Queryable, Sql } from "../db/mod.ts";
 import { claimSessions, sessionOwners } from "../events/session_owners.ts";
 import { attachSessions } from "./attach.ts";
@@ -287,5 +288,6 @@ export async function backfillTranscripts(
   };
 
   await forEachBounded(transcriptBlobs(container, options), options.concurrency ?? 1, processBlob);
+  recordBackfill(run.summary);
   return run.summary;
 }

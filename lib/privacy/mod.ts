@@ -1,0 +1,80 @@
+/**
+ * Privacy operations on one learner: export every row, erase every row. The tables are read from
+ * the catalog (every table of schema `analytics` with a `user_id` column), so a table added by a
+ * later migration is covered without a change here.
+ */
+import type { Queryable, Sql } from "../db/mod.ts";
+
+export interface LearnerTable {
+  /** Table name inside schema analytics. */
+  name: string;
+  /** Quoted, schema-qualified name from the catalog (safe to put in SQL text). */
+  qualified: string;
+}
+
+/**
+ * Every analytics table with a `user_id` column, ordered so that a table is listed before the
+ * tables its foreign keys point to (deleting in this order never violates a foreign key).
+ */
+export async function learnerTables(sql: Queryable): Promise<LearnerTable[]> {
+  const tables = await sql<{ name: string; qualified: string; refs: string[] }[]>`
+    select c.relname as name,
+           format('%I.%I', n.nspname, c.relname) as qualified,
+           coalesce(array(
+             select distinct r.relname::text from pg_constraint k
+             join pg_class r on r.oid = k.confrelid
+             where k.conrelid = c.oid and k.contype = 'f' and k.confrelid <> c.oid
+           ), '{}') as refs
+    from pg_class c
+    join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = 'analytics' and c.relkind in ('r', 'p')
+      and exists (select 1 from pg_attribute a
+                  where a.attrelid = c.oid and a.attname = 'user_id' and not a.attisdropped)
+    order by c.relname`;
+  // Children first: repeatedly take the tables no remaining table references.
+  const ordered: LearnerTable[] = [];
+  let left: { name: string; qualified: string; refs: string[] }[] = [...tables];
+  while (left.length > 0) {
+    const referenced = new Set(left.flatMap((t) => t.refs));
+    const free = left.filter((t) => !referenced.has(t.name));
+    const next = free.length > 0 ? free : [left[0]]; // a cycle: let the database decide
+    ordered.push(...next.map(({ name, qualified }) => ({ name, qualified })));
+    left = left.filter((t) => !next.includes(t));
+  }
+  return ordered;
+}
+
+/** Every row of the learner in every analytics table, as JSON objects, keyed by table name. */
+export async function exportLearner(
+  sql: Sql,
+  userId: string,
+): Promise<Record<string, Record<string, unknown>[]>> {
+  return await sql.begin("isolation level repeatable read read only", async (tx) => {
+    const out: Record<string, Record<string, unknown>[]> = {};
+    const tables = await learnerTables(tx);
+    for (const table of [...tables].sort((a, b) => a.name.localeCompare(b.name))) {
+      const [{ rows }] = await tx.unsafe<{ rows: Record<string, unknown>[] }[]>(
+        `select coalesce(jsonb_agg(to_jsonb(t) order by to_jsonb(t)::text), '[]'::jsonb) as rows
+         from ${table.qualified} t where t.user_id = $1`,
+        [userId],
+      );
+      out[table.name] = rows;
+    }
+    return out;
+  });
+}
+
+/** Deletes every row of the learner in one transaction; answers the count per table. */
+export async function eraseLearner(sql: Sql, userId: string): Promise<Record<string, number>> {
+  return await sql.begin(async (tx) => {
+    const deleted: Record<string, number> = {};
+    for (const table of await learnerTables(tx)) {
+      const result = await tx.unsafe(
+        `delete from ${table.qualified} where user_id = $1`,
+        [userId],
+      );
+      deleted[table.name] = result.count;
+    }
+    return Object.fromEntries(Object.entries(deleted).sort(([a], [b]) => a.localeCompare(b)));
+  });
+}

@@ -1,0 +1,42 @@
+/**
+ * GET /metrics — Prometheus text format. Answers callers on the loopback interface (a scraper on
+ * the same host or pod), or anyone presenting `Authorization: Bearer $PULSE_METRICS_TOKEN`; a
+ * request relayed by a proxy (X-Forwarded-For) does not count as loopback.
+ */
+import { Hono } from "hono";
+import { getConnInfo } from "hono/deno";
+import { timingSafeEqual } from "node:crypto";
+import { renderMetrics } from "../lib/metrics.ts";
+import type { AppEnv } from "./_middleware.ts";
+
+function isLoopback(address: string | undefined): boolean {
+  return !!address &&
+    (/^127\./.test(address) || address === "::1" || address === "::ffff:127.0.0.1");
+}
+
+function sameToken(given: string, expected: string): boolean {
+  const [a, b] = [new TextEncoder().encode(given), new TextEncoder().encode(expected)];
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export const metricsRoutes = new Hono<AppEnv>().get("/metrics", (c) => {
+  let remote: string | undefined;
+  try {
+    remote = getConnInfo(c).remote.address;
+  } catch { /* no connection info (in-process requests) */ }
+  const proxied = c.req.header("x-forwarded-for") !== undefined;
+  const token = c.req.header("authorization")?.match(/^Bearer\s+(.+)$/i)?.[1];
+  const expected = c.get("config").metricsToken;
+  const allowed = (isLoopback(remote) && !proxied) ||
+    (!!expected && !!token && sameToken(token, expected));
+  if (!allowed) {
+    return c.json({
+      error: {
+        code: "forbidden",
+        message: "Metrics are served to loopback callers or with the metrics token",
+      },
+    }, 403);
+  }
+  c.header("content-type", "text/plain; version=0.0.4; charset=utf-8");
+  return c.body(renderMetrics());
+});
