@@ -41,7 +41,10 @@ export interface BackfillOptions {
   sessionIds?: string[];
   /** Only session ids in the blob path starting with this (case-insensitive). */
   sessionIdPrefix?: string;
-  /** Blobs processed at once (default 1). */
+  /**
+   * Blob downloads in flight at once (default 1); above 1, up to twice as many blobs are in
+   * progress (the others wait for a database batch without holding a download slot).
+   */
   concurrency?: number;
 }
 
@@ -130,6 +133,25 @@ export class Batcher<I, O> {
       }
     }
     this.running = false;
+  }
+}
+
+/** At most `permits` calls of `run` at once; the others wait in order. */
+export class Semaphore {
+  private waiting: (() => void)[] = [];
+
+  constructor(private permits: number) {}
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.permits > 0) this.permits--;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.permits++;
+    }
   }
 }
 
@@ -234,6 +256,8 @@ export async function backfillTranscripts(
 ): Promise<BackfillSummary> {
   const dryRun = options.dryRun ?? false;
   const run = new RunLog(BACKFILL_LOG_PREFIX, dryRun, log);
+  const concurrency = Math.max(1, options.concurrency ?? 1);
+  const downloads = new Semaphore(concurrency);
   const lookups = new Batcher((ids: string[]) => lookup(sql, ids));
   const writes = new Batcher((items: Write[]) => writeEach(sql, items));
 
@@ -241,7 +265,7 @@ export async function backfillTranscripts(
   const metaUser = async (blob: TranscriptBlob, rawId: string): Promise<string | null> => {
     // The listing says whether the folder has one; a document naming another folder is read.
     if (rawId === pathSessionId(blob.name) && !blob.sessionJson) return null;
-    const meta = await readJsonBlob(container, sessionBlobName(rawId));
+    const meta = await downloads.run(() => readJsonBlob(container, sessionBlobName(rawId)));
     return meta.status === "ok" ? documentUserId(meta.doc) : null;
   };
 
@@ -250,7 +274,7 @@ export async function backfillTranscripts(
     const { name } = blob;
     let id = pathSessionId(name) || name;
     try {
-      const read = await readJsonBlob(container, name);
+      const read = await downloads.run(() => readJsonBlob(container, name));
       if (read.status === "missing") {
         return run.failed(`session ${id}`, `${name} was deleted during the run`);
       }
@@ -287,7 +311,10 @@ export async function backfillTranscripts(
     }
   };
 
-  await forEachBounded(transcriptBlobs(container, options), options.concurrency ?? 1, processBlob);
+  // Twice as many blobs as download slots: while some wait for a database batch, the others keep
+  // every slot busy. Concurrency 1 stays one blob at a time, its log lines in listing order.
+  const inProgress = concurrency === 1 ? 1 : 2 * concurrency;
+  await forEachBounded(transcriptBlobs(container, options), inProgress, processBlob);
   recordBackfill(run.summary);
   return run.summary;
 }

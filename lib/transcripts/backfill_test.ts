@@ -6,6 +6,7 @@ import {
   backfillTranscripts,
   forEachBounded,
   pathSessionId,
+  Semaphore,
   summaryLine,
 } from "./backfill.ts";
 import type { ContainerClient } from "./blob.ts";
@@ -76,6 +77,24 @@ Deno.test("forEachBounded never runs more than N at once and visits every item o
     });
     assert.equal(peak, n);
     assert.deepEqual(seen.sort((a, b) => a - b), Array.from({ length: 40 }, (_, i) => i));
+  }
+});
+
+Deno.test("Semaphore never lets more than N run at once, and runs everything", async () => {
+  for (const n of [1, 4]) {
+    const gate = new Semaphore(n);
+    let inFlight = 0;
+    let peak = 0;
+    const out = await Promise.all(Array.from({ length: 30 }, (_, i) =>
+      gate.run(async () => {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await new Promise((r) => setTimeout(r, 1 + (i % 3)));
+        inFlight--;
+        return i;
+      })));
+    assert.equal(peak, n);
+    assert.deepEqual(out, Array.from({ length: 30 }, (_, i) => i));
   }
 });
 
