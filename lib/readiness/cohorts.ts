@@ -66,16 +66,34 @@ export interface TimeToReadiness {
   kaplan_meier: { description: string; median_days: number | null; curve: KaplanMeierStep[] };
 }
 
+type Row = { days_to: number | null; days_observed: number };
+
 /**
- * Time from first reaching `from` to first reaching `to` for learners (of `level`, if given), from
- * their snapshots with enough evidence.
+ * From readiness_progress (one row per learner, kept as snapshots are written): proportional to the
+ * learners, whatever their number of snapshots. Whole-point thresholds only.
  */
-export async function timeToReadiness(
+async function fromProgress(
   sql: Queryable,
   query: { from: number; to: number; level?: string },
-): Promise<TimeToReadiness> {
+): Promise<Row[]> {
+  const [f, t] = [query.from + 1, query.to + 1]; // reached_at[i + 1] is threshold i
+  const level = query.level
+    ? sql`join analytics.learners l on l.user_id = p.user_id and l.level = ${query.level}`
+    : sql``;
+  return await sql<Row[]>`
+    select extract(epoch from p.reached_at[${t}] - p.reached_at[${f}]) / 86400 as days_to,
+           extract(epoch from p.last_ts - p.reached_at[${f}]) / 86400 as days_observed
+    from analytics.readiness_progress p ${level}
+    where p.reached_at[${f}] is not null`;
+}
+
+/** From every snapshot: for thresholds that are not whole points. */
+async function fromSnapshots(
+  sql: Queryable,
+  query: { from: number; to: number; level?: string },
+): Promise<Row[]> {
   const level = query.level ? sql`and l.level = ${query.level}` : sql``;
-  const rows = await sql<{ days_to: number | null; days_observed: number }[]>`
+  return await sql<Row[]>`
     with snaps as (
       select r.user_id, r.ts, r.readiness_overall as overall
       from analytics.user_readiness r
@@ -91,6 +109,20 @@ export async function timeToReadiness(
            extract(epoch from max(s.ts) - st.t0) / 86400 as days_observed
     from start st join snaps s on s.user_id = st.user_id and s.ts >= st.t0
     group by s.user_id, st.t0`;
+}
+
+/**
+ * Time from first reaching `from` to first reaching `to` for learners (of `level`, if given), from
+ * their snapshots with enough evidence. Snapshots are dated by their evidence, so the days are
+ * those between the sessions where the learner crossed the thresholds.
+ */
+export async function timeToReadiness(
+  sql: Queryable,
+  query: { from: number; to: number; level?: string },
+): Promise<TimeToReadiness> {
+  const whole = Number.isInteger(query.from) && Number.isInteger(query.to) && query.from >= 0 &&
+    query.to <= 100 && query.from < query.to;
+  const rows = whole ? await fromProgress(sql, query) : await fromSnapshots(sql, query);
   const observations: Observation[] = rows.map((r) => ({
     days: r.days_to ?? r.days_observed,
     reached: r.days_to !== null,
