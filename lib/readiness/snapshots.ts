@@ -181,8 +181,12 @@ async function windowAsOf(
     select m.user_id, to_json(m.t) #>> '{}' as t, m.session_id, a.skill_tag,
            a.score_total::text as score_total, coalesce(a.sample_size, 0) as sample_size,
            coalesce(a.session_count, 0) as session_count
-    from m left join analytics.user_skill_agg a
-      on a.user_id = m.user_id and a.window_key = ${config.readiness_window}
+    from m left join lateral (
+      -- Per learner through the (user_id, ...) key: never a scan of every learner's rows.
+      select a.skill_tag, a.score_total, a.sample_size, a.session_count
+      from analytics.user_skill_agg a
+      where a.user_id = m.user_id and a.window_key = ${config.readiness_window}
+    ) a on true
     where m.t is not null`
     : await tx<Row[]>`
     with m as materialized (${moments}),
