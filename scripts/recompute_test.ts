@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createTestDatabase } from "../lib/db/test_helpers.ts";
 import { recordSession } from "../tests/readiness_fixtures.ts";
 import { runScript } from "../tests/scripts.ts";
-import { parseRecomputeArgs } from "./recompute.ts";
+import { parseRecomputeArgs, resultLine } from "./recompute.ts";
 
 const SCRIPT = new URL("./recompute.ts", import.meta.url).pathname;
 
@@ -24,6 +24,18 @@ Deno.test("recompute arguments", () => {
   assert.throws(() => parseRecomputeArgs(["--active-since", "soon"]), /not a date/);
   assert.throws(() => parseRecomputeArgs(["--rebuild", "--full"]), /rebuild/);
   assert.throws(() => parseRecomputeArgs(["--force"]), /force/);
+  assert.equal(
+    resultLine({
+      mode: "incremental",
+      learners: 0,
+      snapshots: 0,
+      unchanged: 0,
+      batches: 0,
+      duration_ms: 1,
+      skipped: true,
+    }),
+    "skipped: another recompute is running",
+  );
 });
 
 Deno.test("deno task recompute as a scheduled job: incremental, idempotent, rebuild", async () => {

@@ -19,69 +19,89 @@ export interface RefreshResult {
 /** The learners a statement touches: all, or `user_id = any(userIds)` (uses the per-learner indexes). */
 function scope(tx: Queryable, alias: "e" | "a", userIds: string[] | undefined) {
   if (!userIds) return tx``;
+  // The id range too: a batch of consecutive learners is then one index range, not a filter
+  // applied to every row of the table.
+  const sorted = userIds.map((id) => id.toLowerCase()).sort();
+  const [lo, hi] = [sorted[0], sorted[sorted.length - 1]];
   return alias === "e"
-    ? tx`and e.user_id = any(${userIds}::uuid[])`
-    : tx`and a.user_id = any(${userIds}::uuid[])`;
+    ? tx`and e.user_id = any(${userIds}::uuid[]) and e.user_id between ${lo} and ${hi}`
+    : tx`and a.user_id = any(${userIds}::uuid[]) and a.user_id between ${lo} and ${hi}`;
 }
 
 function upTo(tx: Queryable, asOf: Date | undefined) {
   return asOf ? tx`and e.ts <= ${asOf}` : tx``;
 }
 
-/** Windows as a relation `w(key, size)`. */
-function windowTable(tx: Queryable, windows: WindowSpec[]) {
-  return tx`unnest(${windows.map((w) => w.key)}::text[], ${windows.map((w) => w.size)}::int[])
-    as w(key, size)`;
+/** Joins fragments with commas. */
+function list(tx: Queryable, parts: ReturnType<Queryable["unsafe"]>[]) {
+  return parts.slice(1).reduce((acc, part) => tx`${acc}, ${part}`, parts[0]);
 }
 
 /**
- * `last_N_sessions` rows: per learner and skill, the answers of the last N sessions that touched
- * the skill (a session's place is the time of its first answer on that skill).
+ * Every configured window's rows in one pass over the answers: per learner, skill and session the
+ * sums (overall and inside each day window), then per learner and skill the sums over the last N
+ * sessions (by the time of the session's first answer on the skill) and over each day window
+ * (N × 24 h before `asOf`, else now()). Exact sums are kept (`score_total`).
  */
-function sessionWindowRows(
-  tx: Queryable,
-  windows: WindowSpec[],
-  userIds: string[] | undefined,
-  asOf: Date | undefined,
-) {
-  return tx`
-    select r.user_id, r.skill_tag, w.key as window_key,
-           round(sum(r.total) / sum(r.answers), 2) as avg_score, sum(r.total) as score_total,
-           sum(r.answers)::int as sample_size, count(*)::int as session_count
-    from (
-      select p.*, row_number() over (
-               partition by p.user_id, p.skill_tag order by p.first_ts desc, p.session_id desc) as rn
-      from (
-        select e.user_id, e.skill_tag, e.session_id, min(e.ts) as first_ts,
-               sum(e.score) as total, count(*) as answers
-        from analytics.session_events e
-        where true ${scope(tx, "e", userIds)} ${upTo(tx, asOf)}
-        group by e.user_id, e.skill_tag, e.session_id
-      ) p
-    ) r
-    join ${windowTable(tx, windows)} on r.rn <= w.size
-    group by r.user_id, r.skill_tag, w.key`;
-}
-
-/**
- * `Nd` rows: per learner and skill, the answers of the N × 24 hours before `asOf` (else now()).
- * Hours, not days: `interval '1 day'` follows the session's TimeZone across a DST change.
- */
-function dayWindowRows(
+function windowRows(
   tx: Queryable,
   windows: WindowSpec[],
   userIds: string[] | undefined,
   asOf: Date | undefined,
 ) {
   const end = asOf ? tx`${asOf}::timestamptz` : tx`now()`;
+  // Generated aliases (d0, d1, ...): from the window's position, never from input.
+  const alias = (prefix: string, i: number) => tx.unsafe(`${prefix}${i}`);
+  const days = windows.map((w, i) => ({ w, i })).filter(({ w }) => w.kind === "days");
+  const perSessionDays = days.flatMap(({ w, i }) => {
+    const inside = tx`e.ts > ${end} - make_interval(hours => ${24 * w.size})`;
+    return [
+      tx`sum(e.score) filter (where ${inside}) as ${alias("dt", i)}`,
+      tx`count(*) filter (where ${inside}) as ${alias("da", i)}`,
+    ];
+  });
+  const perSkill = windows.flatMap((w, i) =>
+    w.kind === "sessions"
+      ? [
+        tx`sum(total) filter (where rn <= ${w.size}) as ${alias("t", i)}`,
+        tx`sum(answers) filter (where rn <= ${w.size}) as ${alias("a", i)}`,
+        tx`count(*) filter (where rn <= ${w.size}) as ${alias("c", i)}`,
+      ]
+      : [
+        tx`sum(${alias("dt", i)}) as ${alias("t", i)}`,
+        tx`sum(${alias("da", i)}) as ${alias("a", i)}`,
+        tx`count(*) filter (where ${alias("da", i)} > 0) as ${alias("c", i)}`,
+      ]
+  );
+  const unpivot = list(
+    tx,
+    windows.map((w, i) =>
+      tx`(${w.key}::text, ${alias("t", i)}, ${alias("a", i)}, ${alias("c", i)})`
+    ),
+  );
   return tx`
-    select e.user_id, e.skill_tag, w.key as window_key,
-           round(avg(e.score), 2) as avg_score, sum(e.score) as score_total,
-           count(*)::int as sample_size, count(distinct e.session_id)::int as session_count
-    from analytics.session_events e
-    join ${windowTable(tx, windows)} on e.ts > ${end} - make_interval(hours => 24 * w.size)
-    where true ${scope(tx, "e", userIds)} ${upTo(tx, asOf)}
-    group by e.user_id, e.skill_tag, w.key`;
+    select k.user_id, k.skill_tag, w.key as window_key,
+           round(w.total / w.answers, 2) as avg_score, w.total as score_total,
+           w.answers::int as sample_size, w.sessions::int as session_count
+    from (
+      select user_id, skill_tag, ${list(tx, perSkill)}
+      from (
+        select p.*, row_number() over (
+                 partition by p.user_id, p.skill_tag order by p.first_ts desc, p.session_id desc)
+                 as rn
+        from (
+          select e.user_id, e.skill_tag, e.session_id, min(e.ts) as first_ts,
+                 sum(e.score) as total, count(*) as answers
+                 ${perSessionDays.length ? tx`, ${list(tx, perSessionDays)}` : tx``}
+          from analytics.session_events e
+          where true ${scope(tx, "e", userIds)} ${upTo(tx, asOf)}
+          group by e.user_id, e.skill_tag, e.session_id
+        ) p
+      ) r
+      group by user_id, skill_tag
+    ) k
+    cross join lateral (values ${unpivot}) as w(key, total, answers, sessions)
+    where w.answers > 0`;
 }
 
 /**
@@ -97,40 +117,49 @@ export async function refreshSkillAggregates(
 ): Promise<RefreshResult> {
   if (userIds && userIds.length === 0) return { upserted: 0, deleted: 0 };
   const config = options.config ?? readinessConfig;
-  const byKind = (kind: WindowSpec["kind"]) => config.windows.filter((w) => w.kind === kind);
-  const parts = [
-    byKind("sessions").length
-      ? sessionWindowRows(tx, byKind("sessions"), userIds, options.asOf)
-      : null,
-    byKind("days").length ? dayWindowRows(tx, byKind("days"), userIds, options.asOf) : null,
-  ].filter((p) => p !== null);
-  const fresh = parts.length === 2 ? tx`${parts[0]} union all ${parts[1]}` : parts[0];
+  const fresh = windowRows(tx, config.windows, userIds, options.asOf);
   const [result] = await tx<RefreshResult[]>`
-    with fresh as (${fresh}),
+    with fresh as materialized (${fresh}),
+    existing as materialized (
+      select a.user_id, a.skill_tag, a.window_key, a.score_total, a.sample_size, a.session_count
+      from analytics.user_skill_agg a
+      where true ${scope(tx, "a", userIds)}
+    ),
+    -- One comparison of fresh and stored rows: unchanged figures are not touched at all (most
+    -- learners' rows do not move between recomputes), changed and new ones are upserted, rows
+    -- without a value any more are deleted.
+    diff as materialized (
+      select f.*, f.user_id is null as gone,
+             x.user_id as x_user, x.skill_tag as x_skill, x.window_key as x_window
+      from fresh f
+      full join existing x
+        on x.user_id = f.user_id and x.skill_tag = f.skill_tag and x.window_key = f.window_key
+      where f.user_id is null or x.user_id is null
+         or (x.score_total, x.sample_size, x.session_count)
+            is distinct from (f.score_total, f.sample_size, f.session_count)
+    ),
     upserted as (
       insert into analytics.user_skill_agg as a
         (user_id, skill_tag, window_key, avg_score, score_total, sample_size, session_count,
          last_updated)
       select user_id, skill_tag, window_key, avg_score, score_total, sample_size, session_count,
              now()
-      from fresh
+      from diff where not gone
       on conflict (user_id, skill_tag, window_key) do update set
         avg_score = excluded.avg_score,
         score_total = excluded.score_total,
         sample_size = excluded.sample_size,
         session_count = excluded.session_count,
         last_updated = excluded.last_updated
-      -- Unchanged figures are not rewritten: most learners' rows do not move between recomputes.
       where (a.score_total, a.sample_size, a.session_count)
         is distinct from (excluded.score_total, excluded.sample_size, excluded.session_count)
       returning 1
     ),
     deleted as (
       delete from analytics.user_skill_agg a
-      where true ${scope(tx, "a", userIds)}
-        and not exists (
-          select 1 from fresh f
-          where f.user_id = a.user_id and f.skill_tag = a.skill_tag and f.window_key = a.window_key)
+      using diff d
+      where d.gone and a.user_id = d.x_user and a.skill_tag = d.x_skill
+        and a.window_key = d.x_window
       returning 1
     )
     select (select count(*) from upserted)::int as upserted,

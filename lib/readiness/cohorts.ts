@@ -11,6 +11,8 @@ export interface Observation {
   days: number;
   /** true: reached `to`; false: censored (not reached yet). */
   reached: boolean;
+  /** How many learners share this time and outcome (default 1). */
+  count?: number;
 }
 
 export interface KaplanMeierStep {
@@ -27,34 +29,35 @@ export function kaplanMeier(observations: Observation[]): {
   curve: KaplanMeierStep[];
   median_days: number | null;
 } {
-  const times = [...new Set(observations.map((o) => o.days))].sort((a, b) => a - b);
+  // One sort and one sweep (observations may carry a count: learners at the same time).
+  const byTime = new Map<number, { reached: number; censored: number }>();
+  for (const o of observations) {
+    const n = o.count ?? 1;
+    const step = byTime.get(o.days) ?? { reached: 0, censored: 0 };
+    if (o.reached) step.reached += n;
+    else step.censored += n;
+    byTime.set(o.days, step);
+  }
+  const times = [...byTime.keys()].sort((a, b) => a - b);
   const curve: KaplanMeierStep[] = [];
   let survival = 1;
-  let atRisk = observations.length;
+  let atRisk = observations.reduce((sum, o) => sum + (o.count ?? 1), 0);
   let median: number | null = null;
   for (const days of times) {
-    const here = observations.filter((o) => o.days === days);
-    const reached = here.filter((o) => o.reached).length;
+    const { reached, censored } = byTime.get(days)!;
     if (reached > 0) survival *= 1 - reached / atRisk;
     curve.push({
       days: round2(days),
       at_risk: atRisk,
       reached,
-      censored: here.length - reached,
+      censored,
       not_yet_reached: Math.round(survival * 1e6) / 1e6,
     });
     // Median: the first time the estimated share still on the way drops to one half or below.
     if (median === null && survival <= 0.5) median = days;
-    atRisk -= here.length;
+    atRisk -= reached + censored;
   }
   return { curve, median_days: median === null ? null : round2(median) };
-}
-
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 export interface TimeToReadiness {
@@ -67,15 +70,31 @@ export interface TimeToReadiness {
 }
 
 /**
- * Time from first reaching `from` to first reaching `to` for learners (of `level`, if given), from
- * their snapshots with enough evidence.
+ * From readiness_progress (one row per learner, kept as snapshots are written): proportional to the
+ * learners, whatever their number of snapshots. Whole-point thresholds only.
  */
-export async function timeToReadiness(
+function fromProgressSql(
   sql: Queryable,
   query: { from: number; to: number; level?: string },
-): Promise<TimeToReadiness> {
+) {
+  const [f, t] = [query.from + 1, query.to + 1]; // reached_at[i + 1] is threshold i
+  const level = query.level
+    ? sql`join analytics.learners l on l.user_id = p.user_id and l.level = ${query.level}`
+    : sql``;
+  return sql`
+    select extract(epoch from p.reached_at[${t}::int] - p.reached_at[${f}::int]) / 86400 as days_to,
+           extract(epoch from p.last_ts - p.reached_at[${f}::int]) / 86400 as days_observed
+    from analytics.readiness_progress p ${level}
+    where p.reached_at[${f}::int] is not null`;
+}
+
+/** From every snapshot: for thresholds that are not whole points. */
+function fromSnapshotsSql(
+  sql: Queryable,
+  query: { from: number; to: number; level?: string },
+) {
   const level = query.level ? sql`and l.level = ${query.level}` : sql``;
-  const rows = await sql<{ days_to: number | null; days_observed: number }[]>`
+  return sql`
     with snaps as (
       select r.user_id, r.ts, r.readiness_overall as overall
       from analytics.user_readiness r
@@ -91,23 +110,60 @@ export async function timeToReadiness(
            extract(epoch from max(s.ts) - st.t0) / 86400 as days_observed
     from start st join snaps s on s.user_id = st.user_id and s.ts >= st.t0
     group by s.user_id, st.t0`;
-  const observations: Observation[] = rows.map((r) => ({
-    days: r.days_to ?? r.days_observed,
-    reached: r.days_to !== null,
+}
+
+/**
+ * Time from first reaching `from` to first reaching `to` for learners (of `level`, if given), from
+ * their snapshots with enough evidence. Snapshots are dated by their evidence, so the days are
+ * those between the sessions where the learner crossed the thresholds.
+ */
+export async function timeToReadiness(
+  sql: Queryable,
+  query: { from: number; to: number; level?: string },
+): Promise<TimeToReadiness> {
+  const whole = Number.isInteger(query.from) && Number.isInteger(query.to) && query.from >= 0 &&
+    query.to <= 100 && query.from < query.to;
+  const rows = whole ? fromProgressSql(sql, query) : fromSnapshotsSql(sql, query);
+  // Grouped in the database, in one statement: the curve needs counts per time, not one row per
+  // learner. Times are grouped to 0.01 day (about a quarter of an hour), the precision the curve
+  // is reported in.
+  const [summary] = await sql<
+    {
+      learners: number;
+      reached: number;
+      mean: number | null;
+      median: number | null;
+      steps: { days: number; reached: boolean; n: number }[] | null;
+    }[]
+  >`
+    with obs as materialized (${rows}),
+    steps as (
+      select round(coalesce(days_to, days_observed)::numeric, 2)::float8 as days,
+             days_to is not null as reached, count(*)::int as n
+      from obs group by 1, 2
+    )
+    select count(*)::int as learners, count(days_to)::int as reached,
+           avg(days_to)::float8 as mean,
+           percentile_cont(0.5) within group (order by days_to) as median,
+           (select json_agg(steps) from steps) as steps
+    from obs`;
+  const steps = summary.steps ?? [];
+  const observations: Observation[] = steps.map((r) => ({
+    days: r.days,
+    reached: r.reached,
+    count: r.n,
   }));
-  const reachedDays = observations.filter((o) => o.reached).map((o) => o.days);
-  const mean = reachedDays.length
-    ? reachedDays.reduce((a, b) => a + b, 0) / reachedDays.length
-    : null;
-  const observedMedian = median(reachedDays);
+  const observedMedian = summary.median;
+  const mean = summary.mean;
+  const reachedCount = summary.reached;
   return {
     from: query.from,
     to: query.to,
     level: query.level ?? null,
     learners: {
-      reached_from: observations.length,
-      reached_to: reachedDays.length,
-      not_yet_reached: observations.length - reachedDays.length,
+      reached_from: summary.learners,
+      reached_to: reachedCount,
+      not_yet_reached: summary.learners - reachedCount,
     },
     reached_only: {
       description:

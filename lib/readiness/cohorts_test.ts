@@ -4,6 +4,7 @@ import type { Sql } from "../db/mod.ts";
 import { createTestDatabase } from "../db/test_helpers.ts";
 import { upsertProfile } from "../learners/profile.ts";
 import { kaplanMeier, timeToReadiness } from "./cohorts.ts";
+import { refreshProgress } from "./snapshots.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -22,6 +23,8 @@ async function learnerWith(
       values (${id}, ${ts}, ${overall}, ${sufficient ? "x" : "Insufficient evidence"},
               ${sql.json({ sufficient_evidence: sufficient })})`;
   }
+  // What the snapshot writer does after writing a learner's snapshots.
+  await refreshProgress(sql, [id]);
   return id;
 }
 
@@ -90,6 +93,15 @@ Deno.test("timeToReadiness on stored snapshots", async () => {
     // + the mid learner: 40 at day 0, 90 at day 1.
     assert.deepEqual(all.learners, { reached_from: 7, reached_to: 5, not_yet_reached: 2 });
     assert.equal(all.level, null);
+
+    // Thresholds that are not whole points read every snapshot; the same answers.
+    const scan = await timeToReadiness(db.sql, { from: 40, to: 70.000001, level: "senior" });
+    assert.deepEqual(scan.learners, r.learners);
+    assert.deepEqual(scan.kaplan_meier.curve, r.kaplan_meier.curve);
+    const half = await timeToReadiness(db.sql, { from: 40.5, to: 71.5, level: "senior" });
+    // 45→72 (10), 50→75 (20), 41 (censored 30), 42 (c 4), 48→ day 7 … 71 at 15 (no: < 71.5; c 8),
+    // 50 from day 3 → 72 at 9 (6).
+    assert.deepEqual(half.learners, { reached_from: 6, reached_to: 3, not_yet_reached: 3 });
 
     const none = await timeToReadiness(db.sql, { from: 40, to: 70, level: "staff" });
     assert.deepEqual(none.learners, { reached_from: 0, reached_to: 0, not_yet_reached: 0 });

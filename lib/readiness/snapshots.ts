@@ -160,21 +160,36 @@ async function windowAsOf(
   tx: Queryable,
   moments: ReturnType<typeof momentsOf>,
   config: ReadinessConfig,
+  fromAggregates: boolean,
 ): Promise<Map<string, { moment: Moment; skills: SkillAverage[] }>> {
   const window = windowSpec(config, config.readiness_window);
   const dayBound = window.kind === "days"
     ? tx`and e.ts > m.t - make_interval(hours => 24 * ${window.size})`
     : tx``;
   const sessionBound = window.kind === "sessions" ? tx`where rn <= ${window.size}` : tx``;
-  const rows = await tx<
-    (Moment & {
-      skill_tag: string | null;
-      score_total: string | null;
-      sample_size: number;
-      session_count: number;
-    })[]
-  >`
-    with m as (${moments}),
+  type Row = Moment & {
+    skill_tag: string | null;
+    score_total: string | null;
+    sample_size: number;
+    session_count: number;
+  };
+  // As of the latest evidence, a last-N-sessions window is what the current aggregates hold
+  // (just refreshed, with exact sums): no second pass over the answers.
+  const rows = fromAggregates
+    ? await tx<Row[]>`
+    with m as materialized (${moments})
+    select m.user_id, to_json(m.t) #>> '{}' as t, m.session_id, a.skill_tag,
+           a.score_total::text as score_total, coalesce(a.sample_size, 0) as sample_size,
+           coalesce(a.session_count, 0) as session_count
+    from m left join lateral (
+      -- Per learner through the (user_id, ...) key: never a scan of every learner's rows.
+      select a.skill_tag, a.score_total, a.sample_size, a.session_count
+      from analytics.user_skill_agg a
+      where a.user_id = m.user_id and a.window_key = ${config.readiness_window}
+    ) a on true
+    where m.t is not null`
+    : await tx<Row[]>`
+    with m as materialized (${moments}),
     per_session as (
       select m.user_id, m.t, e.skill_tag, e.session_id, min(e.ts) as first_ts,
              sum(e.score) as total, count(*) as answers
@@ -243,6 +258,9 @@ function scoreMoments(
     };
   });
 }
+
+/** work_mem of a recompute transaction (sorts and hashes of one batch of learners). */
+const WORK_MEM = "64MB";
 
 const INPUT_COLUMNS = `user_id uuid, ts timestamptz, overall numeric, technical numeric,
   communication numeric, structure numeric, behavioral numeric, band text, meta jsonb`;
@@ -360,6 +378,8 @@ export async function computeReadiness(
   const spec: AsOfSpec = options.at ??
     (options.asOf ? { kind: "fixed", at: options.asOf } : { kind: "latest" });
   const marks = spec.kind === "latest" ? await pendingMarks(tx, ids) : [];
+  // Sorting and hashing a batch's answers fits in memory instead of spilling to disk.
+  await tx`select set_config('work_mem', ${WORK_MEM}, true)`;
   // The stored aggregates are the learner's current state: as of now, unless a caller fixed the
   // moment for everyone (then as of that moment, as before).
   await refreshSkillAggregates(tx, ids, {
@@ -367,8 +387,10 @@ export async function computeReadiness(
     asOf: spec.kind === "fixed" ? spec.at : undefined,
   });
 
+  const fromAggregates = spec.kind === "latest" &&
+    windowSpec(config, config.readiness_window).kind === "sessions";
   const input = scoreMoments(
-    await windowAsOf(tx, momentsOf(tx, ids, spec), config),
+    await windowAsOf(tx, momentsOf(tx, ids, spec), config, fromAggregates),
     config,
     trigger,
   );

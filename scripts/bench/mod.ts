@@ -4,6 +4,7 @@
  * `deno task bench NAME...` runs only the named benchmarks.
  */
 import { backfillBench } from "./backfill.ts";
+import { cohortsBench } from "./cohorts.ts";
 import { ingestBench } from "./ingest.ts";
 import { readinessBench } from "./readiness.ts";
 
@@ -12,7 +13,7 @@ export interface Bench {
   run(): Promise<void>;
 }
 
-const benches: Bench[] = [ingestBench, readinessBench, backfillBench];
+const benches: Bench[] = [ingestBench, readinessBench, cohortsBench, backfillBench];
 
 const wanted = Deno.args.length ? benches.filter((b) => Deno.args.includes(b.name)) : benches;
 for (const bench of wanted) {

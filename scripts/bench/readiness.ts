@@ -1,21 +1,32 @@
 /**
- * Readiness recompute: `recomputeAllReadiness` for 10,000 learners × 40 events on the server
- * (PULSE_TEST_DATABASE_URL). Baseline: a bare `GROUP BY user_id, skill_tag` average over the same
- * session_events table in the same run.
+ * Readiness recompute at 30,000 learners × 10 sessions × 4 answers on the server
+ * (PULSE_TEST_DATABASE_URL). Floor, measured in the same run: one set-based statement computing
+ * every learner × skill last-5-sessions average into a table. Reports full, nothing-new and
+ * 1%-new recompute as ratios, and EXPLAIN ANALYZE of the main statements (auto_explain).
+ * `PULSE_BENCH_LEARNERS` scales the data down for a quick try.
  */
+import postgres from "postgres";
 import { createTestDatabase, testServerUrl } from "../../lib/db/test_helpers.ts";
-import { recomputeAllReadiness } from "../../lib/readiness/mod.ts";
+import { insertEventRows } from "../../lib/events/capture.ts";
+import { computeReadiness, recomputeAllReadiness } from "../../lib/readiness/mod.ts";
 import { catalog } from "../../lib/static_config.ts";
 import type { Bench } from "./mod.ts";
 
-const LEARNERS = 10_000;
+const LEARNERS = Number(Deno.env.get("PULSE_BENCH_LEARNERS") ?? 30_000);
 const SESSIONS = 10;
 const EVENTS_PER_SESSION = 4;
-const RUNS = 4;
+const RUNS = 3;
 /** Sessions are spread over this many days before now, so every day window has data. */
 const SPAN_DAYS = 60;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (x: number) => `${x.toFixed(0)} ms`;
+
+async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  const t0 = performance.now();
+  const value = await fn();
+  return [performance.now() - t0, value];
+}
 
 export const readinessBench: Bench = {
   name: "readiness",
@@ -32,7 +43,8 @@ export const readinessBench: Bench = {
       const learner = () => sql`md5('bench-learner-' || u)::uuid`;
       const session = () => sql`md5('bench-session-' || u || '-' || s)::uuid`;
       const at = () =>
-        sql`now() - make_interval(days => ${SPAN_DAYS} - s * ${SPAN_DAYS / SESSIONS})`;
+        // Half a day off the whole days, so no answer leaves a day window during the bench.
+        sql`now() - make_interval(days => ${SPAN_DAYS} - s * ${SPAN_DAYS / SESSIONS}, hours => 12)`;
       await sql.begin(async (tx) => {
         await tx`
           insert into analytics.learners (user_id, level)
@@ -48,59 +60,167 @@ export const readinessBench: Bench = {
           select ${learner()}, ${session()}, 'a' || k,
                  ${at()} + make_interval(mins => k), 'bench', ${catalog.pulseSteps[0]},
                  (${catalog.skillTags}::text[])[1 + (s * ${EVENTS_PER_SESSION} + k) % ${catalog.skillTags.length}],
-                 (u * 7 + s * 13 + k * 29) % 101
+                 ((u * 7 + s * 13 + k * 29) % 10001) / 100.0
           from generate_series(1, ${LEARNERS}) u, generate_series(0, ${SESSIONS - 1}) s,
                generate_series(0, ${EVENTS_PER_SESSION - 1}) k`;
       });
-      await sql`analyze`;
+      await sql`vacuum analyze`;
       const [{ events }] = await sql<{ events: number }[]>`
         select count(*)::int as events from analytics.session_events`;
       console.log(
-        `data: ${LEARNERS.toLocaleString("en")} learners × ${
-          SESSIONS * EVENTS_PER_SESSION
-        } events = ${events.toLocaleString("en")} rows, generated in ${
-          (performance.now() - t0).toFixed(0)
-        } ms`,
+        `data: ${
+          LEARNERS.toLocaleString("en")
+        } learners × ${SESSIONS} sessions × ${EVENTS_PER_SESSION} answers = ${
+          events.toLocaleString("en")
+        } rows, generated in ${ms(performance.now() - t0)}`,
       );
 
-      // Run 1 is cold (every aggregate row inserted); later runs find the figures unchanged and
-      // only read, compare and write the snapshots.
-      const recompute: number[] = [];
-      let batches = 0;
+      // Floor: one statement, every learner × skill last-5-sessions average, into a table.
+      const floor = async () => {
+        await sql`drop table if exists bench_floor`;
+        // The same work_mem as a recompute transaction, so both sort in memory alike.
+        return (await timed(() =>
+          sql.begin(async (tx) => {
+            await tx`set local work_mem = '64MB'`;
+            await tx`
+          create table bench_floor as
+          select user_id, skill_tag, round(sum(total) / sum(answers), 2) as avg_score,
+                 sum(answers) as answers
+          from (
+            select user_id, skill_tag, total, answers,
+                   row_number() over (partition by user_id, skill_tag
+                                      order by first_ts desc, session_id desc) as rn
+            from (
+              select user_id, skill_tag, session_id, min(ts) as first_ts, sum(score) as total,
+                     count(*) as answers
+              from analytics.session_events group by user_id, skill_tag, session_id
+            ) p
+          ) r
+          where rn <= 5
+          group by user_id, skill_tag`;
+          })
+        ))[0];
+      };
+
+      const full: number[] = [];
+      const nothing: number[] = [];
+      const onePercent: number[] = [];
+      const floors: number[] = [];
+      let newAnswer = 0;
       for (let run = 0; run < RUNS; run++) {
-        const r0 = performance.now();
-        const result = await recomputeAllReadiness(sql, { trigger: "bench" });
-        recompute.push(performance.now() - r0);
-        batches = result.batches;
-        if (result.learners !== LEARNERS) throw new Error(`recomputed ${result.learners} learners`);
+        floors.push(await floor());
+        // Full: every learner checked and scored; the first run writes every snapshot and
+        // aggregate, later ones find them unchanged (forced with `full`).
+        const [fullMs, f] = await timed(() => recomputeAllReadiness(sql, { full: true }));
+        if (f.learners !== LEARNERS) throw new Error(`recomputed ${f.learners} learners`);
+        full.push(fullMs);
+        const [noneMs, n] = await timed(() => recomputeAllReadiness(sql));
+        if (n.learners !== 0 || n.snapshots !== 0) {
+          throw new Error(`nothing new, yet ${n.learners} learners / ${n.snapshots} snapshots`);
+        }
+        nothing.push(noneMs);
+        // 1%: a new answer (a new session) for every 100th learner, through the capture path.
+        const picked = await sql<{ user_id: string }[]>`
+          select user_id from analytics.learners order by user_id
+          offset ${run} limit ${Math.ceil(LEARNERS / 100)}`;
+        await sql.begin(async (tx) => {
+          for (const { user_id } of picked) {
+            const sessionId = crypto.randomUUID();
+            await tx`
+              insert into analytics.sessions (session_id, user_id, scenario_id, started_at)
+              values (${sessionId}, ${user_id}, 'bench', now())`;
+            await insertEventRows(tx, user_id, [{
+              session_id: sessionId,
+              answer_id: `new-${++newAnswer}`,
+              ts: new Date().toISOString(),
+              scenario_id: "bench",
+              pulse_step: catalog.pulseSteps[0],
+              skill_tag: "communication",
+              score: 77.77,
+              raw_metrics: null,
+              notes: null,
+            }]);
+          }
+        });
+        const [oneMs, o] = await timed(() => recomputeAllReadiness(sql));
+        if (o.learners !== picked.length || o.snapshots !== picked.length) {
+          throw new Error(`1% new: ${o.learners} learners, ${o.snapshots} snapshots`);
+        }
+        onePercent.push(oneMs);
       }
-      const groupBy: number[] = [];
-      for (let run = 0; run < RUNS; run++) {
-        const g0 = performance.now();
-        // Counted on the server, so the baseline is the aggregation, not shipping 60k rows.
-        await sql`
-          select count(*) from (
-            select user_id, skill_tag, avg(score) from analytics.session_events
-            group by user_id, skill_tag) g`;
-        groupBy.push(performance.now() - g0);
-      }
-      const baseMs = median(groupBy);
-      const line = (label: string, ms: number) =>
-        `  ${label}: ${ms.toFixed(0)} ms = ${
-          Math.round(LEARNERS / (ms / 1000)).toLocaleString("en")
-        } learners/s; ratio ${(ms / baseMs).toFixed(1)}×`;
+      const base = median(floors);
+      const first = full[0];
+      const fullMs = median(full);
+      const ratio = (x: number, of: number) => (x / of).toFixed(3);
       console.log(
         [
-          `server: recomputeAllReadiness (5 windows + snapshot, ${batches} batches of ${
-            LEARNERS / batches
-          })`,
-          line("cold (first run)", recompute[0]),
-          line(`warm (median of runs 2–${RUNS})`, median(recompute.slice(1))),
-          `  baseline, bare GROUP BY user_id, skill_tag: ${
-            baseMs.toFixed(0)
-          } ms (median of ${RUNS})`,
+          `server, ${RUNS} runs (median; range in brackets):`,
+          `  floor, one statement, last-5-sessions averages into a table: ${ms(base)} [${
+            floors.map((x) => x.toFixed(0)).join(", ")
+          }]`,
+          `  full recompute (every learner): first ${ms(first)} = ${ratio(first, base)}× floor; ` +
+          `median ${ms(fullMs)} = ${ratio(fullMs, base)}× floor [${
+            full.map((x) => ratio(x, floors[full.indexOf(x)])).join(", ")
+          }]`,
+          `  nothing new (incremental): ${ms(median(nothing))} = ${
+            ratio(median(nothing), fullMs)
+          }× full [${nothing.map((x, i) => ratio(x, full[i])).join(", ")}]`,
+          `  1% of learners with a new answer: ${ms(median(onePercent))} = ${
+            ratio(median(onePercent), fullMs)
+          }× full [${onePercent.map((x, i) => ratio(x, full[i])).join(", ")}]`,
         ].join("\n"),
       );
+
+      // Where the time goes: the main statements of one batch, with their plans.
+      const plans: string[] = [];
+      const explain = postgres(db.url, {
+        max: 1,
+        onnotice: (n) => plans.push(String(n.message)),
+        types: {
+          numeric: {
+            to: 1700,
+            from: [1700],
+            serialize: (v: number) => String(v),
+            parse: (v: string) => Number(v),
+          },
+        },
+      });
+      try {
+        await explain`load 'auto_explain'`;
+        await explain`set auto_explain.log_min_duration = 0`;
+        await explain`set auto_explain.log_analyze = on`;
+        await explain`set auto_explain.log_buffers = on`;
+        await explain`set auto_explain.log_nested_statements = on`;
+        await explain`set client_min_messages = log`;
+        const batch = (await sql<{ user_id: string }[]>`
+          select user_id from analytics.learners order by user_id limit 1000`).map((r) =>
+          r.user_id
+        );
+        plans.length = 0;
+        await explain.begin((tx) => computeReadiness(tx as never, batch, { details: false }));
+        console.log("\nEXPLAIN ANALYZE, one batch of 1,000 learners (full recompute):");
+        for (const plan of plans) {
+          const lines = plan.split("\n");
+          const text = lines.findIndex((l) => /Query Text/.test(l));
+          const planStart = lines.findIndex((l) =>
+            /^\s*(Insert|Aggregate|Hash|Nested|Merge|Sort|Subquery|CTE|Result|Delete|WindowAgg|GroupAggregate|HashAggregate|Seq|Index|Bitmap|Unique|Append|Limit)/
+              .test(l) && !/Query Text/.test(l)
+          );
+          const duration = /duration: ([\d.]+) ms/.exec(plan)?.[1];
+          if (duration && Number(duration) < 5) continue;
+          console.log(
+            `--- ${duration} ms: ${
+              (lines[text] ?? "").replace(/.*Query Text:\s*/, "").trim().slice(0, 100)
+            }`,
+          );
+          console.log(
+            lines.slice(planStart >= 0 ? planStart : 0)
+              .map((l) => (l.length > 160 ? `${l.slice(0, 157)}...` : l)).join("\n"),
+          );
+        }
+      } finally {
+        await explain.end();
+      }
     } finally {
       await db.close();
     }

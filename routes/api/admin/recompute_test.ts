@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { listSnapshots } from "../../../lib/readiness/mod.ts";
+import { listSnapshots, withRecomputeLock } from "../../../lib/readiness/mod.ts";
 import { importHistoryDir } from "../../../lib/transcripts/legacy_import.ts";
 import { startTestApp } from "../../../tests/harness.ts";
 import { assertInvalid, recordLearnerA, recordSession } from "../../../tests/readiness_fixtures.ts";
@@ -116,6 +116,14 @@ Deno.test("POST /api/admin/recompute-readiness", async (step) => {
       assert.equal(all.status, 200, JSON.stringify(all.body));
       assert.equal(all.body.learners, 3);
       assert.equal((await listSnapshots(t.db.sql, u, 100)).length, 6);
+    });
+
+    await step.step("while another recompute runs: 409, nothing done", async () => {
+      await withRecomputeLock(t.db.sql, async () => {
+        const busy = await t.call("POST", PATH, { token: admin, body: { full: true } });
+        assert.equal(busy.status, 409, JSON.stringify(busy.body));
+        assert.equal(busy.body.error.code, "busy");
+      });
     });
 
     await step.step("unknown learner → 404; bad body → 400, nothing written", async () => {

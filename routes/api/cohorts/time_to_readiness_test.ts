@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { upsertProfile } from "../../../lib/learners/profile.ts";
+import { refreshProgress } from "../../../lib/readiness/snapshots.ts";
 import { startTestApp } from "../../../tests/harness.ts";
 import { AS_OF, assertInvalid } from "../../../tests/readiness_fixtures.ts";
 
@@ -27,6 +28,8 @@ Deno.test("GET /api/cohorts/time-to-readiness", async (step) => {
           values (${id}, ${new Date(AS_OF.getTime() + day * DAY_MS)}, ${overall}, 'x',
                   ${t.db.sql.json({ sufficient_evidence: true })})`;
       }
+      // What the snapshot writer does after writing a learner's snapshots.
+      await refreshProgress(t.db.sql, [id]);
     }
 
     await step.step("counts, reached-only figures and Kaplan–Meier, each labelled", async () => {
