@@ -65,6 +65,7 @@ Deno.test({
         const context = role
           ? await b.freshContext(role, userId, width)
           : await b.browser.newContext({ viewport: { width, height: 900 } });
+        context.setDefaultTimeout(60_000);
         const page = await context.newPage();
         const errors: string[] = [];
         page.on("pageerror", (e) => errors.push(e.message));
@@ -90,6 +91,56 @@ Deno.test({
         assert.deepEqual(await page.context().cookies(), []);
         await close();
       });
+
+      await t.step(
+        "axe-core: no violations on any page at 1280 px and 375 px (screenshots)",
+        async () => {
+          const pages: { name: string; role: Role | null; userId: string; path: string }[] = [
+            { name: "demo", role: null, userId: "", path: "/demo" },
+            { name: "dashboard", role: "learner", userId: maya.userId, path: "/dashboard" },
+            { name: "learners", role: "coach", userId: DEMO_COACH.userId, path: "/learners" },
+            {
+              name: "learner",
+              role: "coach",
+              userId: DEMO_COACH.userId,
+              path: `/learners/${jonas.userId}`,
+            },
+            { name: "admin", role: "admin", userId: DEMO_ADMIN.userId, path: "/admin" },
+            {
+              name: "forbidden",
+              role: "learner",
+              userId: maya.userId,
+              path: `/learners/${jonas.userId}`,
+            },
+            { name: "not-found", role: "learner", userId: maya.userId, path: "/nowhere" },
+          ];
+          const found: string[] = [];
+          for (const width of [1280, 375]) {
+            for (const p of pages) {
+              const { page, close } = await open(p.role, p.userId, p.path, width);
+              if (p.name === "admin") await page.waitForSelector("[data-testid=cohort-result]");
+              // Open the data tables too, so their markup is checked.
+              await page.locator("details.data-table").evaluateAll((els) =>
+                els.forEach((e) => ((e as HTMLDetailsElement).open = true))
+              );
+              for (const v of await axeViolations(page)) found.push(`${p.name} @${width}: ${v}`);
+              const overflow = await page.evaluate(() =>
+                document.documentElement.scrollWidth - globalThis.innerWidth
+              );
+              assert.ok(overflow <= 1, `${p.name} is ${overflow}px wider than ${width}px`);
+              await page.locator("details.data-table").evaluateAll((els) =>
+                els.forEach((e) => ((e as HTMLDetailsElement).open = false))
+              );
+              const shot = { dashboard: "dashboard", learner: "learner-page", admin: "admin" }[
+                p.name as "dashboard" | "learner" | "admin"
+              ];
+              if (shot) await screenshot(page, `${shot}-${width}`);
+              await close();
+            }
+          }
+          assert.deepEqual(found, []);
+        },
+      );
 
       await t.step("the dashboard shows the API's numbers", async () => {
         const readiness = await api(`/api/users/${maya.userId}/readiness?limit=500`);
@@ -355,53 +406,6 @@ Deno.test({
         assert.equal(await count(), before + 1 + DEMO_LEARNERS.length);
         assert.deepEqual(errors, []);
         await close();
-      });
-
-      await t.step("axe-core: no violations on any page at 1280 px and 375 px", async () => {
-        const pages: { name: string; role: Role | null; userId: string; path: string }[] = [
-          { name: "demo", role: null, userId: "", path: "/demo" },
-          { name: "dashboard", role: "learner", userId: maya.userId, path: "/dashboard" },
-          { name: "learners", role: "coach", userId: DEMO_COACH.userId, path: "/learners" },
-          {
-            name: "learner",
-            role: "coach",
-            userId: DEMO_COACH.userId,
-            path: `/learners/${jonas.userId}`,
-          },
-          { name: "admin", role: "admin", userId: DEMO_ADMIN.userId, path: "/admin" },
-          {
-            name: "forbidden",
-            role: "learner",
-            userId: maya.userId,
-            path: `/learners/${jonas.userId}`,
-          },
-          { name: "not-found", role: "learner", userId: maya.userId, path: "/nowhere" },
-        ];
-        const found: string[] = [];
-        for (const width of [1280, 375]) {
-          for (const p of pages) {
-            const { page, close } = await open(p.role, p.userId, p.path, width);
-            if (p.name === "admin") await page.waitForSelector("[data-testid=cohort-result]");
-            // Open the data tables too, so their markup is checked.
-            await page.locator("details.data-table").evaluateAll((els) =>
-              els.forEach((e) => ((e as HTMLDetailsElement).open = true))
-            );
-            for (const v of await axeViolations(page)) found.push(`${p.name} @${width}: ${v}`);
-            const overflow = await page.evaluate(() =>
-              document.documentElement.scrollWidth - globalThis.innerWidth
-            );
-            assert.ok(overflow <= 1, `${p.name} is ${overflow}px wider than ${width}px`);
-            await page.locator("details.data-table").evaluateAll((els) =>
-              els.forEach((e) => ((e as HTMLDetailsElement).open = false))
-            );
-            const shot = { dashboard: "dashboard", learner: "learner-page", admin: "admin" }[
-              p.name as "dashboard" | "learner" | "admin"
-            ];
-            if (shot) await screenshot(page, `${shot}-${width}`);
-            await close();
-          }
-        }
-        assert.deepEqual(found, []);
       });
     } finally {
       await b.close();
