@@ -12,7 +12,7 @@ export function DataTable({ caption, columns, rows, testId }: DataTableProps) {
   return (
     <details class="data-table">
       <summary>Show the numbers ({rows.length} rows)</summary>
-      <div class="table-scroll">
+      <div class="table-scroll" tabIndex={0}>
         <table data-testid={testId}>
           <caption>{caption}</caption>
           <thead>

@@ -1,16 +1,22 @@
-/** Recently active learners, each linking to their dashboard. */
-import { demoName } from "../lib/demo/people.ts";
-import type { ActiveLearner } from "../lib/learners/activity.ts";
+/** Learners (recently active first, then profiles without sessions), each linking to their page. */
+import type { ListedLearner } from "../lib/ui/learner_list.ts";
+import { learnerLabel } from "../lib/ui/learner_list.ts";
+import { Island } from "./Island.tsx";
 
-export function RecentLearners({ learners }: { learners: ActiveLearner[] }) {
+export function RecentLearners(
+  { learners, recompute = false }: { learners: ListedLearner[]; recompute?: boolean },
+) {
   return (
     <section class="card" aria-labelledby="recent-title">
-      <h2 id="recent-title">Recently active learners</h2>
+      <h2 id="recent-title">Learners</h2>
       {learners.length === 0
-        ? <p class="empty">No learner has practised yet.</p>
+        ? <p class="empty">No learners yet.</p>
         : (
-          <div class="chart">
-            <table>
+          <div class="table-scroll" tabIndex={0}>
+            <table data-testid="learner-table">
+              <caption class="visually-hidden">
+                Learners, most recently active first
+              </caption>
               <thead>
                 <tr>
                   <th scope="col">Learner</th>
@@ -18,26 +24,37 @@ export function RecentLearners({ learners }: { learners: ActiveLearner[] }) {
                   <th scope="col">Sessions</th>
                   <th scope="col">Readiness</th>
                   <th scope="col">Last active</th>
+                  {recompute && <th scope="col">Recompute</th>}
                 </tr>
               </thead>
               <tbody>
                 {learners.map((l) => (
-                  <tr key={l.user_id}>
-                    <td>
-                      <a href={`/learners/${l.user_id}`}>
-                        {demoName(l.user_id) ?? l.user_id.slice(0, 8)}
-                      </a>
-                    </td>
+                  <tr key={l.user_id} data-user={l.user_id}>
+                    <th scope="row">
+                      <a href={`/learners/${l.user_id}`}>{learnerLabel(l)}</a>
+                    </th>
                     <td>{l.level ?? "–"}</td>
                     <td>{l.sessions}</td>
                     <td>
                       {l.readiness_overall === null ? "–" : `${l.readiness_overall} (${l.band})`}
                     </td>
                     <td>
-                      <time dateTime={l.last_active.toISOString()}>
-                        {l.last_active.toISOString().slice(0, 10)}
-                      </time>
+                      {l.last_active
+                        ? (
+                          <time dateTime={l.last_active.toISOString()}>
+                            {l.last_active.toISOString().slice(0, 10)}
+                          </time>
+                        )
+                        : "no session yet"}
                     </td>
+                    {recompute && (
+                      <td>
+                        <Island
+                          name="RecomputeButton"
+                          props={{ userId: l.user_id, label: learnerLabel(l) }}
+                        />
+                      </td>
+                    )}
                   </tr>
                 ))}
               </tbody>

@@ -16,7 +16,7 @@ export function WhyChanged({ why }: { why: Why | null }) {
         : (
           <>
             <p data-testid="why-text">{why.text}</p>
-            <div class="table-scroll">
+            <div class="table-scroll" tabIndex={0}>
               <table>
                 <caption class="visually-hidden">Change by component</caption>
                 <thead>

@@ -12,10 +12,13 @@ interface RecomputeResult {
 export interface RecomputePanelProps {
   /** Learner id to prefill (e.g. from the list). */
   userId?: string;
+  /** How many learners "all" means: those with scored answers (shown in the confirmation). */
+  learnerCount: number;
 }
 
-export default function RecomputePanel({ userId = "" }: RecomputePanelProps) {
+export default function RecomputePanel({ userId = "", learnerCount }: RecomputePanelProps) {
   const target = useSignal(userId);
+  const confirming = useSignal(false);
   const busy = useSignal(false);
   const result = useSignal<RecomputeResult | null>(null);
   const error = useSignal<string | null>(null);
@@ -65,16 +68,45 @@ export default function RecomputePanel({ userId = "" }: RecomputePanelProps) {
         <button type="submit" disabled={busy.value || target.value.trim() === ""}>
           Recompute learner
         </button>
-        <button
-          type="button"
-          class="secondary"
-          disabled={busy.value}
-          onClick={() => run("all")}
-          data-action="recompute-all"
-        >
-          Recompute all learners
-        </button>
+        {!confirming.value && (
+          <button
+            type="button"
+            class="secondary"
+            disabled={busy.value}
+            onClick={() => (confirming.value = true)}
+            data-action="recompute-all"
+          >
+            Recompute all learners…
+          </button>
+        )}
       </form>
+      {confirming.value && (
+        <div class="confirm" role="group" aria-labelledby="confirm-all-text">
+          <p id="confirm-all-text">
+            Recompute readiness for all {learnerCount}{" "}
+            learners with scored answers? Each gets a new snapshot, which becomes their latest
+            score.
+          </p>
+          <button
+            type="button"
+            data-action="confirm-recompute-all"
+            onClick={() => {
+              confirming.value = false;
+              run("all");
+            }}
+          >
+            Yes, recompute all {learnerCount}
+          </button>{" "}
+          <button
+            type="button"
+            class="secondary"
+            data-action="cancel-recompute-all"
+            onClick={() => (confirming.value = false)}
+          >
+            Cancel
+          </button>
+        </div>
+      )}
       <div role="status" aria-live="polite" data-testid="recompute-status">
         {busy.value && <p>Recomputing…</p>}
         {error.value && <p class="error">{error.value}</p>}

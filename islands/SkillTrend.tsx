@@ -2,7 +2,7 @@
 import { useComputed, useSignal } from "@preact/signals";
 import { DataTable } from "../components/DataTable.tsx";
 import { LineChart } from "../components/LineChart.tsx";
-import { shortDate } from "../lib/ui/chart.ts";
+import { dayMonth, dayMonthYear } from "../lib/ui/time_axis.ts";
 
 export interface SkillTrendProps {
   skills: {
@@ -42,19 +42,19 @@ export default function SkillTrend({ skills, initial, sessions }: SkillTrendProp
             <p class="axis-label y">Average score in the session (0–100)</p>
             <LineChart
               testId="skill-chart"
-              labels={skill.value.points.map((p) => shortDate(p.ts))}
+              labels={skill.value.points.map((p) => dayMonth(Date.parse(p.ts)))}
               series={[{ name: skill.value.label, values: skill.value.points.map((p) => p.score) }]}
               colors={["#0f8a6a"]}
               height={220}
             />
             <figcaption class="axis-label x">
-              Session date (last {sessions} sessions with this skill)
+              Session (last {sessions} sessions with this skill, one point each, oldest first)
             </figcaption>
             <DataTable
               caption={`${skill.value.label}: score per session`}
               columns={["Session date", "Score"]}
               rows={skill.value.points.map((p) => [
-                <time key="t" dateTime={p.ts}>{shortDate(p.ts)}</time>,
+                <time key="t" dateTime={p.ts}>{dayMonthYear(Date.parse(p.ts))}</time>,
                 p.score,
               ])}
             />

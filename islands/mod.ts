@@ -2,7 +2,15 @@
 import CohortView from "./CohortView.tsx";
 import ReadinessCard from "./ReadinessCard.tsx";
 import ReadinessTrend from "./ReadinessTrend.tsx";
+import RecomputeButton from "./RecomputeButton.tsx";
 import RecomputePanel from "./RecomputePanel.tsx";
 import SkillTrend from "./SkillTrend.tsx";
 
-export const islands = { CohortView, ReadinessCard, ReadinessTrend, RecomputePanel, SkillTrend };
+export const islands = {
+  CohortView,
+  ReadinessCard,
+  ReadinessTrend,
+  RecomputeButton,
+  RecomputePanel,
+  SkillTrend,
+};

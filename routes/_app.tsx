@@ -9,13 +9,29 @@ import type { AppEnv } from "./_middleware.ts";
 export interface ShellProps {
   title: string;
   caller: Caller | null;
+  /** Path of the page, to mark the current link. */
+  path?: string;
   script: string | null;
   style: string | null;
   children: ComponentChildren;
 }
 
 /** The document around a page. */
-export function AppShell({ title, caller, script, style, children }: ShellProps) {
+/** Header links by role: each person sees the pages they may open. */
+export function navLinks(role: Caller["role"] | undefined): { href: string; label: string }[] {
+  switch (role) {
+    case "learner":
+      return [{ href: "/dashboard", label: "My progress" }];
+    case "coach":
+      return [{ href: "/learners", label: "Learners" }];
+    case "admin":
+      return [{ href: "/learners", label: "Learners" }, { href: "/admin", label: "Admin" }];
+    default:
+      return [];
+  }
+}
+
+export function AppShell({ title, caller, path, script, style, children }: ShellProps) {
   return (
     <html lang="en">
       <head>
@@ -31,8 +47,17 @@ export function AppShell({ title, caller, script, style, children }: ShellProps)
         <header class="top">
           <a href="/">PULSE Analytics</a>
           <nav aria-label="Main">
-            {caller?.role === "learner" && <a href="/dashboard">My progress</a>}
-            {caller?.role === "admin" && <a href="/admin">Admin</a>}
+            {navLinks(caller?.role).map((l) => (
+              <a
+                key={l.href}
+                href={l.href}
+                aria-current={path === l.href || path?.startsWith(`${l.href}/`)
+                  ? "page"
+                  : undefined}
+              >
+                {l.label}
+              </a>
+            ))}
             {caller && (
               <form method="post" action="/sign-out">
                 <button type="submit">Sign out</button>
@@ -58,6 +83,7 @@ export function renderPage(
     <AppShell
       title={title}
       caller={c.get("caller")}
+      path={c.req.path}
       script={assets?.script ?? null}
       style={assets?.style ?? null}
     >
@@ -97,18 +123,31 @@ export function notFoundPage(c: Context<AppEnv>) {
   );
 }
 
-/** The 403 page. */
+/** What the 403 page says, by the role of the person who got it. */
+export function forbiddenText(role: Caller["role"] | undefined): string {
+  switch (role) {
+    case "learner":
+      return "You can only see your own progress. Ask your coach if you think you should see this page.";
+    case "coach":
+      return "This page is for admins. As a coach you can open every learner's progress from Learners.";
+    case "admin":
+      return "This page is not available to your account.";
+    default:
+      return "Your account cannot open this page. Sign in with another account or go back.";
+  }
+}
+
+/** The 403 page, in words for the caller's role. */
 export function forbiddenPage(c: Context<AppEnv>) {
+  const role = c.get("caller")?.role;
   return renderPage(
     c,
     "Not allowed",
     <section class="card">
       <h1>Not allowed</h1>
+      <p data-testid="forbidden-text">{forbiddenText(role)}</p>
       <p>
-        You can only see your own progress. Ask your coach if you think you should see this page.
-      </p>
-      <p>
-        <a href="/">Back to start</a>
+        <a href="/">Back to your start page</a>
       </p>
     </section>,
     403,

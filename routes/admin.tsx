@@ -1,15 +1,20 @@
-/** GET /admin — admin console: recompute readiness, cohort view, recently active learners. */
+/** GET /admin — admin console: recompute readiness, cohort view, learners with per-row recompute. */
 import { Hono } from "hono";
 import { Island } from "../components/Island.tsx";
 import { RecentLearners } from "../components/RecentLearners.tsx";
-import { recentlyActiveLearners } from "../lib/learners/activity.ts";
 import { readinessConfig } from "../lib/readiness/mod.ts";
 import { catalog } from "../lib/static_config.ts";
+import { listLearners } from "../lib/ui/learner_list.ts";
 import { renderPage, requirePageRole } from "./_app.tsx";
 import type { AppEnv } from "./_middleware.ts";
 
 export const adminRoutes = new Hono<AppEnv>().get("/", requirePageRole("admin"), async (c) => {
-  const learners = await recentlyActiveLearners(c.get("sql"), 20);
+  const sql = c.get("sql");
+  const learners = await listLearners(sql, 20);
+  // "Recompute all" covers the learners with scored answers (the others have nothing to score).
+  const [{ n }] = await sql<{ n: number }[]>`
+    select count(*)::int as n from analytics.learners l
+    where exists (select 1 from analytics.session_events e where e.user_id = l.user_id)`;
   const bands = readinessConfig.bands;
   // Default cohort question: from entering the second band to entering the third.
   const from = bands[1]?.min ?? 40;
@@ -20,10 +25,10 @@ export const adminRoutes = new Hono<AppEnv>().get("/", requirePageRole("admin"),
     <>
       <h1>Admin console</h1>
       <div class="grid">
-        <Island name="RecomputePanel" props={{}} />
+        <Island name="RecomputePanel" props={{ learnerCount: n }} />
         <Island name="CohortView" props={{ levels: catalog.levels, from, to }} />
         <div class="wide">
-          <RecentLearners learners={learners} />
+          <RecentLearners learners={learners} recompute />
         </div>
       </div>
     </>,

@@ -22,6 +22,11 @@ const PEOPLE: { userId: string; name: string; role: Role; detail: string }[] = [
   { ...DEMO_ADMIN, role: "admin", detail: "recompute and cohorts" },
 ];
 
+/** `next` if it is a path on this site (not "//host" or a URL), else null. */
+export function localPath(next: unknown): string | null {
+  return typeof next === "string" && /^\/(?![\/\\])/.test(next) ? next : null;
+}
+
 const HOME: Record<Role, string> = {
   learner: "/dashboard",
   coach: "/learners",
@@ -66,8 +71,9 @@ export const demoRoutes = new Hono<AppEnv>()
     if (c.get("config").env !== "development" || !fromLoopback(c)) return c.notFound();
     await next();
   })
-  .get("/", (c) =>
-    renderPage(
+  .get("/", (c) => {
+    const next = localPath(c.req.query("next"));
+    return renderPage(
       c,
       "Demo sign-in",
       <section class="card">
@@ -80,6 +86,7 @@ export const demoRoutes = new Hono<AppEnv>()
             <li class="card" key={p.userId}>
               <form method="post" action="/demo">
                 <input type="hidden" name="user_id" value={p.userId} />
+                {next && <input type="hidden" name="next" value={next} />}
                 <span>
                   <strong>{p.name}</strong> <span class="muted">({p.role}, {p.detail})</span>
                 </span>
@@ -89,7 +96,8 @@ export const demoRoutes = new Hono<AppEnv>()
           ))}
         </ul>
       </section>,
-    ))
+    );
+  })
   .post("/", async (c) => {
     const form = await c.req.parseBody();
     const person = PEOPLE.find((p) => p.userId === form.user_id);
@@ -106,5 +114,5 @@ export const demoRoutes = new Hono<AppEnv>()
       path: "/",
       maxAge: 60 * 60 * 12,
     });
-    return c.redirect(HOME[person.role], 303);
+    return c.redirect(localPath(form.next) ?? HOME[person.role], 303);
   });

@@ -64,7 +64,10 @@ export async function startBrowserApp(): Promise<BrowserApp> {
       "--disable-sync",
     ],
   });
+  // Generous: the suite runs browser tests in parallel on small CI machines.
+  const TIMEOUT_MS = 60_000;
   const context = await browser.newContext();
+  context.setDefaultTimeout(TIMEOUT_MS);
   await Deno.mkdir(SCREENSHOT_DIR, { recursive: true });
   const token = (role: Role, userId: string) => issueToken(TEST_SECRET, role, userId);
   return {
@@ -75,6 +78,7 @@ export async function startBrowserApp(): Promise<BrowserApp> {
     token,
     async freshContext(role, userId, width) {
       const fresh = await browser.newContext({ viewport: { width, height: 900 } });
+      fresh.setDefaultTimeout(TIMEOUT_MS);
       await fresh.addCookies([{
         name: "pulse_token",
         value: await token(role, userId),

@@ -130,7 +130,10 @@ Deno.test({
           await waitForQuiet(page);
           const dots = (id: string) =>
             page.evaluate(
-              (id) => document.querySelectorAll(`[data-testid=${id}] svg circle`).length,
+              (id) =>
+                document.querySelectorAll(
+                  `[data-testid=${id}] svg circle, [data-testid=${id}] .dot`,
+                ).length,
               id,
             );
           const trend =
@@ -154,8 +157,7 @@ Deno.test({
           }
           await page.click("button[data-range='all']");
           await page.waitForFunction(
-            (n) =>
-              document.querySelectorAll("[data-testid=readiness-chart] svg circle").length === n,
+            (n) => document.querySelectorAll("[data-testid=readiness-chart] .dot").length === n,
             all,
           );
           await page.selectOption("[data-island=SkillTrend] select", "behavioral_examples");

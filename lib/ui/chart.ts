@@ -56,12 +56,3 @@ export async function createLineChart(
   chart.update(data);
   return chart;
 }
-
-/** Short date for chart axes, e.g. "12 Oct". */
-export function shortDate(iso: string): string {
-  return new Date(iso).toLocaleDateString("en-GB", {
-    day: "numeric",
-    month: "short",
-    timeZone: "UTC",
-  });
-}

@@ -2,8 +2,8 @@
 import { Hono } from "hono";
 import { LearnerDashboard } from "../../components/LearnerDashboard.tsx";
 import { canReadLearner } from "../../lib/auth.ts";
-import { demoName } from "../../lib/demo/people.ts";
 import { loadDashboard } from "../../lib/ui/dashboard_data.ts";
+import { learnerLabel } from "../../lib/ui/learner_list.ts";
 import { forbiddenPage, renderPage, requirePageRole } from "../_app.tsx";
 import { type AppEnv, callerOf } from "../_middleware.ts";
 
@@ -14,20 +14,27 @@ export const learnerPageRoutes = new Hono<AppEnv>().get(
   requirePageRole("learner", "coach", "admin"),
   async (c) => {
     const userId = c.req.param("userId");
-    if (!canReadLearner(callerOf(c), userId)) return forbiddenPage(c);
+    const caller = callerOf(c);
+    if (!canReadLearner(caller, userId)) return forbiddenPage(c);
     const data = UUID.test(userId) ? await loadDashboard(c.get("sql"), userId) : null;
     if (!data) {
       return renderPage(
         c,
         "Learner not found",
         <section class="card">
+          <p class="back-link">
+            <a href="/">← Back to your start page</a>
+          </p>
           <h1>Learner not found</h1>
           <p>There is no learner with the id {userId}.</p>
         </section>,
         404,
       );
     }
-    const name = demoName(userId) ?? `Learner ${userId.slice(0, 8)}`;
-    return renderPage(c, name, <LearnerDashboard data={data} heading={name} />);
+    const name = learnerLabel(data.profile);
+    const back = caller.role === "learner"
+      ? { href: "/dashboard", label: "My progress" }
+      : { href: "/learners", label: "All learners" };
+    return renderPage(c, name, <LearnerDashboard data={data} heading={name} back={back} />);
   },
 );

@@ -1,21 +1,21 @@
-/** GET /learners — coaches' start page: recently active learners. */
+/** GET /learners — coaches' and admins' list of learners (recently active first). */
 import { Hono } from "hono";
 import { RecentLearners } from "../../components/RecentLearners.tsx";
-import { recentlyActiveLearners } from "../../lib/learners/activity.ts";
+import { listLearners } from "../../lib/ui/learner_list.ts";
 import { renderPage, requirePageRole } from "../_app.tsx";
-import type { AppEnv } from "../_middleware.ts";
+import { type AppEnv, callerOf } from "../_middleware.ts";
 
 export const learnersIndexRoutes = new Hono<AppEnv>().get(
   "/",
   requirePageRole("coach", "admin"),
   async (c) => {
-    const learners = await recentlyActiveLearners(c.get("sql"), 50);
+    const learners = await listLearners(c.get("sql"), 100);
     return renderPage(
       c,
       "Learners",
       <>
         <h1>Learners</h1>
-        <RecentLearners learners={learners} />
+        <RecentLearners learners={learners} recompute={callerOf(c).role === "admin"} />
       </>,
     );
   },
