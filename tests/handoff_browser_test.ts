@@ -52,7 +52,7 @@ Deno.test({
         await page.waitForURL(`${b.baseUrl}/dashboard`);
         assert.equal(
           (await page.locator("[data-testid=readiness-overall]").innerText()).trim(),
-          String(Math.round(readiness.latest.overall)),
+          String(readiness.latest.overall),
         );
         const [session] = (await b.context.cookies(b.baseUrl)).filter((c) =>
           c.name === "pulse_token"

@@ -60,8 +60,3 @@ export function withStatus(res: Response, status: number): Response {
   out.headers.set("cache-control", "no-store");
   return out;
 }
-
-/** A log line with the value of every `token=` query parameter masked. */
-export function redactTokens(line: string): string {
-  return line.replace(/([?&]token=)[^&\s#]+/gi, "$1***");
-}

@@ -4,7 +4,7 @@ import { issueSignInToken, issueToken, SIGN_IN_AUDIENCE } from "../../lib/auth.t
 import { startTestApp, TEST_SECRET } from "../../tests/harness.ts";
 import { createApp } from "../../app.ts";
 import { loadConfig } from "../../lib/config.ts";
-import { localPath, redactTokens } from "./_session.ts";
+import { localPath } from "./_session.ts";
 
 const LEARNER = "0b6f3c1e-7a51-4c8e-9d40-5f6a7b8c9d01";
 
@@ -168,10 +168,6 @@ Deno.test({
 });
 
 Deno.test("the access log never shows a sign-in token", async () => {
-  assert.equal(
-    redactTokens("<-- GET /sign-in/handoff?token=eyJ.a.b&next=%2Fx"),
-    "<-- GET /sign-in/handoff?token=***&next=%2Fx",
-  );
   const lines: string[] = [];
   const original = console.log;
   console.log = (...args: unknown[]) => lines.push(args.join(" "));
@@ -185,6 +181,6 @@ Deno.test("the access log never shows a sign-in token", async () => {
   } finally {
     console.log = original;
   }
-  assert.ok(lines.length >= 2, "the request was logged");
+  assert.ok(lines.some((l) => l.includes('"route":"/sign-in/handoff"')), lines.join("\n"));
   assert.equal(lines.some((l) => l.includes("eyJ")), false, lines.join("\n"));
 });
