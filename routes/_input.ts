@@ -1,7 +1,8 @@
 /**
  * Hostile-input guard, applied once to every route before any handler reads the request: body
  * size limits (API and pages), JSON only on the API (415 otherwise), bounded JSON nesting, and no
- * NUL or unpaired surrogate in any string of a JSON or form body, the query or the path.
+ * NUL or unpaired surrogate in any string of a JSON or form body, the query or the path (where
+ * percent-encoding must also decode to valid UTF-8).
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -53,14 +54,7 @@ function isApi(c: Context): boolean {
 export function inputGuard(limits: InputLimits): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     checkPath(c);
-    for (const [key, values] of Object.entries(c.req.queries())) {
-      const keyReason = badStringReason(key);
-      if (keyReason) throw invalid("query", [printableKey(key)], `name ${keyReason}`);
-      for (const value of values) {
-        const reason = badStringReason(value);
-        if (reason) throw invalid("query", [key], reason);
-      }
-    }
+    checkQuery(c);
     // An API request without a valid token is answered 401 by its route before anything reads
     // the body: its body is not looked at here either.
     const unauthenticatedApi = isApi(c) && c.get("caller") === null;
@@ -113,19 +107,50 @@ async function checkBody(c: Context, limits: InputLimits): Promise<void> {
   if (bad) throw invalid("request body", bad.path, bad.message);
 }
 
+/** Query names and values: valid percent-encoded UTF-8, and storable once decoded. */
+function checkQuery(c: Context): void {
+  const url = c.req.url;
+  const start = url.indexOf("?");
+  if (start < 0) return;
+  const end = url.indexOf("#", start);
+  for (const pair of url.slice(start + 1, end < 0 ? undefined : end).split("&")) {
+    if (pair === "") continue;
+    const eq = pair.indexOf("=");
+    const [rawKey, rawValue] = eq < 0 ? [pair, ""] : [pair.slice(0, eq), pair.slice(eq + 1)];
+    const key = decodeQueryPart(rawKey);
+    if (key === null) throw invalid("query", [rawKey], "name is not valid percent-encoded UTF-8");
+    const keyReason = badStringReason(key);
+    if (keyReason) throw invalid("query", [printableKey(key)], `name ${keyReason}`);
+    const value = decodeQueryPart(rawValue);
+    if (value === null) throw invalid("query", [key], "is not valid percent-encoded UTF-8");
+    const reason = badStringReason(value);
+    if (reason) throw invalid("query", [key], reason);
+  }
+}
+
+function decodeQueryPart(raw: string): string | null {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, " "));
+  } catch {
+    return null;
+  }
+}
+
 /** Path segments, decoded as the router decodes them; a bad one is named by its route parameter. */
 function checkPath(c: Context): void {
   const raw = new URL(c.req.url).pathname;
   if (!raw.includes("%")) return; // a NUL or lone surrogate can only arrive percent-encoded
   const segments = raw.split("/");
   for (let i = 0; i < segments.length; i++) {
-    let decoded: string;
+    let decoded: string | null;
     try {
       decoded = decodeURIComponent(segments[i]);
     } catch {
-      continue; // not valid UTF-8: left as it is, and then no route parameter matches it
+      decoded = null;
     }
-    const reason = badStringReason(decoded);
+    const reason = decoded === null
+      ? "is not valid percent-encoded UTF-8"
+      : badStringReason(decoded);
     if (reason) {
       const pattern = routePath(c, -1).split("/")[i] ?? "";
       const name = pattern.startsWith(":") ? pattern.slice(1).replace(/\{.*$/, "") : `segment ${i}`;

@@ -116,6 +116,15 @@ Deno.test("hostile input", async (step) => {
       assert.deepEqual(p.body.error.issues[0].path, ["userId"]);
       const page = await t.call("GET", `/learners/%00`, {});
       assert.equal(page.status, 400);
+      // A lone surrogate can only arrive as malformed percent-encoding (WTF-8): refused as well.
+      const lone = await t.call("GET", `/api/cohorts/time-to-readiness?level=%ED%A0%80`, {
+        token: admin,
+      });
+      assert.equal(lone.status, 400);
+      assert.match(lone.body.error.message, /level: is not valid percent-encoded UTF-8/);
+      const lonePath = await t.call("GET", `/api/users/%ED%A0%80/readiness`, { token: admin });
+      assert.equal(lonePath.status, 400);
+      assert.deepEqual(lonePath.body.error.issues[0].path, ["userId"]);
     });
 
     await step.step("20,000-deep nesting → 400, without parsing it", async () => {
