@@ -34,7 +34,9 @@ export function crossSiteReason(c: Context): string | null {
   if (c.req.header("authorization")) return null; // not a cookie session
   const origin = c.req.header("origin");
   const host = ownHost(c);
-  if (origin !== undefined) {
+  // "null" is an opaque origin (a form post under `Referrer-Policy: no-referrer`, or a sandboxed
+  // frame): it names no site, so the browser's Sec-Fetch-Site decides.
+  if (origin !== undefined && origin !== "null") {
     return hostOf(origin) === host ? null : `Origin '${origin}' is not this site (${host})`;
   }
   const site = c.req.header("sec-fetch-site");

@@ -24,6 +24,9 @@ Deno.test("cookie-session writes must come from this site", async (step) => {
         assert.equal(res.status, 200, await res.text());
         const bySite = await recompute({ cookie, "sec-fetch-site": "same-origin" });
         assert.equal(bySite.status, 200);
+        // A form post under `Referrer-Policy: no-referrer` carries `Origin: null`.
+        const opaque = await recompute({ cookie, origin: "null", "sec-fetch-site": "same-origin" });
+        assert.equal(opaque.status, 200);
         const byReferer = await recompute({ cookie, referer: "http://pulse.example:8000/admin" });
         assert.equal(byReferer.status, 200);
         // Behind a proxy: the host the browser used is the forwarded one.
@@ -41,6 +44,7 @@ Deno.test("cookie-session writes must come from this site", async (step) => {
       const foreign: Record<string, string>[] = [
         { origin: "https://evil.example" },
         { origin: "null" },
+        { origin: "null", "sec-fetch-site": "cross-site" },
         { origin: "http://pulse.example:9999" },
         { "sec-fetch-site": "cross-site" },
         { "sec-fetch-site": "same-site" },
