@@ -29,7 +29,9 @@ async function startServer(dataDir: string, port: number) {
   const pump = (stream: ReadableStream<Uint8Array>) =>
     stream.pipeTo(new WritableStream({ write: (chunk) => void (output += decoder.decode(chunk)) }));
   const done = Promise.all([pump(child.stdout), pump(child.stderr)]);
-  const deadline = Date.now() + 60_000;
+  // A first start migrates, seeds and bundles the islands: on a busy 2-core machine running the
+  // browser tests beside it that can take more than a minute.
+  const deadline = Date.now() + 150_000;
   while (Date.now() < deadline) {
     try {
       const res = await fetch(`http://127.0.0.1:${port}/healthz`);
