@@ -29,6 +29,8 @@ async function startServer(dataDir: string, port: number) {
   const pump = (stream: ReadableStream<Uint8Array>) =>
     stream.pipeTo(new WritableStream({ write: (chunk) => void (output += decoder.decode(chunk)) }));
   const done = Promise.all([pump(child.stdout), pump(child.stderr)]);
+  // A first start migrates, seeds and bundles the islands: on a busy 2-core machine running the
+  // browser tests beside it that can take more than a minute.
   const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
     try {

@@ -33,8 +33,8 @@ const OPERATION_IDS: Record<string, string> = {
   "get /api/users/{userId}/export": "exportUser",
   "post /api/admin/recompute-readiness": "recomputeReadiness",
   "get /api/cohorts/time-to-readiness": "getTimeToReadiness",
-  "get /healthz": "getLiveness",
-  "get /readyz": "getReadiness",
+  "get /healthz": "checkLiveness",
+  "get /readyz": "checkReadiness",
   "get /metrics": "getMetrics",
   "get /api/openapi.json": "getOpenApiDocument",
 };
