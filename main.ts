@@ -104,6 +104,8 @@ async function main() {
   const shutdown = async () => {
     if (stopping) return;
     stopping = true;
+    // Whatever hangs (a stuck client, a driver waiting on a dead socket), the process ends.
+    setTimeout(() => Deno.exit(1), 20_000);
     // Stop taking requests, let the ones in flight finish (10 s at most), then close the database
     // (which releases the embedded data directory's lock).
     await Promise.race([server.shutdown(), new Promise((r) => setTimeout(r, 10_000))]);

@@ -156,3 +156,30 @@ Deno.test("embedded socket: a client gone mid-transaction is rolled back, others
     await db.stop();
   }
 });
+
+Deno.test("embedded socket: a client holding the session idle is cut off and rolled back", async () => {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { startWireServer } = await import("./wire_server.ts");
+  const pglite = await PGlite.create();
+  const server = startWireServer(pglite, { idleHoldMs: 300 });
+  const url = `postgres://postgres@${server.address}/postgres?sslmode=disable`;
+  const a = createClient(url, { max: 1, prepare: false });
+  try {
+    await a`create table t (n int)`;
+    const raw = await rawClient(server.address);
+    await raw.parse("begin");
+    await raw.bindExecute();
+    await raw.parse("insert into t values (1)");
+    await raw.bindExecute();
+    // raw now sits in its transaction; a's query waits at most the idle limit, then runs.
+    const t0 = performance.now();
+    const [{ n }] = await a`select count(*)::int as n from t`;
+    assert.equal(n, 0);
+    assert.ok(performance.now() - t0 < 5_000);
+    raw.close();
+  } finally {
+    await a.end();
+    await server.stop();
+    await pglite.close();
+  }
+});
