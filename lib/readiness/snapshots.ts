@@ -161,6 +161,8 @@ async function windowAsOf(
   moments: ReturnType<typeof momentsOf>,
   config: ReadinessConfig,
   fromAggregates: boolean,
+  /** The learners, sorted (lower case). */
+  ids: string[],
 ): Promise<Map<string, { moment: Moment; skills: SkillAverage[] }>> {
   const window = windowSpec(config, config.readiness_window);
   const dayBound = window.kind === "days"
@@ -181,12 +183,14 @@ async function windowAsOf(
     select m.user_id, to_json(m.t) #>> '{}' as t, m.session_id, a.skill_tag,
            a.score_total::text as score_total, coalesce(a.sample_size, 0) as sample_size,
            coalesce(a.session_count, 0) as session_count
-    from m left join lateral (
-      -- Per learner through the (user_id, ...) key: never a scan of every learner's rows.
-      select a.skill_tag, a.score_total, a.sample_size, a.session_count
+    from m left join (
+      -- The batch's rows through the (user_id, ...) key and its id range: never a scan of every
+      -- learner's rows.
+      select a.user_id, a.skill_tag, a.score_total, a.sample_size, a.session_count
       from analytics.user_skill_agg a
-      where a.user_id = m.user_id and a.window_key = ${config.readiness_window}
-    ) a on true
+      where a.user_id = any(${ids}::uuid[]) and a.user_id between ${ids[0]} and ${ids.at(-1)!}
+        and a.window_key = ${config.readiness_window}
+    ) a on a.user_id = m.user_id
     where m.t is not null`
     : await tx<Row[]>`
     with m as materialized (${moments}),
@@ -376,7 +380,7 @@ export async function computeReadiness(
   userIds: string[],
   options: ComputeForOptions = {},
 ): Promise<ComputeForResult> {
-  const ids = [...new Set(userIds.map((id) => id.toLowerCase()))];
+  const ids = [...new Set(userIds.map((id) => id.toLowerCase()))].sort();
   if (ids.length === 0) return { snapshots: [], written: 0, unchanged: 0 };
   const config = options.config ?? readinessConfig;
   const trigger = options.trigger ?? "manual";
@@ -395,7 +399,7 @@ export async function computeReadiness(
   const fromAggregates = spec.kind === "latest" &&
     windowSpec(config, config.readiness_window).kind === "sessions";
   const input = scoreMoments(
-    await windowAsOf(tx, momentsOf(tx, ids, spec), config, fromAggregates),
+    await windowAsOf(tx, momentsOf(tx, ids, spec), config, fromAggregates, ids),
     config,
     trigger,
   );
