@@ -64,29 +64,47 @@ comment on table analytics.readiness_runs is 'Finished readiness recompute runs 
 -- Day windows expire by answer time: find the learners whose windows lost an answer.
 create index session_events_ts_idx on analytics.session_events (ts);
 
--- Time-to-readiness reads one row per learner instead of every snapshot.
+-- Time-to-readiness reads each learner's threshold crossings instead of every snapshot.
 create table analytics.readiness_progress (
-  user_id    uuid primary key references analytics.learners (user_id) on delete cascade,
-  first_ts   timestamptz not null,
-  last_ts    timestamptz not null,
-  reached_at timestamptz[] not null
+  user_id  uuid primary key references analytics.learners (user_id) on delete cascade,
+  first_ts timestamptz not null,
+  last_ts  timestamptz not null
 );
-comment on table analytics.readiness_progress is 'Per learner, from the snapshots with sufficient evidence: the first and latest snapshot, and reached_at[t + 1] = when overall first reached t (t = 0..100; null: not yet). Rewritten whenever the learner''s snapshots are written.';
+comment on table analytics.readiness_progress is 'Per learner, the first and latest snapshot with sufficient evidence (time-to-readiness censors at last_ts). Rewritten whenever the learner''s snapshots are written.';
 
-insert into analytics.readiness_progress (user_id, first_ts, last_ts, reached_at)
-select s.user_id, min(s.ts), max(s.ts),
-       array(select min(x.ts) filter (where x.readiness_overall >= t)
-             from generate_series(0, 100) t
-             cross join analytics.user_readiness x
-             where x.user_id = s.user_id and x.readiness_overall is not null
-               and coalesce((x.meta ->> 'sufficient_evidence')::boolean, true)
-             group by t order by t)
-from analytics.user_readiness s
-where s.readiness_overall is not null
-  and coalesce((s.meta ->> 'sufficient_evidence')::boolean, true)
-group by s.user_id;
+create table analytics.readiness_crossings (
+  user_id    uuid not null references analytics.learners (user_id) on delete cascade,
+  threshold  smallint not null check (threshold between 0 and 100),
+  reached_at timestamptz not null,
+  constraint readiness_crossings_pkey primary key (user_id, threshold)
+);
+create index readiness_crossings_threshold_idx
+  on analytics.readiness_crossings (threshold, user_id) include (reached_at);
+comment on table analytics.readiness_crossings is 'When each learner''s overall readiness (snapshots with sufficient evidence) first reached each whole point 0..100. Rewritten whenever the learner''s snapshots are written.';
+
+with s as (
+  select r.user_id, r.ts, r.id, r.readiness_overall as overall
+  from analytics.user_readiness r
+  where r.readiness_overall is not null
+    and coalesce((r.meta ->> 'sufficient_evidence')::boolean, true)
+), best as (
+  select s.*, floor(max(s.overall) over (
+           partition by s.user_id order by s.ts, s.id rows unbounded preceding))::int as best
+  from s
+), steps as (
+  select b.*, coalesce(lag(b.best) over (partition by b.user_id order by b.ts, b.id), -1) as before
+  from best b
+), progress as (
+  insert into analytics.readiness_progress (user_id, first_ts, last_ts)
+  select user_id, min(ts), max(ts) from s group by user_id
+)
+insert into analytics.readiness_crossings (user_id, threshold, reached_at)
+select st.user_id, t, st.ts from steps st
+cross join lateral generate_series(st.before + 1, st.best) t
+where st.best > st.before;
 
 -- migrate:down
+drop table analytics.readiness_crossings;
 drop table analytics.readiness_progress;
 drop index analytics.session_events_ts_idx;
 drop table analytics.readiness_runs;

@@ -4,6 +4,7 @@ import { createEmptyTestDatabase } from "./test_helpers.ts";
 
 const TABLES = [
   "learners",
+  "readiness_crossings",
   "readiness_pending",
   "readiness_progress",
   "readiness_runs",

@@ -70,22 +70,26 @@ export interface TimeToReadiness {
 }
 
 /**
- * From readiness_progress (one row per learner, kept as snapshots are written): proportional to the
- * learners, whatever their number of snapshots. Whole-point thresholds only.
+ * From readiness_crossings (kept as snapshots are written): the learners who crossed `from`, each
+ * with their crossing of `to` and their latest snapshot; proportional to the learners, whatever
+ * their number of snapshots. Whole-point thresholds only.
  */
 function fromProgressSql(
   sql: Queryable,
   query: { from: number; to: number; level?: string },
 ) {
-  const [f, t] = [query.from + 1, query.to + 1]; // reached_at[i + 1] is threshold i
   const level = query.level
-    ? sql`join analytics.learners l on l.user_id = p.user_id and l.level = ${query.level}`
+    ? sql`join analytics.learners l on l.user_id = f.user_id and l.level = ${query.level}`
     : sql``;
   return sql`
-    select extract(epoch from p.reached_at[${t}::int] - p.reached_at[${f}::int]) / 86400 as days_to,
-           extract(epoch from p.last_ts - p.reached_at[${f}::int]) / 86400 as days_observed
-    from analytics.readiness_progress p ${level}
-    where p.reached_at[${f}::int] is not null`;
+    select extract(epoch from t.reached_at - f.reached_at) / 86400 as days_to,
+           extract(epoch from p.last_ts - f.reached_at) / 86400 as days_observed
+    from analytics.readiness_crossings f
+    join analytics.readiness_progress p on p.user_id = f.user_id
+    left join analytics.readiness_crossings t
+      on t.user_id = f.user_id and t.threshold = ${query.to}::smallint
+    ${level}
+    where f.threshold = ${query.from}::smallint`;
 }
 
 /** From every snapshot: for thresholds that are not whole points. */

@@ -40,10 +40,10 @@ Deno.test("event-time migration: sets aside duplicate snapshots, and gives them 
       select count(*)::int as n from analytics.user_readiness_superseded`;
     assert.equal(n, 2);
     // Cohort progress was built from the kept snapshots.
-    const [progress] = await sql<{ reached: number }[]>`
-      select cardinality(reached_at) as reached from analytics.readiness_progress
+    const [crossings] = await sql<{ n: number; top: number }[]>`
+      select count(*)::int as n, max(threshold)::int as top from analytics.readiness_crossings
       where user_id = ${u}`;
-    assert.equal(progress.reached, 101);
+    assert.deepEqual(crossings, { n: 56, top: 55 }); // 0..55, first reached at 50 then 55
 
     while ((await applied()).includes(VERSION)) {
       await runDbmate(db.url, ["rollback"], { quiet: true });

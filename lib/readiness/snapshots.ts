@@ -161,6 +161,8 @@ async function windowAsOf(
   moments: ReturnType<typeof momentsOf>,
   config: ReadinessConfig,
   fromAggregates: boolean,
+  /** The learners, sorted (lower case). */
+  ids: string[],
 ): Promise<Map<string, { moment: Moment; skills: SkillAverage[] }>> {
   const window = windowSpec(config, config.readiness_window);
   const dayBound = window.kind === "days"
@@ -181,12 +183,14 @@ async function windowAsOf(
     select m.user_id, to_json(m.t) #>> '{}' as t, m.session_id, a.skill_tag,
            a.score_total::text as score_total, coalesce(a.sample_size, 0) as sample_size,
            coalesce(a.session_count, 0) as session_count
-    from m left join lateral (
-      -- Per learner through the (user_id, ...) key: never a scan of every learner's rows.
-      select a.skill_tag, a.score_total, a.sample_size, a.session_count
+    from m left join (
+      -- The batch's rows through the (user_id, ...) key and its id range: never a scan of every
+      -- learner's rows.
+      select a.user_id, a.skill_tag, a.score_total, a.sample_size, a.session_count
       from analytics.user_skill_agg a
-      where a.user_id = m.user_id and a.window_key = ${config.readiness_window}
-    ) a on true
+      where a.user_id = any(${ids}::uuid[]) and a.user_id between ${ids[0]} and ${ids.at(-1)!}
+        and a.window_key = ${config.readiness_window}
+    ) a on a.user_id = m.user_id
     where m.t is not null`
     : await tx<Row[]>`
     with m as materialized (${moments}),
@@ -275,8 +279,9 @@ function figures(tx: Queryable, alias: string) {
 }
 
 /**
- * Rewrites the learners' readiness_progress rows (first time each whole-point threshold was
- * reached) from their snapshots with sufficient evidence: what time-to-readiness reads.
+ * Rewrites the learners' threshold crossings (when overall first reached each whole point) and
+ * progress rows (first and latest snapshot) from their snapshots with sufficient evidence: what
+ * time-to-readiness reads. Rows that did not change are left alone.
  */
 export async function refreshProgress(tx: Queryable, userIds: string[]): Promise<void> {
   if (userIds.length === 0) return;
@@ -294,24 +299,28 @@ export async function refreshProgress(tx: Queryable, userIds: string[]): Promise
       select b.*, coalesce(lag(b.best) over (partition by b.user_id order by b.ts, b.id), -1)
                as before
       from best b
-    ), hits as (
+    ), hits as materialized (
       -- Thresholds first reached at this snapshot: those above the best so far, up to its score.
-      select st.user_id, t, st.ts from steps st
+      select st.user_id, t::smallint as threshold, st.ts as reached_at from steps st
       cross join lateral generate_series(st.before + 1, st.best) t
       where st.best > st.before
-    ), fresh as (
-      select h.user_id, array_agg(h.ts order by h.t) as reached_at from hits h group by h.user_id
+    ), gone as (
+      delete from analytics.readiness_crossings c
+      where c.user_id = any(${userIds}::uuid[])
+        and not exists (
+          select 1 from hits h where h.user_id = c.user_id and h.threshold = c.threshold)
+    ), crossed as (
+      insert into analytics.readiness_crossings as c (user_id, threshold, reached_at)
+      select user_id, threshold, reached_at from hits
+      on conflict (user_id, threshold) do update set reached_at = excluded.reached_at
+      where c.reached_at is distinct from excluded.reached_at
     ), bounds as (
       select user_id, min(ts) as first_ts, max(ts) as last_ts from s group by user_id
     ), upserted as (
-      insert into analytics.readiness_progress as p (user_id, first_ts, last_ts, reached_at)
-      select b.user_id, b.first_ts, b.last_ts, f.reached_at
-      from bounds b join fresh f on f.user_id = b.user_id
-      on conflict (user_id) do update set
-        first_ts = excluded.first_ts, last_ts = excluded.last_ts, reached_at = excluded.reached_at
-      where (p.first_ts, p.last_ts, p.reached_at)
-        is distinct from (excluded.first_ts, excluded.last_ts, excluded.reached_at)
-      returning 1
+      insert into analytics.readiness_progress as p (user_id, first_ts, last_ts)
+      select user_id, first_ts, last_ts from bounds
+      on conflict (user_id) do update set first_ts = excluded.first_ts, last_ts = excluded.last_ts
+      where (p.first_ts, p.last_ts) is distinct from (excluded.first_ts, excluded.last_ts)
     )
     delete from analytics.readiness_progress p
     where p.user_id = any(${userIds}::uuid[])
@@ -371,7 +380,7 @@ export async function computeReadiness(
   userIds: string[],
   options: ComputeForOptions = {},
 ): Promise<ComputeForResult> {
-  const ids = [...new Set(userIds.map((id) => id.toLowerCase()))];
+  const ids = [...new Set(userIds.map((id) => id.toLowerCase()))].sort();
   if (ids.length === 0) return { snapshots: [], written: 0, unchanged: 0 };
   const config = options.config ?? readinessConfig;
   const trigger = options.trigger ?? "manual";
@@ -390,7 +399,7 @@ export async function computeReadiness(
   const fromAggregates = spec.kind === "latest" &&
     windowSpec(config, config.readiness_window).kind === "sessions";
   const input = scoreMoments(
-    await windowAsOf(tx, momentsOf(tx, ids, spec), config, fromAggregates),
+    await windowAsOf(tx, momentsOf(tx, ids, spec), config, fromAggregates, ids),
     config,
     trigger,
   );
