@@ -21,8 +21,10 @@ export default function RecomputeButton({ userId, label }: RecomputeButtonProps)
         credentials: "same-origin",
       });
       const json = await res.json();
+      // Recompute writes a snapshot only when something changed; say which it was.
+      const figure = `${json.snapshot?.overall ?? "–"} (${json.snapshot?.band ?? "no snapshot"})`;
       message.value = res.ok
-        ? `Now ${json.snapshot?.overall ?? "–"} (${json.snapshot?.band ?? "no snapshot"})`
+        ? (json.snapshots > 0 ? `Now ${figure}` : `Unchanged: ${figure}`)
         : json?.error?.message ?? `Failed (${res.status})`;
     } catch (e) {
       message.value = (e as Error).message;

@@ -4,6 +4,8 @@ import { useSignal } from "@preact/signals";
 interface RecomputeResult {
   learners: number;
   snapshots: number;
+  /** Learners computed whose readiness had not changed (nothing written for them). */
+  unchanged?: number;
   batches: number;
   duration_ms: number;
   snapshot?: { overall: number | null; band: string; delta: number | null };
@@ -119,6 +121,10 @@ export default function RecomputePanel({ userId = "", learnerCount }: RecomputeP
             <div>
               <dt>Snapshots written</dt>
               <dd data-field="snapshots">{result.value.snapshots}</dd>
+            </div>
+            <div>
+              <dt>Unchanged</dt>
+              <dd data-field="unchanged">{result.value.unchanged ?? 0}</dd>
             </div>
             <div>
               <dt>Batches</dt>

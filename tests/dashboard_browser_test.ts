@@ -367,17 +367,36 @@ Deno.test({
           censoredDays,
         );
 
-        // Per-row recompute writes one snapshot and shows it in the row.
+        // Per-row recompute with nothing new writes nothing and says so.
         const count = async () =>
           (await b.db.sql`select count(*)::int as n from analytics.user_readiness`)[0].n as number;
+        const rowStatus = (prefix: string) =>
+          page.waitForFunction(
+            ([id, p]) =>
+              document.querySelector(`tr[data-user='${id}'] [data-testid=row-status]`)?.textContent
+                ?.startsWith(p),
+            [maya.userId, prefix],
+          );
         const before = await count();
         await page.click(`tr[data-user='${maya.userId}'] [data-action=recompute-row]`);
-        await page.waitForFunction(
-          (id) =>
-            document.querySelector(`tr[data-user='${id}'] [data-testid=row-status]`)?.textContent
-              ?.startsWith("Now"),
-          maya.userId,
-        );
+        await rowStatus("Unchanged");
+        assert.equal(await count(), before);
+        // After a new scored answer, per-row recompute writes one snapshot and shows it in the row.
+        await api(`/api/sessions/${crypto.randomUUID()}/events`, {
+          method: "POST",
+          body: JSON.stringify({
+            user_id: maya.userId,
+            scenario_id: "backend-senior-1",
+            answers: [{
+              answer_id: "a1",
+              ts: new Date(Date.now() - 60_000).toISOString(),
+              pulse_step: "lead",
+              scores: { structure: 99 },
+            }],
+          }),
+        });
+        await page.click(`tr[data-user='${maya.userId}'] [data-action=recompute-row]`);
+        await rowStatus("Now");
         assert.equal(await count(), before + 1);
         const [latest] = await b.db.sql`
           select readiness_overall::float8 as overall, band from analytics.user_readiness
@@ -399,11 +418,9 @@ Deno.test({
         await page.click("button[data-action=recompute-all]");
         await page.click("button[data-action=confirm-recompute-all]");
         await page.waitForSelector("[data-testid=recompute-result]");
-        assert.equal(
-          await page.locator("[data-field=snapshots]").innerText(),
-          String(DEMO_LEARNERS.length),
-        );
-        assert.equal(await count(), before + 1 + DEMO_LEARNERS.length);
+        // Nothing new since the last snapshots: every learner is checked, nothing is written.
+        assert.equal(await page.locator("[data-field=snapshots]").innerText(), "0");
+        assert.equal(await count(), before + 1);
         assert.deepEqual(errors, []);
         await close();
       });
