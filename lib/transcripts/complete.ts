@@ -87,10 +87,13 @@ async function writeCompletion(
   });
   // A legacy transcript or scorecard stored before the learner was known is theirs now.
   await attachSessions(tx, [{ session_id: sessionId, user_id: userId }]);
-  // The first completion time stays; a retry does not move it.
+  // The first completion time stays; a retry does not move it. The default is the database's
+  // now(), read first: Citus refuses now() inside COALESCE in an UPDATE of a distributed table.
+  const given = body.completed_at ??
+    (await tx<{ now: Date }[]>`select now() as now`)[0].now.toISOString();
   const [{ completed_at }] = await tx<{ completed_at: Date }[]>`
     update analytics.sessions
-    set completed_at = coalesce(completed_at, ${body.completed_at ?? null}::timestamptz, now())
+    set completed_at = coalesce(completed_at, ${given}::timestamptz)
     where user_id = ${userId} and session_id = ${sessionId}
     returning completed_at`;
   const lines = transcriptLines(body.transcript);
