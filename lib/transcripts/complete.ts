@@ -83,16 +83,15 @@ async function writeCompletion(
   });
   // A legacy transcript or scorecard stored before the learner was known is theirs now.
   await attachSessions(tx, [{ session_id: sessionId, user_id: userId }]);
-  // The first completion time stays; a retry does not move it.
+  // The first completion time stays; a retry does not move it. Event time: without a completion
+  // time, the session ended with its last answer (else now). The default is read first: Citus
+  // refuses now() inside COALESCE in an UPDATE of a distributed table.
+  const given = body.completed_at ?? (await tx<{ at: Date }[]>`
+    select coalesce(max(e.ts), now()) as at from analytics.session_events e
+    where e.user_id = ${userId} and e.session_id = ${sessionId}`)[0].at.toISOString();
   const [{ completed_at }] = await tx<{ completed_at: Date }[]>`
     update analytics.sessions
-    set completed_at = coalesce(
-      completed_at,
-      ${body.completed_at ?? null}::timestamptz,
-      -- Event time: without a completion time, the session ended with its last answer.
-      (select max(e.ts) from analytics.session_events e
-       where e.user_id = ${userId} and e.session_id = ${sessionId}),
-      now())
+    set completed_at = coalesce(completed_at, ${given}::timestamptz)
     where user_id = ${userId} and session_id = ${sessionId}
     returning completed_at`;
   const lines = transcriptLines(body.transcript);
