@@ -75,6 +75,10 @@ Deno.test("hundredths are exact for stored scores", () => {
   // More decimals than stored: rounded once, half away from zero.
   assert.equal(hundredths(1.005 + 1e-9), 101);
   assert.equal(hundredths(-2.675 - 1e-9), -268);
+  // Numeric strings (as Postgres sends numeric) are read digit by digit.
+  assert.equal(hundredths("63.63"), 6363);
+  assert.equal(hundredths("-0.05"), -5);
+  assert.equal(hundredths("70.00"), 7000);
 });
 
 Deno.test("points to the next band, exactly; none in the top band", () => {
