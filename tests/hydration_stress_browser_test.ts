@@ -128,6 +128,26 @@ Deno.test({
           watchErrors(page, errors, "interaction");
           await page.goto(`${b.baseUrl}/dashboard`);
           await waitForQuiet(page);
+          // The first client render equals the server's markup: hydration changed nothing but
+          // the inside of library chart containers (which the server leaves empty).
+          const differing = await page.evaluate(async () => {
+            const served = new DOMParser().parseFromString(
+              await (await fetch(location.href)).text(),
+              "text/html",
+            );
+            const out: string[] = [];
+            for (const island of served.querySelectorAll<HTMLElement>("[data-island]")) {
+              const live = document.querySelector(`[data-island=${island.dataset.island}]`)!
+                .cloneNode(true) as HTMLElement;
+              for (const chart of live.querySelectorAll<HTMLElement>("[data-chart=line]")) {
+                chart.replaceChildren();
+                delete chart.dataset.chartState;
+              }
+              if (live.innerHTML !== island.innerHTML) out.push(island.dataset.island!);
+            }
+            return out;
+          });
+          assert.deepEqual(differing, []);
           const dots = (id: string) =>
             page.evaluate(
               (id) =>

@@ -92,14 +92,20 @@ export const rubrics: Rubrics = loadRubrics();
 // ---------------------------------------------------------------------------------------------
 // exact hundredths
 
-/** A score-like number (at most 2 decimals, as stored) as integer hundredths, exactly. */
-export function hundredths(value: number): number {
-  const [int, frac = ""] = Math.abs(value).toFixed(10).split(".");
+/**
+ * A score-like value (at most 2 decimals, as stored; a number or a numeric string) as integer
+ * hundredths, exactly.
+ */
+export function hundredths(value: number | string): number {
+  const text = typeof value === "number" ? value.toFixed(10) : value.trim();
+  const negative = text.startsWith("-");
+  const [int, frac = ""] = text.replace(/^[-+]/, "").split(".");
   const digits = Number(int) * 100 + Number(frac.slice(0, 2).padEnd(2, "0"));
   // Any digit past the second decimal means the input was not a stored score: round it once.
   const rest = frac.slice(2);
   const up = rest.length > 0 && rest[0] >= "5" ? 1 : 0;
-  return Math.sign(value) * (digits + up);
+  const result = digits + up;
+  return negative && result !== 0 ? -result : result;
 }
 
 /** Integer `numerator / denominator` rounded half away from zero (both integers, denominator > 0). */

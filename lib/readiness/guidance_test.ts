@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { catalog } from "../static_config.ts";
 import { readinessConfig as config } from "./config.ts";
 import {
+  buildGuidance,
   hundredths,
   lowSkillList,
   missingEvidence,
@@ -75,6 +76,10 @@ Deno.test("hundredths are exact for stored scores", () => {
   // More decimals than stored: rounded once, half away from zero.
   assert.equal(hundredths(1.005 + 1e-9), 101);
   assert.equal(hundredths(-2.675 - 1e-9), -268);
+  // Numeric strings (as Postgres sends numeric) are read digit by digit.
+  assert.equal(hundredths("63.63"), 6363);
+  assert.equal(hundredths("-0.05"), -5);
+  assert.equal(hundredths("70.00"), 7000);
 });
 
 Deno.test("points to the next band, exactly; none in the top band", () => {
@@ -298,4 +303,38 @@ Deno.test("missing evidence in plain words", () => {
     "1 session with structure questions to add structure to your score (it counts for 20%).",
   ]);
   assert.match(missingEvidence(null, skills, config)[0], /needs 5 scored answers/);
+});
+
+Deno.test("top band: acknowledgement, no next band, no projection", () => {
+  const latest = snap(10, 87.76, { communication: 90, technical: 86 }, { band: "Strong" });
+  const previous = snap(5, 87.09, { communication: 89, technical: 85.5 }, { band: "Strong" });
+  const coaching = {
+    latest,
+    persistently_low: [],
+    low_skill_rule: { threshold: 60, sessions: 3, description: "" },
+    focus: null,
+    message: "",
+  };
+  const g = buildGuidance({
+    coaching,
+    history: [latest, previous],
+    aggregates: [],
+    config,
+    rubrics,
+  });
+  assert.equal(g.acknowledgement, rubrics.acknowledgement);
+  assert.equal(g.next_band, null);
+  assert.equal(g.headline, "You're at 87.76: Strong, the top band.");
+  assert.equal(g.projection.shown, false);
+  assert.match(g.projection.reason!, /top band/);
+  // Below the top band there is no acknowledgement.
+  const developing = buildGuidance({
+    coaching,
+    history: [snap(1, 63.63, { communication: 63.63 })],
+    aggregates: [],
+    config,
+    rubrics,
+  });
+  assert.equal(developing.acknowledgement, null);
+  assert.equal(developing.headline, "You're at 63.63 (Developing): 6.37 points to Nearly Ready.");
 });

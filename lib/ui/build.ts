@@ -65,7 +65,8 @@ export async function buildAssets(options: { quiet?: boolean } = {}): Promise<As
   const exists = await Deno.stat(scriptPath).then(() => true, () => false);
   if (!exists) {
     const t0 = performance.now();
-    const tmp = `${scriptPath}.tmp.js`;
+    // Per-process name: test files (and a starting server) may build the same bundle at once.
+    const tmp = `${scriptPath}.${Deno.pid}-${crypto.randomUUID().slice(0, 8)}.tmp.js`;
     const { code, stderr } = await new Deno.Command(Deno.execPath(), {
       args: [
         "bundle",
