@@ -117,7 +117,7 @@ export async function seedDemo(
       });
       const completedAt = session.answers.at(-1)!.ts;
       await sql`update analytics.sessions set completed_at = coalesce(completed_at, ${completedAt})
-                where session_id = ${session.sessionId}`;
+                where user_id = ${learner.userId} and session_id = ${session.sessionId}`;
       result.sessions++;
       result.eventsInserted += captured.inserted;
       // Snapshots only on the first seeding: each one as of the end of its session.
