@@ -80,10 +80,11 @@ export async function insertEventRows(
       returning 1
     ), marked as (
       -- New evidence: the learner's readiness is due for the next incremental recompute.
-      insert into analytics.readiness_pending (user_id)
-      select ${userId}::uuid where exists (select 1 from written)
+      -- (The time travels in the inserted row: Citus takes only immutable expressions in DO UPDATE.)
+      insert into analytics.readiness_pending (user_id, marked_at)
+      select ${userId}::uuid, now() where exists (select 1 from written)
       on conflict (user_id) do update
-        set version = analytics.readiness_pending.version + 1, marked_at = now()
+        set version = analytics.readiness_pending.version + 1, marked_at = excluded.marked_at
     )
     select count(*)::int as inserted from written`;
   return inserted;

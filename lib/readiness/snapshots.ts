@@ -347,11 +347,11 @@ async function clearMarks(tx: Queryable, marks: { user_id: string; version: numb
 export async function markPending(tx: Queryable, userIds: string[]): Promise<void> {
   if (userIds.length === 0) return;
   await tx`
-    insert into analytics.readiness_pending (user_id)
-    select distinct u from unnest(${userIds}::uuid[]) u
+    insert into analytics.readiness_pending (user_id, marked_at)
+    select distinct u, now() from unnest(${userIds}::uuid[]) u
     join analytics.learners l on l.user_id = u
     on conflict (user_id) do update
-      set version = analytics.readiness_pending.version + 1, marked_at = now()`;
+      set version = analytics.readiness_pending.version + 1, marked_at = excluded.marked_at`;
 }
 
 export interface ComputeForOptions extends ComputeOptions {
@@ -404,18 +404,20 @@ export async function computeReadiness(
     trigger,
   );
   const [{ written, users }] = await tx<{ written: number; users: string[] }[]>`
-    with input as (
+    with input as materialized (
       select r.* from jsonb_to_recordset(${tx.json(input as unknown as postgres.JSONValue)}::jsonb)
         as r(${tx.unsafe(INPUT_COLUMNS)})
       join analytics.learners l on l.user_id = r.user_id
+    ), prev as materialized (
+      -- The snapshot in effect at each moment. A join and DISTINCT ON rather than a lateral
+      -- subquery: on Citus it runs on the learner's shard, where a lateral outer join is refused.
+      select distinct on (p.user_id, i.ts) i.ts as at, p.*
+      from input i
+      join analytics.user_readiness p on p.user_id = i.user_id and p.ts <= i.ts
+      order by p.user_id, i.ts, p.ts desc
     ), changed as (
       select i.* from input i
-      left join lateral (
-        -- The snapshot in effect at that moment.
-        select p.* from analytics.user_readiness p
-        where p.user_id = i.user_id and p.ts <= i.ts
-        order by p.ts desc limit 1
-      ) p on true
+      left join prev p on p.user_id = i.user_id and p.at = i.ts
       where p.id is null
          or ${figures(tx, "p")} is distinct from
             (i.overall, i.technical, i.communication, i.structure, i.behavioral, i.band,
@@ -445,22 +447,26 @@ export async function computeReadiness(
   let snapshots: ComputeForResult["snapshots"] = [];
   if (options.details !== false && input.length > 0) {
     const keys = input.map((i) => ({ user_id: i.user_id, ts: i.ts }));
+    // Joins and DISTINCT ON rather than lateral subqueries, so that Citus runs them per shard.
     const rows = await tx<(SnapshotRow & { previous_overall: number | null })[]>`
-      select s.*, prev.readiness_overall as previous_overall
-      from jsonb_to_recordset(${tx.json(keys)}::jsonb) as k(user_id uuid, ts timestamptz)
-      join lateral (
-        select p.id, p.user_id, p.ts, p.readiness_overall, p.readiness_technical,
+      with k as materialized (
+        select * from jsonb_to_recordset(${tx.json(keys)}::jsonb) as k(user_id uuid, ts timestamptz)
+      ), s as materialized (
+        -- The snapshot in effect at each moment.
+        select distinct on (p.user_id, k.ts)
+               p.id, p.user_id, p.ts, p.readiness_overall, p.readiness_technical,
                p.readiness_communication, p.readiness_structure, p.readiness_behavioral, p.band,
                p.meta
-        from analytics.user_readiness p
-        where p.user_id = k.user_id and p.ts <= k.ts
-        order by p.ts desc limit 1
-      ) s on true
-      left join lateral (
-        select p.readiness_overall from analytics.user_readiness p
-        where p.user_id = s.user_id and p.ts < s.ts
-        order by p.ts desc limit 1
-      ) prev on true
+        from k join analytics.user_readiness p on p.user_id = k.user_id and p.ts <= k.ts
+        order by p.user_id, k.ts, p.ts desc
+      ), prev as materialized (
+        -- The one before it.
+        select distinct on (p.user_id, s.ts) s.ts as of_ts, p.user_id, p.readiness_overall
+        from s join analytics.user_readiness p on p.user_id = s.user_id and p.ts < s.ts
+        order by p.user_id, s.ts, p.ts desc
+      )
+      select s.*, prev.readiness_overall as previous_overall
+      from s left join prev on prev.user_id = s.user_id and prev.of_ts = s.ts
       order by s.user_id, s.ts`;
     const writtenUsers = new Set(users);
     snapshots = rows.map((row) => ({
