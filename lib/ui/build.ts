@@ -50,6 +50,26 @@ async function gzipSize(bytes: Uint8Array): Promise<number> {
   return (await new Response(stream).arrayBuffer()).byteLength;
 }
 
+const LOCK_WAIT_MS = 120_000;
+
+/**
+ * When another process is building the same bundle (its lock file is there and fresh), waits for
+ * it instead of building it again; true once the bundle exists. Saves the CPU of duplicate builds
+ * when test files and a starting server need the same bundle at once.
+ */
+async function builtByAnother(scriptPath: string): Promise<boolean> {
+  const lock = `${scriptPath}.lock`;
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  while (Date.now() < deadline) {
+    const info = await Deno.stat(lock).catch(() => null);
+    const fresh = info?.mtime && Date.now() - info.mtime.getTime() < LOCK_WAIT_MS;
+    if (await Deno.stat(scriptPath).then(() => true, () => false)) return true;
+    if (!fresh) return false;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return false;
+}
+
 /** Builds (or reuses) the islands bundle and stylesheet; returns their URL paths. */
 export async function buildAssets(options: { quiet?: boolean } = {}): Promise<Assets> {
   await Deno.mkdir(BUILD_DIR, { recursive: true });
@@ -63,28 +83,38 @@ export async function buildAssets(options: { quiet?: boolean } = {}): Promise<As
   const scriptName = `islands-${hash}.js`;
   const scriptPath = `${BUILD_DIR}${scriptName}`;
   const exists = await Deno.stat(scriptPath).then(() => true, () => false);
-  if (!exists) {
-    const t0 = performance.now();
-    // Per-process name: test files (and a starting server) may build the same bundle at once.
-    const tmp = `${scriptPath}.${Deno.pid}-${crypto.randomUUID().slice(0, 8)}.tmp.js`;
-    const { code, stderr } = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "bundle",
-        "--platform",
-        "browser",
-        "--minify",
-        "-o",
-        tmp,
-        new URL("islands/_hydrate.tsx", ROOT).pathname,
-      ],
-      cwd: new URL(".", ROOT).pathname,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    if (code !== 0) throw new Error(`deno bundle failed: ${new TextDecoder().decode(stderr)}`);
-    await Deno.rename(tmp, scriptPath);
-    if (!options.quiet) {
-      console.log(`Built ${scriptName} in ${Math.round(performance.now() - t0)} ms`);
+  const lock = `${scriptPath}.lock`;
+  const locked = !exists &&
+    await Deno.writeTextFile(lock, String(Deno.pid), { createNew: true }).then(
+      () => true,
+      () => false,
+    );
+  if (!exists && (locked || !(await builtByAnother(scriptPath)))) {
+    try {
+      const t0 = performance.now();
+      // Per-process name: test files (and a starting server) may build the same bundle at once.
+      const tmp = `${scriptPath}.${Deno.pid}-${crypto.randomUUID().slice(0, 8)}.tmp.js`;
+      const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "bundle",
+          "--platform",
+          "browser",
+          "--minify",
+          "-o",
+          tmp,
+          new URL("islands/_hydrate.tsx", ROOT).pathname,
+        ],
+        cwd: new URL(".", ROOT).pathname,
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      if (code !== 0) throw new Error(`deno bundle failed: ${new TextDecoder().decode(stderr)}`);
+      await Deno.rename(tmp, scriptPath);
+      if (!options.quiet) {
+        console.log(`Built ${scriptName} in ${Math.round(performance.now() - t0)} ms`);
+      }
+    } finally {
+      if (locked) await Deno.remove(lock).catch(() => {});
     }
   }
   const css = await Deno.readFile(new URL("static/styles.css", ROOT));
