@@ -104,7 +104,7 @@ function option(name: string): string | undefined {
   return Deno.args[i].includes("=") ? Deno.args[i].split("=")[1] : Deno.args[i + 1];
 }
 
-async function freePort(): Promise<number> {
+function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const { port } = listener.addr as Deno.NetAddr;
   listener.close();
@@ -220,7 +220,7 @@ export const readsBench: Bench = {
       const ids = (await sql<{ user_id: string }[]>`
         select user_id from analytics.learners order by user_id`).map((r) => r.user_id);
 
-      const port = await freePort();
+      const port = freePort();
       const url = `http://127.0.0.1:${port}`;
       server = new Deno.Command(Deno.execPath(), {
         args: [
