@@ -2,7 +2,8 @@
 import type { MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
-import { type Caller, canReadLearner, type Role, verifyToken } from "../lib/auth.ts";
+import { type Caller, canReadLearner, type Role } from "../lib/auth.ts";
+import { verifyTokenCached } from "../lib/auth/verified_tokens.ts";
 import type { Config } from "../lib/config.ts";
 import type { Sql } from "../lib/db/mod.ts";
 import type { Assets } from "../lib/ui/build.ts";
@@ -37,7 +38,8 @@ export function provide(deps: AppDeps): MiddlewareHandler<AppEnv> {
 /**
  * Reads the bearer token (header, or the page cookie) and sets `caller` (null when absent or
  * invalid: bad signature, expired, no `exp`, longer-lived than PULSE_TOKEN_MAX_TTL_SECONDS). The
- * HMAC key is imported once per secret (lib/auth.ts), not per request.
+ * HMAC key is imported once per secret (lib/auth.ts), not per request, and a token already verified
+ * is not verified again while it lives (lib/auth/verified_tokens.ts).
  */
 export function authenticate(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -46,7 +48,9 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
     const config = c.get("config");
     c.set(
       "caller",
-      token ? await verifyToken(config.authSecret, token, config.auth.tokenMaxTtlSeconds) : null,
+      token
+        ? await verifyTokenCached(config.authSecret, token, config.auth.tokenMaxTtlSeconds)
+        : null,
     );
     await next();
   };

@@ -41,6 +41,13 @@ function skillLabel(tag: string): string {
   return catalog.skills.find((s) => s.tag === tag)?.label ?? tag;
 }
 
+/** One session's average of a skill, as the low-skill rule reads it (`total` exact, as text). */
+export interface LowSkillRow extends Omit<SessionPoint, "ts"> {
+  /** ISO time of the session's first answer on the skill. */
+  ts: string;
+  total: string;
+}
+
 /**
  * Skills below the low-skill threshold in each of the learner's last N sessions that touched them
  * (N and the threshold from config; fewer than N sessions is not "persistently"). A session's
@@ -51,7 +58,7 @@ export async function persistentlyLowSkills(
   userId: string,
   config: ReadinessConfig,
 ): Promise<LowSkill[]> {
-  const { threshold, sessions } = config.low_skill;
+  const { sessions } = config.low_skill;
   const rows = await sql<
     (Omit<SessionPoint, "ts"> & { ts: Date; total: string })[]
   >`
@@ -67,6 +74,15 @@ export async function persistentlyLowSkills(
     select skill_tag, session_id, ts, score, total, answers from per_session
     where rn <= ${sessions}
     order by skill_tag, ts, session_id`;
+  return lowSkillsOf(rows.map((r) => ({ ...r, ts: r.ts.toISOString() })), config);
+}
+
+/**
+ * The persistently low skills among `rows`: each skill's last N sessions (oldest first, ordered by
+ * skill), as read by persistentlyLowSkills.
+ */
+export function lowSkillsOf(rows: LowSkillRow[], config: ReadinessConfig): LowSkill[] {
+  const { threshold, sessions } = config.low_skill;
   return [...Map.groupBy(rows, (p) => p.skill_tag)]
     .filter(([, recent]) =>
       recent.length >= sessions &&
@@ -78,7 +94,7 @@ export async function persistentlyLowSkills(
       component: componentOf(config, tag),
       sessions: recent.map((p) => ({
         session_id: p.session_id,
-        ts: p.ts.toISOString(),
+        ts: p.ts,
         score: p.score,
         answers: p.answers,
       })),
@@ -144,6 +160,14 @@ export function coachingMessage(
   return focus ? `You're at ${at}; ${next}.` : `You're at ${at}; keep practising to stay there.`;
 }
 
+/** A skill's stored readiness-window average, as the focus reads it. */
+export interface WindowAverage {
+  skill_tag: string;
+  avg_score: number;
+  score_total: string | null;
+  sample_size: number;
+}
+
 /** Coaching for one learner, from their latest snapshot and recent sessions. */
 export async function coachingFor(
   sql: Queryable,
@@ -153,18 +177,34 @@ export async function coachingFor(
   const [latest = null] = await listSnapshots(sql, userId, 1);
   const persistentlyLow = await persistentlyLowSkills(sql, userId, config);
   const component = focusComponent(latest, config);
-  let focus: Focus | null = null;
+  let averages: WindowAverage[] = [];
   if (component) {
-    const skills = config.components[component.component].skills;
-    // The weakest skill by its exact average (ties: the first in the component's skill list).
-    const averages = await sql<
-      { skill_tag: string; avg_score: number; score_total: string | null; sample_size: number }[]
-    >`
+    averages = await sql<WindowAverage[]>`
       select skill_tag, avg_score, score_total::text as score_total, sample_size
       from analytics.user_skill_agg
       where user_id = ${userId} and window_key = ${config.readiness_window}
-        and skill_tag = any(${skills}::text[])`;
-    const exactOf = (a: (typeof averages)[number]) =>
+        and skill_tag = any(${config.components[component.component].skills}::text[])`;
+  }
+  return coachingOf(latest, persistentlyLow, averages, config);
+}
+
+/**
+ * Coaching from what coachingFor reads: the latest snapshot, the persistently low skills and the
+ * learner's readiness-window averages (any skills; the focus component's are used).
+ */
+export function coachingOf(
+  latest: Snapshot | null,
+  persistentlyLow: LowSkill[],
+  windowAverages: WindowAverage[],
+  config: ReadinessConfig,
+): Coaching {
+  const component = focusComponent(latest, config);
+  let focus: Focus | null = null;
+  if (component) {
+    const skills = config.components[component.component].skills;
+    const averages = windowAverages.filter((a) => skills.includes(a.skill_tag));
+    // The weakest skill by its exact average (ties: the first in the component's skill list).
+    const exactOf = (a: WindowAverage) =>
       a.score_total === null ? Exact.of(a.avg_score) : Exact.ratio(a.score_total, a.sample_size);
     const weakest = averages
       .sort((a, b) =>

@@ -7,13 +7,14 @@ import { backfillBench } from "./backfill.ts";
 import { cohortsBench } from "./cohorts.ts";
 import { ingestBench } from "./ingest.ts";
 import { readinessBench } from "./readiness.ts";
+import { readsBench } from "./reads.ts";
 
 export interface Bench {
   name: string;
   run(): Promise<void>;
 }
 
-const benches: Bench[] = [ingestBench, readinessBench, cohortsBench, backfillBench];
+const benches: Bench[] = [ingestBench, readinessBench, cohortsBench, readsBench, backfillBench];
 
 const wanted = Deno.args.length ? benches.filter((b) => Deno.args.includes(b.name)) : benches;
 for (const bench of wanted) {

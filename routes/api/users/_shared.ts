@@ -1,6 +1,6 @@
 /** Shared by the per-learner readiness routes: path params, access check, response schemas. */
 import { z } from "@hono/zod-openapi";
-import type { Context } from "hono";
+import type { Context, TypedResponse } from "hono";
 import { getProfile } from "../../../lib/learners/profile.ts";
 import { COMPONENTS } from "../../../lib/readiness/mod.ts";
 import { ApiError } from "../../_errors.ts";
@@ -17,6 +17,25 @@ export async function readableLearner(c: Context<AppEnv>, userId: string): Promi
   if (!(await getProfile(c.get("sql"), userId))) {
     throw new ApiError(404, "not_found", `No learner ${userId}`);
   }
+}
+
+/** 403 unless the caller may read `userId` (checked before any database work). */
+export function assertReadable(c: Context<AppEnv>, userId: string): void {
+  assertCanReadLearner(callerOf(c), userId);
+}
+
+/** The 404 of a user id that is not a known learner. */
+export function unknownLearner(userId: string): ApiError {
+  return new ApiError(404, "not_found", `No learner ${userId}`);
+}
+
+/** A 200 whose JSON body (of type `T`) was already serialised, sent as `c.json` would send it. */
+export function jsonText<T>(c: Context<AppEnv>, body: string): TypedResponse<T, 200, "json"> {
+  return c.body(body, 200, { "content-type": "application/json" }) as unknown as TypedResponse<
+    T,
+    200,
+    "json"
+  >;
 }
 
 const perComponent = <T extends z.ZodType>(schema: T) =>

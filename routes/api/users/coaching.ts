@@ -1,11 +1,18 @@
 /** GET /api/users/:userId/coaching — latest snapshot, persistently low skills and what to focus on next. */
 import { createRoute, z } from "@hono/zod-openapi";
-import { guidanceFor } from "../../../lib/readiness/guidance.ts";
 import { COMPONENTS, readinessConfig } from "../../../lib/readiness/mod.ts";
+import { coachingData } from "../../../lib/readiness/reads.ts";
 import { apiRouter, errorResponses } from "../../_errors.ts";
 import { nullableRef } from "../_openapi.ts";
 import { requireRole } from "../../_middleware.ts";
-import { readableLearner, READER_ROLES, SessionPoint, Snapshot, UserParams } from "./_shared.ts";
+import {
+  assertReadable,
+  READER_ROLES,
+  SessionPoint,
+  Snapshot,
+  unknownLearner,
+  UserParams,
+} from "./_shared.ts";
 
 const Coaching = z.object({
   user_id: z.uuid(),
@@ -129,7 +136,9 @@ const route = createRoute({
 
 export const coachingApi = apiRouter().openapi(route, async (c) => {
   const { userId } = c.req.valid("param");
-  await readableLearner(c, userId);
-  const coaching = await guidanceFor(c.get("sql"), userId, readinessConfig);
+  assertReadable(c, userId);
+  // One statement: the learner check and everything coaching and guidance read.
+  const coaching = await coachingData(c.get("sql"), userId, readinessConfig);
+  if (!coaching) throw unknownLearner(userId);
   return c.json({ user_id: userId.toLowerCase(), ...coaching }, 200);
 });

@@ -1,10 +1,18 @@
 /** GET /api/users/:userId/readiness — latest snapshot, band, delta and history (newest first). */
 import { createRoute, z } from "@hono/zod-openapi";
-import { deltaOf, listSnapshots } from "../../../lib/readiness/mod.ts";
+import { readinessBody } from "../../../lib/readiness/reads.ts";
 import { apiRouter, errorResponses } from "../../_errors.ts";
 import { nullableRef } from "../_openapi.ts";
 import { requireRole } from "../../_middleware.ts";
-import { readableLearner, READER_ROLES, Snapshot, SnapshotSummary, UserParams } from "./_shared.ts";
+import {
+  assertReadable,
+  jsonText,
+  READER_ROLES,
+  Snapshot,
+  SnapshotSummary,
+  unknownLearner,
+  UserParams,
+} from "./_shared.ts";
 
 export const MAX_HISTORY = 500;
 
@@ -36,14 +44,9 @@ const route = createRoute({
 export const readinessApi = apiRouter().openapi(route, async (c) => {
   const { userId } = c.req.valid("param");
   const { limit } = c.req.valid("query");
-  await readableLearner(c, userId);
-  // One more than asked for, so the delta is known even with limit=1.
-  const snapshots = await listSnapshots(c.get("sql"), userId, limit + 1);
-  const [latest = null, previous] = snapshots;
-  return c.json({
-    user_id: userId.toLowerCase(),
-    latest,
-    delta: latest ? deltaOf(latest.overall, previous?.overall) : null,
-    history: snapshots.slice(0, limit).map(({ meta: _, ...summary }) => summary),
-  }, 200);
+  assertReadable(c, userId);
+  // One statement: the learner check, the latest snapshot, the delta and the history.
+  const body = await readinessBody(c.get("sql"), userId, limit);
+  if (body === null) throw unknownLearner(userId);
+  return jsonText<z.infer<typeof Readiness>>(c, body);
 });

@@ -1,15 +1,17 @@
 /** GET /api/users/:userId/skills/trends — per-session scores of a skill over a window, plus aggregates. */
 import { createRoute, z } from "@hono/zod-openapi";
-import {
-  readinessConfig,
-  sessionScores,
-  skillAggregates,
-  windowSpec,
-} from "../../../lib/readiness/mod.ts";
+import { readinessConfig, windowSpec } from "../../../lib/readiness/mod.ts";
+import { trendsData } from "../../../lib/readiness/reads.ts";
 import { catalog } from "../../../lib/static_config.ts";
 import { apiRouter, errorResponses } from "../../_errors.ts";
 import { requireRole } from "../../_middleware.ts";
-import { readableLearner, READER_ROLES, SessionPoint, UserParams } from "./_shared.ts";
+import {
+  assertReadable,
+  READER_ROLES,
+  SessionPoint,
+  unknownLearner,
+  UserParams,
+} from "./_shared.ts";
 
 const windowKeys = readinessConfig.windows.map((w) => w.key) as [string, ...string[]];
 
@@ -58,17 +60,13 @@ const route = createRoute({
 export const trendsApi = apiRouter().openapi(route, async (c) => {
   const { userId } = c.req.valid("param");
   const { skill_tag: skillTag, window: key = readinessConfig.trend_window } = c.req.valid("query");
-  await readableLearner(c, userId);
-  const sql = c.get("sql");
+  assertReadable(c, userId);
   const window = windowSpec(readinessConfig, key);
-  const points = Map.groupBy(
-    await sessionScores(sql, userId, window, { skillTag }),
-    (p) => p.skill_tag,
-  );
-  const aggregates = Map.groupBy(
-    await skillAggregates(sql, userId, { skillTag }),
-    (a) => a.skill_tag,
-  );
+  // One statement: the learner check, the per-session points and the aggregates.
+  const data = await trendsData(c.get("sql"), userId, window, { skillTag });
+  if (!data) throw unknownLearner(userId);
+  const points = Map.groupBy(data.points, (p) => p.skill_tag);
+  const aggregates = Map.groupBy(data.aggregates, (a) => a.skill_tag);
   const skills = catalog.skills.filter((s) => !skillTag || s.tag === skillTag);
   return c.json({
     user_id: userId.toLowerCase(),

@@ -1,0 +1,206 @@
+/**
+ * The per-learner reads behind the readiness, trends and coaching APIs, one statement each: the
+ * learner check and every part of the answer in a single round trip to the database. All filter
+ * on `user_id` (one shard on Citus). Times come back as ISO text (`Date#toISOString` form), so
+ * nothing is parsed only to be printed again; snapshot `meta` (the bulk of a snapshot) is read
+ * only where the answer shows or uses it.
+ */
+import type { Queryable } from "../db/mod.ts";
+import type { SkillAggregate } from "./aggregates.ts";
+import { type Coaching, coachingOf, type LowSkillRow, lowSkillsOf } from "./coaching.ts";
+import { COMPONENTS, type ReadinessConfig, type WindowSpec } from "./config.ts";
+import { buildGuidance, type Guidance, GUIDANCE_HISTORY_LIMIT, rubrics } from "./guidance.ts";
+import type { SessionPoint } from "./series.ts";
+import { deltaOf, type Snapshot } from "./snapshots.ts";
+
+/** `timestamptz` as `Date#toISOString` prints it (UTC, milliseconds, `Z`). */
+const isoText = (column: string) =>
+  `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+// Built once: the snapshot columns and the JSON object of a snapshot, in the API's key order.
+const SNAPSHOT_COLUMNS = `s.id, ${isoText("s.ts")} as ts, s.readiness_overall as overall, ${
+  COMPONENTS.map((c) => `s.readiness_${c} as ${c}`).join(", ")
+}, s.band, s.meta ->> 'formula_version' as formula_version`;
+const SNAPSHOT_JSON = `json_build_object('id', s.id, 'user_id', s.user_id, 'ts', ${
+  isoText("s.ts")
+}, 'overall', s.readiness_overall, 'components', json_build_object(${
+  COMPONENTS.map((c) => `'${c}', s.readiness_${c}`).join(", ")
+}), 'band', s.band, 'formula_version', s.meta ->> 'formula_version', 'meta', s.meta)`;
+
+type SnapshotRow =
+  & { id: number; ts: string; overall: number | null; band: string; formula_version: string }
+  & Record<(typeof COMPONENTS)[number], number | null>;
+
+/** A snapshot without meta, keys in the API's order. */
+function summaryOf(row: SnapshotRow, userId: string) {
+  return {
+    id: row.id,
+    user_id: userId,
+    ts: row.ts,
+    overall: row.overall,
+    components: Object.fromEntries(COMPONENTS.map((c) => [c, row[c]])),
+    band: row.band,
+    formula_version: row.formula_version,
+  };
+}
+
+/**
+ * The body of `GET /api/users/:userId/readiness` as JSON text: the latest snapshot (with its
+ * meta, as stored), the delta to the one before, and the newest `limit` snapshots without meta.
+ * Null when `userId` is not a learner.
+ */
+export async function readinessBody(
+  sql: Queryable,
+  userId: string,
+  limit: number,
+): Promise<string | null> {
+  // One more than asked for, so the delta is known even with limit=1.
+  const rows = await sql<(SnapshotRow & { meta: string | null; known: boolean })[]>`
+    select ${sql.unsafe(SNAPSHOT_COLUMNS)}, case when s.rn = 1 then s.meta::text end as meta
+    from analytics.learners l
+    left join lateral (
+      select r.*, row_number() over (order by r.ts desc, r.id desc) as rn
+      from analytics.user_readiness r
+      where r.user_id = ${userId}
+      order by r.ts desc, r.id desc
+      limit ${limit + 1}
+    ) s on true
+    where l.user_id = ${userId}
+    order by s.ts desc, s.id desc`;
+  if (rows.length === 0) return null;
+  const id = userId.toLowerCase();
+  const snapshots = rows[0].id === null ? [] : rows;
+  const [latest, previous] = snapshots;
+  const history = JSON.stringify(snapshots.slice(0, limit).map((r) => summaryOf(r, id)));
+  // meta goes out as Postgres printed it: the same JSON value, never parsed here.
+  const latestJson = latest
+    ? `${JSON.stringify(summaryOf(latest, id)).slice(0, -1)},"meta":${latest.meta}}`
+    : "null";
+  const delta = latest ? deltaOf(latest.overall, previous?.overall) : null;
+  return `{"user_id":${JSON.stringify(id)},"latest":${latestJson},"delta":${
+    JSON.stringify(delta)
+  },"history":${history}}`;
+}
+
+/** What the trends API shows of a learner: per-session points and stored aggregates. */
+export interface TrendsData {
+  /** Per skill (ordered by skill tag), oldest first, as `sessionScores` returns them. */
+  points: SessionPoint[];
+  /** By skill and window, as `skillAggregates` returns them. */
+  aggregates: (SkillAggregate & { skill_tag: string })[];
+}
+
+/**
+ * `sessionScores` and `skillAggregates` of one learner (one skill or all) in one statement; null
+ * when `userId` is not a learner.
+ */
+export async function trendsData(
+  sql: Queryable,
+  userId: string,
+  window: Pick<WindowSpec, "kind" | "size">,
+  options: { skillTag?: string } = {},
+): Promise<TrendsData | null> {
+  const tag = options.skillTag;
+  const days = window.kind === "days"
+    ? sql`and e.ts > now() - make_interval(hours => 24 * ${window.size})`
+    : sql``;
+  const last = window.kind === "sessions" ? sql`where rn <= ${window.size}` : sql``;
+  const [row] = await sql<({ known: boolean } & TrendsData)[]>`
+    select
+      exists (select 1 from analytics.learners where user_id = ${userId}) as known,
+      (select coalesce(json_agg(json_build_object(
+                'skill_tag', p.skill_tag, 'session_id', p.session_id,
+                'ts', ${sql.unsafe(isoText("p.ts"))}, 'score', p.score, 'answers', p.answers)
+              order by p.skill_tag, p.ts, p.session_id), '[]')
+       from (
+         select e.skill_tag, e.session_id, min(e.ts) as ts, round(avg(e.score), 2) as score,
+                count(*)::int as answers,
+                row_number() over (
+                  partition by e.skill_tag order by min(e.ts) desc, e.session_id desc) as rn
+         from analytics.session_events e
+         where e.user_id = ${userId} ${tag ? sql`and e.skill_tag = ${tag}` : sql``} ${days}
+         group by e.skill_tag, e.session_id
+       ) p ${last}) as points,
+      (select coalesce(json_agg(json_build_object(
+                'skill_tag', a.skill_tag, 'window_key', a.window_key, 'avg_score', a.avg_score,
+                'sample_size', a.sample_size, 'session_count', a.session_count,
+                'last_updated', ${sql.unsafe(isoText("a.last_updated"))})
+              order by a.skill_tag, a.window_key), '[]')
+       from analytics.user_skill_agg a
+       where a.user_id = ${userId} ${tag ? sql`and a.skill_tag = ${tag}` : sql``}) as aggregates`;
+  return row.known ? { points: row.points, aggregates: row.aggregates } : null;
+}
+
+/**
+ * `guidanceFor` in one statement: the snapshot history (meta only on the latest two, the ones
+ * coaching reads), the low-skill evidence and the readiness-window averages. Null when `userId`
+ * is not a learner.
+ */
+export async function coachingData(
+  sql: Queryable,
+  userId: string,
+  config: ReadinessConfig,
+): Promise<(Coaching & Guidance) | null> {
+  const [row] = await sql<
+    {
+      known: boolean;
+      history: Snapshot[];
+      low: LowSkillRow[];
+      averages: {
+        skill_tag: string;
+        avg_score: number;
+        score_total: string | null;
+        sample_size: number;
+        session_count: number;
+      }[];
+    }[]
+  >`
+    select
+      exists (select 1 from analytics.learners where user_id = ${userId}) as known,
+      (select coalesce(json_agg(${sql.unsafe(SNAPSHOT_JSON)} order by s.ts desc, s.id desc), '[]')
+       from (
+         select r.id, r.user_id, r.ts, r.readiness_overall, r.readiness_technical,
+                r.readiness_communication, r.readiness_structure, r.readiness_behavioral, r.band,
+                case when row_number() over (order by r.ts desc, r.id desc) <= 2 then r.meta
+                     else jsonb_build_object('formula_version', r.meta -> 'formula_version')
+                end as meta
+         from analytics.user_readiness r
+         where r.user_id = ${userId}
+         order by r.ts desc, r.id desc
+         limit ${GUIDANCE_HISTORY_LIMIT}
+       ) s) as history,
+      (select coalesce(json_agg(json_build_object(
+                'skill_tag', p.skill_tag, 'session_id', p.session_id,
+                'ts', ${sql.unsafe(isoText("p.ts"))}, 'score', p.score, 'total', p.total,
+                'answers', p.answers)
+              order by p.skill_tag, p.ts, p.session_id), '[]')
+       from (
+         select e.skill_tag, e.session_id, min(e.ts) as ts, round(avg(e.score), 2) as score,
+                sum(e.score)::text as total, count(*)::int as answers,
+                row_number() over (
+                  partition by e.skill_tag order by min(e.ts) desc, e.session_id desc) as rn
+         from analytics.session_events e
+         where e.user_id = ${userId}
+         group by e.skill_tag, e.session_id
+       ) p where p.rn <= ${config.low_skill.sessions}) as low,
+      (select coalesce(json_agg(json_build_object(
+                'skill_tag', a.skill_tag, 'avg_score', a.avg_score,
+                'score_total', a.score_total::text, 'sample_size', a.sample_size,
+                'session_count', a.session_count)), '[]')
+       from analytics.user_skill_agg a
+       where a.user_id = ${userId} and a.window_key = ${config.readiness_window}) as averages`;
+  if (!row.known) return null;
+  // Only the latest two snapshots carry their whole meta: older ones feed the projection, which
+  // reads their time, overall and band.
+  const history = row.history;
+  const coaching = coachingOf(
+    history[0] ?? null,
+    lowSkillsOf(row.low, config),
+    row.averages,
+    config,
+  );
+  return {
+    ...coaching,
+    ...buildGuidance({ coaching, history, aggregates: row.averages, config, rubrics }),
+  };
+}

@@ -1,0 +1,308 @@
+/**
+ * Per-learner reads over HTTP: `GET /api/users/:id/readiness`, `/skills/trends` and `/coaching`
+ * for random learners among 5,000 (12 sessions each, a snapshot per session), with wrk at 32
+ * connections against the app served in its own process (`_reads_server.ts`, logging on) on the
+ * server database (PULSE_TEST_DATABASE_URL). Baseline: `GET /healthz` (no token) in the same run:
+ * three rounds of every endpoint, each ratio against its round's healthz.
+ *
+ * Options: `--pool N` database connections of the server under test (default 4: the machine's
+ * cores are shared by Postgres, the app and wrk), `--seconds N` per measurement (default 5),
+ * `--keep NAME` (see keptDatabase).
+ */
+import { issueToken } from "../../lib/auth.ts";
+import { createClient, type Sql } from "../../lib/db/client.ts";
+import { migrateUp } from "../../lib/db/migrate.ts";
+import { createTestDatabase, testServerUrl } from "../../lib/db/test_helpers.ts";
+import { rebuildReadiness } from "../../lib/readiness/mod.ts";
+import { catalog } from "../../lib/static_config.ts";
+import type { Bench } from "./mod.ts";
+
+const LEARNERS = 5_000;
+const SESSIONS = 12;
+const ANSWERS_PER_SESSION = 5;
+/** Sessions are spread over this many days before now, so every day window has data. */
+const SPAN_DAYS = 84;
+const CONNECTIONS = 32;
+const ROUNDS = 3;
+const THREADS = 2;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const SECRET = "bench-secret-for-pulse-analytics-reads-000000";
+
+interface WrkResult {
+  requests: number;
+  seconds: number;
+  rps: number;
+  errors: number;
+  p50_ms: number;
+  p99_ms: number;
+}
+
+/** A wrk script: random learner per request, optional bearer token, JSON summary at the end. */
+function wrkScript(ids: string[], path: string | null, token: string | null): string {
+  return `
+local ids = {${ids.map((id) => `"${id}"`).join(",")}}
+local path = ${path === null ? "nil" : JSON.stringify(path)}
+local headers = {}
+${token ? `headers["authorization"] = "Bearer ${token}"` : ""}
+local counter = 0
+function setup(thread) counter = counter + 1; thread:set("seed", counter) end
+function init(args) math.randomseed(seed * 7919) end
+function request()
+  if path == nil then return wrk.format("GET", "/healthz", headers) end
+  local id = ids[math.random(#ids)]
+  return wrk.format("GET", "/api/users/" .. id .. path, headers)
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '\\nRESULT {"requests":%d,"us":%d,"errors":%d,"p50":%d,"p99":%d}\\n',
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.status + e.timeout,
+    latency:percentile(50), latency:percentile(99)))
+end
+`;
+}
+
+async function wrk(url: string, script: string, seconds: number): Promise<WrkResult> {
+  const file = await Deno.makeTempFile({ suffix: ".lua" });
+  try {
+    await Deno.writeTextFile(file, script);
+    const out = await new Deno.Command("wrk", {
+      args: [
+        `-t${THREADS}`,
+        `-c${CONNECTIONS}`,
+        `-d${seconds}s`,
+        "--timeout",
+        "10s",
+        "-s",
+        file,
+        url,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(out.stdout);
+    const line = text.split("\n").find((l) => l.startsWith("RESULT "));
+    if (!out.success || !line) {
+      throw new Error(`wrk failed: ${text}${new TextDecoder().decode(out.stderr)}`);
+    }
+    const r = JSON.parse(line.slice("RESULT ".length));
+    const secs = r.us / 1e6;
+    return {
+      requests: r.requests,
+      seconds: secs,
+      rps: r.requests / secs,
+      errors: r.errors,
+      p50_ms: r.p50 / 1000,
+      p99_ms: r.p99 / 1000,
+    };
+  } finally {
+    await Deno.remove(file);
+  }
+}
+
+/** `--name N` or `--name=N` from the command line. */
+function option(name: string): string | undefined {
+  const i = Deno.args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (i < 0) return undefined;
+  return Deno.args[i].includes("=") ? Deno.args[i].split("=")[1] : Deno.args[i + 1];
+}
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+async function waitUntilUp(url: string) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${url}/healthz`);
+      await res.body?.cancel();
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error("the server under test did not start");
+}
+
+/** 5,000 learners with sessions, answers, a snapshot per session and the aggregates. */
+async function seed(sql: Sql) {
+  const t0 = performance.now();
+  // Deterministic ids and times from the series numbers: u learner, s session, k answer.
+  // Scores drift upwards over a learner's sessions around a per-learner level.
+  // (md5 made into a version 4 UUID: the API validates the version and variant nibbles.)
+  const uuid = (text: ReturnType<typeof sql>) =>
+    sql`overlay(overlay(md5(${text}) placing '4' from 13) placing '8' from 17)::uuid`;
+  const learner = () => uuid(sql`'reads-learner-' || u`);
+  const session = () => uuid(sql`'reads-session-' || u || '-' || s`);
+  const at = () =>
+    sql`now() - make_interval(hours => 24 * ${SPAN_DAYS} - s * ${(24 * SPAN_DAYS) / SESSIONS})`;
+  await sql.begin(async (tx) => {
+    await tx`
+      insert into analytics.learners (user_id, level, cohort)
+      select ${learner()}, (${catalog.levels}::text[])[1 + u % ${catalog.levels.length}],
+             'cohort-' || (u % 20)
+      from generate_series(1, ${LEARNERS}) u`;
+    await tx`
+      insert into analytics.sessions (session_id, user_id, scenario_id, started_at, completed_at)
+      select ${session()}, ${learner()}, 'bench', ${at()}, ${at()} + interval '30 minutes'
+      from generate_series(1, ${LEARNERS}) u, generate_series(0, ${SESSIONS - 1}) s`;
+    await tx`
+      insert into analytics.session_owners (session_id, user_id)
+      select ${session()}, ${learner()}
+      from generate_series(1, ${LEARNERS}) u, generate_series(0, ${SESSIONS - 1}) s`;
+    await tx`
+      insert into analytics.session_events
+        (user_id, session_id, answer_id, ts, scenario_id, pulse_step, skill_tag, score,
+         raw_metrics)
+      select ${learner()}, ${session()}, 'a' || k, ${at()} + make_interval(mins => k),
+             'bench', (${catalog.pulseSteps}::text[])[1 + k % ${catalog.pulseSteps.length}],
+             (${catalog.skillTags}::text[])[1 + (u + s + k) % ${catalog.skillTags.length}],
+             least(100, 30 + (u % 40) + s * 2 + (u * 7 + s * 13 + k * 29) % 21),
+             jsonb_build_object('filler_words', (u + k) % 9, 'talk_seconds', 30 + k * 7)
+      from generate_series(1, ${LEARNERS}) u, generate_series(0, ${SESSIONS - 1}) s,
+           generate_series(0, ${ANSWERS_PER_SESSION - 1}) k`;
+  });
+  const t1 = performance.now();
+  // One snapshot per session (as the completions would have written them) and the aggregates.
+  const rebuilt = await rebuildReadiness(sql, { trigger: "bench" });
+  await sql`analyze`;
+  const [{ events, snapshots }] = await sql<{ events: number; snapshots: number }[]>`
+    select (select count(*) from analytics.session_events)::int as events,
+           (select count(*) from analytics.user_readiness)::int as snapshots`;
+  console.log(
+    `data: ${LEARNERS.toLocaleString("en")} learners, ${events.toLocaleString("en")} answers, ${
+      snapshots.toLocaleString("en")
+    } snapshots, in ${((performance.now() - t0) / 1000).toFixed(1)} s (rebuild ${
+      ((performance.now() - t1) / 1000).toFixed(1)
+    } s, ${rebuilt.batches} batches)`,
+  );
+}
+
+/**
+ * `--keep NAME`: a database of that name on the test server, created, migrated and seeded on first
+ * use and left in place (for repeated runs while working on the reads).
+ */
+async function keptDatabase(name: string) {
+  const admin = createClient(testServerUrl()!, { max: 1 });
+  try {
+    const [exists] = await admin`select 1 from pg_database where datname = ${name}`;
+    if (!exists) await admin.unsafe(`create database "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(testServerUrl()!);
+  url.pathname = `/${name}`;
+  if (!url.searchParams.has("sslmode")) url.searchParams.set("sslmode", "disable");
+  await migrateUp(url.toString(), { quiet: true });
+  const sql = createClient(url.toString(), { max: 4 });
+  return { sql, url: url.toString(), close: () => sql.end() };
+}
+
+export const readsBench: Bench = {
+  name: "reads",
+  async run() {
+    if (!testServerUrl()) {
+      console.log("server: skipped (set PULSE_TEST_DATABASE_URL)");
+      return;
+    }
+    const pool = Number(option("pool") ?? 4);
+    const seconds = Number(option("seconds") ?? 5);
+    const keep = option("keep");
+    const db = keep ? await keptDatabase(keep) : await createTestDatabase();
+    const { sql } = db;
+    let server: Deno.ChildProcess | null = null;
+    try {
+      const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from analytics.learners`;
+      if (n === 0) await seed(sql);
+      else console.log(`data: kept database ${keep} (${n.toLocaleString("en")} learners)`);
+      const ids = (await sql<{ user_id: string }[]>`
+        select user_id from analytics.learners order by user_id`).map((r) => r.user_id);
+
+      const port = freePort();
+      const url = `http://127.0.0.1:${port}`;
+      server = new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          "-c",
+          "deno.test.json",
+          new URL("./_reads_server.ts", import.meta.url).pathname,
+        ],
+        env: {
+          BENCH_DATABASE_URL: db.url,
+          BENCH_SECRET: SECRET,
+          BENCH_POOL: String(pool),
+          BENCH_PORT: String(port),
+        },
+        stdout: "null",
+        stderr: "inherit",
+      }).spawn();
+      await waitUntilUp(url);
+      const token = await issueToken(SECRET, "service", "bench", 3600);
+      for (const path of ["/readiness", "/skills/trends", "/coaching"]) {
+        const res = await fetch(`${url}/api/users/${ids[0]}${path}`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        const body = await res.text();
+        if (res.status !== 200) throw new Error(`${path}: ${res.status} ${body.slice(0, 300)}`);
+      }
+
+      const paths: [string, string | null, string | null][] = [
+        ["healthz", null, null],
+        ["healthz + token", null, token],
+        ["readiness", "/readiness", token],
+        ["skills/trends", "/skills/trends", token],
+        ["coaching", "/coaching", token],
+      ];
+      // Warm-up: JIT, connections, caches.
+      for (const [, path, tok] of paths) await wrk(url, wrkScript(ids, path, tok), 2);
+      // Rounds of every endpoint, each ratio against the healthz of its own round: the machine is
+      // shared, and a neighbour's burst should move both sides of a ratio.
+      const rounds: Map<string, WrkResult>[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        const results = new Map<string, WrkResult>();
+        for (const [label, path, tok] of paths) {
+          results.set(label, await wrk(url, wrkScript(ids, path, tok), seconds));
+        }
+        rounds.push(results);
+      }
+      console.log(
+        `server: wrk -t${THREADS} -c${CONNECTIONS}, ${ROUNDS} rounds × ${seconds} s per endpoint, ` +
+          `app pool ${pool} connections (median of rounds; ratio range in brackets)`,
+      );
+      let errors = 0;
+      for (const [label] of paths) {
+        const runs = rounds.map((r) => r.get(label)!);
+        const ratios = rounds.map((r) => r.get(label)!.rps / r.get("healthz")!.rps);
+        const errs = runs.reduce((n, r) => n + r.errors, 0);
+        errors += errs;
+        console.log(
+          `  ${label.padEnd(16)} ${median(runs.map((r) => r.rps)).toFixed(0).padStart(6)} req/s  ` +
+            `ratio ${median(ratios).toFixed(2)}× [${Math.min(...ratios).toFixed(2)}–${
+              Math.max(...ratios).toFixed(2)
+            }]  p50 ${median(runs.map((r) => r.p50_ms)).toFixed(2)} ms  p99 ${
+              median(runs.map((r) => r.p99_ms)).toFixed(2)
+            } ms  errors ${errs}`,
+        );
+      }
+      const ratios = rounds.map((r) => r.get("readiness")!.rps / r.get("healthz")!.rps);
+      console.log(
+        `  readiness / healthz: ${median(ratios).toFixed(2)}× (rounds ${
+          ratios.map((x) => x.toFixed(2)).join(", ")
+        }; target ≥ 0.35×), errors ${errors}`,
+      );
+      if (errors > 0) throw new Error(`${errors} failed requests`);
+    } finally {
+      if (server) {
+        server.kill("SIGTERM");
+        await server.status;
+      }
+      await db.close();
+    }
+  },
+};
