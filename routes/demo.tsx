@@ -10,6 +10,7 @@ import { DEMO_ADMIN, DEMO_COACH, DEMO_LEARNERS } from "../lib/demo/people.ts";
 import { renderPage } from "./_app.tsx";
 import type { AppEnv } from "./_middleware.ts";
 import { TOKEN_COOKIE } from "./_middleware.ts";
+import { HOME, localPath } from "./sign_in/_session.ts";
 
 const PEOPLE: { userId: string; name: string; role: Role; detail: string }[] = [
   ...DEMO_LEARNERS.map((l) => ({
@@ -21,18 +22,6 @@ const PEOPLE: { userId: string; name: string; role: Role; detail: string }[] = [
   { ...DEMO_COACH, role: "coach", detail: "sees every learner" },
   { ...DEMO_ADMIN, role: "admin", detail: "recompute and cohorts" },
 ];
-
-/** `next` if it is a path on this site (not "//host" or a URL), else null. */
-export function localPath(next: unknown): string | null {
-  return typeof next === "string" && /^\/(?![\/\\])/.test(next) ? next : null;
-}
-
-const HOME: Record<Role, string> = {
-  learner: "/dashboard",
-  coach: "/learners",
-  admin: "/admin",
-  service: "/",
-};
 
 /** True for 127.0.0.0/8, ::1 and IPv4-mapped loopback addresses. */
 export function isLoopbackAddress(address: string): boolean {
@@ -114,5 +103,8 @@ export const demoRoutes = new Hono<AppEnv>()
       path: "/",
       maxAge: 60 * 60 * 12,
     });
-    return c.redirect(localPath(form.next) ?? HOME[person.role], 303);
+    return c.redirect(
+      localPath(typeof form.next === "string" ? form.next : null) ?? HOME[person.role],
+      303,
+    );
   });
