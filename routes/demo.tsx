@@ -4,13 +4,11 @@
  * elsewhere; anything else gets the 404 of an unknown page.
  */
 import { type Context, Hono } from "hono";
-import { setCookie } from "hono/cookie";
-import { issueToken, type Role } from "../lib/auth.ts";
+import type { Role } from "../lib/auth.ts";
 import { DEMO_ADMIN, DEMO_COACH, DEMO_LEARNERS } from "../lib/demo/people.ts";
 import { renderPage } from "./_app.tsx";
 import type { AppEnv } from "./_middleware.ts";
-import { TOKEN_COOKIE } from "./_middleware.ts";
-import { HOME, localPath } from "./sign_in/_session.ts";
+import { HOME, localPath, startSession } from "./sign_in/_session.ts";
 
 const PEOPLE: { userId: string; name: string; role: Role; detail: string }[] = [
   ...DEMO_LEARNERS.map((l) => ({
@@ -91,18 +89,8 @@ export const demoRoutes = new Hono<AppEnv>()
     const form = await c.req.parseBody();
     const person = PEOPLE.find((p) => p.userId === form.user_id);
     if (!person) return c.text("Unknown demo person", 400);
-    const token = await issueToken(
-      c.get("config").authSecret,
-      person.role,
-      person.userId,
-      60 * 60 * 12,
-    );
-    setCookie(c, TOKEN_COOKIE, token, {
-      httpOnly: true,
-      sameSite: "Strict",
-      path: "/",
-      maxAge: 60 * 60 * 12,
-    });
+    // The same page session as every other sign-in (lifetime from PULSE_SESSION_TTL_SECONDS).
+    await startSession(c, { userId: person.userId, role: person.role });
     return c.redirect(
       localPath(typeof form.next === "string" ? form.next : null) ?? HOME[person.role],
       303,
