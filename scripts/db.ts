@@ -47,8 +47,10 @@ try {
     const db = await openDatabase(config.database, { migrate: false, role: `db:${command}` });
     console.log(`Database: ${db.label}`);
     try {
-      if (command === "distribute") await distributeAt(db.url);
-      else await runDbmate(db.url, commands[command]);
+      // The database's own client: embedded clients share one session (no prepared statements).
+      if (command === "distribute") {
+        for (const line of await distribute(db.sql)) console.log(line);
+      } else await runDbmate(db.url, commands[command]);
     } finally {
       await db.close();
     }
