@@ -86,8 +86,8 @@ export default function RecomputePanel({ userId = "", learnerCount }: RecomputeP
         <div class="confirm" role="group" aria-labelledby="confirm-all-text">
           <p id="confirm-all-text">
             Recompute readiness for all {learnerCount}{" "}
-            learners with scored answers? Each gets a new snapshot, which becomes their latest
-            score.
+            learners with scored answers? Those with new evidence are scored again; a snapshot is
+            written only where their readiness changed.
           </p>
           <button
             type="button"

@@ -2,7 +2,7 @@
 -- Transcripts and scorecards whose learner is not known yet (legacy blobs without session.json,
 -- legacy scorecards without user_id) wait here, outside the per-learner tables, until the learner
 -- becomes known: then the completion writer, the backfill or the import moves them across. On
--- Citus these two tables stay on the coordinator (not distributed).
+-- Citus these two tables are reference tables (not distributed by learner).
 
 create table analytics.unattached_transcripts (
   id               uuid primary key default gen_random_uuid(),

@@ -1,7 +1,7 @@
 -- migrate:up
 -- Single-use sign-in links: the id (jti) of every hand-off token that was redeemed, kept until the
--- token would have expired anyway. Not per-learner data (no user_id): under Citus it stays a local
--- table on the coordinator.
+-- token would have expired anyway. Not per-learner data (no user_id): under Citus it is a
+-- reference table.
 create table analytics.used_sign_in_tokens (
   jti        text primary key check (length(jti) between 8 and 200),
   expires_at timestamptz not null,
