@@ -160,6 +160,10 @@ export async function recomputeAllReadiness(
       const r = await sql.begin(async (tx) => {
         if (options.rebuild) {
           // The learners' derived snapshots are replaced as one: nobody sees half a history.
+          // Marks seen before the replay: one that a new answer sets meanwhile is kept.
+          const marks = await tx<{ user_id: string; version: string }[]>`
+            select user_id, version::text from analytics.readiness_pending
+            where user_id = any(${batch}::uuid[])`;
           await tx`delete from analytics.user_readiness where user_id = any(${batch}::uuid[])`;
           const rebuilt = await computeReadiness(tx, batch, {
             config,
@@ -167,7 +171,12 @@ export async function recomputeAllReadiness(
             at: { kind: "every_session" },
             details: false,
           });
-          await tx`delete from analytics.readiness_pending where user_id = any(${batch}::uuid[])`;
+          await tx`
+            delete from analytics.readiness_pending p
+            using unnest(${marks.map((m) => m.user_id)}::uuid[], ${
+            marks.map((m) => m.version)
+          }::bigint[]) as m(user_id, version)
+            where p.user_id = m.user_id and p.version = m.version`;
           return rebuilt;
         }
         return await computeReadiness(tx, batch, { config, trigger, details: false });
