@@ -4,7 +4,6 @@ import { createEmptyTestDatabase } from "./test_helpers.ts";
 
 const TABLES = [
   "learners",
-  "readiness_crossings",
   "readiness_pending",
   "readiness_progress",
   "readiness_runs",

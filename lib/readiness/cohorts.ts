@@ -69,27 +69,32 @@ export interface TimeToReadiness {
   kaplan_meier: { description: string; median_days: number | null; curve: KaplanMeierStep[] };
 }
 
+/** A hundredth of a day in microseconds: days are reported to 0.01. */
+const HUNDREDTH_US = 864_000_000n;
+
 /**
- * From readiness_crossings (kept as snapshots are written): the learners who crossed `from`, each
- * with their crossing of `to` and their latest snapshot; proportional to the learners, whatever
- * their number of snapshots. Whole-point thresholds only.
+ * From readiness_progress (kept as snapshots are written): one row per learner who reached `from`,
+ * with the microseconds from first reaching `from` to first reaching `to`, or to their latest
+ * snapshot if not yet (censored). Reads one row per learner, whatever their number of snapshots.
+ * Whole-point thresholds only: reached_at[k + 1] is when the learner first reached k.
  */
 function fromProgressSql(
   sql: Queryable,
   query: { from: number; to: number; level?: string },
 ) {
   const level = query.level
-    ? sql`join analytics.learners l on l.user_id = f.user_id and l.level = ${query.level}`
+    ? sql`and p.user_id in (
+        select l.user_id from analytics.learners l where l.level = ${query.level})`
     : sql``;
+  const from = query.from + 1;
+  const to = query.to + 1;
   return sql`
-    select extract(epoch from t.reached_at - f.reached_at) / 86400 as days_to,
-           extract(epoch from p.last_ts - f.reached_at) / 86400 as days_observed
-    from analytics.readiness_crossings f
-    join analytics.readiness_progress p on p.user_id = f.user_id
-    left join analytics.readiness_crossings t
-      on t.user_id = f.user_id and t.threshold = ${query.to}::smallint
-    ${level}
-    where f.threshold = ${query.from}::smallint`;
+    select round(date_part('epoch',
+             coalesce(p.reached_at[${to}::int], p.last_ts) - p.reached_at[${from}::int]) * 1e6
+           )::int8 as us,
+           p.reached_at[${to}::int] is not null as reached
+    from analytics.readiness_progress p
+    where cardinality(p.reached_at) >= ${from}::int ${level}`;
 }
 
 /** From every snapshot: for thresholds that are not whole points. */
@@ -109,12 +114,56 @@ function fromSnapshotsSql(
     ), start as (
       select user_id, min(ts) as t0 from snaps where overall >= ${query.from} group by user_id
     )
-    select extract(epoch from min(s.ts) filter (where s.overall >= ${query.to}) - st.t0) / 86400
-             as days_to,
-           extract(epoch from max(s.ts) - st.t0) / 86400 as days_observed
+    select round(date_part('epoch',
+             coalesce(min(s.ts) filter (where s.overall >= ${query.to}), max(s.ts)) - st.t0)
+             * 1e6)::int8 as us,
+           bool_or(s.overall >= ${query.to}) as reached
     from start st join snaps s on s.user_id = st.user_id and s.ts >= st.t0
     group by s.user_id, st.t0`;
 }
+
+/** One group of learners: the same time to 0.01 day and the same outcome. */
+interface Group {
+  /** Days × 100, rounded half up from the exact time. */
+  hundredths: bigint;
+  reached: boolean;
+  n: number;
+  /** Exact sum, least and greatest of the times in the group, in microseconds. */
+  sum: bigint;
+  min: bigint;
+  max: bigint;
+}
+
+/** round(a / b) half up, for a, b ≥ 0, on integers. */
+const roundDiv = (a: bigint, b: bigint) => (2n * a + b) / (2n * b);
+
+/**
+ * The median of the reached learners' times, in hundredths of a day, exactly: the groups hold
+ * contiguous runs of the sorted times, so the middle time(s) are found by counting, and when the two
+ * middle times sit in different groups they are the greatest of one and the least of the next.
+ */
+function medianHundredths(groups: Group[]): bigint | null {
+  const sorted = groups.filter((g) => g.reached).sort((a, b) =>
+    a.hundredths < b.hundredths ? -1 : a.hundredths > b.hundredths ? 1 : 0
+  );
+  const total = sorted.reduce((sum, g) => sum + g.n, 0);
+  if (total === 0) return null;
+  const lower = Math.floor((total - 1) / 2);
+  const upper = Math.floor(total / 2);
+  let seen = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const g = sorted[i];
+    if (lower < seen + g.n) {
+      // Both middle times in this group: their mean rounds to the group's hundredth too.
+      if (upper < seen + g.n) return g.hundredths;
+      return roundDiv(g.max + sorted[i + 1].min, 2n * HUNDREDTH_US);
+    }
+    seen += g.n;
+  }
+  return null;
+}
+
+const toDays = (hundredths: bigint) => Number(hundredths) / 100;
 
 /**
  * Time from first reaching `from` to first reaching `to` for learners (of `level`, if given), from
@@ -128,52 +177,53 @@ export async function timeToReadiness(
   const whole = Number.isInteger(query.from) && Number.isInteger(query.to) && query.from >= 0 &&
     query.to <= 100 && query.from < query.to;
   const rows = whole ? fromProgressSql(sql, query) : fromSnapshotsSql(sql, query);
-  // Grouped in the database, in one statement: the curve needs counts per time, not one row per
-  // learner. Times are grouped to 0.01 day (about a quarter of an hour), the precision the curve
-  // is reported in.
-  const [summary] = await sql<
-    {
-      learners: number;
-      reached: number;
-      mean: number | null;
-      median: number | null;
-      steps: { days: number; reached: boolean; n: number }[] | null;
-    }[]
+  // Grouped in the database, in one statement: the curve needs counts per time (to 0.01 day, about
+  // a quarter of an hour, the precision it is reported in), not one row per learner. Times are
+  // whole microseconds, so sums, means and medians are exact and rounded once.
+  const groups = (await sql<
+    { hundredths: string; reached: boolean; n: number; sum: string; min: string; max: string }[]
   >`
-    with obs as materialized (${rows}),
-    steps as (
-      select round(coalesce(days_to, days_observed)::numeric, 2)::float8 as days,
-             days_to is not null as reached, count(*)::int as n
-      from obs group by 1, 2
-    )
-    select count(*)::int as learners, count(days_to)::int as reached,
-           avg(days_to)::float8 as mean,
-           percentile_cont(0.5) within group (order by days_to) as median,
-           (select json_agg(steps) from steps) as steps
-    from obs`;
-  const steps = summary.steps ?? [];
-  const observations: Observation[] = steps.map((r) => ({
-    days: r.days,
+    -- One narrow row per learner first, then grouped (grouping the learners' rows directly lets the
+    -- planner sort whole progress rows). 864000000 µs is a hundredth of a day: adding half of it
+    -- rounds half up.
+    with obs as materialized (${rows})
+    select (us + 432000000) / 864000000 as hundredths,
+           reached, count(*)::int as n, sum(us)::text as sum, min(us)::text as min,
+           max(us)::text as max
+    from obs
+    group by 1, 2`).map((r): Group => ({
+    hundredths: BigInt(r.hundredths),
     reached: r.reached,
-    count: r.n,
+    n: r.n,
+    sum: BigInt(r.sum),
+    min: BigInt(r.min),
+    max: BigInt(r.max),
   }));
-  const observedMedian = summary.median;
-  const mean = summary.mean;
-  const reachedCount = summary.reached;
+  const learners = groups.reduce((sum, g) => sum + g.n, 0);
+  const reachedCount = groups.reduce((sum, g) => sum + (g.reached ? g.n : 0), 0);
+  const reachedSum = groups.reduce((sum, g) => sum + (g.reached ? g.sum : 0n), 0n);
+  const median = medianHundredths(groups);
+  const observations: Observation[] = groups.map((g) => ({
+    days: toDays(g.hundredths),
+    reached: g.reached,
+    count: g.n,
+  }));
   return {
     from: query.from,
     to: query.to,
     level: query.level ?? null,
     learners: {
-      reached_from: summary.learners,
+      reached_from: learners,
       reached_to: reachedCount,
-      not_yet_reached: summary.learners - reachedCount,
+      not_yet_reached: learners - reachedCount,
     },
     reached_only: {
       description:
         `Only learners who reached ${query.to}: days from their first snapshot at or above ${query.from} to their first at or above ${query.to}. Leaves out learners still on the way, so it is biased low.`,
-      median_days: observedMedian === null ? null : round2(observedMedian),
-      mean_days: mean === null ? null : round2(mean),
+      median_days: median === null ? null : toDays(median),
+      mean_days: reachedCount === 0
+        ? null
+        : toDays(roundDiv(reachedSum, BigInt(reachedCount) * HUNDREDTH_US)),
     },
     kaplan_meier: {
       description:

@@ -112,3 +112,31 @@ Deno.test("timeToReadiness on stored snapshots", async () => {
     await db.close();
   }
 });
+
+Deno.test("timeToReadiness: means and medians are exact, rounded once at the 0.005 day edge", async () => {
+  const db = await createTestDatabase();
+  try {
+    // 1.004 and 1.006 days: mean and median 1.005 exactly, which rounds half up to 1.01 (in binary
+    // floating point (1.004 + 1.006) / 2 is 1.00499…, which would round to 1.00).
+    await learnerWith(db.sql, "senior", [[0, 45], [1.004, 72]]);
+    await learnerWith(db.sql, "senior", [[0, 45], [1.006, 72]]);
+    const edge = await timeToReadiness(db.sql, { from: 40, to: 70, level: "senior" });
+    assert.equal(edge.reached_only.median_days, 1.01);
+    assert.equal(edge.reached_only.mean_days, 1.01);
+    // Each time on the curve is rounded on its own: 1.004 → 1.00, 1.006 → 1.01.
+    assert.deepEqual(edge.kaplan_meier.curve.map((s) => s.days), [1, 1.01]);
+
+    // 1.0001 and 1.0051 days round to 1.00 and 1.01, but their median is 1.0026: 1.00, not the
+    // 1.005 → 1.01 that the mean of the two rounded times would give.
+    await learnerWith(db.sql, "junior", [[0, 45], [1.0001, 72]]);
+    await learnerWith(db.sql, "junior", [[0, 45], [1.0051, 72]]);
+    const apart = await timeToReadiness(db.sql, { from: 40, to: 70, level: "junior" });
+    assert.equal(apart.reached_only.median_days, 1);
+    assert.equal(apart.reached_only.mean_days, 1);
+    // The same answers from every snapshot (a threshold that is not a whole point).
+    const scan = await timeToReadiness(db.sql, { from: 40, to: 69.5, level: "junior" });
+    assert.equal(scan.reached_only.median_days, 1);
+  } finally {
+    await db.close();
+  }
+});

@@ -279,9 +279,9 @@ function figures(tx: Queryable, alias: string) {
 }
 
 /**
- * Rewrites the learners' threshold crossings (when overall first reached each whole point) and
- * progress rows (first and latest snapshot) from their snapshots with sufficient evidence: what
- * time-to-readiness reads. Rows that did not change are left alone.
+ * Rewrites the learners' progress rows from their snapshots with sufficient evidence: the first and
+ * latest snapshot, and when overall readiness first reached each whole point (what
+ * time-to-readiness reads). Rows that did not change are left alone.
  */
 export async function refreshProgress(tx: Queryable, userIds: string[]): Promise<void> {
   if (userIds.length === 0) return;
@@ -299,28 +299,25 @@ export async function refreshProgress(tx: Queryable, userIds: string[]): Promise
       select b.*, coalesce(lag(b.best) over (partition by b.user_id order by b.ts, b.id), -1)
                as before
       from best b
-    ), hits as materialized (
-      -- Thresholds first reached at this snapshot: those above the best so far, up to its score.
-      select st.user_id, t::smallint as threshold, st.ts as reached_at from steps st
-      cross join lateral generate_series(st.before + 1, st.best) t
+    ), reached as (
+      -- Points first reached at each snapshot: those above the best so far, up to its score; in
+      -- point order they make the array reached_at[k + 1] for k = 0 up to the best.
+      select st.user_id, array_agg(st.ts order by k) as reached_at
+      from steps st
+      cross join lateral generate_series(st.before + 1, st.best) k
       where st.best > st.before
-    ), gone as (
-      delete from analytics.readiness_crossings c
-      where c.user_id = any(${userIds}::uuid[])
-        and not exists (
-          select 1 from hits h where h.user_id = c.user_id and h.threshold = c.threshold)
-    ), crossed as (
-      insert into analytics.readiness_crossings as c (user_id, threshold, reached_at)
-      select user_id, threshold, reached_at from hits
-      on conflict (user_id, threshold) do update set reached_at = excluded.reached_at
-      where c.reached_at is distinct from excluded.reached_at
+      group by st.user_id
     ), bounds as (
       select user_id, min(ts) as first_ts, max(ts) as last_ts from s group by user_id
     ), upserted as (
-      insert into analytics.readiness_progress as p (user_id, first_ts, last_ts)
-      select user_id, first_ts, last_ts from bounds
-      on conflict (user_id) do update set first_ts = excluded.first_ts, last_ts = excluded.last_ts
-      where (p.first_ts, p.last_ts) is distinct from (excluded.first_ts, excluded.last_ts)
+      insert into analytics.readiness_progress as p (user_id, first_ts, last_ts, reached_at)
+      select b.user_id, b.first_ts, b.last_ts, coalesce(r.reached_at, '{}')
+      from bounds b left join reached r on r.user_id = b.user_id
+      on conflict (user_id) do update
+        set first_ts = excluded.first_ts, last_ts = excluded.last_ts,
+            reached_at = excluded.reached_at
+      where (p.first_ts, p.last_ts, p.reached_at)
+        is distinct from (excluded.first_ts, excluded.last_ts, excluded.reached_at)
     )
     delete from analytics.readiness_progress p
     where p.user_id = any(${userIds}::uuid[])
