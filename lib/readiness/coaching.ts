@@ -13,8 +13,11 @@ export interface LowSkill {
   skill_tag: string;
   label: string;
   component: Component | null;
-  /** The learner's last sessions touching the skill (oldest first), each below the threshold. */
-  sessions: Omit<SessionPoint, "skill_tag">[];
+  /**
+   * The learner's last sessions touching the skill (oldest first), each below the threshold, with
+   * the exact sum of the session's answer scores (`total`, a decimal string).
+   */
+  sessions: (Omit<SessionPoint, "skill_tag"> & { total: string })[];
 }
 
 export interface Focus {
@@ -96,6 +99,7 @@ export function lowSkillsOf(rows: LowSkillRow[], config: ReadinessConfig): LowSk
         session_id: p.session_id,
         ts: p.ts,
         score: p.score,
+        total: p.total,
         answers: p.answers,
       })),
     }));

@@ -4,8 +4,8 @@
  * of priority, in the second person), why the score changed (the change split by component), and
  * a projection of when the next band is reached, shown only when the history supports it.
  *
- * Everything but `guidanceFor` is pure. Figures derived from scores are computed in exact
- * hundredths (integers) and rounded once, half away from zero; the projection is a statistical
+ * Everything but `guidanceFor` is pure. Figures derived from scores are computed exactly (see
+ * exact.ts) and rounded once, half away from zero; the projection is a statistical
  * estimate (least squares on floats) and only its dates and rates are shown.
  */
 import { z } from "zod";
@@ -14,6 +14,7 @@ import { catalog, readConfigFile } from "../static_config.ts";
 import { skillAggregates } from "./aggregates.ts";
 import { type Coaching, coachingFor, type LowSkill } from "./coaching.ts";
 import { type Component, COMPONENTS, type ReadinessConfig } from "./config.ts";
+import { Exact, round2 } from "./exact.ts";
 import { listSnapshots, type Snapshot } from "./snapshots.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -89,34 +90,6 @@ export function loadRubrics(dir?: URL): Rubrics {
 
 export const rubrics: Rubrics = loadRubrics();
 
-// ---------------------------------------------------------------------------------------------
-// exact hundredths
-
-/**
- * A score-like value (at most 2 decimals, as stored; a number or a numeric string) as integer
- * hundredths, exactly.
- */
-export function hundredths(value: number | string): number {
-  const text = typeof value === "number" ? value.toFixed(10) : value.trim();
-  const negative = text.startsWith("-");
-  const [int, frac = ""] = text.replace(/^[-+]/, "").split(".");
-  const digits = Number(int) * 100 + Number(frac.slice(0, 2).padEnd(2, "0"));
-  // Any digit past the second decimal means the input was not a stored score: round it once.
-  const rest = frac.slice(2);
-  const up = rest.length > 0 && rest[0] >= "5" ? 1 : 0;
-  const result = digits + up;
-  return negative && result !== 0 ? -result : result;
-}
-
-/** Integer `numerator / denominator` rounded half away from zero (both integers, denominator > 0). */
-function divRound(numerator: number, denominator: number): number {
-  const q = Math.trunc(Math.abs(numerator) / denominator);
-  const r = Math.abs(numerator) - q * denominator;
-  return Math.sign(numerator) * (2 * r >= denominator ? q + 1 : q);
-}
-
-const fromHundredths = (h: number) => h / 100;
-
 /** "+2.4", "−0.35", "±0" (points, as computed). */
 export function signedPoints(value: number): string {
   if (value === 0) return "\u00b10";
@@ -185,7 +158,7 @@ export function nextBand(overall: number | null, config: ReadinessConfig): NextB
   return {
     label: band.label,
     min: band.min,
-    points: fromHundredths(hundredths(band.min) - hundredths(overall)),
+    points: Exact.of(band.min).minus(overall).round2(),
   };
 }
 
@@ -213,13 +186,16 @@ export interface LowSkillItem {
 export function lowSkillList(low: LowSkill[], threshold: number): LowSkillItem[] {
   return low
     .map((s) => {
-      const total = s.sessions.reduce((sum, p) => sum + hundredths(p.score), 0);
-      const mean = fromHundredths(divRound(total, s.sessions.length));
+      // Each session's exact average (its total over its answers), then their mean: compared
+      // before rounding, so 45.0025 ranks before 45.0033 though both show as 45.
+      const exact = s.sessions
+        .reduce((sum, p) => sum.plus(Exact.ratio(p.total, p.answers)), Exact.ZERO)
+        .div(s.sessions.length);
       const since = s.sessions[0].ts;
       const last = s.sessions[s.sessions.length - 1].ts;
-      return { s, mean, since, last };
+      return { s, exact, mean: exact.round2(), since, last };
     })
-    .sort((a, b) => a.mean - b.mean || b.last.localeCompare(a.last))
+    .sort((a, b) => a.exact.cmp(b.exact) || b.last.localeCompare(a.last))
     .map(({ s, mean, since, last }, i) => ({
       priority: i + 1,
       skill_tag: s.skill_tag,
@@ -269,15 +245,14 @@ export function whyChanged(
   config: ReadinessConfig,
 ): WhyChanged | null {
   if (!latest || !previous || latest.overall === null || previous.overall === null) return null;
-  // Weights as integer millionths (they are stored with 6 decimals); components as hundredths.
-  const micro = (w: number | undefined) => (w === undefined ? 0 : Math.round(w * 1e6));
+  // Components and weights (stored with 6 decimals) read as the decimals they print as.
+  const part = (score: number | null, weight: number | undefined) =>
+    score === null || weight === undefined ? Exact.ZERO : Exact.of(score).times(weight);
   const parts: ChangePart[] = COMPONENTS.map((c) => {
     const before = previous.components[c];
     const after = latest.components[c];
     const wb = previous.meta.effective_weights?.[c];
     const wa = latest.meta.effective_weights?.[c];
-    const raw = (after === null ? 0 : hundredths(after) * micro(wa)) -
-      (before === null ? 0 : hundredths(before) * micro(wb));
     return {
       component: c,
       label: config.components[c].label,
@@ -285,15 +260,16 @@ export function whyChanged(
       after,
       weight_before: wb ?? null,
       weight_after: wa ?? null,
-      contribution: fromHundredths(divRound(raw, 1e6)),
+      contribution: part(after, wa).minus(part(before, wb)).round2(),
     };
   });
-  const delta = hundredths(latest.overall) - hundredths(previous.overall);
-  const sum = parts.reduce((s, p) => s + hundredths(p.contribution), 0);
+  const deltaExact = Exact.of(latest.overall).minus(previous.overall);
+  const delta = deltaExact.round2();
+  const sum = parts.reduce((s, p) => s.plus(p.contribution), Exact.ZERO);
   const moved = parts.filter((p) => p.contribution !== 0)
     .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
   const direction = delta > 0 ? "went up" : delta < 0 ? "went down" : "did not change";
-  const amount = delta === 0 ? "" : ` ${Math.abs(fromHundredths(delta))} points`;
+  const amount = delta === 0 ? "" : ` ${Math.abs(delta)} points`;
   const detail = moved.length
     ? `: ${moved.map((p) => `${p.label.toLowerCase()} ${signedPoints(p.contribution)}`).join(", ")}`
     : "";
@@ -301,9 +277,9 @@ export function whyChanged(
     since: previous.ts,
     from: previous.overall,
     to: latest.overall,
-    delta: fromHundredths(delta),
+    delta,
     parts,
-    rounding: fromHundredths(delta - sum),
+    rounding: deltaExact.minus(sum).round2(),
     formula_changed: latest.formula_version !== previous.formula_version,
     text: `Your score ${direction}${amount} since ${longDate(previous.ts)}${detail}.`,
   };
@@ -413,7 +389,7 @@ export function projectReadiness(
       const rss = x.reduce((a, v, i) => a + (y[i] - intercept - slope! * v) ** 2, 0);
       se = Math.sqrt(rss / (n - 2) / sxx);
     }
-    out.points_per_week = fromHundredths(hundredths(slope * 7));
+    out.points_per_week = round2(slope * 7);
   }
   if (!next) {
     return { ...out, reason: "You are in the top band: there is no next band to project." };

@@ -3,7 +3,6 @@ import { catalog } from "../static_config.ts";
 import { readinessConfig as config } from "./config.ts";
 import {
   buildGuidance,
-  hundredths,
   lowSkillList,
   missingEvidence,
   nextBand,
@@ -15,6 +14,7 @@ import {
   whyChanged,
 } from "./guidance.ts";
 import type { Snapshot } from "./snapshots.ts";
+import { Exact } from "./exact.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
 const T0 = Date.parse("2026-10-01T09:00:00Z");
@@ -67,20 +67,6 @@ function snap(
     ...extra,
   };
 }
-
-Deno.test("hundredths are exact for stored scores", () => {
-  assert.equal(hundredths(63.63), 6363);
-  assert.equal(hundredths(0.1 + 0.2), 30);
-  assert.equal(hundredths(-3.45), -345);
-  assert.equal(hundredths(70), 7000);
-  // More decimals than stored: rounded once, half away from zero.
-  assert.equal(hundredths(1.005 + 1e-9), 101);
-  assert.equal(hundredths(-2.675 - 1e-9), -268);
-  // Numeric strings (as Postgres sends numeric) are read digit by digit.
-  assert.equal(hundredths("63.63"), 6363);
-  assert.equal(hundredths("-0.05"), -5);
-  assert.equal(hundredths("70.00"), 7000);
-});
 
 Deno.test("points to the next band, exactly; none in the top band", () => {
   assert.deepEqual(nextBand(63.63, config), { label: "Nearly Ready", min: 70, points: 6.37 });
@@ -259,9 +245,9 @@ Deno.test("persistently low skills: most urgent first, dated, second person", ()
       label: "Probing",
       component: "technical",
       sessions: [
-        { session_id: "a", ts: "2026-11-03T10:00:00.000Z", score: 55, answers: 1 },
-        { session_id: "b", ts: "2026-11-10T10:00:00.000Z", score: 58, answers: 1 },
-        { session_id: "c", ts: "2026-11-17T10:00:00.000Z", score: 57.5, answers: 1 },
+        { session_id: "a", ts: "2026-11-03T10:00:00.000Z", score: 55, total: "55", answers: 1 },
+        { session_id: "b", ts: "2026-11-10T10:00:00.000Z", score: 58, total: "58", answers: 1 },
+        { session_id: "c", ts: "2026-11-17T10:00:00.000Z", score: 57.5, total: "57.5", answers: 1 },
       ],
     },
     {
@@ -269,9 +255,15 @@ Deno.test("persistently low skills: most urgent first, dated, second person", ()
       label: "Structure",
       component: "structure",
       sessions: [
-        { session_id: "d", ts: "2026-11-04T10:00:00.000Z", score: 50, answers: 1 },
-        { session_id: "e", ts: "2026-11-11T10:00:00.000Z", score: 45, answers: 1 },
-        { session_id: "f", ts: "2026-11-18T10:00:00.000Z", score: 40.01, answers: 1 },
+        { session_id: "d", ts: "2026-11-04T10:00:00.000Z", score: 50, total: "50", answers: 1 },
+        { session_id: "e", ts: "2026-11-11T10:00:00.000Z", score: 45, total: "45", answers: 1 },
+        {
+          session_id: "f",
+          ts: "2026-11-18T10:00:00.000Z",
+          score: 40.01,
+          total: "40.01",
+          answers: 1,
+        },
       ],
     },
   ], 60);
@@ -284,6 +276,42 @@ Deno.test("persistently low skills: most urgent first, dated, second person", ()
     list[0].text,
     "Your structure scores have stayed below 60 in your last 3 sessions with it (4 Nov 2026 to 18 Nov 2026: 50, 45, 40.01).",
   );
+});
+
+Deno.test("persistently low skills are ranked on exact means, not the rounded ones", () => {
+  const session = (id: string, day: number, total: string, answers: number) => ({
+    session_id: id,
+    ts: new Date(T0 + day * DAY).toISOString(),
+    score: Exact.ratio(total, answers).round2(),
+    total,
+    answers,
+  });
+  const list = lowSkillList([
+    // Session averages 45, 45.01, 45 (exact) → mean 45.00333…; the most recent of the two.
+    {
+      skill_tag: "probe",
+      label: "Probing",
+      component: "technical",
+      sessions: [session("a", 1, "45", 1), session("b", 8, "45.01", 1), session("c", 15, "45", 1)],
+    },
+    // Session averages 45.0075 (shows as 45.01), 45, 45 → mean 45.0025: lower, so first, though
+    // the shown averages (45.01, 45, 45) would rank it with the other and the tie would go to the
+    // most recent.
+    {
+      skill_tag: "structure",
+      label: "Structure",
+      component: "structure",
+      sessions: [
+        session("d", 0, "180.03", 4),
+        session("e", 7, "45", 1),
+        session("f", 14, "45", 1),
+      ],
+    },
+  ], 60);
+  assert.deepEqual(list.map((l) => [l.priority, l.skill_tag, l.mean]), [
+    [1, "structure", 45],
+    [2, "probe", 45],
+  ]);
 });
 
 Deno.test("missing evidence in plain words", () => {

@@ -21,7 +21,12 @@ const Coaching = z.object({
     skill_tag: z.string(),
     label: z.string(),
     component: z.enum(COMPONENTS).nullable(),
-    sessions: z.array(SessionPoint).openapi({
+    sessions: z.array(SessionPoint.extend({
+      total: z.string().openapi({
+        description: "exact sum of the session's answer scores on the skill (a decimal)",
+        example: "171.50",
+      }),
+    })).openapi({
       description: "the evidence: the last sessions touching the skill, oldest first",
     }),
   })),
