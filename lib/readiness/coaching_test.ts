@@ -41,9 +41,27 @@ Deno.test("coaching", async (step) => {
         label: "Communication",
         component: "communication",
         sessions: [
-          { session_id: s2, ts: daysBefore(7).toISOString(), score: 50, answers: 1 },
-          { session_id: s3, ts: daysBefore(4).toISOString(), score: 55, answers: 1 },
-          { session_id: s4, ts: daysBefore(1).toISOString(), score: 59.5, answers: 2 },
+          {
+            session_id: s2,
+            ts: daysBefore(7).toISOString(),
+            score: 50,
+            total: "50.00",
+            answers: 1,
+          },
+          {
+            session_id: s3,
+            ts: daysBefore(4).toISOString(),
+            score: 55,
+            total: "55.00",
+            answers: 1,
+          },
+          {
+            session_id: s4,
+            ts: daysBefore(1).toISOString(),
+            score: 59.5,
+            total: "119.00",
+            answers: 2,
+          },
         ],
       }]);
       assert.ok(!low.some((l) => l.sessions.some((s) => s.session_id === s1)));
