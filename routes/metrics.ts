@@ -6,13 +6,9 @@
 import { Hono } from "hono";
 import { getConnInfo } from "hono/deno";
 import { timingSafeEqual } from "node:crypto";
+import { isLoopbackAddress } from "../lib/loopback.ts";
 import { renderMetrics } from "../lib/metrics.ts";
 import type { AppEnv } from "./_middleware.ts";
-
-function isLoopback(address: string | undefined): boolean {
-  return !!address &&
-    (/^127\./.test(address) || address === "::1" || address === "::ffff:127.0.0.1");
-}
 
 function sameToken(given: string, expected: string): boolean {
   const [a, b] = [new TextEncoder().encode(given), new TextEncoder().encode(expected)];
@@ -27,7 +23,7 @@ export const metricsRoutes = new Hono<AppEnv>().get("/metrics", (c) => {
   const proxied = c.req.header("x-forwarded-for") !== undefined;
   const token = c.req.header("authorization")?.match(/^Bearer\s+(.+)$/i)?.[1];
   const expected = c.get("config").metricsToken;
-  const allowed = (isLoopback(remote) && !proxied) ||
+  const allowed = (remote !== undefined && isLoopbackAddress(remote) && !proxied) ||
     (!!expected && !!token && sameToken(token, expected));
   if (!allowed) {
     return c.json({

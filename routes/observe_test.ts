@@ -69,6 +69,10 @@ Deno.test("observability: JSON logs with request ids, access lines, /metrics", a
     await step.step("/metrics: loopback or token only", async () => {
       assert.equal((await app.request("/metrics", {}, remote)).status, 403);
       assert.equal((await app.request("/metrics")).status, 403);
+      const ipv6 = { remoteAddr: { hostname: "::1", port: 40000, transport: "tcp" } };
+      const byIpv6 = await app.request("/metrics", {}, ipv6);
+      assert.equal(byIpv6.status, 200, "IPv6 loopback");
+      await byIpv6.body?.cancel();
       assert.equal(
         (await app.request(
           "/metrics",
