@@ -7,8 +7,31 @@ import { Hono } from "hono";
 import { getConnInfo } from "hono/deno";
 import { timingSafeEqual } from "node:crypto";
 import { isLoopbackAddress } from "../lib/loopback.ts";
-import { renderMetrics } from "../lib/metrics.ts";
+import { poolStats, type Sql } from "../lib/db/client.ts";
+import { type GaugeReading, renderMetrics } from "../lib/metrics.ts";
 import type { AppEnv } from "./_middleware.ts";
+
+/** The database pool of the app serving the scrape (each app reports its own pool). */
+function poolReadings(sql: Sql): GaugeReading[] {
+  const pool = poolStats(sql);
+  return [
+    {
+      name: "pulse_db_pool_size",
+      help: "Connections the database pool may open.",
+      value: pool.size,
+    },
+    {
+      name: "pulse_db_pool_in_use",
+      help: "Pool connections running a query or transaction.",
+      value: pool.inUse,
+    },
+    {
+      name: "pulse_db_pool_waiting",
+      help: "Queries waiting for a free pool connection.",
+      value: pool.waiting,
+    },
+  ];
+}
 
 function sameToken(given: string, expected: string): boolean {
   const [a, b] = [new TextEncoder().encode(given), new TextEncoder().encode(expected)];
@@ -34,5 +57,5 @@ export const metricsRoutes = new Hono<AppEnv>().get("/metrics", (c) => {
     }, 403);
   }
   c.header("content-type", "text/plain; version=0.0.4; charset=utf-8");
-  return c.body(renderMetrics());
+  return c.body(renderMetrics(poolReadings(c.get("sql"))));
 });
