@@ -18,8 +18,6 @@ import { healthRoutes } from "./routes/health.ts";
 import { serveOpenApi } from "./routes/api/_openapi.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { observe } from "./routes/_observe.ts";
-import { poolStats } from "./lib/db/client.ts";
-import { registerGauge } from "./lib/metrics.ts";
 import { notFoundPage } from "./routes/_app.tsx";
 import { adminRoutes } from "./routes/admin.tsx";
 import { dashboardRoutes } from "./routes/dashboard.tsx";
@@ -65,15 +63,6 @@ export function createApp(deps: AppDeps, options: { log?: boolean } = {}) {
 
   app.route("/", healthRoutes);
   app.route("/", metricsRoutes);
-  registerGauge("pulse_db_pool_size", "Connections the database pool may open.", () => [
-    { value: poolStats(deps.sql).size },
-  ]);
-  registerGauge("pulse_db_pool_in_use", "Pool connections running a query or transaction.", () => [
-    { value: poolStats(deps.sql).inUse },
-  ]);
-  registerGauge("pulse_db_pool_waiting", "Queries waiting for a free pool connection.", () => [
-    { value: poolStats(deps.sql).waiting },
-  ]);
   // Built assets are named by content hash: cache them for good.
   app.use("/static/build/*", async (c, next) => {
     await next();

@@ -132,16 +132,15 @@ export function recordBackfill(
   backfillItems.inc({ outcome: "would_insert" }, summary.wouldInsert);
 }
 
-/** Adds a gauge read at each scrape (e.g. the database pool). */
-export function registerGauge(
-  name: string,
-  help: string,
-  read: () => { labels?: Labels; value: number }[],
-): void {
-  register(new Gauge(name, help, read));
+/** A gauge read at scrape time from what serves the scrape (e.g. the app's database pool). */
+export interface GaugeReading {
+  name: string;
+  help: string;
+  value: number;
 }
 
-/** Every metric in the Prometheus text format. */
-export function renderMetrics(): string {
-  return [...registry.values()].flatMap((m) => m.render()).join("\n") + "\n";
+/** Every registered metric, then `readings`, in the Prometheus text format. */
+export function renderMetrics(readings: GaugeReading[] = []): string {
+  const gauges = readings.map((r) => new Gauge(r.name, r.help, () => [{ value: r.value }]));
+  return [...registry.values(), ...gauges].flatMap((m) => m.render()).join("\n") + "\n";
 }

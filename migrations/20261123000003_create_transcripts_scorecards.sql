@@ -34,5 +34,8 @@ comment on column analytics.session_transcripts.transcript_lines is 'Normalised 
 comment on column analytics.session_transcripts.transcript_json is 'The whole original transcript document.';
 
 -- migrate:down
+-- Rows that the down step of 20261125000201 set aside go with the tables they belong to.
+drop table if exists analytics.unattached_transcripts_set_aside;
+drop table if exists analytics.unattached_scorecards_set_aside;
 drop table analytics.session_transcripts;
 drop table analytics.scorecards;

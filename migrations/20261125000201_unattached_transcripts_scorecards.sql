@@ -32,6 +32,26 @@ create table analytics.unattached_scorecards (
 );
 comment on table analytics.unattached_scorecards is 'Legacy scorecards whose learner is not known yet; moved to scorecards, with the same id, once the learner is known.';
 
+-- Rows an earlier down step of this migration set aside (the older schema could not hold them)
+-- come back first, as they were.
+do $$
+begin
+  if to_regclass('analytics.unattached_transcripts_set_aside') is not null then
+    insert into analytics.unattached_transcripts
+      (id, api_id, session_id, transcript_lines, transcript_json, created_at, updated_at)
+    select id, api_id, session_id, transcript_lines, transcript_json, created_at, updated_at
+    from analytics.unattached_transcripts_set_aside;
+    drop table analytics.unattached_transcripts_set_aside;
+  end if;
+  if to_regclass('analytics.unattached_scorecards_set_aside') is not null then
+    insert into analytics.unattached_scorecards
+      (id, session_id, ts, bce_score, mcf_score, cpo_score, scorecard_json, created_at)
+    select id, session_id, ts, bce_score, mcf_score, cpo_score, scorecard_json, created_at
+    from analytics.unattached_scorecards_set_aside;
+    drop table analytics.unattached_scorecards_set_aside;
+  end if;
+end $$;
+
 -- Transcripts without a learner: attach those whose session's learner is known, park the rest.
 update analytics.session_transcripts t set user_id = o.user_id
 from analytics.session_owners o
@@ -58,10 +78,36 @@ comment on column analytics.session_transcripts.api_id is 'Stable numeric id exp
 comment on column analytics.session_transcripts.user_id is 'Learner. Transcripts of an unknown learner wait in unattached_transcripts.';
 
 -- migrate:down
+-- Nothing is lost and nothing fails. Unattached transcripts go back into session_transcripts with
+-- no learner (the older shape), same id and api_id. What the older schema cannot hold is set
+-- aside, as it was, in tables this step leaves in place: every unattached scorecard (older
+-- scorecards need a learner) and any unattached transcript of a session that also has a learner's
+-- transcript (older transcripts are one per session). The set-aside tables exist only when they
+-- hold rows; the up step moves the rows back and drops them, and the down step of
+-- 20261123000003 drops them with the tables they belong to.
 do $$
 begin
   if exists (select 1 from analytics.unattached_scorecards) then
-    raise exception 'analytics.unattached_scorecards has rows, which the older schema cannot hold (scorecards need a learner); attach or export them first';
+    create table analytics.unattached_scorecards_set_aside
+      (like analytics.unattached_scorecards including constraints including indexes);
+    comment on table analytics.unattached_scorecards_set_aside is 'Unattached scorecards kept by the down step of migration 20261125000201 (this schema has no place for a scorecard without a learner); its up step moves them back to unattached_scorecards.';
+    insert into analytics.unattached_scorecards_set_aside
+      (id, session_id, ts, bce_score, mcf_score, cpo_score, scorecard_json, created_at)
+    select id, session_id, ts, bce_score, mcf_score, cpo_score, scorecard_json, created_at
+    from analytics.unattached_scorecards;
+  end if;
+  if exists (select 1 from analytics.unattached_transcripts u
+             where exists (select 1 from analytics.session_transcripts t
+                           where t.session_id = u.session_id)) then
+    create table analytics.unattached_transcripts_set_aside
+      (like analytics.unattached_transcripts including constraints including indexes);
+    comment on table analytics.unattached_transcripts_set_aside is 'Unattached transcripts kept by the down step of migration 20261125000201 because their session also has a learner''s transcript (this schema holds one per session); its up step moves them back to unattached_transcripts.';
+    insert into analytics.unattached_transcripts_set_aside
+      (id, api_id, session_id, transcript_lines, transcript_json, created_at, updated_at)
+    select u.id, u.api_id, u.session_id, u.transcript_lines, u.transcript_json, u.created_at,
+           u.updated_at
+    from analytics.unattached_transcripts u
+    where exists (select 1 from analytics.session_transcripts t where t.session_id = u.session_id);
   end if;
 end $$;
 
@@ -80,7 +126,8 @@ comment on column analytics.session_transcripts.user_id is 'Learner, when known 
 insert into analytics.session_transcripts
   (id, api_id, user_id, session_id, transcript_lines, transcript_json, created_at, updated_at)
 select id, api_id, null, session_id, transcript_lines, transcript_json, created_at, updated_at
-from analytics.unattached_transcripts;
+from analytics.unattached_transcripts u
+where not exists (select 1 from analytics.session_transcripts t where t.session_id = u.session_id);
 
 drop table analytics.unattached_scorecards;
 drop table analytics.unattached_transcripts;

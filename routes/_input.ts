@@ -67,7 +67,7 @@ async function checkBody(c: Context, limits: InputLimits): Promise<void> {
   const contentType = c.req.header("content-type") ?? "";
   const api = isApi(c);
   if (!api && !FORM_MEDIA_TYPE.test(contentType)) return;
-  const text = await c.req.text(); // cached by Hono: the route's validator reads it again
+  const text = await c.req.text(); // cached by Hono for any later reader
   if (text === "") return;
   if (!api) {
     for (const [key, value] of new URLSearchParams(text)) {
@@ -105,6 +105,9 @@ async function checkBody(c: Context, limits: InputLimits): Promise<void> {
   }
   const bad = findBadString(parsed);
   if (bad) throw invalid("request body", bad.path, bad.message);
+  // Hono's `c.req.json()` parses the cached text on every call: the route's validator gets this
+  // parse instead of a second one (readers share the value; none of them mutates it).
+  c.req.json = <T>() => Promise.resolve(parsed as T);
 }
 
 /** Query names and values: valid percent-encoded UTF-8, and storable once decoded. */

@@ -379,3 +379,35 @@ Deno.test("vocabulary: steps and skills by key or label in any case, stored as t
     await t.close();
   }
 });
+
+Deno.test("a JSON body is parsed once: the guard's parse is the one the route validates", async () => {
+  const t = await startTestApp();
+  const service = await t.token("service");
+  const body = JSON.stringify(answers());
+  const parse = JSON.parse;
+  let parsed = 0;
+  JSON.parse = function (text: string, reviver?: Parameters<typeof parse>[1]) {
+    if (text === body) parsed++;
+    return parse(text, reviver);
+  };
+  try {
+    const res = await t.call("POST", `/api/sessions/${crypto.randomUUID()}/events`, {
+      token: service,
+      rawBody: body,
+    });
+    assert.ok(res.status >= 200 && res.status < 300, JSON.stringify(res.body));
+    assert.equal(parsed, 1);
+    // What the route stored is what was sent.
+    const [row] = await t.db.sql`select answer_id, pulse_step, skill_tag, score::float8 as score
+                                 from analytics.session_events`;
+    assert.deepEqual({ ...row }, {
+      answer_id: "q1",
+      pulse_step: "lead",
+      skill_tag: "communication",
+      score: 70,
+    });
+  } finally {
+    JSON.parse = parse;
+    await t.close();
+  }
+});

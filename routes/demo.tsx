@@ -6,6 +6,7 @@
 import { type Context, Hono } from "hono";
 import type { Role } from "../lib/auth.ts";
 import { DEMO_ADMIN, DEMO_COACH, DEMO_LEARNERS } from "../lib/demo/people.ts";
+import { isLoopbackAddress, isLoopbackHost, withoutPort } from "../lib/loopback.ts";
 import { renderPage } from "./_app.tsx";
 import type { AppEnv } from "./_middleware.ts";
 import { HOME, localPath, startSession } from "./sign_in/_session.ts";
@@ -20,25 +21,6 @@ const PEOPLE: { userId: string; name: string; role: Role; detail: string }[] = [
   { ...DEMO_COACH, role: "coach", detail: "sees every learner" },
   { ...DEMO_ADMIN, role: "admin", detail: "recompute and cohorts" },
 ];
-
-/** True for 127.0.0.0/8, ::1 and IPv4-mapped loopback addresses. */
-export function isLoopbackAddress(address: string): boolean {
-  const a = address.trim().toLowerCase().replace(/^\[|\]$/g, "");
-  return a === "::1" || /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a);
-}
-
-/** A host or address without its port (`[::1]:80` → `[::1]`, `::1` stays, `a:80` → `a`). */
-function withoutPort(value: string): string {
-  const v = value.trim().toLowerCase();
-  if (v.startsWith("[")) return v.slice(0, v.indexOf("]") + 1);
-  return v.split(":").length === 2 ? v.slice(0, v.indexOf(":")) : v;
-}
-
-/** True for localhost names and loopback addresses, with or without a port. */
-export function isLoopbackHost(host: string): boolean {
-  const name = withoutPort(host);
-  return name === "localhost" || name.endsWith(".localhost") || isLoopbackAddress(name);
-}
 
 /** Whether this request comes from this machine (see the module comment). */
 export function fromLoopback(c: Context<AppEnv>): boolean {

@@ -6,12 +6,31 @@
 import { Hono } from "hono";
 import { getConnInfo } from "hono/deno";
 import { timingSafeEqual } from "node:crypto";
-import { renderMetrics } from "../lib/metrics.ts";
+import { isLoopbackAddress } from "../lib/loopback.ts";
+import { poolStats, type Sql } from "../lib/db/client.ts";
+import { type GaugeReading, renderMetrics } from "../lib/metrics.ts";
 import type { AppEnv } from "./_middleware.ts";
 
-function isLoopback(address: string | undefined): boolean {
-  return !!address &&
-    (/^127\./.test(address) || address === "::1" || address === "::ffff:127.0.0.1");
+/** The database pool of the app serving the scrape (each app reports its own pool). */
+function poolReadings(sql: Sql): GaugeReading[] {
+  const pool = poolStats(sql);
+  return [
+    {
+      name: "pulse_db_pool_size",
+      help: "Connections the database pool may open.",
+      value: pool.size,
+    },
+    {
+      name: "pulse_db_pool_in_use",
+      help: "Pool connections running a query or transaction.",
+      value: pool.inUse,
+    },
+    {
+      name: "pulse_db_pool_waiting",
+      help: "Queries waiting for a free pool connection.",
+      value: pool.waiting,
+    },
+  ];
 }
 
 function sameToken(given: string, expected: string): boolean {
@@ -27,7 +46,7 @@ export const metricsRoutes = new Hono<AppEnv>().get("/metrics", (c) => {
   const proxied = c.req.header("x-forwarded-for") !== undefined;
   const token = c.req.header("authorization")?.match(/^Bearer\s+(.+)$/i)?.[1];
   const expected = c.get("config").metricsToken;
-  const allowed = (isLoopback(remote) && !proxied) ||
+  const allowed = (remote !== undefined && isLoopbackAddress(remote) && !proxied) ||
     (!!expected && !!token && sameToken(token, expected));
   if (!allowed) {
     return c.json({
@@ -38,5 +57,5 @@ export const metricsRoutes = new Hono<AppEnv>().get("/metrics", (c) => {
     }, 403);
   }
   c.header("content-type", "text/plain; version=0.0.4; charset=utf-8");
-  return c.body(renderMetrics());
+  return c.body(renderMetrics(poolReadings(c.get("sql"))));
 });

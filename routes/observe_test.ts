@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createApp } from "../app.ts";
 import { issueToken } from "../lib/auth.ts";
 import { loadConfig } from "../lib/config.ts";
+import { createClient } from "../lib/db/client.ts";
 import { createTestDatabase } from "../lib/db/test_helpers.ts";
 import { setSink } from "../lib/log.ts";
 import { TEST_SECRET } from "../tests/harness.ts";
@@ -69,6 +70,10 @@ Deno.test("observability: JSON logs with request ids, access lines, /metrics", a
     await step.step("/metrics: loopback or token only", async () => {
       assert.equal((await app.request("/metrics", {}, remote)).status, 403);
       assert.equal((await app.request("/metrics")).status, 403);
+      const ipv6 = { remoteAddr: { hostname: "::1", port: 40000, transport: "tcp" } };
+      const byIpv6 = await app.request("/metrics", {}, ipv6);
+      assert.equal(byIpv6.status, 200, "IPv6 loopback");
+      await byIpv6.body?.cancel();
       assert.equal(
         (await app.request(
           "/metrics",
@@ -138,5 +143,27 @@ Deno.test("observability: JSON logs with request ids, access lines, /metrics", a
   } finally {
     restore();
     await db.close();
+  }
+});
+
+Deno.test("/metrics: each app reports its own database pool, once", async () => {
+  const config = { ...loadConfig({ PULSE_ENV: "development" }), authSecret: TEST_SECRET };
+  // Never connected: /metrics reads the pool's counters without a query.
+  const url = "postgres://pulse@127.0.0.1:9/unused";
+  const [small, large] = [createClient(url, { max: 3 }), createClient(url, { max: 7 })];
+  try {
+    const first = createApp({ sql: small, config });
+    const second = createApp({ sql: large, config });
+    for (const [app, size] of [[first, 3], [second, 7], [first, 3]] as const) {
+      const res = await app.request("/metrics", {}, loopback);
+      assert.equal(res.status, 200);
+      const text = await res.text();
+      assert.deepEqual(text.match(/^pulse_db_pool_size .*$/gm), [`pulse_db_pool_size ${size}`]);
+      assert.deepEqual(text.match(/^# TYPE pulse_db_pool_in_use gauge$/gm)?.length, 1);
+      assert.deepEqual(text.match(/^pulse_db_pool_waiting .*$/gm), ["pulse_db_pool_waiting 0"]);
+    }
+  } finally {
+    await small.end();
+    await large.end();
   }
 });

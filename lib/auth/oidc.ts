@@ -4,6 +4,7 @@
  * configured claim of the ID token (or of userinfo when the ID token lacks it).
  */
 import * as oidc from "openid-client";
+import { isLoopbackHost } from "../loopback.ts";
 import type { OidcConfig, StaffRole } from "./config.ts";
 
 /** What the browser keeps (signed, in a short-lived cookie) between redirect and callback. */
@@ -27,7 +28,10 @@ export class OidcError extends Error {
   override name = "OidcError";
 }
 
-const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
+/** Plain http is allowed only to a provider on this machine (development and tests). */
+export function plainHttpAllowed(issuer: URL): boolean {
+  return issuer.protocol === "http:" && isLoopbackHost(issuer.hostname);
+}
 
 /** An OIDC client for one configured provider; discovery happens on first use and is cached. */
 export class OidcClient {
@@ -38,8 +42,7 @@ export class OidcClient {
   #configuration(): Promise<oidc.Configuration> {
     if (!this.#discovered) {
       const issuer = new URL(this.config.issuer);
-      // Plain http only for a provider on this machine (development and tests).
-      const insecure = issuer.protocol === "http:" && LOOPBACK.has(issuer.hostname);
+      const insecure = plainHttpAllowed(issuer);
       this.#discovered = oidc.discovery(
         issuer,
         this.config.clientId,

@@ -24,7 +24,6 @@ export {
   computeUserReadiness,
   deltaOf,
   listSnapshots,
-  markPending,
   type Snapshot,
   UnknownLearnerError,
 } from "./snapshots.ts";

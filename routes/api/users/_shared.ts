@@ -1,23 +1,14 @@
 /** Shared by the per-learner readiness routes: path params, access check, response schemas. */
 import { z } from "@hono/zod-openapi";
 import type { Context, TypedResponse } from "hono";
-import { getProfile } from "../../../lib/learners/profile.ts";
 import { COMPONENTS } from "../../../lib/readiness/mod.ts";
 import { ApiError } from "../../_errors.ts";
 import { type AppEnv, assertCanReadLearner, callerOf } from "../../_middleware.ts";
 
 export const UserParams = z.object({ userId: z.uuid() });
 
-/** Roles that may read a learner's readiness (learners only their own: see readableLearner). */
+/** Roles that may read a learner's readiness (learners only their own: see assertReadable). */
 export const READER_ROLES = ["learner", "coach", "admin", "service"] as const;
-
-/** 403 unless the caller may read `userId`; then 404 unless `userId` is a known learner. */
-export async function readableLearner(c: Context<AppEnv>, userId: string): Promise<void> {
-  assertCanReadLearner(callerOf(c), userId);
-  if (!(await getProfile(c.get("sql"), userId))) {
-    throw new ApiError(404, "not_found", `No learner ${userId}`);
-  }
-}
 
 /** 403 unless the caller may read `userId` (checked before any database work). */
 export function assertReadable(c: Context<AppEnv>, userId: string): void {
