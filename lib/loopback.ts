@@ -17,10 +17,10 @@ export function withoutPort(value: string): string {
 }
 
 /**
- * True for `localhost`, `*.localhost` (RFC 6761: always this machine) and loopback addresses, with
- * or without a port.
+ * True for `localhost` and loopback addresses, with or without a port. Names under `.localhost`
+ * are not trusted: whether they resolve to this machine is up to the resolver.
  */
 export function isLoopbackHost(host: string): boolean {
   const name = withoutPort(host);
-  return name === "localhost" || name.endsWith(".localhost") || isLoopbackAddress(name);
+  return name === "localhost" || isLoopbackAddress(name);
 }

@@ -340,17 +340,6 @@ async function clearMarks(tx: Queryable, marks: { user_id: string; version: numb
     where p.user_id = m.user_id and p.version = m.version`;
 }
 
-/** Marks learners whose evidence changed, for the next incremental recompute. */
-export async function markPending(tx: Queryable, userIds: string[]): Promise<void> {
-  if (userIds.length === 0) return;
-  await tx`
-    insert into analytics.readiness_pending (user_id, marked_at)
-    select distinct u, now() from unnest(${userIds}::uuid[]) u
-    join analytics.learners l on l.user_id = u
-    on conflict (user_id) do update
-      set version = analytics.readiness_pending.version + 1, marked_at = excluded.marked_at`;
-}
-
 export interface ComputeForOptions extends ComputeOptions {
   /** The moments to compute at (default: each learner's latest evidence, or `asOf`). */
   at?: AsOfSpec;
@@ -474,18 +463,6 @@ export async function computeReadiness(
     }));
   }
   return { snapshots, written, unchanged: input.length - written };
-}
-
-/**
- * Scores `userIds` as of their latest evidence (or `options.asOf`) and writes a snapshot where
- * something changed; returns the snapshot in effect for each (unknown user ids get none).
- */
-export async function computeReadinessFor(
-  tx: Queryable,
-  userIds: string[],
-  options: ComputeOptions = {},
-): Promise<ComputedReadiness[]> {
-  return (await computeReadiness(tx, userIds, options)).snapshots;
 }
 
 /**
