@@ -46,7 +46,6 @@ async function main(): Promise<number> {
   }
   const db = await openOpsDatabase(opsConfig());
   try {
-    const [{ started }] = await db.sql<{ started: Date }[]>`select clock_timestamp() as started`;
     const summary = await importHistoryDir(
       db.sql,
       dir,
@@ -60,9 +59,8 @@ async function main(): Promise<number> {
     );
     if (!dryRun) {
       // Imported answers are history: the learners' snapshots are rebuilt session by session.
-      const touched = (await db.sql<{ user_id: string }[]>`
-        select user_id from analytics.readiness_pending where marked_at >= ${started}
-        order by user_id`).map((r) => r.user_id);
+      // Exactly the learners this run added answers for (not whoever else was marked meanwhile).
+      const touched = [...new Set(summary.learnersWithNewAnswers)].sort();
       if (touched.length > 0 && rebuild) {
         const r = await rebuildReadiness(db.sql, { userIds: touched, trigger: "import" });
         console.log(

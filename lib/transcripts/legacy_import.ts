@@ -31,6 +31,8 @@ export interface ImportOptions {
 export interface ImportSummary extends RunSummary {
   /** session_events rows written (or, in a dry run, that would be). */
   eventsInserted: number;
+  /** The learners those rows belong to, in order (their readiness history needs a rebuild). */
+  learnersWithNewAnswers: string[];
 }
 
 /** A score as legacy files wrote it: a number or a numeric string, 0–100. */
@@ -325,6 +327,7 @@ async function importHistory(
       const present = await presentEvents(sql, userId, rows);
       const fresh = rows.length - present;
       summary.eventsInserted += fresh;
+      if (fresh > 0) summary.learnersWithNewAnswers.push(userId);
       return fresh > 0
         ? run.wouldInsert(`${item} (${fresh} new events, ${present} already present)`)
         : run.skipped(`${item} (${present} events already present)`);
@@ -334,6 +337,7 @@ async function importHistory(
       return await insertEventRows(tx, userId, rows);
     });
     summary.eventsInserted += inserted;
+    if (inserted > 0) summary.learnersWithNewAnswers.push(userId);
     const present = rows.length - inserted;
     if (inserted > 0) run.inserted(`${item} (${inserted} new events, ${present} already present)`);
     else run.skipped(`${item} (${present} events already present)`);
@@ -352,7 +356,10 @@ export async function importHistoryDir(
   const dryRun = options.dryRun ?? false;
   const catalog = options.catalog ?? defaultCatalog;
   const run = new RunLog(IMPORT_LOG_PREFIX, dryRun, log);
-  const summary = Object.assign(run.summary, { eventsInserted: 0 }) as ImportSummary;
+  const summary = Object.assign(run.summary, {
+    eventsInserted: 0,
+    learnersWithNewAnswers: [],
+  }) as ImportSummary;
 
   const sessionsDir = `${dir}/sessions`;
   for (const folder of await sortedEntries(sessionsDir, (e) => e.isDirectory)) {

@@ -207,6 +207,8 @@ Deno.test("legacy JSON import", async (t) => {
         ],
         [6, 2, 0, 4, 6],
       );
+      // The learners whose readiness history the run changed (and the CLI rebuilds).
+      assert.deepEqual([...summary.learnersWithNewAnswers].sort(), [u1, u2].sort());
       assert.deepEqual(
         lines.sort(),
         [
@@ -281,6 +283,7 @@ Deno.test("legacy JSON import", async (t) => {
           ],
           [0, 2, 4, 0],
         );
+        assert.deepEqual(again.summary.learnersWithNewAnswers, []);
         const [{ n }] = await db.sql`select count(*)::int as n from analytics.session_events`;
         assert.equal(n, 6);
       });
