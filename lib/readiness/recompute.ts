@@ -7,7 +7,7 @@
 import { recordRecompute } from "../metrics.ts";
 import type { Queryable, Sql } from "../db/mod.ts";
 import { type ReadinessConfig, readinessConfig } from "./config.ts";
-import { computeReadiness } from "./snapshots.ts";
+import { computeReadiness, replaySnapshots } from "./snapshots.ts";
 
 export interface RecomputeProgress {
   done: number;
@@ -159,18 +159,12 @@ export async function recomputeAllReadiness(
       const batch = ids.slice(i, i + batchSize);
       const r = await sql.begin(async (tx) => {
         if (options.rebuild) {
-          // The learners' derived snapshots are replaced as one: nobody sees half a history.
+          // The learners' histories are replayed as one: nobody sees half a history.
           // Marks seen before the replay: one that a new answer sets meanwhile is kept.
           const marks = await tx<{ user_id: string; version: string }[]>`
             select user_id, version::text from analytics.readiness_pending
             where user_id = any(${batch}::uuid[])`;
-          await tx`delete from analytics.user_readiness where user_id = any(${batch}::uuid[])`;
-          const rebuilt = await computeReadiness(tx, batch, {
-            config,
-            trigger,
-            at: { kind: "every_session" },
-            details: false,
-          });
+          const rebuilt = await replaySnapshots(tx, batch, { config, trigger });
           await tx`
             delete from analytics.readiness_pending p
             using unnest(${marks.map((m) => m.user_id)}::uuid[], ${
@@ -183,7 +177,7 @@ export async function recomputeAllReadiness(
       });
       out.learners += batch.length;
       out.snapshots += r.written;
-      out.unchanged += options.rebuild ? 0 : r.unchanged;
+      out.unchanged += r.unchanged;
       out.batches++;
       options.onProgress?.({ done: out.learners, total: ids.length });
     }

@@ -270,11 +270,13 @@ const INPUT_COLUMNS = `user_id uuid, ts timestamptz, overall numeric, technical 
   communication numeric, structure numeric, behavioral numeric, band text, meta jsonb`;
 
 /** The fields whose change makes a new snapshot (figures, band, evidence, formula). */
-function figures(tx: Queryable, alias: string) {
+function figures(tx: Queryable, alias: string, withSession = false) {
   return tx.unsafe(
     `(${alias}.readiness_overall, ${alias}.readiness_technical, ${alias}.readiness_communication,
       ${alias}.readiness_structure, ${alias}.readiness_behavioral, ${alias}.band,
-      ${alias}.meta -> 'formula_version', ${alias}.meta -> 'evidence')`,
+      ${alias}.meta -> 'formula_version', ${alias}.meta -> 'evidence'${
+      withSession ? `, ${alias}.meta -> 'session_id'` : ""
+    })`,
   );
 }
 
@@ -389,6 +391,9 @@ export async function computeReadiness(
     config,
     trigger,
   );
+  // A replay (every session) compares each moment with the snapshot dated exactly then, which it
+  // replaces; other runs compare with the snapshot in effect at the moment.
+  const replay = spec.kind === "every_session";
   const [{ written, users }] = await tx<{ written: number; users: string[] }[]>`
     with input as materialized (
       select r.* from jsonb_to_recordset(${tx.json(input as unknown as postgres.JSONValue)}::jsonb)
@@ -399,15 +404,18 @@ export async function computeReadiness(
       -- subquery: on Citus it runs on the learner's shard, where a lateral outer join is refused.
       select distinct on (p.user_id, i.ts) i.ts as at, p.*
       from input i
-      join analytics.user_readiness p on p.user_id = i.user_id and p.ts <= i.ts
+      join analytics.user_readiness p
+        on p.user_id = i.user_id and ${replay ? tx`p.ts = i.ts` : tx`p.ts <= i.ts`}
       order by p.user_id, i.ts, p.ts desc
     ), changed as (
       select i.* from input i
       left join prev p on p.user_id = i.user_id and p.at = i.ts
       where p.id is null
-         or ${figures(tx, "p")} is distinct from
+         or ${figures(tx, "p", replay)} is distinct from
             (i.overall, i.technical, i.communication, i.structure, i.behavioral, i.band,
-             i.meta -> 'formula_version', i.meta -> 'evidence')
+             i.meta -> 'formula_version', i.meta -> 'evidence'${
+    replay ? tx`, i.meta -> 'session_id'` : tx``
+  })
     ), written as (
       insert into analytics.user_readiness as u
         (user_id, ts, readiness_overall, readiness_technical, readiness_communication,
@@ -422,7 +430,7 @@ export async function computeReadiness(
         readiness_behavioral = excluded.readiness_behavioral,
         band = excluded.band,
         meta = excluded.meta
-      where ${figures(tx, "u")} is distinct from ${figures(tx, "excluded")}
+      where ${figures(tx, "u", replay)} is distinct from ${figures(tx, "excluded", replay)}
       returning u.user_id
     )
     select count(*)::int as written, coalesce(array_agg(distinct user_id), '{}') as users
@@ -463,6 +471,31 @@ export async function computeReadiness(
     }));
   }
   return { snapshots, written, unchanged: input.length - written };
+}
+
+/**
+ * Rebuilds the learners' readiness history: one snapshot per session, dated by the session, as if
+ * each had been scored when it happened. Snapshots at other moments are removed; a session's
+ * snapshot that already holds the replayed figures stays as it is (same id), and one that differs
+ * is corrected in place, so replaying twice writes nothing the second time.
+ */
+export async function replaySnapshots(
+  tx: Queryable,
+  userIds: string[],
+  options: { config?: ReadinessConfig; trigger?: string } = {},
+): Promise<{ written: number; unchanged: number; removed: number }> {
+  const ids = [...new Set(userIds.map((id) => id.toLowerCase()))].sort();
+  if (ids.length === 0) return { written: 0, unchanged: 0, removed: 0 };
+  const every: AsOfSpec = { kind: "every_session" };
+  const removed = await tx`
+    delete from analytics.user_readiness r
+    where r.user_id = any(${ids}::uuid[])
+      and not exists (
+        select 1 from (${momentsOf(tx, ids, every)}) m where m.user_id = r.user_id and m.t = r.ts)`;
+  const r = await computeReadiness(tx, ids, { ...options, at: every, details: false });
+  // Learners who only lost snapshots: their progress rows follow.
+  await refreshProgress(tx, ids);
+  return { written: r.written, unchanged: r.unchanged, removed: removed.count };
 }
 
 /**

@@ -91,7 +91,13 @@ Deno.test("POST /api/admin/recompute-readiness", async (step) => {
       }
       // A recompute before the rebuild: one snapshot, as of the last session.
       await t.call("POST", PATH, { token: admin, body: { user_id: u } });
+      // A snapshot from before event time (dated when it was computed, no session's moment): the
+      // rebuild removes it.
+      await t.db.sql`
+        insert into analytics.user_readiness (user_id, ts, readiness_overall, band, meta)
+        values (${u}, '2020-01-01T00:00:00Z', 12, 'Developing', '{"formula_version": "v0"}')`;
       const expected = times.map((ts) => ts.toISOString()).reverse();
+      let ids: number[] = [];
       for (let run = 0; run < 2; run++) {
         const res = await t.call("POST", PATH, {
           token: admin,
@@ -99,8 +105,16 @@ Deno.test("POST /api/admin/recompute-readiness", async (step) => {
         });
         assert.equal(res.status, 200, JSON.stringify(res.body));
         assert.equal(res.body.mode, "rebuild");
-        assert.equal(res.body.snapshots, 6);
+        // The first run writes the six sessions' snapshots (correcting the recompute's, dated at
+        // the last session, in place); the second finds all six as they should be.
+        assert.deepEqual(
+          [res.body.snapshots, res.body.unchanged],
+          run === 0 ? [6, 0] : [0, 6],
+          `run ${run + 1}`,
+        );
         const history = await listSnapshots(t.db.sql, u, 100);
+        if (run === 1) assert.deepEqual(history.map((s) => s.id), ids, "same snapshots, same ids");
+        ids = history.map((s) => s.id);
         assert.deepEqual(history.map((s) => s.ts), expected, `run ${run + 1}`);
         assert.deepEqual(
           history.map((s) => s.meta.session_id).reverse(),
