@@ -252,12 +252,15 @@ Deno.test({
       }),
       clearEnv: true,
       stdout: "null",
-      stderr: "null",
+      stderr: "piped",
     }).spawn();
+    const stderr = new Response(child.stderr).text();
+    let exited: Deno.CommandStatus | null = null;
+    child.status.then((status) => (exited = status));
     try {
       const deadline = Date.now() + 120_000;
       let up = false;
-      while (!up && Date.now() < deadline) {
+      while (!up && !exited && Date.now() < deadline) {
         try {
           const res = await fetch(`http://127.0.0.1:${port}/healthz`);
           await res.body?.cancel();
@@ -266,7 +269,13 @@ Deno.test({
           await new Promise((r) => setTimeout(r, 200));
         }
       }
-      assert.ok(up, "the server did not come up on 127.0.0.1");
+      if (!up) {
+        if (!exited) child.kill("SIGTERM");
+        const status = await child.status;
+        assert.fail(
+          `the server did not come up on 127.0.0.1 (exit ${status.code}):\n${await stderr}`,
+        );
+      }
       const external = Deno.networkInterfaces().find((i) =>
         i.family === "IPv4" && !i.address.startsWith("127.")
       )!.address;
@@ -275,8 +284,9 @@ Deno.test({
         conn.close();
       });
     } finally {
-      child.kill("SIGTERM");
+      if (!exited) child.kill("SIGTERM");
       await child.status;
+      await stderr;
       await db.close();
     }
   },
