@@ -15,10 +15,17 @@ from (
 ) c
 where c.user_id = p.user_id;
 
-alter table analytics.readiness_progress
-  alter column reached_at drop default,
-  add constraint readiness_progress_reached_at_check
-    check (cardinality(reached_at) <= 101 and array_position(reached_at, null) is null);
+-- One ALTER per EXECUTE: on a Citus cluster (tables already distributed) these subcommands reach
+-- the shards as the text of the statement, which fails when that text is this whole file (dbmate
+-- sends it at once) and also when one ALTER holds ADD CONSTRAINT with another subcommand.
+do $$
+begin
+  execute 'alter table analytics.readiness_progress alter column reached_at drop default';
+  execute 'alter table analytics.readiness_progress
+    add constraint readiness_progress_reached_at_check
+      check (cardinality(reached_at) <= 101 and array_position(reached_at, null) is null)';
+end
+$$;
 
 comment on column analytics.readiness_progress.reached_at is 'reached_at[k + 1]: when overall readiness (snapshots with sufficient evidence) first reached the whole point k, for k = 0 up to the best reached. Rewritten whenever the learner''s snapshots are written.';
 comment on table analytics.readiness_progress is 'Per learner, the first and latest snapshot with sufficient evidence (time-to-readiness censors at last_ts) and when each whole point was first reached. Rewritten whenever the learner''s snapshots are written.';
@@ -41,5 +48,10 @@ select p.user_id, (r.k - 1)::smallint, r.reached_at
 from analytics.readiness_progress p
 cross join lateral unnest(p.reached_at) with ordinality as r (reached_at, k);
 
-alter table analytics.readiness_progress drop column reached_at;
+-- In an EXECUTE of its own, like the ALTERs of the up migration (Citus).
+do $$
+begin
+  execute 'alter table analytics.readiness_progress drop column reached_at';
+end
+$$;
 comment on table analytics.readiness_progress is 'Per learner, the first and latest snapshot with sufficient evidence (time-to-readiness censors at last_ts). Rewritten whenever the learner''s snapshots are written.';

@@ -30,14 +30,16 @@ export async function upsertProfile(
   input: ProfileInput,
 ): Promise<{ profile: LearnerProfile; created: boolean }> {
   const has = (key: keyof ProfileInput) => input[key] !== undefined;
+  // The time travels in the inserted row: Citus takes only immutable expressions in DO UPDATE.
   const [row] = await sql<(LearnerProfile & { created: boolean })[]>`
-    insert into analytics.learners (user_id, level, track, cohort)
-    values (${userId}, ${input.level ?? null}, ${input.track ?? null}, ${input.cohort ?? null})
+    insert into analytics.learners (user_id, level, track, cohort, updated_at)
+    values (${userId}, ${input.level ?? null}, ${input.track ?? null}, ${input.cohort ?? null},
+            now())
     on conflict (user_id) do update set
       level = case when ${has("level")} then excluded.level else analytics.learners.level end,
       track = case when ${has("track")} then excluded.track else analytics.learners.track end,
       cohort = case when ${has("cohort")} then excluded.cohort else analytics.learners.cohort end,
-      updated_at = now()
+      updated_at = excluded.updated_at
     returning user_id, level, track, cohort, created_at, updated_at, (xmax = 0) as created`;
   const { created, ...profile } = row;
   return { profile, created };
