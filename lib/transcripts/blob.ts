@@ -88,14 +88,15 @@ async function bodyText(body: NodeJS.ReadableStream | undefined): Promise<string
 export const LIST_PAGE_SIZE = 1_000;
 
 /**
- * Names of the blobs under `prefix`, in listing order, streamed page by page (memory stays flat).
- * The next page is requested as soon as one arrives, so listing overlaps with the consumer's work.
+ * Names of the blobs under `prefix`, a listing page at a time, in listing order (memory stays
+ * flat). The next page is requested as soon as one arrives, so listing overlaps with the
+ * consumer's work.
  */
-export async function* listBlobNames(
+export async function* listBlobPages(
   container: ContainerClient,
   prefix: string,
   pageSize = LIST_PAGE_SIZE,
-): AsyncGenerator<string> {
+): AsyncGenerator<string[]> {
   const pages = container.listBlobsFlat({ prefix }).byPage({ maxPageSize: pageSize });
   let next = pages.next();
   while (true) {
@@ -104,6 +105,15 @@ export async function* listBlobNames(
     next = pages.next();
     // Kept from being reported as unhandled when the consumer stops early; awaited above otherwise.
     next.catch(() => {});
-    for (const blob of page.value.segment.blobItems) yield blob.name;
+    yield page.value.segment.blobItems.map((blob) => blob.name);
   }
+}
+
+/** Names of the blobs under `prefix`, in listing order, streamed page by page (see listBlobPages). */
+export async function* listBlobNames(
+  container: ContainerClient,
+  prefix: string,
+  pageSize = LIST_PAGE_SIZE,
+): AsyncGenerator<string> {
+  for await (const names of listBlobPages(container, prefix, pageSize)) yield* names;
 }
