@@ -6,15 +6,24 @@
  * unattached transcript whose learner has become known is attached to the learner. A bad blob is
  * logged and counted; it never stops the run.
  *
- * Speed: the listing runs a page ahead of the downloads; the lookups (already stored? whose
- * session?) and the writes of the blobs in flight are batched, one round trip (or one
- * transaction) for all the blobs that are waiting at that moment.
+ * Speed: the listing runs a page ahead of the downloads, and each page's sessions are looked up
+ * (already stored? whose session?) in one round trip while its blobs download, so a blob's
+ * `session.json`, when it is needed, downloads alongside its `transcript.json`. The downloads are
+ * bounded by `--concurrency` and never wait for the database: the writes are batched, one
+ * transaction for the blobs that have gathered (up to a few milliseconds' worth) while the
+ * previous batch was written.
  */
 import { recordBackfill } from "../metrics.ts";
 import type { Queryable, Sql } from "../db/mod.ts";
 import { claimSessions, sessionOwners } from "../events/session_owners.ts";
 import { attachSessions } from "./attach.ts";
-import { type ContainerClient, listBlobNames, readJsonBlob, sessionBlobName } from "./blob.ts";
+import {
+  type ContainerClient,
+  type JsonBlob,
+  listBlobPages,
+  readJsonBlob,
+  sessionBlobName,
+} from "./blob.ts";
 import {
   documentSessionId,
   documentUserId,
@@ -33,6 +42,8 @@ const SUFFIX = "/transcript.json";
 const META_SUFFIX = "/session.json";
 /** Most blobs in one lookup or write batch. */
 const MAX_BATCH = 256;
+/** How long a write batch smaller than its minimum waits for more blobs. */
+const BATCH_WAIT_MS = 10;
 
 export interface BackfillOptions {
   /** Read and report, write nothing (`would insert` instead of `inserted`). */
@@ -42,10 +53,12 @@ export interface BackfillOptions {
   /** Only session ids in the blob path starting with this (case-insensitive). */
   sessionIdPrefix?: string;
   /**
-   * Blob downloads in flight at once (default 1); above 1, up to twice as many blobs are in
+   * Blob downloads in flight at once (default 1); above 1, up to eight times as many blobs are in
    * progress (the others wait for a database batch without holding a download slot).
    */
   concurrency?: number;
+  /** Names per listing page (default LIST_PAGE_SIZE, 1,000). */
+  listPageSize?: number;
 }
 
 export type BackfillSummary = RunSummary;
@@ -61,27 +74,31 @@ export function pathSessionId(name: string): string {
   return name.slice(LIST_PREFIX.length, Math.max(LIST_PREFIX.length, name.length - SUFFIX.length));
 }
 
-/** Transcript blobs under `sessions/` that pass the filters, in listing order. */
-export async function* transcriptBlobs(
+/** Transcript blobs under `sessions/` that pass the filters, a listing page at a time. */
+export async function* transcriptBlobPages(
   container: ContainerClient,
-  options: Pick<BackfillOptions, "sessionIds" | "sessionIdPrefix">,
-): AsyncGenerator<TranscriptBlob> {
+  options: Pick<BackfillOptions, "sessionIds" | "sessionIdPrefix" | "listPageSize">,
+): AsyncGenerator<TranscriptBlob[]> {
   const ids = options.sessionIds?.length
     ? new Set(options.sessionIds.map((id) => id.toLowerCase()))
     : null;
   const prefix = options.sessionIdPrefix?.toLowerCase() ?? "";
   // Listing order is by name: a folder's session.json comes just before its transcript.json.
   let metaFolder: string | null = null;
-  for await (const name of listBlobNames(container, LIST_PREFIX)) {
-    if (name.endsWith(META_SUFFIX)) {
-      metaFolder = name.slice(0, -META_SUFFIX.length);
-      continue;
+  for await (const names of listBlobPages(container, LIST_PREFIX, options.listPageSize)) {
+    const page: TranscriptBlob[] = [];
+    for (const name of names) {
+      if (name.endsWith(META_SUFFIX)) {
+        metaFolder = name.slice(0, -META_SUFFIX.length);
+        continue;
+      }
+      if (!name.endsWith(SUFFIX)) continue;
+      const id = pathSessionId(name).toLowerCase();
+      if (ids && !ids.has(id)) continue;
+      if (!id.startsWith(prefix)) continue;
+      page.push({ name, sessionJson: metaFolder === name.slice(0, -SUFFIX.length) });
     }
-    if (!name.endsWith(SUFFIX)) continue;
-    const id = pathSessionId(name).toLowerCase();
-    if (ids && !ids.has(id)) continue;
-    if (!id.startsWith(prefix)) continue;
-    yield { name, sessionJson: metaFolder === name.slice(0, -SUFFIX.length) };
+    if (page.length > 0) yield page;
   }
 }
 
@@ -101,29 +118,62 @@ export async function forEachBounded<T>(
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
 }
 
+export interface BatcherOptions {
+  /** Most items in one batch (default 256). */
+  max?: number;
+  /** A batch smaller than this waits up to `waitMs` for more items (default 1: never waits). */
+  min?: number;
+  /** How long a batch below `min` waits (default 10 ms). */
+  waitMs?: number;
+}
+
 /**
  * Gathers the items added while a batch is being processed into the next batch: at most one
- * batch in flight, each caller gets its own item's result (or the batch's error).
+ * batch in flight, each caller gets its own item's result (or the batch's error). Below `min`
+ * items, a batch waits up to `waitMs` for more: fewer, larger statements for the same work.
  */
 export class Batcher<I, O> {
   private queue: { item: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
   private running = false;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private readonly max: number;
+  private readonly min: number;
+  private readonly waitMs: number;
 
   constructor(
     private readonly process: (items: I[]) => Promise<O[]>,
-    private readonly max = MAX_BATCH,
-  ) {}
+    options: BatcherOptions = {},
+  ) {
+    this.max = Math.max(1, options.max ?? MAX_BATCH);
+    this.min = Math.min(this.max, Math.max(1, options.min ?? 1));
+    this.waitMs = options.waitMs ?? BATCH_WAIT_MS;
+  }
 
   add(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      if (!this.running) this.drain();
+      this.schedule();
     });
+  }
+
+  /** Starts a batch now when it is big enough, else once the oldest waiting item's time is up. */
+  private schedule(): void {
+    if (this.running || this.queue.length === 0) return;
+    if (this.queue.length >= this.min) {
+      if (this.timer !== null) clearTimeout(this.timer);
+      this.timer = null;
+      this.drain();
+    } else if (this.timer === null) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        if (!this.running) this.drain();
+      }, this.waitMs);
+    }
   }
 
   private async drain(): Promise<void> {
     this.running = true;
-    while (this.queue.length > 0) {
+    do {
       const batch = this.queue.splice(0, this.max);
       try {
         const out = await this.process(batch.map((b) => b.item));
@@ -131,8 +181,9 @@ export class Batcher<I, O> {
       } catch (error) {
         for (const b of batch) b.reject(error);
       }
-    }
+    } while (this.queue.length >= this.min);
     this.running = false;
+    this.schedule();
   }
 }
 
@@ -247,6 +298,32 @@ async function writeEach(sql: Sql, writes: Write[]): Promise<Written[]> {
   }
 }
 
+/** A listed blob and the lookup of its page's sessions (by the session id in the path). */
+interface Listed {
+  blob: TranscriptBlob;
+  page: Promise<Map<string, Lookup>>;
+}
+
+/** The listed blobs, each page's lookup started as soon as its first blob is taken. */
+async function* listed(
+  container: ContainerClient,
+  sql: Queryable,
+  options: BackfillOptions,
+): AsyncGenerator<Listed> {
+  for await (const blobs of transcriptBlobPages(container, options)) {
+    const ids = blobs.map((b) => pathSessionId(b.name).toLowerCase()).filter(isUuid);
+    const page = lookup(sql, ids).then((found) => new Map(ids.map((id, i) => [id, found[i]])));
+    // Awaited by the page's blobs; kept from being reported as unhandled if none gets that far.
+    page.catch(() => {});
+    for (const blob of blobs) yield { blob, page };
+  }
+}
+
+/** True when the learner must come from `session.json`: not stored for a learner, no owner. */
+function needsSessionJson(found: Lookup | undefined): boolean {
+  return found !== undefined && found.stored !== "learner" && found.owner === null;
+}
+
 /** Backfills every transcript blob that passes the filters; returns the counts of the summary. */
 export async function backfillTranscripts(
   container: ContainerClient,
@@ -258,38 +335,53 @@ export async function backfillTranscripts(
   const run = new RunLog(BACKFILL_LOG_PREFIX, dryRun, log);
   const concurrency = Math.max(1, options.concurrency ?? 1);
   const downloads = new Semaphore(concurrency);
+  // A blob whose document names another session than its path is looked up on its own.
   const lookups = new Batcher((ids: string[]) => lookup(sql, ids));
-  const writes = new Batcher((items: Write[]) => writeEach(sql, items));
+  // Above concurrency 1, a write waits a few milliseconds for company: a statement per 2N
+  // sessions rather than per handful costs the database and this process far less per blob.
+  const writes = new Batcher((items: Write[]) => writeEach(sql, items), {
+    min: concurrency === 1 ? 1 : 2 * concurrency,
+  });
+  const download = (name: string) => downloads.run(() => readJsonBlob(container, name));
 
-  /** The learner named by the session's `session.json`, or null (missing, malformed, invalid). */
-  const metaUser = async (blob: TranscriptBlob, rawId: string): Promise<string | null> => {
-    // The listing says whether the folder has one; a document naming another folder is read.
-    if (rawId === pathSessionId(blob.name) && !blob.sessionJson) return null;
-    const meta = await downloads.run(() => readJsonBlob(container, sessionBlobName(rawId)));
-    return meta.status === "ok" ? documentUserId(meta.doc) : null;
-  };
-
-  const processBlob = async (blob: TranscriptBlob) => {
+  const processBlob = async ({ blob, page }: Listed) => {
     run.discovered();
     const { name } = blob;
-    let id = pathSessionId(name) || name;
+    const pathId = pathSessionId(name);
+    let id = pathId || name;
     try {
-      const read = await downloads.run(() => readJsonBlob(container, name));
+      const transcript = download(name);
+      // The folder's session.json downloads alongside when the page's lookup says it is needed.
+      const folderMeta: Promise<JsonBlob | null> = blob.sessionJson
+        ? page.then((found) =>
+          needsSessionJson(found.get(pathId.toLowerCase()))
+            ? download(sessionBlobName(pathId))
+            : null
+        )
+        : Promise.resolve(null);
+      folderMeta.catch(() => {});
+      const read = await transcript;
       if (read.status === "missing") {
         return run.failed(`session ${id}`, `${name} was deleted during the run`);
       }
       if (read.status === "invalid") return run.failed(`session ${id}`, read.error);
       const doc = read.doc;
-      const rawId = documentSessionId(doc) ?? pathSessionId(name);
+      const rawId = documentSessionId(doc) ?? pathId;
       if (!isUuid(rawId)) {
         if (rawId) id = rawId;
         return run.failed(`session ${id}`, `session id '${rawId}' is not a UUID`);
       }
       id = rawId.toLowerCase();
       const item = `session ${id}`;
-      const found = await lookups.add(id);
+      const found = id === pathId.toLowerCase() ? (await page).get(id)! : await lookups.add(id);
       if (found.stored === "learner") return run.skipped(item);
-      const userId = found.owner ?? await metaUser(blob, rawId);
+      /** The learner named by the session's `session.json`, or null (missing, malformed, invalid). */
+      const metaUser = async (): Promise<string | null> => {
+        // The listing says whether the folder has one; a document naming another folder is read.
+        const meta = rawId === pathId ? await folderMeta : await download(sessionBlobName(rawId));
+        return meta?.status === "ok" ? documentUserId(meta.doc) : null;
+      };
+      const userId = found.owner ?? await metaUser();
       if (found.stored === "unattached") {
         if (userId === null) return run.skipped(item);
         if (dryRun) return run.skipped(`${item} (would attach to learner ${userId})`);
@@ -311,10 +403,11 @@ export async function backfillTranscripts(
     }
   };
 
-  // Twice as many blobs as download slots: while some wait for a database batch, the others keep
-  // every slot busy. Concurrency 1 stays one blob at a time, its log lines in listing order.
-  const inProgress = concurrency === 1 ? 1 : 2 * concurrency;
-  await forEachBounded(transcriptBlobs(container, options), inProgress, processBlob);
+  // Blobs in progress: eight per download slot, so that while some wait for a database batch the
+  // others keep every slot busy. Concurrency 1 stays one blob at a time, its log lines in listing
+  // order.
+  const inProgress = concurrency === 1 ? 1 : 8 * concurrency;
+  await forEachBounded(listed(container, sql, options), inProgress, processBlob);
   recordBackfill(run.summary);
   return run.summary;
 }

@@ -4,6 +4,7 @@ import { putBlob, startAzurite } from "../../tests/azurite.ts";
 import {
   type BackfillOptions,
   backfillTranscripts,
+  Batcher,
   forEachBounded,
   pathSessionId,
   Semaphore,
@@ -96,6 +97,31 @@ Deno.test("Semaphore never lets more than N run at once, and runs everything", a
     assert.equal(peak, n);
     assert.deepEqual(out, Array.from({ length: 30 }, (_, i) => i));
   }
+});
+
+Deno.test("Batcher: one batch in flight, small batches wait for company, errors per batch", async () => {
+  const batches: number[][] = [];
+  let inFlight = 0;
+  const batcher = new Batcher(async (items: number[]) => {
+    assert.equal(++inFlight, 1, "one batch at a time");
+    batches.push(items);
+    await new Promise((r) => setTimeout(r, 5));
+    inFlight--;
+    if (items.includes(-1)) throw new Error("bad batch");
+    return items.map((i) => i * 10);
+  }, { min: 4, max: 5, waitMs: 20 });
+  // The 4th item starts a batch; the six added meanwhile make a full batch and a short one.
+  const out = await Promise.all(Array.from({ length: 10 }, (_, i) => batcher.add(i)));
+  assert.deepEqual(out, Array.from({ length: 10 }, (_, i) => i * 10));
+  assert.deepEqual(batches, [[0, 1, 2, 3], [4, 5, 6, 7, 8], [9]]);
+  // Fewer than `min` items still go, once their wait is over.
+  batches.length = 0;
+  assert.deepEqual(await Promise.all([batcher.add(1), batcher.add(2)]), [10, 20]);
+  assert.deepEqual(batches, [[1, 2]]);
+  // A failed batch rejects each of its items, and the next batch runs.
+  const failed = await Promise.allSettled([batcher.add(7), batcher.add(-1)]);
+  assert.deepEqual(failed.map((r) => r.status), ["rejected", "rejected"]);
+  assert.equal(await batcher.add(3), 30);
 });
 
 Deno.test("backfill of transcripts from blob storage", async (t) => {
@@ -401,6 +427,90 @@ Deno.test("backfill of transcripts from blob storage", async (t) => {
       );
       const third = await run(c, db.sql);
       assert.deepEqual([third.summary.inserted, third.summary.skipped], [0, 4]);
+    });
+
+    await t.step(
+      "listing pages: a folder split across two pages keeps its session.json",
+      async () => {
+        await truncateAll(db.sql);
+        const c = await freshContainer();
+        const sessions = Array.from({ length: 7 }, id).sort();
+        const users = new Map(sessions.map((s) => [s, id()]));
+        for (const s of sessions) {
+          await putBlob(c, `sessions/${s}/session.json`, { user_id: users.get(s) });
+          await putBlob(c, `sessions/${s}/transcript.json`, { session_id: s, transcript: [s] });
+        }
+        // Pages of 3 names: session.json on one page, transcript.json on the next, for some folders.
+        for (const concurrency of [1, 4]) {
+          await truncateAll(db.sql);
+          const { summary } = await run(c, db.sql, { concurrency, listPageSize: 3 });
+          assert.deepEqual([summary.discovered, summary.inserted, summary.failed], [7, 7, 0]);
+          const rows = await stored(db.sql);
+          assert.deepEqual(rows.map((r) => [r.session_id, r.user_id]), [...users]);
+        }
+      },
+    );
+
+    await t.step("a document naming another session is looked up under that session", async () => {
+      await truncateAll(db.sql);
+      const c = await freshContainer();
+      const [folder1, named1, folder2, named2, user, writer] = [id(), id(), id(), id(), id(), id()];
+      // named1 is stored already (by the completion writer); named2 is new, its learner in its
+      // own folder's session.json (not in the folder of the document that names it).
+      await db.sql`insert into analytics.session_owners (session_id, user_id)
+                   values (${named1}, ${writer})`;
+      await db.sql`insert into analytics.session_transcripts (user_id, session_id, transcript_lines)
+                   values (${writer}, ${named1}, '{"from the writer"}')`;
+      await putBlob(c, `sessions/${folder1}/transcript.json`, {
+        session_id: named1,
+        transcript: [],
+      });
+      await putBlob(c, `sessions/${folder2}/transcript.json`, {
+        session_id: named2,
+        transcript: [],
+      });
+      await putBlob(c, `sessions/${folder2}/session.json`, { user_id: id() });
+      await putBlob(c, `sessions/${named2}/session.json`, { user_id: user });
+      const { summary, lines } = await run(c, db.sql, { concurrency: 4 });
+      assert.deepEqual([summary.inserted, summary.skipped, summary.failed], [1, 1, 0]);
+      assert.deepEqual(
+        lines.sort(),
+        [
+          `backfill_transcripts: inserted session ${named2}`,
+          `backfill_transcripts: skipped existing session ${named1}`,
+        ].sort(),
+      );
+      const rows = await stored(db.sql);
+      assert.deepEqual(
+        rows.map((r) => [r.session_id, r.user_id]),
+        [[named1, writer], [named2, user]].sort((a, b) => a[0].localeCompare(b[0])),
+      );
+    });
+
+    await t.step("a blob the database refuses fails alone; its batch is stored", async () => {
+      await truncateAll(db.sql);
+      const c = await freshContainer();
+      const good = Array.from({ length: 12 }, id);
+      const bad = id();
+      for (const s of good) {
+        await putBlob(c, `sessions/${s}/transcript.json`, { session_id: s, transcript: [s] });
+      }
+      // Valid JSON, but Postgres stores no NUL character in text or jsonb.
+      await putBlob(c, `sessions/${bad}/transcript.json`, {
+        session_id: bad,
+        transcript: ["nul \u0000 inside"],
+      });
+      const { summary, errors } = await run(c, db.sql, { concurrency: 16 });
+      assert.deepEqual([summary.inserted, summary.failed], [12, 1]);
+      assert.equal(errors.length, 1);
+      assert.match(errors[0], new RegExp(`^backfill_transcripts: failed session ${bad}: .+`));
+      assert.deepEqual((await stored(db.sql)).map((r) => r.session_id), [...good].sort());
+      const again = await run(c, db.sql, { concurrency: 16 });
+      assert.deepEqual([again.summary.inserted, again.summary.skipped, again.summary.failed], [
+        0,
+        12,
+        1,
+      ]);
     });
 
     await t.step(

@@ -86,24 +86,46 @@ async function bodyText(body: NodeJS.ReadableStream | undefined): Promise<string
 
 /** Blobs per listing page (the service's maximum is 5,000). */
 export const LIST_PAGE_SIZE = 1_000;
+/** Blobs on the first listing page: a short first answer lets the consumer start sooner. */
+const FIRST_PAGE_SIZE = 100;
 
 /**
- * Names of the blobs under `prefix`, in listing order, streamed page by page (memory stays flat).
- * The next page is requested as soon as one arrives, so listing overlaps with the consumer's work.
+ * Names of the blobs under `prefix`, a listing page at a time, in listing order (memory stays
+ * flat). The first page is small, so that the consumer starts after one short round trip; each
+ * next page is requested as soon as one arrives, so listing overlaps with the consumer's work.
  */
+export async function* listBlobPages(
+  container: ContainerClient,
+  prefix: string,
+  pageSize = LIST_PAGE_SIZE,
+): AsyncGenerator<string[]> {
+  const pagesFrom = (continuationToken: string | undefined, maxPageSize: number) =>
+    container.listBlobsFlat({ prefix }).byPage({ continuationToken, maxPageSize });
+  const firstSize = Math.min(pageSize, FIRST_PAGE_SIZE);
+  let pages = pagesFrom(undefined, firstSize);
+  let next = pages.next();
+  let first = firstSize < pageSize;
+  while (true) {
+    const page = await next;
+    if (page.done) return;
+    if (first) {
+      // The rest at full size, from where the first page ended.
+      first = false;
+      const token = page.value.continuationToken;
+      if (token) pages = pagesFrom(token, pageSize);
+    }
+    next = pages.next();
+    // Kept from being reported as unhandled when the consumer stops early; awaited above otherwise.
+    next.catch(() => {});
+    yield page.value.segment.blobItems.map((blob) => blob.name);
+  }
+}
+
+/** Names of the blobs under `prefix`, in listing order, streamed page by page (see listBlobPages). */
 export async function* listBlobNames(
   container: ContainerClient,
   prefix: string,
   pageSize = LIST_PAGE_SIZE,
 ): AsyncGenerator<string> {
-  const pages = container.listBlobsFlat({ prefix }).byPage({ maxPageSize: pageSize });
-  let next = pages.next();
-  while (true) {
-    const page = await next;
-    if (page.done) return;
-    next = pages.next();
-    // Kept from being reported as unhandled when the consumer stops early; awaited above otherwise.
-    next.catch(() => {});
-    for (const blob of page.value.segment.blobItems) yield blob.name;
-  }
+  for await (const names of listBlobPages(container, prefix, pageSize)) yield* names;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { putBlob, startAzurite } from "../../tests/azurite.ts";
-import { configuredContainer, listBlobNames, readJsonBlob } from "./blob.ts";
+import { configuredContainer, listBlobNames, listBlobPages, readJsonBlob } from "./blob.ts";
 
 Deno.test("blob access on Azurite: read JSON, missing, invalid, BOM, listing", async () => {
   const azurite = await startAzurite();
@@ -31,6 +31,18 @@ Deno.test("blob access on Azurite: read JSON, missing, invalid, BOM, listing", a
       "sessions/b/transcript.json",
       "sessions/c/transcript.json",
     ]);
+
+    // A short first page, then full pages from where it ended: every name once, in order.
+    const many = Array.from({ length: 150 }, (_, i) => `many/${String(i).padStart(3, "0")}.json`);
+    await Promise.all(many.map((name) => putBlob(container, name, {})));
+    const pages: string[][] = [];
+    for await (const page of listBlobPages(container, "many/")) pages.push(page);
+    assert.deepEqual(pages.map((p) => p.length), [100, 50]);
+    assert.deepEqual(pages.flat(), many);
+    pages.length = 0;
+    for await (const page of listBlobPages(container, "many/", 60)) pages.push(page);
+    assert.deepEqual(pages.map((p) => p.length), [60, 60, 30]);
+    assert.deepEqual(pages.flat(), many);
 
     // A container that does not exist reads as missing (the feedback reader's fallback).
     const absent = await azurite.container("never-created", { create: false });

@@ -2,8 +2,11 @@
  * Transcript backfill rate: 2,000 legacy blobs (transcript.json + session.json each) in Azurite
  * backfilled into Postgres at concurrency 1 and 16, on the server when PULSE_TEST_DATABASE_URL is
  * set and on embedded PGlite. Baseline measured in the same run: a plain parallel download (16 at
- * once) of the same blobs, listing included, writing nothing (before and after the backfills). Reported as blobs/s and as ratios of
- * concurrency 16 against concurrency 1 and against the plain download.
+ * once) of the same 4,000 blobs, listing included, parsing each, writing nothing. After a warm-up
+ * (one download and one backfill, not counted), three rounds each measure the download and both
+ * backfills; each round's ratios compare its own figures, and the medians are the result. The
+ * order alternates between rounds (download first, then concurrency 1 first) so that a load that
+ * drifts during a round does not always favour the same side.
  */
 import { type TestDatabase, truncateAll } from "../../lib/db/test_helpers.ts";
 import { onEachDatabase } from "./_databases.ts";
@@ -13,8 +16,8 @@ import { putBlob, startAzurite } from "../../tests/azurite.ts";
 import type { Bench } from "./mod.ts";
 
 const BLOBS = 2_000;
-const CONCURRENCY = [1, 16];
 const DOWNLOAD_CONCURRENCY = 16;
+const ROUNDS = 3;
 
 async function* range(n: number) {
   for (let i = 0; i < n; i++) yield i;
@@ -54,39 +57,62 @@ async function plainDownload(container: ContainerClient): Promise<number> {
   return BLOBS / ((performance.now() - t0) / 1000);
 }
 
-async function measure(db: TestDatabase, container: ContainerClient, label: string) {
-  const rates: Record<number, number> = {};
-  // The plain download is measured before and after the backfills and averaged: on a shared
-  // machine the load drifts during a run, and both ends bracket it.
-  const before = await plainDownload(container);
-  for (const concurrency of CONCURRENCY) {
-    await truncateAll(db.sql);
-    const t0 = performance.now();
-    const summary = await backfillTranscripts(container, db.sql, { concurrency }, () => {});
-    const seconds = (performance.now() - t0) / 1000;
-    if (summary.inserted !== BLOBS || summary.failed !== 0) {
-      throw new Error(`expected ${BLOBS} inserted, got ${JSON.stringify(summary)}`);
-    }
-    rates[concurrency] = BLOBS / seconds;
+/** Blobs/s of a backfill into the emptied database (every blob inserted, none failed). */
+async function backfill(db: TestDatabase, container: ContainerClient, concurrency: number) {
+  await truncateAll(db.sql);
+  const t0 = performance.now();
+  const summary = await backfillTranscripts(container, db.sql, { concurrency }, () => {});
+  const seconds = (performance.now() - t0) / 1000;
+  if (summary.inserted !== BLOBS || summary.failed !== 0) {
+    throw new Error(`expected ${BLOBS} inserted, got ${JSON.stringify(summary)}`);
   }
-  const after = await plainDownload(container);
-  const download = (before + after) / 2;
-  console.log(
-    `${label}: plain download of the same ${
-      BLOBS.toLocaleString("en")
-    } transcript + session blobs, ${DOWNLOAD_CONCURRENCY} at once → ${
-      before.toFixed(0)
-    } blobs/s before, ${after.toFixed(0)} after the backfills (mean ${download.toFixed(0)})`,
-  );
-  for (const concurrency of CONCURRENCY) {
+  return BLOBS / seconds;
+}
+
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const times = (x: number) => `${x.toFixed(2)}×`;
+
+async function measure(db: TestDatabase, container: ContainerClient, label: string) {
+  // Warm-up: the first download and the first backfill of a process run cold (JIT, connections).
+  await plainDownload(container);
+  await backfill(db, container, 16);
+  const rounds: { plain: number; c1: number; c16: number }[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const round = { plain: 0, c1: 0, c16: 0 };
+    const plain = async () => (round.plain = await plainDownload(container));
+    const c1 = async () => (round.c1 = await backfill(db, container, 1));
+    const c16 = async () => (round.c16 = await backfill(db, container, 16));
+    // Concurrency 16 sits between the other two; download and concurrency 1 swap sides.
+    for (const step of r % 2 === 0 ? [plain, c16, c1] : [c1, c16, plain]) await step();
+    rounds.push(round);
     console.log(
-      `${label}: ${BLOBS.toLocaleString("en")} blobs at concurrency ${concurrency} → ${
-        rates[concurrency].toFixed(0)
-      } blobs/s; ratio vs concurrency 1: ${
-        (rates[concurrency] / rates[1]).toFixed(2)
-      }×, vs plain download: ${(rates[concurrency] / download).toFixed(2)}×`,
+      `${label}: round ${r + 1}: plain download ${round.plain.toFixed(0)} blobs/s, backfill ` +
+        `concurrency 1 ${round.c1.toFixed(0)} blobs/s, concurrency 16 ${
+          round.c16.toFixed(0)
+        } blobs/s → 16 vs 1 ${times(round.c16 / round.c1)}, 16 vs download ${
+          times(round.c16 / round.plain)
+        }`,
     );
   }
+  const vsOne = rounds.map((r) => r.c16 / r.c1);
+  const vsPlain = rounds.map((r) => r.c16 / r.plain);
+  console.log(
+    `${label}: ${
+      BLOBS.toLocaleString("en")
+    } sessions (transcript + session blobs), median of ${ROUNDS} rounds: plain download (${DOWNLOAD_CONCURRENCY} at once) ${
+      median(rounds.map((r) => r.plain)).toFixed(0)
+    } blobs/s; backfill concurrency 1 ${median(rounds.map((r) => r.c1)).toFixed(0)} blobs/s, ` +
+      `concurrency 16 ${median(rounds.map((r) => r.c16)).toFixed(0)} blobs/s`,
+  );
+  console.log(
+    `${label}: concurrency 16 vs 1: ${times(median(vsOne))} (rounds ${
+      vsOne.map(times).join(", ")
+    }); vs plain download: ${times(median(vsPlain))} (rounds ${vsPlain.map(times).join(", ")})`,
+  );
 }
 
 export const backfillBench: Bench = {
