@@ -1,7 +1,8 @@
 /** Everything a learner dashboard shows, read with the same engine functions as the JSON API. */
 import type { Queryable } from "../db/mod.ts";
 import { getProfile, type LearnerProfile } from "../learners/profile.ts";
-import { type Guidance, guidanceFor } from "../readiness/guidance.ts";
+import type { Guidance } from "../readiness/guidance.ts";
+import { coachingData } from "../readiness/reads.ts";
 import {
   type Coaching,
   type Component,
@@ -36,12 +37,17 @@ export interface DashboardData {
 
 /** The dashboard of `userId`, or null for an unknown learner. */
 export async function loadDashboard(sql: Queryable, userId: string): Promise<DashboardData | null> {
-  const profile = await getProfile(sql, userId);
-  if (!profile) return null;
-  const snapshots = await listSnapshots(sql, userId, TREND_HISTORY_LIMIT);
-  const [latest = null, previous] = snapshots;
   const trend = windowSpec(readinessConfig, readinessConfig.trend_window);
-  const points = Map.groupBy(await sessionScores(sql, userId, trend), (p) => p.skill_tag);
+  // Issued together: postgres.js pipelines them on one connection.
+  const [profile, snapshots, scores, coaching] = await Promise.all([
+    getProfile(sql, userId),
+    listSnapshots(sql, userId, TREND_HISTORY_LIMIT),
+    sessionScores(sql, userId, trend),
+    coachingData(sql, userId, readinessConfig),
+  ]);
+  if (!profile || !coaching) return null;
+  const [latest = null, previous] = snapshots;
+  const points = Map.groupBy(scores, (p) => p.skill_tag);
   return {
     profile,
     latest,
@@ -62,6 +68,6 @@ export async function loadDashboard(sql: Queryable, userId: string): Promise<Das
       })),
     })),
     trendSessions: trend.size,
-    coaching: await guidanceFor(sql, userId, readinessConfig),
+    coaching,
   };
 }
