@@ -4,7 +4,7 @@ import { Island } from "../components/Island.tsx";
 import { RecentLearners } from "../components/RecentLearners.tsx";
 import { readinessConfig } from "../lib/readiness/mod.ts";
 import { catalog } from "../lib/static_config.ts";
-import { listLearners } from "../lib/ui/learner_list.ts";
+import { countLearnersWithAnswers, listLearners } from "../lib/ui/learner_list.ts";
 import { renderPage, requirePageRole } from "./_app.tsx";
 import type { AppEnv } from "./_middleware.ts";
 
@@ -12,9 +12,7 @@ export const adminRoutes = new Hono<AppEnv>().get("/", requirePageRole("admin"),
   const sql = c.get("sql");
   const learners = await listLearners(sql, 20);
   // "Recompute all" covers the learners with scored answers (the others have nothing to score).
-  const [{ n }] = await sql<{ n: number }[]>`
-    select count(*)::int as n from analytics.learners l
-    where exists (select 1 from analytics.session_events e where e.user_id = l.user_id)`;
+  const n = await countLearnersWithAnswers(sql);
   const bands = readinessConfig.bands;
   // Default cohort question: from entering the second band to entering the third.
   const from = bands[1]?.min ?? 40;

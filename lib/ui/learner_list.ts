@@ -35,6 +35,14 @@ export async function listLearners(sql: Queryable, limit = 50): Promise<ListedLe
     limit ${limit}`;
 }
 
+/** How many learners have scored answers: the ones the admin's "Recompute all" covers. */
+export async function countLearnersWithAnswers(sql: Queryable): Promise<number> {
+  const [{ n }] = await sql<{ n: number }[]>`
+    select count(*)::int as n from analytics.learners l
+    where exists (select 1 from analytics.session_events e where e.user_id = l.user_id)`;
+  return n;
+}
+
 /**
  * What people call a learner on screen: the demo name when there is one, else a short label from
  * the profile ("Senior backend learner") with 4 characters of the id to tell two apart.
