@@ -1,4 +1,5 @@
 /** Readiness progress card: the overall score, its band, the change since the last snapshot. */
+import { signedPoints } from "../lib/ui/format.ts";
 
 export interface ReadinessCardProps {
   overall: number | null;
@@ -13,8 +14,7 @@ export interface ReadinessCardProps {
 export function formatDelta(delta: number | null, hasSnapshot: boolean): string {
   if (!hasSnapshot) return "no snapshot yet";
   if (delta === null) return "first snapshot";
-  if (delta === 0) return "\u00b10";
-  return delta > 0 ? `+${delta}` : `\u2212${Math.abs(delta)}`;
+  return signedPoints(delta);
 }
 
 export default function ReadinessCard({ overall, band, delta, ts }: ReadinessCardProps) {

@@ -11,6 +11,7 @@
 import { z } from "zod";
 import type { Queryable } from "../db/mod.ts";
 import { catalog, readConfigFile } from "../static_config.ts";
+import { signedPoints } from "../ui/format.ts";
 import { skillAggregates } from "./aggregates.ts";
 import { type Coaching, coachingFor, type LowSkill } from "./coaching.ts";
 import { type Component, COMPONENTS, type ReadinessConfig } from "./config.ts";
@@ -89,12 +90,6 @@ export function loadRubrics(dir?: URL): Rubrics {
 }
 
 export const rubrics: Rubrics = loadRubrics();
-
-/** "+2.4", "−0.35", "±0" (points, as computed). */
-export function signedPoints(value: number): string {
-  if (value === 0) return "\u00b10";
-  return `${value > 0 ? "+" : "\u2212"}${Math.abs(value)}`;
-}
 
 /** "12 Nov 2026" (UTC). */
 export function longDate(iso: string): string {
