@@ -36,30 +36,19 @@ function asJson(value: unknown): postgres.JSONValue {
  * that an unattached transcript of the session counts as present.
  */
 export async function insertTranscript(sql: Queryable, t: NewTranscript): Promise<number | null> {
-  const [row] = t.userId === null
-    ? await sql<{ api_id: number }[]>`
-      insert into analytics.unattached_transcripts (session_id, transcript_lines, transcript_json)
-      values (${t.sessionId}, ${sql.array(t.lines)}::text[], ${sql.json(asJson(t.json))})
-      on conflict (session_id) do nothing
-      returning api_id`
-    : await sql<{ api_id: number }[]>`
-      insert into analytics.session_transcripts
-        (user_id, session_id, transcript_lines, transcript_json)
-      values (${t.userId}, ${t.sessionId}, ${sql.array(t.lines)}::text[],
-              ${sql.json(asJson(t.json))})
-      on conflict (user_id, session_id) do nothing
-      returning api_id`;
-  return row?.api_id ?? null;
+  // One transcript in, at most one row out (read by position: the key is the stored, lower-case id).
+  const [apiId = null] = (await insertTranscripts(sql, [t])).values();
+  return apiId;
 }
 
 /**
- * Inserts many transcripts in two statements (learners' and unattached); returns the session ids
- * inserted. Sessions that have a transcript already are left as they are.
+ * Inserts many transcripts in at most two statements (learners' and unattached); returns the
+ * `api_id` of each session inserted. Sessions that have a transcript already are left as they are.
  */
 export async function insertTranscripts(
   sql: Queryable,
   transcripts: NewTranscript[],
-): Promise<Set<string>> {
+): Promise<Map<string, number>> {
   const rows = (list: NewTranscript[]) =>
     sql.json(list.map((t) => ({
       user_id: t.userId,
@@ -69,27 +58,27 @@ export async function insertTranscripts(
     })));
   const attached = transcripts.filter((t) => t.userId !== null);
   const unattached = transcripts.filter((t) => t.userId === null);
-  const inserted = new Set<string>();
+  const inserted = new Map<string, number>();
   if (attached.length > 0) {
-    const written = await sql<{ session_id: string }[]>`
+    const written = await sql<{ session_id: string; api_id: number }[]>`
       insert into analytics.session_transcripts
         (user_id, session_id, transcript_lines, transcript_json)
       select user_id, session_id, array(select jsonb_array_elements_text(lines)), json
       from jsonb_to_recordset(${rows(attached)}::jsonb)
         as r(user_id uuid, session_id uuid, lines jsonb, json jsonb)
       on conflict (user_id, session_id) do nothing
-      returning session_id`;
-    for (const r of written) inserted.add(r.session_id);
+      returning session_id, api_id`;
+    for (const r of written) inserted.set(r.session_id, r.api_id);
   }
   if (unattached.length > 0) {
-    const written = await sql<{ session_id: string }[]>`
+    const written = await sql<{ session_id: string; api_id: number }[]>`
       insert into analytics.unattached_transcripts (session_id, transcript_lines, transcript_json)
       select session_id, array(select jsonb_array_elements_text(lines)), json
       from jsonb_to_recordset(${rows(unattached)}::jsonb)
         as r(session_id uuid, lines jsonb, json jsonb)
       on conflict (session_id) do nothing
-      returning session_id`;
-    for (const r of written) inserted.add(r.session_id);
+      returning session_id, api_id`;
+    for (const r of written) inserted.set(r.session_id, r.api_id);
   }
   return inserted;
 }
