@@ -100,21 +100,37 @@ function lifetimeOk(payload: { exp: number; iat?: number }, maxTtlSeconds: numbe
   return payload.iat === undefined || payload.exp - payload.iat <= maxTtlSeconds;
 }
 
+/** A verified bearer token: who calls, and when the token expires (Unix seconds). */
+export interface VerifiedBearer {
+  caller: Caller;
+  exp: number;
+}
+
 /**
  * Verifies a bearer (or session cookie) token; null when it is missing, malformed, expired, has no
  * `exp`, lives longer than `maxTtlSeconds`, carries an audience (hand-off tokens are not bearer
- * tokens) or has unknown claims.
+ * tokens) or has unknown claims. Returns the caller with the token's expiry, so that a cache
+ * (auth/verified_tokens.ts) need not decode the token again.
  */
+export async function verifyBearer(
+  secret: string,
+  token: string,
+  maxTtlSeconds = DEFAULT_TOKEN_MAX_TTL_SECONDS,
+): Promise<VerifiedBearer | null> {
+  const payload = await verifiedPayload(secret, token);
+  if (!payload || typeof payload !== "object" || "aud" in payload) return null;
+  const parsed = claims.safeParse(payload);
+  if (!parsed.success || !lifetimeOk(parsed.data, maxTtlSeconds)) return null;
+  return { caller: { userId: parsed.data.sub, role: parsed.data.role }, exp: parsed.data.exp };
+}
+
+/** The caller of a bearer token (`verifyBearer` without the expiry); null when it does not verify. */
 export async function verifyToken(
   secret: string,
   token: string,
   maxTtlSeconds = DEFAULT_TOKEN_MAX_TTL_SECONDS,
 ): Promise<Caller | null> {
-  const payload = await verifiedPayload(secret, token);
-  if (!payload || typeof payload !== "object" || "aud" in payload) return null;
-  const parsed = claims.safeParse(payload);
-  if (!parsed.success || !lifetimeOk(parsed.data, maxTtlSeconds)) return null;
-  return { userId: parsed.data.sub, role: parsed.data.role };
+  return (await verifyBearer(secret, token, maxTtlSeconds))?.caller ?? null;
 }
 
 /** A verified hand-off token: who signs in, and the id and expiry that make it single-use. */

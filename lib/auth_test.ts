@@ -7,6 +7,7 @@ import {
   issueSignInToken,
   issueToken,
   SIGN_IN_AUDIENCE,
+  verifyBearer,
   verifySignInToken,
   verifyToken,
 } from "./auth.ts";
@@ -16,7 +17,14 @@ const SECRET = "a-secret-that-is-long-enough-for-hs256-0000";
 Deno.test("issued tokens verify; wrong secret, expiry and bad claims do not", async () => {
   const token = await issueToken(SECRET, "coach", "coach-1");
   assert.deepEqual(await verifyToken(SECRET, token), { userId: "coach-1", role: "coach" });
+  // verifyBearer: the same check, with the token's own expiry (what the cache keeps it by).
+  const exp = JSON.parse(atob(token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/"))).exp;
+  assert.deepEqual(await verifyBearer(SECRET, token), {
+    caller: { userId: "coach-1", role: "coach" },
+    exp,
+  });
   assert.equal(await verifyToken(`${SECRET}x`, token), null);
+  assert.equal(await verifyBearer(`${SECRET}x`, token), null);
   assert.equal(await verifyToken(SECRET, await issueToken(SECRET, "admin", "a", -10)), null);
   assert.equal(
     await verifyToken(SECRET, await sign({ sub: "x", role: "root" }, SECRET, "HS256")),

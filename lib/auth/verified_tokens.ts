@@ -5,8 +5,7 @@
  * check. A signature that verified stays valid; what depends on the clock (expiry) is checked again
  * on every hit. Only valid tokens are kept, at most MAX_ENTRIES (the oldest go first).
  */
-import { decode } from "hono/jwt";
-import { type Caller, verifyToken } from "../auth.ts";
+import { type Caller, verifyBearer } from "../auth.ts";
 import { DEFAULT_TOKEN_MAX_TTL_SECONDS } from "./config.ts";
 
 /** Tokens kept per secret and lifetime rule. */
@@ -36,11 +35,13 @@ export async function verifyTokenCached(
   // Valid while now < until (as the JWT check: a token is expired once exp <= now).
   if (hit && now < hit.until) return hit.caller;
   if (hit) cache.delete(token);
-  const caller = await verifyToken(secret, token, maxTtlSeconds);
-  if (caller) {
-    const { exp } = decode(token).payload as { exp: number };
-    if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
-    cache.set(token, { caller, until: Math.min(exp, now + MAX_KEEP_SECONDS) });
-  }
-  return caller;
+  // One verification gives the caller and the expiry (no second decode of the token).
+  const verified = await verifyBearer(secret, token, maxTtlSeconds);
+  if (!verified) return null;
+  if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
+  cache.set(token, {
+    caller: verified.caller,
+    until: Math.min(verified.exp, now + MAX_KEEP_SECONDS),
+  });
+  return verified.caller;
 }
