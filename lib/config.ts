@@ -109,7 +109,11 @@ export function processEnvironment(path = ".env"): Record<string, string> {
   return { ...parseDotEnv(text), ...Deno.env.toObject() };
 }
 
-/** Parses dotenv text: `KEY=value`, optional `export `, quotes, `#` comments. */
+/**
+ * Parses dotenv text: `KEY=value`, optional `export `, quotes, `#` comments. Not node:util's
+ * `parseEnv` (checked on Deno 2.9.6): it keeps the backslash of `\"` and `\\` inside double
+ * quotes, so a quoted secret such as PULSE_AUTH_SECRET would silently change value.
+ */
 export function parseDotEnv(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   const line =
