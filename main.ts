@@ -9,33 +9,13 @@ import {
 } from "./lib/db/mod.ts";
 import { seedDemo } from "./lib/demo/seed.ts";
 import { log } from "./lib/log.ts";
-import { uncaughtErrors } from "./lib/metrics.ts";
+import { survive } from "./lib/survive.ts";
 import { buildAssets } from "./lib/ui/build.ts";
 
 /** Prints one line and exits 1: start-up failures are settings to fix, not stack traces. */
 function fail(message: string): never {
   log.error(message);
   Deno.exit(1);
-}
-
-/**
- * An error escaping every handler (e.g. thrown inside the database driver while a connection
- * drops) is logged, not fatal: requests already get their 503 from the error handler, and the
- * pool reconnects when the database is back.
- */
-function survive() {
-  globalThis.addEventListener("unhandledrejection", (event) => {
-    event.preventDefault();
-    uncaughtErrors.inc({ kind: "rejection" });
-    log.error("unhandled rejection (process kept alive)", { error: String(event.reason) });
-  });
-  globalThis.addEventListener("error", (event) => {
-    event.preventDefault();
-    uncaughtErrors.inc({ kind: "error" });
-    log.error("uncaught error (process kept alive)", {
-      error: String(event.error ?? event.message),
-    });
-  });
 }
 
 async function main() {

@@ -108,7 +108,7 @@ export const backfillItems = register(
 export const uncaughtErrors = register(
   new Counter(
     "pulse_uncaught_errors_total",
-    "Errors that escaped every handler (process kept alive).",
+    "Errors that escaped every handler (driver and network ones survived, others end the process).",
   ),
 );
 

@@ -3,6 +3,7 @@
  * postgres.js reports a lost or refused connection with a Node-style `code`, and a server
  * shutting down or starting up with SQLSTATE classes 08 and 57P.
  */
+import postgres from "postgres";
 
 const CONNECTION_CODES = new Set([
   "CONNECTION_CLOSED",
@@ -19,6 +20,93 @@ const CONNECTION_CODES = new Set([
   "ENOTFOUND",
   "EAI_AGAIN",
 ]);
+
+/** Deno's own network errors (Deno.connect, Deno.serve sockets), by class, not by name. */
+const DENO_NETWORK_ERRORS = [
+  Deno.errors.ConnectionRefused,
+  Deno.errors.ConnectionReset,
+  Deno.errors.ConnectionAborted,
+  Deno.errors.NotConnected,
+  Deno.errors.BrokenPipe,
+  Deno.errors.TimedOut,
+  Deno.errors.NetworkUnreachable,
+];
+
+/**
+ * A file of the postgres.js package, wherever Deno put it: under a node_modules directory
+ * (`node_modules/.deno/postgres@3.4.9/node_modules/postgres/src/…` with `nodeModulesDir`, or a flat
+ * `node_modules/postgres/`) or in Deno's global npm cache (`…/registry.npmjs.org/postgres/3.4.9/…`).
+ * `postgres-array` and the like do not match: the package name must be followed by a separator.
+ */
+const POSTGRES_PACKAGE_FILE =
+  /[\\/]node_modules[\\/]postgres[\\/]|[\\/]registry\.npmjs\.org[\\/]postgres[\\/]\d/;
+
+/** A stack frame's location that is the runtime's, not a file: `ext:deno_node/net.ts`, `native`. */
+const RUNTIME_FRAME = /^(ext:|node:|native\b|<anonymous>)/;
+
+/** Where the innermost frame of `stack` outside the runtime is (its file URL), or null. */
+function innermostFileFrame(stack: string): string | null {
+  for (const line of stack.split("\n")) {
+    const frame = line.trim();
+    if (!frame.startsWith("at ")) continue;
+    // `at fn (location)` or `at location` (`at async location` for an awaited call).
+    const location = frame.endsWith(")")
+      ? frame.slice(frame.lastIndexOf("(") + 1, -1)
+      : frame.slice(3).replace(/^async /, "");
+    if (!RUNTIME_FRAME.test(location)) return location;
+  }
+  return null;
+}
+
+/**
+ * True when `error` comes from the database driver or the network: the failures a database
+ * outage produces, which must never end the process (the pool reconnects once the database is
+ * back; requests meanwhile get their 503). Anything else escaping every handler is a bug.
+ *
+ * The rules, each tried on the error and on its `cause` chain (an app error wrapping a driver
+ * error is still that failure, reported through app code):
+ * 1. A postgres.js `PostgresError`: the server answered and rejected one statement (during an
+ *    outage: 57P01 admin_shutdown, 57P03 cannot_connect_now, 08xxx…). The connection and the
+ *    process are intact.
+ * 2. A connection `code` (CONNECTION_CODES): postgres.js's own (CONNECTION_CLOSED, _ENDED,
+ *    _DESTROYED, CONNECT_TIMEOUT, from its `Errors.connection`) and the Node-style socket codes
+ *    (ECONNREFUSED, ECONNRESET, EPIPE, ETIMEDOUT…) that Deno's `node:net`, which postgres.js runs
+ *    on, puts on socket errors. postgres.js's other codes (UNDEFINED_VALUE, NOT_TAGGED_CALL,
+ *    MAX_PARAMETERS_EXCEEDED, UNSAFE_TRANSACTION…) report misuse by app code: not matched.
+ * 3. `DatabaseTimeoutError`: our own "the database did not answer in time" (withTimeout).
+ * 4. One of Deno's network errors (DENO_NETWORK_ERRORS), by class: Deno.connect or a socket
+ *    that dropped.
+ * 5. An `AggregateError` (several addresses tried, e.g. `localhost` as ::1 and 127.0.0.1) whose
+ *    errors all match.
+ * 6. An error without a `code` whose innermost stack frame outside the runtime is a file of the
+ *    postgres.js package: a fault inside the driver itself (e.g. a TypeError on a socket torn down
+ *    mid-outage), possibly raised by the runtime on the driver's behalf (hence runtime frames are
+ *    skipped). Only the innermost frame counts: postgres.js appends the calling query's stack to
+ *    its errors, and app code called back by the driver (a transaction body, a type parser) has
+ *    driver frames further out; an app TypeError there is the app's.
+ */
+export function isDriverOrNetworkError(error: unknown): boolean {
+  for (
+    let e = error, depth = 0;
+    e !== null && typeof e === "object" && depth < 4;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
+    if (e instanceof postgres.PostgresError) return true;
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && CONNECTION_CODES.has(code)) return true;
+    if (e instanceof DatabaseTimeoutError) return true;
+    if (DENO_NETWORK_ERRORS.some((type) => e instanceof type)) return true;
+    if (
+      e instanceof AggregateError && e.errors.length > 0 &&
+      e.errors.every((inner) => isDriverOrNetworkError(inner))
+    ) return true;
+    if (code === undefined && e instanceof Error && typeof e.stack === "string") {
+      const frame = innermostFileFrame(e.stack);
+      if (frame !== null && POSTGRES_PACKAGE_FILE.test(frame)) return true;
+    }
+  }
+  return false;
+}
 
 /** Seconds a client should wait before retrying while the database is down. */
 export const RETRY_AFTER_SECONDS = 5;
