@@ -2,12 +2,11 @@
  * What to practise next: the latest snapshot, the skills that stay low, and the component whose
  * improvement would raise readiness most. The orchestrator calls this to pick the next scenario.
  */
-import type { Queryable } from "../db/mod.ts";
 import { catalog } from "../static_config.ts";
 import { type Component, componentOf, COMPONENTS, type ReadinessConfig } from "./config.ts";
 import { Exact } from "./exact.ts";
 import type { SessionPoint } from "./series.ts";
-import { listSnapshots, type Snapshot } from "./snapshots.ts";
+import type { Snapshot } from "./snapshots.ts";
 
 export interface LowSkill {
   skill_tag: string;
@@ -52,37 +51,10 @@ export interface LowSkillRow extends Omit<SessionPoint, "ts"> {
 }
 
 /**
- * Skills below the low-skill threshold in each of the learner's last N sessions that touched them
- * (N and the threshold from config; fewer than N sessions is not "persistently"). A session's
- * average is compared exactly: 59.996… is below 60 even though it displays as 60.00.
- */
-export async function persistentlyLowSkills(
-  sql: Queryable,
-  userId: string,
-  config: ReadinessConfig,
-): Promise<LowSkill[]> {
-  const { sessions } = config.low_skill;
-  const rows = await sql<
-    (Omit<SessionPoint, "ts"> & { ts: Date; total: string })[]
-  >`
-    with per_session as (
-      select e.skill_tag, e.session_id, min(e.ts) as ts, round(avg(e.score), 2) as score,
-             sum(e.score)::text as total, count(*)::int as answers,
-             row_number() over (
-               partition by e.skill_tag order by min(e.ts) desc, e.session_id desc) as rn
-      from analytics.session_events e
-      where e.user_id = ${userId}
-      group by e.skill_tag, e.session_id
-    )
-    select skill_tag, session_id, ts, score, total, answers from per_session
-    where rn <= ${sessions}
-    order by skill_tag, ts, session_id`;
-  return lowSkillsOf(rows.map((r) => ({ ...r, ts: r.ts.toISOString() })), config);
-}
-
-/**
- * The persistently low skills among `rows`: each skill's last N sessions (oldest first, ordered by
- * skill), as read by persistentlyLowSkills.
+ * The persistently low skills among `rows` (each skill's last N sessions, oldest first, ordered by
+ * skill, as reads.ts reads them): below the threshold in each of them, N and the threshold from
+ * config (fewer than N sessions is not "persistently"). A session's average is compared exactly:
+ * 59.996… is below 60 even though it displays as 60.00.
  */
 export function lowSkillsOf(rows: LowSkillRow[], config: ReadinessConfig): LowSkill[] {
   const { threshold, sessions } = config.low_skill;
@@ -172,28 +144,8 @@ export interface WindowAverage {
   sample_size: number;
 }
 
-/** Coaching for one learner, from their latest snapshot and recent sessions. */
-export async function coachingFor(
-  sql: Queryable,
-  userId: string,
-  config: ReadinessConfig,
-): Promise<Coaching> {
-  const [latest = null] = await listSnapshots(sql, userId, 1);
-  const persistentlyLow = await persistentlyLowSkills(sql, userId, config);
-  const component = focusComponent(latest, config);
-  let averages: WindowAverage[] = [];
-  if (component) {
-    averages = await sql<WindowAverage[]>`
-      select skill_tag, avg_score, score_total::text as score_total, sample_size
-      from analytics.user_skill_agg
-      where user_id = ${userId} and window_key = ${config.readiness_window}
-        and skill_tag = any(${config.components[component.component].skills}::text[])`;
-  }
-  return coachingOf(latest, persistentlyLow, averages, config);
-}
-
 /**
- * Coaching from what coachingFor reads: the latest snapshot, the persistently low skills and the
+ * Coaching from what coachingData (reads.ts) reads: the latest snapshot, the persistently low skills and the
  * learner's readiness-window averages (any skills; the focus component's are used).
  */
 export function coachingOf(

@@ -1,9 +1,22 @@
 import assert from "node:assert/strict";
 import { AS_OF, daysBefore, recordSession } from "../../tests/readiness_fixtures.ts";
 import { createTestDatabase } from "../db/test_helpers.ts";
-import { coachingFor, coachingMessage, focusComponent, persistentlyLowSkills } from "./coaching.ts";
-import { loadReadinessConfig, readinessConfig } from "./config.ts";
+import type { Sql } from "../db/mod.ts";
+import { upsertProfile } from "../learners/profile.ts";
+import { coachingMessage, focusComponent } from "./coaching.ts";
+import { loadReadinessConfig, type ReadinessConfig, readinessConfig } from "./config.ts";
+import { coachingData } from "./reads.ts";
 import { computeUserReadiness } from "./snapshots.ts";
+
+/** A known learner's coaching, as the coaching API reads it. */
+async function coachingFor(sql: Sql, userId: string, config: ReadinessConfig) {
+  const coaching = await coachingData(sql, userId, config);
+  assert.ok(coaching, `${userId} is a learner`);
+  return coaching;
+}
+
+const persistentlyLow = async (sql: Sql, userId: string, config: ReadinessConfig) =>
+  (await coachingFor(sql, userId, config)).persistently_low;
 
 Deno.test("coaching", async (step) => {
   const db = await createTestDatabase();
@@ -32,7 +45,7 @@ Deno.test("coaching", async (step) => {
     });
 
     await step.step("persistently low: below 60 in each of the last 3 sessions", async () => {
-      const low = await persistentlyLowSkills(db.sql, d, readinessConfig);
+      const low = await persistentlyLow(db.sql, d, readinessConfig);
       // communication: last 3 sessions 50, 55, (58 + 61) / 2 = 59.5 → low (S1's 70 is older).
       // structure: 40, 65, 30 → not (65). behavioral_examples: 59.99, 20, 60 → not (60 is not
       // below 60). technical_depth: only 2 sessions → not yet "persistently".
@@ -72,7 +85,7 @@ Deno.test("coaching", async (step) => {
         ...readinessConfig,
         low_skill: { threshold: 66, sessions: 2 },
       });
-      const low = await persistentlyLowSkills(db.sql, d, strict);
+      const low = await persistentlyLow(db.sql, d, strict);
       // Last 2 sessions: communication 55, 59.5; structure 65, 30; technical_depth 10, 20;
       // behavioral_examples 20, 60 — all below 66.
       assert.deepEqual(low.map((l) => l.skill_tag), [
@@ -117,6 +130,7 @@ Deno.test("coaching", async (step) => {
 
     await step.step("no history: no focus, an encouraging sentence", async () => {
       const nobody = crypto.randomUUID();
+      await upsertProfile(db.sql, nobody, { level: "junior" });
       const coaching = await coachingFor(db.sql, nobody, readinessConfig);
       assert.deepEqual(coaching.latest, null);
       assert.deepEqual(coaching.persistently_low, []);
@@ -204,7 +218,7 @@ Deno.test("coaching: a 59.99…-average skill is persistently low", async () => 
     for (const days of [9, 6, 3]) {
       await recordSession(db.sql, u, days, { structure: [59.99, 60, 60] });
     }
-    const low = await persistentlyLowSkills(db.sql, u, readinessConfig);
+    const low = await persistentlyLow(db.sql, u, readinessConfig);
     assert.deepEqual(low.map((l) => l.skill_tag), ["structure"]);
     assert.deepEqual(low[0].sessions.map((s) => s.score), [60, 60, 60]);
     await computeUserReadiness(db.sql, u);

@@ -4,19 +4,18 @@
  * of priority, in the second person), why the score changed (the change split by component), and
  * a projection of when the next band is reached, shown only when the history supports it.
  *
- * Everything but `guidanceFor` is pure. Figures derived from scores are computed exactly (see
- * exact.ts) and rounded once, half away from zero; the projection is a statistical
- * estimate (least squares on floats) and only its dates and rates are shown.
+ * Everything here is pure: reads.ts reads what it needs in one statement. Figures derived from
+ * scores are computed exactly (see exact.ts) and rounded once, half away from zero; the
+ * projection is a statistical estimate (least squares on floats) and only its dates and rates are
+ * shown.
  */
 import { z } from "zod";
-import type { Queryable } from "../db/mod.ts";
 import { catalog, readConfigFile } from "../static_config.ts";
 import { signedPoints } from "../ui/format.ts";
-import { skillAggregates } from "./aggregates.ts";
-import { type Coaching, coachingFor, type LowSkill } from "./coaching.ts";
+import type { Coaching, LowSkill } from "./coaching.ts";
 import { type Component, COMPONENTS, type ReadinessConfig } from "./config.ts";
 import { Exact, round2 } from "./exact.ts";
-import { listSnapshots, type Snapshot } from "./snapshots.ts";
+import type { Snapshot } from "./snapshots.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -556,18 +555,3 @@ export function buildGuidance(input: {
 
 /** Snapshots the projection and "why it changed" read at most. */
 export const GUIDANCE_HISTORY_LIMIT = 500;
-
-/** Coaching plus guidance for one learner (reads the database). */
-export async function guidanceFor(
-  sql: Queryable,
-  userId: string,
-  config: ReadinessConfig,
-  r: Rubrics = rubrics,
-): Promise<Coaching & Guidance> {
-  const [coaching, history, aggregates] = await Promise.all([
-    coachingFor(sql, userId, config),
-    listSnapshots(sql, userId, GUIDANCE_HISTORY_LIMIT),
-    skillAggregates(sql, userId, { windowKey: config.readiness_window }),
-  ]);
-  return { ...coaching, ...buildGuidance({ coaching, history, aggregates, config, rubrics: r }) };
-}

@@ -34,6 +34,6 @@ export {
   withRecomputeLock,
 } from "./recompute.ts";
 export { Exact } from "./exact.ts";
-export { type Coaching, coachingFor } from "./coaching.ts";
+export type { Coaching } from "./coaching.ts";
 export { type TimeToReadiness, timeToReadiness } from "./cohorts.ts";
 export { type SessionPoint, sessionScores } from "./series.ts";

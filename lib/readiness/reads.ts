@@ -132,9 +132,9 @@ export async function trendsData(
 }
 
 /**
- * `guidanceFor` in one statement: the snapshot history (meta only on the latest two, the ones
- * coaching reads), the low-skill evidence and the readiness-window averages. Null when `userId`
- * is not a learner.
+ * A learner's coaching and guidance (`coachingOf`, `buildGuidance`) from one statement: the
+ * snapshot history (meta only on the latest two, the ones coaching reads), the low-skill evidence
+ * and the readiness-window averages. Null when `userId` is not a learner.
  */
 export async function coachingData(
   sql: Queryable,

@@ -4,7 +4,6 @@ import { createTestDatabase } from "../db/test_helpers.ts";
 import type { Sql } from "../db/mod.ts";
 import { skillAggregates } from "./aggregates.ts";
 import { readinessConfig } from "./config.ts";
-import { guidanceFor } from "./guidance.ts";
 import { coachingData, readinessBody, trendsData } from "./reads.ts";
 import { rebuildReadiness } from "./recompute.ts";
 import { sessionScores } from "./series.ts";
@@ -71,18 +70,19 @@ Deno.test("one-statement reads answer exactly what the separate queries did", as
       assert.equal(await trendsData(sql, crypto.randomUUID(), readinessConfig.windows[0]), null);
     });
 
-    await t.step("coaching: the same coaching and guidance as guidanceFor", async () => {
-      for (const id of learners) {
-        assert.deepEqual(
-          await coachingData(sql, id, readinessConfig),
-          await guidanceFor(sql, id, readinessConfig),
-        );
-      }
-      const lowCoaching = await coachingData(sql, low, readinessConfig);
-      assert.deepEqual(lowCoaching?.persistently_low.map((s) => s.skill_tag), ["communication"]);
-      assert.ok(lowCoaching?.why_changed);
-      assert.equal(await coachingData(sql, crypto.randomUUID(), readinessConfig), null);
-    });
+    await t.step(
+      "coaching: the latest snapshot, low skills, guidance; unknown → null",
+      async () => {
+        for (const id of learners) {
+          const coaching = await coachingData(sql, id, readinessConfig);
+          assert.deepEqual(coaching?.latest ?? null, (await listSnapshots(sql, id, 1))[0] ?? null);
+        }
+        const lowCoaching = await coachingData(sql, low, readinessConfig);
+        assert.deepEqual(lowCoaching?.persistently_low.map((s) => s.skill_tag), ["communication"]);
+        assert.ok(lowCoaching?.why_changed);
+        assert.equal(await coachingData(sql, crypto.randomUUID(), readinessConfig), null);
+      },
+    );
   } finally {
     await db.close();
   }
