@@ -65,20 +65,17 @@ function innermostFileFrame(stack: string): string | null {
  *
  * The rules, each tried on the error and on its `cause` chain (an app error wrapping a driver
  * error is still that failure, reported through app code):
- * 1. A postgres.js `PostgresError`: the server answered and rejected one statement (during an
- *    outage: 57P01 admin_shutdown, 57P03 cannot_connect_now, 08xxx…). The connection and the
- *    process are intact.
- * 2. A connection `code` (CONNECTION_CODES): postgres.js's own (CONNECTION_CLOSED, _ENDED,
- *    _DESTROYED, CONNECT_TIMEOUT, from its `Errors.connection`) and the Node-style socket codes
- *    (ECONNREFUSED, ECONNRESET, EPIPE, ETIMEDOUT…) that Deno's `node:net`, which postgres.js runs
- *    on, puts on socket errors. postgres.js's other codes (UNDEFINED_VALUE, NOT_TAGGED_CALL,
- *    MAX_PARAMETERS_EXCEEDED, UNSAFE_TRANSACTION…) report misuse by app code: not matched.
- * 3. `DatabaseTimeoutError`: our own "the database did not answer in time" (withTimeout).
- * 4. One of Deno's network errors (DENO_NETWORK_ERRORS), by class: Deno.connect or a socket
+ * 1. isDatabaseUnavailable: a connection code (postgres.js's own CONNECTION_CLOSED, _ENDED,
+ *    _DESTROYED, CONNECT_TIMEOUT and the Node-style socket codes that Deno's `node:net` puts on
+ *    socket errors), an outage SQLSTATE, or our DatabaseTimeoutError. postgres.js's other codes
+ *    (UNDEFINED_VALUE, NOT_TAGGED_CALL, UNSAFE_TRANSACTION…) report misuse by app code: not matched.
+ * 2. A postgres.js `PostgresError`: the server answered and rejected one statement. The
+ *    connection and the process are intact.
+ * 3. One of Deno's network errors (DENO_NETWORK_ERRORS), by class: Deno.connect or a socket
  *    that dropped.
- * 5. An `AggregateError` (several addresses tried, e.g. `localhost` as ::1 and 127.0.0.1) whose
+ * 4. An `AggregateError` (several addresses tried, e.g. `localhost` as ::1 and 127.0.0.1) whose
  *    errors all match.
- * 6. An error without a `code` whose innermost stack frame outside the runtime is a file of the
+ * 5. An error without a `code` whose innermost stack frame outside the runtime is a file of the
  *    postgres.js package: a fault inside the driver itself (e.g. a TypeError on a socket torn down
  *    mid-outage), possibly raised by the runtime on the driver's behalf (hence runtime frames are
  *    skipped). Only the innermost frame counts: postgres.js appends the calling query's stack to
@@ -86,21 +83,22 @@ function innermostFileFrame(stack: string): string | null {
  *    driver frames further out; an app TypeError there is the app's.
  */
 export function isDriverOrNetworkError(error: unknown): boolean {
+  if (isDatabaseUnavailable(error)) return true;
   for (
     let e = error, depth = 0;
     e !== null && typeof e === "object" && depth < 4;
     e = (e as { cause?: unknown }).cause, depth++
   ) {
     if (e instanceof postgres.PostgresError) return true;
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && CONNECTION_CODES.has(code)) return true;
-    if (e instanceof DatabaseTimeoutError) return true;
     if (DENO_NETWORK_ERRORS.some((type) => e instanceof type)) return true;
     if (
       e instanceof AggregateError && e.errors.length > 0 &&
       e.errors.every((inner) => isDriverOrNetworkError(inner))
     ) return true;
-    if (code === undefined && e instanceof Error && typeof e.stack === "string") {
+    if (
+      (e as { code?: unknown }).code === undefined && e instanceof Error &&
+      typeof e.stack === "string"
+    ) {
       const frame = innermostFileFrame(e.stack);
       if (frame !== null && POSTGRES_PACKAGE_FILE.test(frame)) return true;
     }
