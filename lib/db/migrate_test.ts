@@ -6,6 +6,7 @@ const TABLES = [
   "learners",
   "readiness_pending",
   "readiness_progress",
+  "readiness_reads",
   "readiness_runs",
   "scorecards",
   "session_events",

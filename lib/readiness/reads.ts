@@ -1,7 +1,7 @@
 /**
- * The per-learner reads behind the readiness, trends and coaching APIs, one statement each: the
- * learner check and every part of the answer in a single round trip to the database. All filter
- * on `user_id` (one shard on Citus). Times come back as ISO text (`Date#toISOString` form), so
+ * The per-learner reads behind the trends and coaching APIs (readiness: readiness_reads.ts), one
+ * statement each: the learner check and every part of the answer in a single round trip to the
+ * database. All filter on `user_id` (one shard on Citus). Times come back as ISO text (`Date#toISOString` form), so
  * nothing is parsed only to be printed again; snapshot `meta` (the bulk of a snapshot) is read
  * only where the answer shows or uses it.
  */
@@ -11,76 +11,8 @@ import { type Coaching, coachingOf, type LowSkillRow, lowSkillsOf } from "./coac
 import { COMPONENTS, type ReadinessConfig, type WindowSpec } from "./config.ts";
 import { buildGuidance, type Guidance, GUIDANCE_HISTORY_LIMIT, rubrics } from "./guidance.ts";
 import type { SessionPoint } from "./series.ts";
-import { deltaOf, type Snapshot } from "./snapshots.ts";
-
-/** `timestamptz` as `Date#toISOString` prints it (UTC, milliseconds, `Z`). */
-const isoText = (column: string) =>
-  `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
-// Built once: the snapshot columns and the JSON object of a snapshot, in the API's key order.
-const SNAPSHOT_COLUMNS = `s.id, ${isoText("s.ts")} as ts, s.readiness_overall as overall, ${
-  COMPONENTS.map((c) => `s.readiness_${c} as ${c}`).join(", ")
-}, s.band, s.meta ->> 'formula_version' as formula_version`;
-const SNAPSHOT_JSON = `json_build_object('id', s.id, 'user_id', s.user_id, 'ts', ${
-  isoText("s.ts")
-}, 'overall', s.readiness_overall, 'components', json_build_object(${
-  COMPONENTS.map((c) => `'${c}', s.readiness_${c}`).join(", ")
-}), 'band', s.band, 'formula_version', s.meta ->> 'formula_version', 'meta', s.meta)`;
-
-type SnapshotRow =
-  & { id: number; ts: string; overall: number | null; band: string; formula_version: string }
-  & Record<(typeof COMPONENTS)[number], number | null>;
-
-/** A snapshot without meta, keys in the API's order. */
-function summaryOf(row: SnapshotRow, userId: string) {
-  return {
-    id: row.id,
-    user_id: userId,
-    ts: row.ts,
-    overall: row.overall,
-    components: Object.fromEntries(COMPONENTS.map((c) => [c, row[c]])),
-    band: row.band,
-    formula_version: row.formula_version,
-  };
-}
-
-/**
- * The body of `GET /api/users/:userId/readiness` as JSON text: the latest snapshot (with its
- * meta, as stored), the delta to the one before, and the newest `limit` snapshots without meta.
- * Null when `userId` is not a learner.
- */
-export async function readinessBody(
-  sql: Queryable,
-  userId: string,
-  limit: number,
-): Promise<string | null> {
-  // One more than asked for, so the delta is known even with limit=1.
-  const rows = await sql<(SnapshotRow & { meta: string | null; known: boolean })[]>`
-    select ${sql.unsafe(SNAPSHOT_COLUMNS)}, case when s.rn = 1 then s.meta::text end as meta
-    from analytics.learners l
-    left join lateral (
-      select r.*, row_number() over (order by r.ts desc, r.id desc) as rn
-      from analytics.user_readiness r
-      where r.user_id = ${userId}
-      order by r.ts desc, r.id desc
-      limit ${limit + 1}
-    ) s on true
-    where l.user_id = ${userId}
-    order by s.ts desc, s.id desc`;
-  if (rows.length === 0) return null;
-  const id = userId.toLowerCase();
-  const snapshots = rows[0].id === null ? [] : rows;
-  const [latest, previous] = snapshots;
-  const history = JSON.stringify(snapshots.slice(0, limit).map((r) => summaryOf(r, id)));
-  // meta goes out as Postgres printed it: the same JSON value, never parsed here.
-  const latestJson = latest
-    ? `${JSON.stringify(summaryOf(latest, id)).slice(0, -1)},"meta":${latest.meta}}`
-    : "null";
-  const delta = latest ? deltaOf(latest.overall, previous?.overall) : null;
-  return `{"user_id":${JSON.stringify(id)},"latest":${latestJson},"delta":${
-    JSON.stringify(delta)
-  },"history":${history}}`;
-}
+import { isoText, snapshotJson } from "./readiness_reads.ts";
+import type { Snapshot } from "./snapshots.ts";
 
 /** What the trends API shows of a learner: per-session points and stored aggregates. */
 export interface TrendsData {
@@ -157,7 +89,9 @@ export async function coachingData(
   >`
     select
       exists (select 1 from analytics.learners where user_id = ${userId}) as known,
-      (select coalesce(json_agg(${sql.unsafe(SNAPSHOT_JSON)} order by s.ts desc, s.id desc), '[]')
+      (select coalesce(json_agg(${
+    sql.unsafe(snapshotJson(true))
+  } order by s.ts desc, s.id desc), '[]')
        from (
          select r.id, r.user_id, r.ts, r.readiness_overall, r.readiness_technical,
                 r.readiness_communication, r.readiness_structure, r.readiness_behavioral, r.band,

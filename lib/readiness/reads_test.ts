@@ -4,10 +4,12 @@ import { createTestDatabase } from "../db/test_helpers.ts";
 import type { Sql } from "../db/mod.ts";
 import { skillAggregates } from "./aggregates.ts";
 import { readinessConfig } from "./config.ts";
-import { coachingData, readinessBody, trendsData } from "./reads.ts";
+import { eraseLearner } from "../privacy/mod.ts";
+import { BUILDER, DEFAULT_HISTORY, readinessBody } from "./readiness_reads.ts";
+import { coachingData, trendsData } from "./reads.ts";
 import { rebuildReadiness } from "./recompute.ts";
 import { sessionScores } from "./series.ts";
-import { deltaOf, listSnapshots } from "./snapshots.ts";
+import { computeUserReadiness, deltaOf, listSnapshots } from "./snapshots.ts";
 
 /** The readiness body as the API built it from listSnapshots before the one-statement read. */
 async function readinessAsBefore(sql: Sql, userId: string, limit: number) {
@@ -83,6 +85,94 @@ Deno.test("one-statement reads answer exactly what the separate queries did", as
         assert.equal(await coachingData(sql, crypto.randomUUID(), readinessConfig), null);
       },
     );
+  } finally {
+    await db.close();
+  }
+});
+
+Deno.test("the kept readiness body follows every change to the learner's snapshots", async (t) => {
+  const db = await createTestDatabase();
+  const { sql } = db;
+  const kept = async (id: string) =>
+    (await sql<{ body: string; builder: string; history_limit: number }[]>`
+      select body, builder, history_limit from analytics.readiness_reads where user_id = ${id}`)[0];
+  try {
+    const a = crypto.randomUUID();
+    await recordLearnerA(sql, a);
+
+    await t.step("before any snapshot: no kept body, the read is built", async () => {
+      assert.equal(await kept(a), undefined);
+      assert.deepEqual(
+        JSON.parse((await readinessBody(sql, a, DEFAULT_HISTORY))!),
+        await readinessAsBefore(sql, a, DEFAULT_HISTORY),
+      );
+    });
+
+    await t.step("a computed snapshot writes the body in its transaction", async () => {
+      await computeUserReadiness(sql, a, { trigger: "test" });
+      const row = await kept(a);
+      assert.equal(row.builder, BUILDER);
+      assert.equal(row.history_limit, DEFAULT_HISTORY);
+      assert.deepEqual(JSON.parse(row.body), await readinessAsBefore(sql, a, DEFAULT_HISTORY));
+      // The default read answers the kept text itself.
+      assert.equal(await readinessBody(sql, a, DEFAULT_HISTORY), row.body);
+    });
+
+    await t.step("a new session's snapshot rewrites it (latest, delta, history)", async () => {
+      const before = (await kept(a)).body;
+      await recordSession(sql, a, 0.5, { communication: [95], structure: [80] });
+      await computeUserReadiness(sql, a, { trigger: "test" });
+      const after = JSON.parse((await kept(a)).body);
+      assert.notEqual((await kept(a)).body, before);
+      assert.equal(after.history.length, 2);
+      assert.equal(after.delta, 2.75);
+      assert.deepEqual(after, await readinessAsBefore(sql, a, DEFAULT_HISTORY));
+    });
+
+    await t.step("a rebuild (one snapshot per session) rewrites it", async () => {
+      await rebuildReadiness(sql, { userIds: [a], trigger: "test" });
+      const body = JSON.parse((await kept(a)).body);
+      assert.equal(body.history.length, 8);
+      assert.deepEqual(body, await readinessAsBefore(sql, a, DEFAULT_HISTORY));
+      for (const limit of [1, 2, 7, 8, 9, 21]) {
+        assert.deepEqual(
+          JSON.parse((await readinessBody(sql, a, limit))!),
+          await readinessAsBefore(sql, a, limit),
+        );
+      }
+    });
+
+    await t.step(
+      "a body from another builder is not used, and the next write replaces it",
+      async () => {
+        await sql`update analytics.readiness_reads set builder = 'older', body = '{}'
+                where user_id = ${a}`;
+        assert.deepEqual(
+          JSON.parse((await readinessBody(sql, a, DEFAULT_HISTORY))!),
+          await readinessAsBefore(sql, a, DEFAULT_HISTORY),
+        );
+        await rebuildReadiness(sql, { userIds: [a], trigger: "test" });
+        assert.equal((await kept(a)).builder, BUILDER);
+        assert.deepEqual(JSON.parse((await kept(a)).body), await readinessAsBefore(sql, a, 20));
+      },
+    );
+
+    await t.step("snapshots removed by a rebuild: the body shows none", async () => {
+      await sql`delete from analytics.session_events where user_id = ${a}`;
+      await rebuildReadiness(sql, { userIds: [a], trigger: "test" });
+      assert.deepEqual(JSON.parse((await kept(a)).body), {
+        user_id: a,
+        latest: null,
+        delta: null,
+        history: [],
+      });
+    });
+
+    await t.step("erasing the learner erases the body", async () => {
+      await eraseLearner(sql, a);
+      assert.equal(await kept(a), undefined);
+      assert.equal(await readinessBody(sql, a, DEFAULT_HISTORY), null);
+    });
   } finally {
     await db.close();
   }

@@ -10,6 +10,7 @@ import {
   windowSpec,
 } from "./config.ts";
 import { Exact } from "./exact.ts";
+import { refreshReadinessReads } from "./readiness_reads.ts";
 import {
   type Components,
   type ReadinessMeta,
@@ -326,6 +327,15 @@ export async function refreshProgress(tx: Queryable, userIds: string[]): Promise
       and not exists (select 1 from bounds b where b.user_id = p.user_id)`;
 }
 
+/**
+ * What is kept from the learners' snapshots, rewritten in the transaction that changed them: the
+ * progress rows (time-to-readiness) and the kept readiness reads.
+ */
+async function snapshotsChanged(tx: Queryable, userIds: string[]): Promise<void> {
+  await refreshProgress(tx, userIds);
+  await refreshReadinessReads(tx, userIds);
+}
+
 /** Per learner, the pending mark seen now: cleared later only if no newer mark came meanwhile. */
 async function pendingMarks(tx: Queryable, userIds: string[]) {
   return await tx<{ user_id: string; version: number }[]>`
@@ -435,7 +445,7 @@ export async function computeReadiness(
     )
     select count(*)::int as written, coalesce(array_agg(distinct user_id), '{}') as users
     from written`;
-  await refreshProgress(tx, users);
+  await snapshotsChanged(tx, users);
   await clearMarks(tx, marks);
 
   let snapshots: ComputeForResult["snapshots"] = [];
@@ -493,8 +503,8 @@ export async function replaySnapshots(
       and not exists (
         select 1 from (${momentsOf(tx, ids, every)}) m where m.user_id = r.user_id and m.t = r.ts)`;
   const r = await computeReadiness(tx, ids, { ...options, at: every, details: false });
-  // Learners who only lost snapshots: their progress rows follow.
-  await refreshProgress(tx, ids);
+  // Learners who only lost snapshots: what is kept from their snapshots follows.
+  await snapshotsChanged(tx, ids);
   return { written: r.written, unchanged: r.unchanged, removed: removed.count };
 }
 

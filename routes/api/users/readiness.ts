@@ -1,6 +1,6 @@
 /** GET /api/users/:userId/readiness — latest snapshot, band, delta and history (newest first). */
 import { createRoute, z } from "@hono/zod-openapi";
-import { readinessBody } from "../../../lib/readiness/reads.ts";
+import { DEFAULT_HISTORY, readinessBody } from "../../../lib/readiness/readiness_reads.ts";
 import { apiRouter, errorResponses } from "../../_errors.ts";
 import { nullableRef } from "../_openapi.ts";
 import { requireRole } from "../../_middleware.ts";
@@ -33,7 +33,9 @@ const route = createRoute({
   middleware: [requireRole(...READER_ROLES)] as const,
   request: {
     params: UserParams,
-    query: z.object({ limit: z.coerce.number().int().min(1).max(MAX_HISTORY).default(20) }),
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(MAX_HISTORY).default(DEFAULT_HISTORY),
+    }),
   },
   responses: {
     200: { description: "Readiness", content: { "application/json": { schema: Readiness } } },
@@ -45,7 +47,8 @@ export const readinessApi = apiRouter().openapi(route, async (c) => {
   const { userId } = c.req.valid("param");
   const { limit } = c.req.valid("query");
   assertReadable(c, userId);
-  // One statement: the learner check, the latest snapshot, the delta and the history.
+  // One statement: the kept body (default history), or the learner check, the latest snapshot,
+  // the delta and the history built from the snapshots.
   const body = await readinessBody(c.get("sql"), userId, limit);
   if (body === null) throw unknownLearner(userId);
   return jsonText<z.infer<typeof Readiness>>(c, body);

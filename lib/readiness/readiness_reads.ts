@@ -1,0 +1,113 @@
+/**
+ * The body of `GET /api/users/:userId/readiness`: the latest snapshot (with its meta), the delta to
+ * the one before and the newest snapshots (without meta), built as JSON text by one SQL statement.
+ *
+ * The body of the default history length is kept per learner in `analytics.readiness_reads`,
+ * rewritten in the same transaction as the learner's snapshots (`refreshReadinessReads`, called by
+ * every path that writes or removes snapshots), so the most frequent read is one primary-key
+ * lookup. A kept body is used only if it was built by this very builder (`BUILDER`, a hash of the
+ * statement's text) for the history length asked; any other read is built from the snapshots.
+ */
+import { createHash } from "node:crypto";
+import type { Queryable } from "../db/mod.ts";
+import { COMPONENTS } from "./config.ts";
+
+/** The history length of `GET /readiness` without `limit`: the one kept per learner. */
+export const DEFAULT_HISTORY = 20;
+
+/** `timestamptz` as `Date#toISOString` prints it (UTC, milliseconds, `Z`). */
+export const isoText = (column: string) =>
+  `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * A snapshot of alias `s` as a JSON object, keys in the API's order; with `meta` as stored, or
+ * without it (history entries). Scores go out as float8, which prints the shortest exact text of
+ * a numeric(5, 2) value (57.9, not 57.90), as JavaScript does.
+ */
+export const snapshotJson = (withMeta: boolean) =>
+  `json_build_object('id', s.id, 'user_id', s.user_id, 'ts', ${
+    isoText("s.ts")
+  }, 'overall', s.readiness_overall::float8, 'components', json_build_object(${
+    COMPONENTS.map((c) => `'${c}', s.readiness_${c}::float8`).join(", ")
+  }), 'band', s.band, 'formula_version', s.meta ->> 'formula_version'${
+    withMeta ? ", 'meta', s.meta" : ""
+  })`;
+
+/**
+ * One row per learner matched by `learners` (a condition on `l.user_id`) with their body for a
+ * history of `limit`: snapshots matched by `snapshots` (the same condition on `r.user_id`),
+ * numbered newest first per learner. Grouped by learner and windowed per learner, so that on
+ * Citus it runs on each learner's shard.
+ */
+function bodiesSql(
+  sql: Queryable,
+  learners: ReturnType<Queryable>,
+  snapshots: ReturnType<Queryable>,
+  limit: number,
+) {
+  return sql`
+    select l.user_id, json_build_object(
+      'user_id', l.user_id,
+      'latest', (array_agg(${sql.unsafe(snapshotJson(true))}) filter (where s.rn = 1))[1],
+      -- Exact: the difference of two numeric(5, 2) values needs no rounding.
+      'delta', (max(s.readiness_overall) filter (where s.rn = 1)
+                - max(s.readiness_overall) filter (where s.rn = 2))::float8,
+      'history', coalesce(json_agg(${sql.unsafe(snapshotJson(false))} order by s.rn)
+                            filter (where s.rn <= ${limit}::int), '[]')
+    )::text as body
+    from analytics.learners l
+    left join (
+      select r.*, row_number() over (partition by r.user_id order by r.ts desc, r.id desc) as rn
+      from analytics.user_readiness r
+      where ${snapshots}
+    ) s on s.user_id = l.user_id and s.rn <= greatest(${limit}::int, 2)
+    where ${learners}
+    group by l.user_id`;
+}
+
+/** Identifies the builder: a kept body built by other code (an older version) is not used. */
+export const BUILDER = createHash("sha256")
+  .update([bodiesSql.toString(), snapshotJson(true), snapshotJson(false)].join("\n"))
+  .digest("hex")
+  .slice(0, 16);
+
+/**
+ * The readiness body of `userId` with a history of `limit`, as JSON text; null when `userId` is
+ * not a learner. The kept body when there is one for this history length (one primary-key
+ * lookup), else built from the snapshots.
+ */
+export async function readinessBody(
+  sql: Queryable,
+  userId: string,
+  limit: number,
+): Promise<string | null> {
+  if (limit === DEFAULT_HISTORY) {
+    const [kept] = await sql<{ body: string }[]>`
+      select body from analytics.readiness_reads
+      where user_id = ${userId} and history_limit = ${limit}::int and builder = ${BUILDER}`;
+    if (kept) return kept.body;
+  }
+  const [row] = await sql<{ body: string }[]>`${
+    bodiesSql(sql, sql`l.user_id = ${userId}`, sql`r.user_id = ${userId}`, limit)
+  }`;
+  return row?.body ?? null;
+}
+
+/**
+ * Rewrites the kept readiness bodies of `userIds` from their snapshots (after any change to
+ * them). Bodies that did not change are left alone; learners that no longer exist have none.
+ */
+export async function refreshReadinessReads(tx: Queryable, userIds: string[]): Promise<void> {
+  if (userIds.length === 0) return;
+  const ids = tx`${userIds}::uuid[]`;
+  await tx`
+    insert into analytics.readiness_reads as k (user_id, history_limit, builder, body)
+    select b.user_id, ${DEFAULT_HISTORY}::int, ${BUILDER}, b.body
+    from (${
+    bodiesSql(tx, tx`l.user_id = any(${ids})`, tx`r.user_id = any(${ids})`, DEFAULT_HISTORY)
+  }) b
+    on conflict (user_id) do update
+      set history_limit = excluded.history_limit, builder = excluded.builder, body = excluded.body
+    where (k.history_limit, k.builder, k.body)
+      is distinct from (excluded.history_limit, excluded.builder, excluded.body)`;
+}
