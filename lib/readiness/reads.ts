@@ -8,7 +8,7 @@
 import type { Queryable } from "../db/mod.ts";
 import type { SkillAggregate } from "./aggregates.ts";
 import { type Coaching, coachingOf, type LowSkillRow, lowSkillsOf } from "./coaching.ts";
-import { COMPONENTS, type ReadinessConfig, type WindowSpec } from "./config.ts";
+import type { ReadinessConfig, WindowSpec } from "./config.ts";
 import { buildGuidance, type Guidance, GUIDANCE_HISTORY_LIMIT, rubrics } from "./guidance.ts";
 import type { SessionPoint } from "./series.ts";
 import { isoText, snapshotJson } from "./readiness_reads.ts";
