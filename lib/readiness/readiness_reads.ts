@@ -5,11 +5,12 @@
  * The body of the default history length is kept per learner in `analytics.readiness_reads`,
  * rewritten in the same transaction as the learner's snapshots (`refreshReadinessReads`, called by
  * every path that writes or removes snapshots), so the most frequent read is one primary-key
- * lookup. A kept body is used only if it was built by this very builder (`BUILDER`, a hash of the
- * statement's text) for the history length asked; any other read is built from the snapshots.
+ * lookup; every recompute run writes the ones missing (`fillKeptReads`). A kept body is used only
+ * if this very builder made it (`BUILDER`, a hash of the statement's text) for the history length
+ * asked; any other read is built from the snapshots.
  */
 import { createHash } from "node:crypto";
-import type { Queryable } from "../db/mod.ts";
+import type { Queryable, Sql } from "../db/mod.ts";
 import { COMPONENTS } from "./config.ts";
 
 /** The history length of `GET /readiness` without `limit`: the one kept per learner. */
@@ -110,4 +111,23 @@ export async function refreshReadinessReads(tx: Queryable, userIds: string[]): P
       set history_limit = excluded.history_limit, builder = excluded.builder, body = excluded.body
     where (k.history_limit, k.builder, k.body)
       is distinct from (excluded.history_limit, excluded.builder, excluded.body)`;
+}
+
+/**
+ * Writes the kept body of every learner who has none from this builder: after an upgrade (a new
+ * builder, or the table just created) and for learners added since. Batches of `batchSize`, one
+ * transaction each; returns how many learners it wrote.
+ */
+export async function fillKeptReads(sql: Sql, batchSize: number): Promise<number> {
+  const ids = (await sql<{ user_id: string }[]>`
+    select l.user_id from analytics.learners l
+    where not exists (
+      select 1 from analytics.readiness_reads k
+      where k.user_id = l.user_id and k.history_limit = ${DEFAULT_HISTORY}::int
+        and k.builder = ${BUILDER})
+    order by l.user_id`).map((r) => r.user_id);
+  for (let i = 0; i < ids.length; i += batchSize) {
+    await sql.begin((tx) => refreshReadinessReads(tx, ids.slice(i, i + batchSize)));
+  }
+  return ids.length;
 }

@@ -7,7 +7,7 @@ import { readinessConfig } from "./config.ts";
 import { eraseLearner } from "../privacy/mod.ts";
 import { BUILDER, DEFAULT_HISTORY, readinessBody } from "./readiness_reads.ts";
 import { coachingData, trendsData } from "./reads.ts";
-import { rebuildReadiness } from "./recompute.ts";
+import { rebuildReadiness, recomputeAllReadiness } from "./recompute.ts";
 import { sessionScores } from "./series.ts";
 import { computeUserReadiness, deltaOf, listSnapshots } from "./snapshots.ts";
 
@@ -156,6 +156,22 @@ Deno.test("the kept readiness body follows every change to the learner's snapsho
         assert.deepEqual(JSON.parse((await kept(a)).body), await readinessAsBefore(sql, a, 20));
       },
     );
+
+    await t.step("any recompute run writes the bodies that are missing or outdated", async () => {
+      const empty = crypto.randomUUID();
+      await sql`insert into analytics.learners (user_id) values (${empty})`;
+      await sql`delete from analytics.readiness_reads where user_id = ${a}`;
+      const run = await recomputeAllReadiness(sql, { trigger: "test" });
+      assert.equal(run.snapshots, 0);
+      assert.deepEqual(JSON.parse((await kept(a)).body), await readinessAsBefore(sql, a, 20));
+      assert.deepEqual(JSON.parse((await kept(empty)).body), {
+        user_id: empty,
+        latest: null,
+        delta: null,
+        history: [],
+      });
+      assert.equal(await readinessBody(sql, empty, DEFAULT_HISTORY), (await kept(empty)).body);
+    });
 
     await t.step("snapshots removed by a rebuild: the body shows none", async () => {
       await sql`delete from analytics.session_events where user_id = ${a}`;

@@ -7,6 +7,7 @@
 import { recordRecompute } from "../metrics.ts";
 import type { Queryable, Sql } from "../db/mod.ts";
 import { type ReadinessConfig, readinessConfig } from "./config.ts";
+import { fillKeptReads } from "./readiness_reads.ts";
 import { computeReadiness, replaySnapshots } from "./snapshots.ts";
 
 export interface RecomputeProgress {
@@ -181,6 +182,9 @@ export async function recomputeAllReadiness(
       out.batches++;
       options.onProgress?.({ done: out.learners, total: ids.length });
     }
+    // Kept readiness reads that are missing or from another version of the app (the changed
+    // learners' were rewritten with their snapshots above).
+    if (!options.userIds) await fillKeptReads(sql, batchSize);
     await sql`
       insert into analytics.readiness_runs
         (kind, started_at, formula_version, learners, written, unchanged)
