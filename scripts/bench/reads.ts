@@ -1,8 +1,9 @@
 /**
- * Per-learner reads over HTTP: `GET /api/users/:id/readiness`, `/skills/trends` and `/coaching`
- * for random learners among 5,000 (12 sessions each, a snapshot per session), with wrk at 32
- * connections against the app served in its own process (`_reads_server.ts`, logging on) on the
- * server database (PULSE_TEST_DATABASE_URL). Baseline: `GET /healthz` (no token) in the same run:
+ * Per-learner reads over HTTP: `GET /api/users/:id/readiness` (the kept body; and `?limit=5`,
+ * built from the snapshots), `/skills/trends` and `/coaching` for random learners among 5,000
+ * (12 sessions each, a snapshot per session), with wrk at 32 connections against the app served
+ * in its own process (`_reads_server.ts`, logging on) on the server database
+ * (PULSE_TEST_DATABASE_URL). Baseline: `GET /healthz` (no token) in the same run:
  * three rounds of every endpoint, each ratio against its round's healthz.
  *
  * Options: `--pool N` database connections of the server under test (default 4: the machine's
@@ -256,6 +257,8 @@ export const readsBench: Bench = {
         ["healthz", null, null],
         ["healthz + token", null, token],
         ["readiness", "/readiness", token],
+        // Any other history length is built from the snapshots (the default one is kept).
+        ["readiness?limit=5", "/readiness?limit=5", token],
         ["skills/trends", "/skills/trends", token],
         ["coaching", "/coaching", token],
       ];
@@ -282,7 +285,7 @@ export const readsBench: Bench = {
         const errs = runs.reduce((n, r) => n + r.errors, 0);
         errors += errs;
         console.log(
-          `  ${label.padEnd(16)} ${median(runs.map((r) => r.rps)).toFixed(0).padStart(6)} req/s  ` +
+          `  ${label.padEnd(18)} ${median(runs.map((r) => r.rps)).toFixed(0).padStart(6)} req/s  ` +
             `ratio ${median(ratios).toFixed(2)}× [${Math.min(...ratios).toFixed(2)}–${
               Math.max(...ratios).toFixed(2)
             }]  p50 ${median(runs.map((r) => r.p50_ms)).toFixed(2)} ms  p99 ${
