@@ -94,9 +94,34 @@ export async function readinessBody(
   return row?.body ?? null;
 }
 
+/** Advisory lock class of the learners' rows kept from their snapshots ('PRdr' in ASCII). */
+const KEPT_ROWS_LOCK = 0x50526472;
+/** Learners share these many locks by user id: at most 1,024 locks a transaction, any batch. */
+const KEPT_ROWS_BUCKETS = 1024;
+
+/**
+ * Holds, until the transaction ends, the locks of the learners' rows kept from their snapshots
+ * (progress rows, kept reads): take it after writing snapshots and before rewriting those rows.
+ * Two transactions that changed one learner's snapshots then rewrite the kept rows one after the
+ * other, the second from snapshots that include the first's (each statement sees what committed
+ * before it started), so neither leaves rows built without the other's snapshots. Taken in bucket
+ * order: transactions never deadlock on them.
+ */
+export async function lockKeptRows(tx: Queryable, userIds: string[]): Promise<void> {
+  if (userIds.length === 0) return;
+  await tx`
+    select pg_advisory_xact_lock(${KEPT_ROWS_LOCK}::int, b)
+    from (
+      select distinct hashtext(u::text) & ${KEPT_ROWS_BUCKETS - 1}::int as b
+      from unnest(${userIds}::uuid[]) u
+      order by 1
+    ) buckets`;
+}
+
 /**
  * Rewrites the kept readiness bodies of `userIds` from their snapshots (after any change to
- * them). Bodies that did not change are left alone; learners that no longer exist have none.
+ * them), after `lockKeptRows`. Bodies that did not change are left alone; learners that no
+ * longer exist have none.
  */
 export async function refreshReadinessReads(tx: Queryable, userIds: string[]): Promise<void> {
   if (userIds.length === 0) return;
@@ -127,7 +152,11 @@ export async function fillKeptReads(sql: Sql, batchSize: number): Promise<number
         and k.builder = ${BUILDER})
     order by l.user_id`).map((r) => r.user_id);
   for (let i = 0; i < ids.length; i += batchSize) {
-    await sql.begin((tx) => refreshReadinessReads(tx, ids.slice(i, i + batchSize)));
+    await sql.begin(async (tx) => {
+      const batch = ids.slice(i, i + batchSize);
+      await lockKeptRows(tx, batch);
+      await refreshReadinessReads(tx, batch);
+    });
   }
   return ids.length;
 }

@@ -1,15 +1,21 @@
 import assert from "node:assert/strict";
 import { recordLearnerA, recordSession } from "../../tests/readiness_fixtures.ts";
-import { createTestDatabase } from "../db/test_helpers.ts";
+import { createTestDatabase, testServerUrl } from "../db/test_helpers.ts";
 import type { Sql } from "../db/mod.ts";
-import { skillAggregates } from "./aggregates.ts";
+import { refreshSkillAggregates, skillAggregates } from "./aggregates.ts";
 import { readinessConfig } from "./config.ts";
 import { eraseLearner } from "../privacy/mod.ts";
 import { BUILDER, DEFAULT_HISTORY, readinessBody } from "./readiness_reads.ts";
 import { coachingData, trendsData } from "./reads.ts";
 import { rebuildReadiness, recomputeAllReadiness } from "./recompute.ts";
 import { sessionScores } from "./series.ts";
-import { computeUserReadiness, deltaOf, listSnapshots } from "./snapshots.ts";
+import {
+  computeReadiness,
+  computeUserReadiness,
+  deltaOf,
+  listSnapshots,
+  refreshProgress,
+} from "./snapshots.ts";
 
 /** The readiness body as the API built it from listSnapshots before the one-statement read. */
 async function readinessAsBefore(sql: Sql, userId: string, limit: number) {
@@ -192,4 +198,61 @@ Deno.test("the kept readiness body follows every change to the learner's snapsho
   } finally {
     await db.close();
   }
+});
+
+Deno.test({
+  name: "two transactions writing one learner's snapshots leave a kept body with both",
+  // Two transactions at once need two connections: the server.
+  ignore: !testServerUrl(),
+  async fn() {
+    const db = await createTestDatabase();
+    const { sql } = db;
+    try {
+      const a = crypto.randomUUID();
+      const sessions = await recordLearnerA(sql, a);
+      await refreshSkillAggregates(sql, [a]);
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let firstWrote!: () => void;
+      const wrote = new Promise<void>((resolve) => (firstWrote = resolve));
+      const at = (sessionId: string) => ({
+        at: { kind: "session" as const, sessionId },
+        trigger: "test",
+        details: false,
+      });
+      // The first session's snapshot, held uncommitted until the second transaction is waiting.
+      const first = sql.begin(async (tx) => {
+        const r = await computeReadiness(tx, [a], at(sessions[0]));
+        assert.equal(r.written, 1);
+        firstWrote();
+        await gate;
+      });
+      await wrote;
+      const second = sql.begin((tx) => computeReadiness(tx, [a], at(sessions.at(-1)!)));
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline) {
+        const [{ waiting }] = await sql<{ waiting: number }[]>`
+          select count(*)::int as waiting from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock'`;
+        if (waiting > 0) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      release();
+      await first;
+      assert.equal((await second).written, 1);
+      const [{ body }] = await sql<{ body: string }[]>`
+        select body from analytics.readiness_reads where user_id = ${a}`;
+      assert.equal(JSON.parse(body).history.length, 2);
+      assert.deepEqual(JSON.parse(body), await readinessAsBefore(sql, a, DEFAULT_HISTORY));
+      // The progress row too: rewriting it now from both snapshots changes nothing.
+      const progress = () =>
+        sql`select first_ts, last_ts, reached_at from analytics.readiness_progress
+            where user_id = ${a}`;
+      const kept = await progress();
+      await sql.begin((tx) => refreshProgress(tx, [a]));
+      assert.deepEqual(await progress(), kept);
+    } finally {
+      await db.close();
+    }
+  },
 });

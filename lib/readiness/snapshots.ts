@@ -10,7 +10,7 @@ import {
   windowSpec,
 } from "./config.ts";
 import { Exact } from "./exact.ts";
-import { refreshReadinessReads } from "./readiness_reads.ts";
+import { lockKeptRows, refreshReadinessReads } from "./readiness_reads.ts";
 import {
   type Components,
   type ReadinessMeta,
@@ -329,9 +329,10 @@ export async function refreshProgress(tx: Queryable, userIds: string[]): Promise
 
 /**
  * What is kept from the learners' snapshots, rewritten in the transaction that changed them: the
- * progress rows (time-to-readiness) and the kept readiness reads.
+ * progress rows (time-to-readiness) and the kept readiness reads, under the learners' locks.
  */
 async function snapshotsChanged(tx: Queryable, userIds: string[]): Promise<void> {
+  await lockKeptRows(tx, userIds);
   await refreshProgress(tx, userIds);
   await refreshReadinessReads(tx, userIds);
 }
