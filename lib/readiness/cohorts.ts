@@ -76,50 +76,24 @@ const HUNDREDTH_US = 864_000_000n;
  * From readiness_progress (kept as snapshots are written): one row per learner who reached `from`,
  * with the microseconds from first reaching `from` to first reaching `to`, or to their latest
  * snapshot if not yet (censored). Reads one row per learner, whatever their number of snapshots.
- * Whole-point thresholds only: reached_at[k + 1] is when the learner first reached k.
+ * A threshold x is reached by an overall ≥ x, that is (overall is in hundredths) by a new best of
+ * at least ceil(100 x) hundredths: the first one is found by binary search in the rising bests.
  */
-function fromProgressSql(
-  sql: Queryable,
-  query: { from: number; to: number; level?: string },
-) {
+function observationsSql(sql: Queryable, query: { from: number; to: number; level?: string }) {
   const level = query.level
     ? sql`and p.user_id in (
         select l.user_id from analytics.learners l where l.level = ${query.level})`
     : sql``;
-  const from = query.from + 1;
-  const to = query.to + 1;
+  // Exact: the thresholds reach the database as decimal text, read as numeric.
+  const hundredths = (x: number) => sql`ceil(${String(x)}::numeric * 100)::int`;
+  const first = (x: number) =>
+    sql`p.best_at[width_bucket(${hundredths(x)} - 1, p.best_hundredths) + 1]`;
   return sql`
     select round(date_part('epoch',
-             coalesce(p.reached_at[${to}::int], p.last_ts) - p.reached_at[${from}::int]) * 1e6
-           )::int8 as us,
-           p.reached_at[${to}::int] is not null as reached
+             coalesce(${first(query.to)}, p.last_ts) - ${first(query.from)}) * 1e6)::int8 as us,
+           ${first(query.to)} is not null as reached
     from analytics.readiness_progress p
-    where cardinality(p.reached_at) >= ${from}::int ${level}`;
-}
-
-/** From every snapshot: for thresholds that are not whole points. */
-function fromSnapshotsSql(
-  sql: Queryable,
-  query: { from: number; to: number; level?: string },
-) {
-  const level = query.level ? sql`and l.level = ${query.level}` : sql``;
-  return sql`
-    with snaps as (
-      select r.user_id, r.ts, r.readiness_overall as overall
-      from analytics.user_readiness r
-      join analytics.learners l on l.user_id = r.user_id ${level}
-      where r.readiness_overall is not null
-        -- Scores from too little evidence do not count as having reached anything.
-        and coalesce((r.meta ->> 'sufficient_evidence')::boolean, true)
-    ), start as (
-      select user_id, min(ts) as t0 from snaps where overall >= ${query.from} group by user_id
-    )
-    select round(date_part('epoch',
-             coalesce(min(s.ts) filter (where s.overall >= ${query.to}), max(s.ts)) - st.t0)
-             * 1e6)::int8 as us,
-           bool_or(s.overall >= ${query.to}) as reached
-    from start st join snaps s on s.user_id = st.user_id and s.ts >= st.t0
-    group by s.user_id, st.t0`;
+    where p.best_hundredths[cardinality(p.best_hundredths)] >= ${hundredths(query.from)} ${level}`;
 }
 
 /** One group of learners: the same time to 0.01 day and the same outcome. */
@@ -174,9 +148,7 @@ export async function timeToReadiness(
   sql: Queryable,
   query: { from: number; to: number; level?: string },
 ): Promise<TimeToReadiness> {
-  const whole = Number.isInteger(query.from) && Number.isInteger(query.to) && query.from >= 0 &&
-    query.to <= 100 && query.from < query.to;
-  const rows = whole ? fromProgressSql(sql, query) : fromSnapshotsSql(sql, query);
+  const rows = observationsSql(sql, query);
   // Grouped in the database, in one statement: the curve needs counts per time (to 0.01 day, about
   // a quarter of an hour, the precision it is reported in), not one row per learner. Times are
   // whole microseconds, so sums, means and medians are exact and rounded once.

@@ -94,7 +94,7 @@ Deno.test("timeToReadiness on stored snapshots", async () => {
     assert.deepEqual(all.learners, { reached_from: 7, reached_to: 5, not_yet_reached: 2 });
     assert.equal(all.level, null);
 
-    // Thresholds that are not whole points read every snapshot; the same answers.
+    // Thresholds that are not whole points: a hair above 70 answers as 70.01 does.
     const scan = await timeToReadiness(db.sql, { from: 40, to: 70.000001, level: "senior" });
     assert.deepEqual(scan.learners, r.learners);
     assert.deepEqual(scan.kaplan_meier.curve, r.kaplan_meier.curve);
@@ -133,9 +133,61 @@ Deno.test("timeToReadiness: means and medians are exact, rounded once at the 0.0
     const apart = await timeToReadiness(db.sql, { from: 40, to: 70, level: "junior" });
     assert.equal(apart.reached_only.median_days, 1);
     assert.equal(apart.reached_only.mean_days, 1);
-    // The same answers from every snapshot (a threshold that is not a whole point).
+    // The same answers for a threshold that is not a whole point.
     const scan = await timeToReadiness(db.sql, { from: 40, to: 69.5, level: "junior" });
     assert.equal(scan.reached_only.median_days, 1);
+  } finally {
+    await db.close();
+  }
+});
+
+Deno.test("timeToReadiness: any threshold, the same answers as reading every snapshot", async () => {
+  const db = await createTestDatabase();
+  try {
+    // 40 learners, 8 snapshots each, overalls with two decimals that rise and fall, some
+    // without enough evidence; thresholds on, just below and just above stored values.
+    const learners: [day: number, overall: number, sufficient: boolean][][] = [];
+    for (let u = 0; u < 40; u++) {
+      const snapshots: [number, number, boolean][] = [];
+      for (let s = 0; s < 8; s++) {
+        const overall = (3000 + ((u * 7919 + s * 104729) % 5000) + s * 300) / 100;
+        snapshots.push([s * 1.5 + u / 1000, Math.min(100, overall), (u + s) % 7 !== 0]);
+      }
+      learners.push(snapshots);
+      await learnerWith(db.sql, u % 2 ? "senior" : "junior", snapshots);
+    }
+    const hundredths = (x: number) => Math.round(x * 100);
+    /** By hand: days (to 0.01, half up, from whole milliseconds) and outcome per learner. */
+    const expected = (from: number, to: number) => {
+      const fromH = Math.ceil(Math.round(from * 1e6) / 1e4);
+      const toH = Math.ceil(Math.round(to * 1e6) / 1e4);
+      const out: string[] = [];
+      for (const snapshots of learners) {
+        const counted = snapshots.filter(([, , sufficient]) => sufficient);
+        const start = counted.find(([, o]) => hundredths(o) >= fromH);
+        if (!start) continue;
+        const end = counted.find(([d, o]) => d >= start[0] && hundredths(o) >= toH);
+        const last = counted.at(-1)!;
+        const us = BigInt(Math.round(((end ?? last)[0] - start[0]) * DAY_MS)) * 1000n;
+        out.push(`${(us + 432000000n) / 864000000n}:${end !== undefined}`);
+      }
+      return out.sort();
+    };
+    const answered = async (from: number, to: number) => {
+      const r = await timeToReadiness(db.sql, { from, to });
+      return r.kaplan_meier.curve.flatMap((step) => [
+        ...Array(step.reached).fill(`${Math.round(step.days * 100)}:true`),
+        ...Array(step.censored).fill(`${Math.round(step.days * 100)}:false`),
+      ]).sort();
+    };
+    const pairs: [number, number][] = [[40, 70], [40.5, 71.5], [0, 100], [55.37, 55.38]];
+    // Every stored overall as a threshold, and a hundredth either side of it.
+    for (const [, overall] of learners[3].slice(0, 4)) {
+      pairs.push([overall - 0.01, overall], [overall, overall + 0.01], [30, overall + 0.001]);
+    }
+    for (const [from, to] of pairs) {
+      assert.deepEqual(await answered(from, to), expected(from, to), `${from} → ${to}`);
+    }
   } finally {
     await db.close();
   }

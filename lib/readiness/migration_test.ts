@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { migrateUp, runDbmate } from "../db/migrate.ts";
 import { createTestDatabase } from "../db/test_helpers.ts";
+import { refreshProgress } from "./snapshots.ts";
 
 const VERSION = "20261125000100";
 
@@ -39,14 +40,14 @@ Deno.test("event-time migration: sets aside duplicate snapshots, and gives them 
     const [{ n }] = await sql<{ n: number }[]>`
       select count(*)::int as n from analytics.user_readiness_superseded`;
     assert.equal(n, 2);
-    // Cohort progress was built from the kept snapshots.
-    const [progress] = await sql<{ n: number; at50: Date; at51: Date }[]>`
-      select cardinality(reached_at) as n, reached_at[51] as at50, reached_at[52] as at51
-      from analytics.readiness_progress where user_id = ${u}`;
-    // 0..55, first reached at 50 (1 Nov) then 55 (3 Nov).
-    assert.equal(progress.n, 56);
-    assert.equal(progress.at50.toISOString(), "2026-11-01T10:00:00.000Z");
-    assert.equal(progress.at51.toISOString(), "2026-11-03T10:00:00.000Z");
+    // Cohort progress was built from the kept snapshots: new bests 50 (1 Nov) then 55 (3 Nov).
+    const [progress] = await sql<{ best_at: Date[]; best_hundredths: number[] }[]>`
+      select best_at, best_hundredths from analytics.readiness_progress where user_id = ${u}`;
+    assert.deepEqual(progress.best_hundredths, [5000, 5500]);
+    assert.deepEqual(progress.best_at.map((d) => d.toISOString()), [
+      "2026-11-01T10:00:00.000Z",
+      "2026-11-03T10:00:00.000Z",
+    ]);
 
     while ((await applied()).includes(VERSION)) {
       await runDbmate(db.url, ["rollback"], { quiet: true });
@@ -58,42 +59,63 @@ Deno.test("event-time migration: sets aside duplicate snapshots, and gives them 
   }
 });
 
-Deno.test("reached-at migration: crossings move into the progress row and back, unchanged", async () => {
+Deno.test("progress migrations: crossings, whole points reached and new bests, there and back", async () => {
   const db = await createTestDatabase();
   const { sql } = db;
   try {
     const u = crypto.randomUUID();
     await sql`insert into analytics.learners (user_id) values (${u})`;
-    await sql`insert into analytics.readiness_progress (user_id, first_ts, last_ts, reached_at)
-      values (${u}, '2026-11-01T10:00:00Z', '2026-11-04T10:00:00Z',
-              array_fill('2026-11-01T10:00:00Z'::timestamptz, array[3])
-                || array['2026-11-03T10:00:00Z'::timestamptz, '2026-11-04T10:00:00Z'])`;
+    // Overall 2.00 (1 Nov: points 0, 1, 2), 1.50 (2 Nov: no new best), 3.40 (3 Nov: 3),
+    // 4.00 (4 Nov: 4).
+    for (const [ts, overall] of [["01", 2], ["02", 1.5], ["03", 3.4], ["04", 4]] as const) {
+      await sql`insert into analytics.user_readiness (user_id, ts, readiness_overall, band, meta)
+        values (${u}, ${`2026-11-${ts}T10:00:00Z`}, ${overall}, 'Not Ready',
+                '{"sufficient_evidence": true}')`;
+    }
+    await refreshProgress(sql, [u]);
     const progress = () =>
-      sql`select user_id, first_ts, last_ts, reached_at from analytics.readiness_progress`;
+      sql`select user_id, first_ts, last_ts, best_at, best_hundredths
+          from analytics.readiness_progress`;
     const before = await progress();
+    assert.deepEqual(before[0].best_hundredths, [200, 340, 400]);
     const applied = async () =>
       (await sql<{ v: string }[]>`select version as v from public.schema_migrations`).map((r) =>
         r.v
       );
-    while ((await applied()).includes("20261125000300")) {
-      await runDbmate(db.url, ["rollback"], { quiet: true });
-    }
+    const rollbackTo = async (version: string) => {
+      while ((await applied()).includes(version)) {
+        await runDbmate(db.url, ["rollback"], { quiet: true });
+      }
+    };
+    const nov = (days: string[]) => days.map((d) => `2026-11-${d}T10:00:00.000Z`);
+
+    // Down one step: the whole points reached, from the new bests.
+    await rollbackTo("20261126000200");
+    const [whole] = await sql<{ reached_at: Date[] }[]>`
+      select reached_at from analytics.readiness_progress where user_id = ${u}`;
+    assert.deepEqual(
+      whole.reached_at.map((d) => d.toISOString()),
+      nov(["01", "01", "01", "03", "04"]),
+    );
+
+    // Further down: one row per learner and whole point.
+    await rollbackTo("20261125000300");
     const crossings = await sql<{ threshold: number; reached_at: Date }[]>`
       select threshold, reached_at from analytics.readiness_crossings
       where user_id = ${u} order by threshold`;
-    assert.deepEqual(crossings.map((c) => [c.threshold, c.reached_at.toISOString()]), [
-      [0, "2026-11-01T10:00:00.000Z"],
-      [1, "2026-11-01T10:00:00.000Z"],
-      [2, "2026-11-01T10:00:00.000Z"],
-      [3, "2026-11-03T10:00:00.000Z"],
-      [4, "2026-11-04T10:00:00.000Z"],
-    ]);
+    assert.deepEqual(
+      crossings.map((c) => [c.threshold, c.reached_at.toISOString()]),
+      [0, 1, 2, 3, 4].map((k, i) => [k, nov(["01", "01", "01", "03", "04"])[i]]),
+    );
+
+    // Up again: the same progress row.
     await migrateUp(db.url, { quiet: true });
     assert.deepEqual(await progress(), before);
-    // An array with a hole would misstate when a point was reached: refused.
+    // Bests and their times must pair up: refused otherwise.
     await assert.rejects(
-      sql`update analytics.readiness_progress set reached_at[7] = now() where user_id = ${u}`,
-      /readiness_progress_reached_at_check/,
+      sql`update analytics.readiness_progress set best_hundredths = best_hundredths || 500
+          where user_id = ${u}`,
+      /readiness_progress_bests_check/,
     );
   } finally {
     await db.close();

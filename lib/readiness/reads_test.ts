@@ -246,7 +246,7 @@ Deno.test({
       assert.deepEqual(JSON.parse(body), await readinessAsBefore(sql, a, DEFAULT_HISTORY));
       // The progress row too: rewriting it now from both snapshots changes nothing.
       const progress = () =>
-        sql`select first_ts, last_ts, reached_at from analytics.readiness_progress
+        sql`select first_ts, last_ts, best_at, best_hundredths from analytics.readiness_progress
             where user_id = ${a}`;
       const kept = await progress();
       await sql.begin((tx) => refreshProgress(tx, [a]));
