@@ -98,22 +98,20 @@ Deno.test("unattached migration: its down step keeps unattached rows, and up giv
 
     // Up again: every row is back where it was, and the set-aside tables are gone.
     await migrateUp(db.url, { quiet: true });
-    assert.deepEqual(
-      [...await sql`select * from analytics.unattached_transcripts order by api_id`],
-      transcripts,
-    );
-    assert.deepEqual(
-      [...await sql`select * from analytics.unattached_scorecards order by id`],
-      scorecards,
-    );
-    assert.deepEqual(
-      [...await sql`select * from analytics.session_transcripts order by id`],
-      learnerTranscripts,
-    );
-    assert.deepEqual(
-      [...await sql`select * from analytics.scorecards order by id`],
-      learnerScorecards,
-    );
+    for (
+      const [table, order, rows] of [
+        ["unattached_transcripts", "api_id", transcripts],
+        ["unattached_scorecards", "id", scorecards],
+        ["session_transcripts", "id", learnerTranscripts],
+        ["scorecards", "id", learnerScorecards],
+      ] as const
+    ) {
+      assert.deepEqual(
+        [...await sql.unsafe(`select * from analytics.${table} order by ${order}`)],
+        rows,
+        table,
+      );
+    }
     assert.equal(await tableExists(db, "unattached_transcripts_set_aside"), false);
     assert.equal(await tableExists(db, "unattached_scorecards_set_aside"), false);
     // The api_id sequence still hands out fresh ids after the round trip.

@@ -145,8 +145,8 @@ export interface WindowAverage {
 }
 
 /**
- * Coaching from what coachingData (reads.ts) reads: the latest snapshot, the persistently low skills and the
- * learner's readiness-window averages (any skills; the focus component's are used).
+ * Coaching from what coachingData (reads.ts) reads: the latest snapshot, the persistently low
+ * skills and the learner's readiness-window averages (any skills; the focus component's are used).
  */
 export function coachingOf(
   latest: Snapshot | null,

@@ -1,9 +1,9 @@
 /**
  * The per-learner reads behind the trends and coaching APIs (readiness: readiness_reads.ts), one
  * statement each: the learner check and every part of the answer in a single round trip to the
- * database. All filter on `user_id` (one shard on Citus). Times come back as ISO text (`Date#toISOString` form), so
- * nothing is parsed only to be printed again; snapshot `meta` (the bulk of a snapshot) is read
- * only where the answer shows or uses it.
+ * database. All filter on `user_id` (one shard on Citus). Times come back as ISO text
+ * (`Date#toISOString` form), so nothing is parsed only to be printed again; snapshot `meta` (the
+ * bulk of a snapshot) is read only where the answer shows or uses it.
  */
 import type { Queryable } from "../db/mod.ts";
 import type { SkillAggregate } from "./aggregates.ts";

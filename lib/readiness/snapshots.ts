@@ -353,6 +353,11 @@ export interface ComputeForOptions extends ComputeOptions {
   at?: AsOfSpec;
   /** Return the effective snapshot of every learner (default true); false: counts only. */
   details?: boolean;
+  /**
+   * Rewrite the kept rows (progress, readiness read) of the learners written (default true);
+   * false when the caller rewrites them for every learner afterwards (replaySnapshots).
+   */
+  refreshKept?: boolean;
 }
 
 export interface ComputeForResult {
@@ -441,7 +446,7 @@ export async function computeReadiness(
     )
     select count(*)::int as written, coalesce(array_agg(distinct user_id), '{}') as users
     from written`;
-  await snapshotsChanged(tx, users);
+  if (options.refreshKept !== false) await snapshotsChanged(tx, users);
   await clearMarks(tx, marks);
 
   let snapshots: ComputeForResult["snapshots"] = [];
@@ -498,8 +503,14 @@ export async function replaySnapshots(
     where r.user_id = any(${ids}::uuid[])
       and not exists (
         select 1 from (${momentsOf(tx, ids, every)}) m where m.user_id = r.user_id and m.t = r.ts)`;
-  const r = await computeReadiness(tx, ids, { ...options, at: every, details: false });
-  // Learners who only lost snapshots: what is kept from their snapshots follows.
+  const r = await computeReadiness(tx, ids, {
+    ...options,
+    at: every,
+    details: false,
+    refreshKept: false,
+  });
+  // Once for every learner replayed (written, only removed, or unchanged): a rebuild also
+  // repairs what is kept from their snapshots.
   await snapshotsChanged(tx, ids);
   return { written: r.written, unchanged: r.unchanged, removed: removed.count };
 }
