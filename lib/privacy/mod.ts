@@ -4,6 +4,7 @@
  * later migration is covered without a change here.
  */
 import type { Queryable, Sql } from "../db/mod.ts";
+import { lockKeptRows } from "../readiness/readiness_reads.ts";
 
 export interface LearnerTable {
   /** Table name inside schema analytics. */
@@ -64,9 +65,15 @@ export async function exportLearner(
   });
 }
 
-/** Deletes every row of the learner in one transaction; answers the count per table. */
+/**
+ * Deletes every row of the learner in one transaction; answers the count per table. Under the
+ * learner's kept-rows lock, like every writer of the rows kept from their snapshots: a recompute
+ * run filling or rewriting them waits for the erase (and then finds no learner), or the erase
+ * waits for it (and then deletes what it wrote).
+ */
 export async function eraseLearner(sql: Sql, userId: string): Promise<Record<string, number>> {
   return await sql.begin(async (tx) => {
+    await lockKeptRows(tx, [userId]);
     const deleted: Record<string, number> = {};
     for (const table of await learnerTables(tx)) {
       const result = await tx.unsafe(
