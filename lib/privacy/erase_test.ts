@@ -10,19 +10,7 @@ import type { Sql } from "../db/mod.ts";
 import { lockKeptRows, refreshReadinessReads } from "../readiness/readiness_reads.ts";
 import { recomputeAllReadiness } from "../readiness/recompute.ts";
 import { eraseLearner, learnerTables } from "./mod.ts";
-
-/** Waits until some session of this database waits for a lock (10 s at most). */
-async function someoneWaits(sql: Sql): Promise<boolean> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const [{ waiting }] = await sql<{ waiting: number }[]>`
-      select count(*)::int as waiting from pg_stat_activity
-      where datname = current_database() and wait_event_type = 'Lock'`;
-    if (waiting > 0) return true;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return false;
-}
+import { gate, someoneWaitsForALock } from "../../tests/locks.ts";
 
 /** Rows of the learner left in any analytics table. */
 async function rowsLeft(sql: Sql, userId: string): Promise<number> {
@@ -37,87 +25,83 @@ async function rowsLeft(sql: Sql, userId: string): Promise<number> {
   return n;
 }
 
-function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return { open, opened };
+/** A test on a fresh server database (two transactions at once need two connections). */
+function serverTest(name: string, fn: (sql: Sql) => Promise<void>) {
+  Deno.test({
+    name,
+    ignore: !testServerUrl(),
+    async fn() {
+      const db = await createTestDatabase();
+      try {
+        await fn(db.sql);
+      } finally {
+        await db.close();
+      }
+    },
+  });
 }
 
-Deno.test({
-  name: "an erase waits for a transaction writing the learner's kept rows, then deletes them",
-  ignore: !testServerUrl(),
-  async fn() {
-    const db = await createTestDatabase();
-    const { sql } = db;
-    try {
-      const a = crypto.randomUUID();
-      await recordLearnerA(sql, a);
-      await recomputeAllReadiness(sql, { userIds: [a], trigger: "test" });
-      await sql`delete from analytics.readiness_reads where user_id = ${a}`;
-      // A recompute run filling the learner's kept read, held open under the learner's lock.
-      const locked = gate();
-      const release = gate();
-      const fill = sql.begin(async (tx) => {
-        await lockKeptRows(tx, [a]);
-        locked.open();
-        await release.opened;
-        await refreshReadinessReads(tx, [a]);
-      });
-      await locked.opened;
-      let erased = false;
-      const erase = eraseLearner(sql, a.toUpperCase()).then((counts) => {
-        erased = true;
-        return counts;
-      });
-      assert.ok(await someoneWaits(sql), "the erase waits for the learner's lock");
-      assert.equal(erased, false);
-      release.open();
-      await fill;
-      const counts = await erase;
-      assert.equal(counts.readiness_reads, 1, "the erase deleted the body the fill wrote");
-      assert.equal(await rowsLeft(sql, a), 0);
-    } finally {
-      await db.close();
-    }
+serverTest(
+  "an erase waits for a transaction writing the learner's kept rows, then deletes them",
+  async (sql) => {
+    const a = crypto.randomUUID();
+    await recordLearnerA(sql, a);
+    await recomputeAllReadiness(sql, { userIds: [a], trigger: "test" });
+    await sql`delete from analytics.readiness_reads where user_id = ${a}`;
+    // A recompute run filling the learner's kept read, held open under the learner's lock.
+    const locked = gate();
+    const release = gate();
+    const fill = sql.begin(async (tx) => {
+      await lockKeptRows(tx, [a]);
+      locked.open();
+      await release.opened;
+      await refreshReadinessReads(tx, [a]);
+    });
+    await locked.opened;
+    let erased = false;
+    const erase = eraseLearner(sql, a.toUpperCase()).then((counts) => {
+      erased = true;
+      return counts;
+    });
+    assert.ok(await someoneWaitsForALock(sql), "the erase waits for the learner's lock");
+    assert.equal(erased, false);
+    release.open();
+    await fill;
+    const counts = await erase;
+    assert.equal(counts.readiness_reads, 1, "the erase deleted the body the fill wrote");
+    assert.equal(await rowsLeft(sql, a), 0);
   },
-});
+);
 
-Deno.test({
-  name: "a recompute run that meets an erase of one of its learners completes for the others",
-  ignore: !testServerUrl(),
-  async fn() {
-    const db = await createTestDatabase();
-    const { sql } = db;
-    try {
-      const a = crypto.randomUUID();
-      const b = crypto.randomUUID();
-      await recordLearnerA(sql, a);
-      await recordLearnerA(sql, b);
-      // An erase of `a` that has deleted every row and not committed yet.
-      const deleted = gate();
-      const commit = gate();
-      const erase = sql.begin(async (tx) => {
-        await lockKeptRows(tx, [a]);
-        for (const t of await learnerTables(tx)) {
-          await tx.unsafe(`delete from ${t.qualified} where user_id = $1`, [a]);
-        }
-        deleted.open();
-        await commit.opened;
-      });
-      await deleted.opened;
-      // The run's statements still see `a` (the erase has not committed) and wait for its rows.
-      const run = recomputeAllReadiness(sql, { userIds: [a, b], trigger: "test" });
-      assert.ok(await someoneWaits(sql), "the run waits for the erase");
-      commit.open();
-      await erase;
-      const result = await run;
-      assert.equal(result.learners, 2);
-      assert.equal(await rowsLeft(sql, a), 0);
-      const [{ snapshots }] = await sql<{ snapshots: number }[]>`
-        select count(*)::int as snapshots from analytics.user_readiness where user_id = ${b}`;
-      assert.equal(snapshots, 1);
-    } finally {
-      await db.close();
-    }
+serverTest(
+  "a recompute run that meets an erase of one of its learners completes for the others",
+  async (sql) => {
+    const a = crypto.randomUUID();
+    const b = crypto.randomUUID();
+    await recordLearnerA(sql, a);
+    await recordLearnerA(sql, b);
+    // An erase of `a` that has deleted every row and not committed yet.
+    const deleted = gate();
+    const commit = gate();
+    const erase = sql.begin(async (tx) => {
+      await lockKeptRows(tx, [a]);
+      for (const t of await learnerTables(tx)) {
+        await tx.unsafe(`delete from ${t.qualified} where user_id = $1`, [a]);
+      }
+      deleted.open();
+      await commit.opened;
+    });
+    await deleted.opened;
+    // The run's statements still see `a` (the erase has not committed) and wait for its rows.
+    const run = recomputeAllReadiness(sql, { userIds: [a, b], trigger: "test" });
+    assert.ok(await someoneWaitsForALock(sql), "the run waits for the erase");
+    commit.open();
+    await erase;
+    const result = await run;
+    assert.equal(result.learners, 2);
+    assert.equal(await rowsLeft(sql, a), 0);
+    const [{ snapshots }] = await sql<{ snapshots: number }[]>`
+      select count(*)::int as snapshots from analytics.user_readiness where user_id = ${b}`;
+    assert.equal(snapshots, 1);
   },
-});
+);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { recordLearnerA, recordSession } from "../../tests/readiness_fixtures.ts";
 import { createTestDatabase, testServerUrl } from "../db/test_helpers.ts";
+import { gate, someoneWaitsForALock } from "../../tests/locks.ts";
 import type { Sql } from "../db/mod.ts";
 import { refreshSkillAggregates, skillAggregates } from "./aggregates.ts";
 import { readinessConfig } from "./config.ts";
@@ -211,10 +212,8 @@ Deno.test({
       const a = crypto.randomUUID();
       const sessions = await recordLearnerA(sql, a);
       await refreshSkillAggregates(sql, [a]);
-      let release!: () => void;
-      const gate = new Promise<void>((resolve) => (release = resolve));
-      let firstWrote!: () => void;
-      const wrote = new Promise<void>((resolve) => (firstWrote = resolve));
+      const release = gate();
+      const wrote = gate();
       const at = (sessionId: string) => ({
         at: { kind: "session" as const, sessionId },
         trigger: "test",
@@ -224,20 +223,13 @@ Deno.test({
       const first = sql.begin(async (tx) => {
         const r = await computeReadiness(tx, [a], at(sessions[0]));
         assert.equal(r.written, 1);
-        firstWrote();
-        await gate;
+        wrote.open();
+        await release.opened;
       });
-      await wrote;
+      await wrote.opened;
       const second = sql.begin((tx) => computeReadiness(tx, [a], at(sessions.at(-1)!)));
-      const deadline = Date.now() + 10_000;
-      while (Date.now() < deadline) {
-        const [{ waiting }] = await sql<{ waiting: number }[]>`
-          select count(*)::int as waiting from pg_stat_activity
-          where datname = current_database() and wait_event_type = 'Lock'`;
-        if (waiting > 0) break;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      release();
+      assert.ok(await someoneWaitsForALock(sql), "the second transaction waits for the lock");
+      release.open();
       await first;
       assert.equal((await second).written, 1);
       const [{ body }] = await sql<{ body: string }[]>`
