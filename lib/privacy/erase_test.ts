@@ -92,7 +92,7 @@ serverTest(
       await commit.opened;
     });
     await deleted.opened;
-    // The run's statements still see `a` (the erase has not committed) and wait for its rows.
+    // The run waits for the erase's lock on `a`, then finds `a` gone and skips it.
     const run = recomputeAllReadiness(sql, { userIds: [a, b], trigger: "test" });
     assert.ok(await someoneWaitsForALock(sql), "the run waits for the erase");
     commit.open();

@@ -66,10 +66,10 @@ export async function exportLearner(
 }
 
 /**
- * Deletes every row of the learner in one transaction; answers the count per table. Under the
- * learner's kept-rows lock, like every writer of the rows kept from their snapshots: a recompute
- * run filling or rewriting them waits for the erase (and then finds no learner), or the erase
- * waits for it (and then deletes what it wrote).
+ * Deletes every row of the learner in one transaction; answers the count per table. Takes the
+ * learner's readiness lock first, like every writer of their snapshots and kept rows: a recompute
+ * of the learner waits for the erase (and then finds no learner), or the erase waits for it (and
+ * then deletes what it wrote).
  */
 export async function eraseLearner(sql: Sql, userId: string): Promise<Record<string, number>> {
   return await sql.begin(async (tx) => {

@@ -100,12 +100,12 @@ const KEPT_ROWS_LOCK = 0x50526472;
 const KEPT_ROWS_BUCKETS = 1024;
 
 /**
- * Holds, until the transaction ends, the locks of the learners' rows kept from their snapshots
- * (progress rows, kept reads): take it after writing snapshots and before rewriting those rows.
- * Two transactions that changed one learner's snapshots then rewrite the kept rows one after the
- * other, the second from snapshots that include the first's (each statement sees what committed
- * before it started), so neither leaves rows built without the other's snapshots. Taken in bucket
- * order: transactions never deadlock on them.
+ * Holds, until the transaction ends, the locks of the learners' readiness rows: taken first, before
+ * any write, by every transaction that writes or deletes a learner's snapshots or the rows kept
+ * from them (compute, recompute, rebuild, the fill of kept reads, erase). Such transactions on one
+ * learner run one after the other: the second sees what the first committed (a snapshot to build
+ * the kept rows from, or a learner that is gone), and none waits for another's row locks while
+ * holding this. Taken in bucket order, all at once: transactions never deadlock on them.
  */
 export async function lockKeptRows(tx: Queryable, userIds: string[]): Promise<void> {
   if (userIds.length === 0) return;

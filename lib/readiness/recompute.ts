@@ -158,26 +158,24 @@ export async function recomputeAllReadiness(
     const trigger = options.trigger ?? (options.rebuild ? "rebuild" : "recompute");
     for (let i = 0; i < ids.length; i += batchSize) {
       const batch = ids.slice(i, i + batchSize);
-      const r = await onceMoreIfErased(() =>
-        sql.begin(async (tx) => {
-          if (options.rebuild) {
-            // The learners' histories are replayed as one: nobody sees half a history.
-            // Marks seen before the replay: one that a new answer sets meanwhile is kept.
-            const marks = await tx<{ user_id: string; version: string }[]>`
+      const r = await sql.begin(async (tx) => {
+        if (options.rebuild) {
+          // The learners' histories are replayed as one: nobody sees half a history.
+          // Marks seen before the replay: one that a new answer sets meanwhile is kept.
+          const marks = await tx<{ user_id: string; version: string }[]>`
             select user_id, version::text from analytics.readiness_pending
             where user_id = any(${batch}::uuid[])`;
-            const rebuilt = await replaySnapshots(tx, batch, { config, trigger });
-            await tx`
+          const rebuilt = await replaySnapshots(tx, batch, { config, trigger });
+          await tx`
             delete from analytics.readiness_pending p
             using unnest(${marks.map((m) => m.user_id)}::uuid[], ${
-              marks.map((m) => m.version)
-            }::bigint[]) as m(user_id, version)
+            marks.map((m) => m.version)
+          }::bigint[]) as m(user_id, version)
             where p.user_id = m.user_id and p.version = m.version`;
-            return rebuilt;
-          }
-          return await computeReadiness(tx, batch, { config, trigger, details: false });
-        })
-      );
+          return rebuilt;
+        }
+        return await computeReadiness(tx, batch, { config, trigger, details: false });
+      });
       out.learners += batch.length;
       out.snapshots += r.written;
       out.unchanged += r.unchanged;
@@ -206,23 +204,6 @@ export async function recomputeAllReadiness(
   done.duration_ms = Math.round(performance.now() - started);
   recordRecompute(done, options.trigger ?? (options.rebuild ? "rebuild" : "recompute"));
   return done;
-}
-
-/** SQLSTATE foreign_key_violation. */
-const FOREIGN_KEY_VIOLATION = "23503";
-
-/**
- * Runs a batch again, once, when it failed on a foreign key: a learner of the batch was erased
- * while the batch was writing their rows (its statements had seen the learner still there). Run
- * again, the batch's statements see that the learner is gone and skip them.
- */
-async function onceMoreIfErased<T>(batch: () => Promise<T>): Promise<T> {
-  try {
-    return await batch();
-  } catch (error) {
-    if ((error as { code?: unknown }).code !== FOREIGN_KEY_VIOLATION) throw error;
-    return await batch();
-  }
 }
 
 /**

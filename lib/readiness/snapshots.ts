@@ -324,10 +324,10 @@ export async function refreshProgress(tx: Queryable, userIds: string[]): Promise
 
 /**
  * What is kept from the learners' snapshots, rewritten in the transaction that changed them: the
- * progress rows (time-to-readiness) and the kept readiness reads, under the learners' locks.
+ * progress rows (time-to-readiness) and the kept readiness reads. The caller holds the learners'
+ * locks (`lockKeptRows`, taken before writing their snapshots).
  */
 async function snapshotsChanged(tx: Queryable, userIds: string[]): Promise<void> {
-  await lockKeptRows(tx, userIds);
   await refreshProgress(tx, userIds);
   await refreshReadinessReads(tx, userIds);
 }
@@ -381,6 +381,8 @@ export async function computeReadiness(
 ): Promise<ComputeForResult> {
   const ids = [...new Set(userIds.map((id) => id.toLowerCase()))].sort();
   if (ids.length === 0) return { snapshots: [], written: 0, unchanged: 0 };
+  // Before any write: another writer of these learners (or an erase) goes first or after, whole.
+  await lockKeptRows(tx, ids);
   const config = options.config ?? readinessConfig;
   const trigger = options.trigger ?? "manual";
   const spec: AsOfSpec = options.at ??
@@ -497,6 +499,7 @@ export async function replaySnapshots(
 ): Promise<{ written: number; unchanged: number; removed: number }> {
   const ids = [...new Set(userIds.map((id) => id.toLowerCase()))].sort();
   if (ids.length === 0) return { written: 0, unchanged: 0, removed: 0 };
+  await lockKeptRows(tx, ids);
   const every: AsOfSpec = { kind: "every_session" };
   const removed = await tx`
     delete from analytics.user_readiness r
