@@ -13,7 +13,7 @@ import { hasChromium, SCREENSHOT_DIR, startBrowserApp } from "./browser.ts";
 
 const [maya, jonas] = DEMO_LEARNERS;
 const AXE_SOURCE = (axe as unknown as { source: string }).source;
-/** PULSE_UPDATE_SCREENSHOTS=1 also writes the README's screenshots into docs/screenshots/. */
+/** PULSE_UPDATE_SCREENSHOTS=1 also writes the screenshots of docs/pages.md into docs/screenshots/. */
 const DOCS_SCREENSHOTS = Deno.env.get("PULSE_UPDATE_SCREENSHOTS") === "1"
   ? new URL("../docs/screenshots/", import.meta.url).pathname
   : null;
