@@ -15,8 +15,8 @@
  */
 import { recordBackfill } from "../metrics.ts";
 import type { Queryable, Sql } from "../db/mod.ts";
-import { claimSessions, sessionOwners } from "../events/session_owners.ts";
-import { attachSessions } from "./attach.ts";
+import { claimSessions, sessionOwners } from "../sessions/owners.ts";
+import { attachSessions } from "../sessions/attach.ts";
 import {
   type ContainerClient,
   type JsonBlob,
@@ -30,9 +30,13 @@ import {
   isUuid,
   transcriptLines,
   transcriptOf,
-} from "./normalise.ts";
+} from "../sessions/normalise.ts";
 import { type LogSink, oneLine, RunLog, type RunSummary } from "./run_log.ts";
-import { insertTranscripts, type NewTranscript, storedTranscripts } from "./store.ts";
+import {
+  insertTranscripts,
+  type NewTranscript,
+  storedTranscripts,
+} from "../sessions/transcripts.ts";
 
 export { type LogSink, summaryLine } from "./run_log.ts";
 

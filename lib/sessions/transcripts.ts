@@ -104,7 +104,7 @@ export async function getTranscript(
 
 /**
  * Which of `sessionIds` have a transcript, and whose (null: unattached). `owners` are the sessions'
- * learners (session_owners.ts): a learner's transcript is looked up under its learner.
+ * learners (owners.ts): a learner's transcript is looked up under its learner.
  */
 export async function storedTranscripts(
   sql: Queryable,

@@ -7,14 +7,19 @@
  */
 import { z } from "zod";
 import type { Queryable, Sql } from "../db/mod.ts";
-import { type EventRow, insertEventRows, SessionOwnerConflict } from "../events/capture.ts";
-import { scoreValue } from "../events/schema.ts";
+import { type EventRow, insertEventRows, SessionOwnerConflict } from "../sessions/answers.ts";
+import { scoreValue } from "../sessions/schema.ts";
 import { type Catalog, catalog as defaultCatalog } from "../static_config.ts";
-import { documentSessionId, isUuid } from "./normalise.ts";
+import { documentSessionId, isUuid } from "../sessions/normalise.ts";
 import { type LogSink, RunLog, type RunSummary } from "./run_log.ts";
-import { claimSessions, sessionOwner, sessionOwners } from "../events/session_owners.ts";
-import { attachSessions } from "./attach.ts";
-import { getScorecard, insertScorecard, SCORE_COLUMNS, type ScoreColumn } from "./scorecards.ts";
+import { claimSessions, sessionOwner, sessionOwners } from "../sessions/owners.ts";
+import { attachSessions } from "../sessions/attach.ts";
+import {
+  getScorecard,
+  insertScorecard,
+  SCORE_COLUMNS,
+  type ScoreColumn,
+} from "../sessions/scorecards.ts";
 
 export const IMPORT_LOG_PREFIX = "import_history";
 /** Scenario of legacy answers that do not name one. */

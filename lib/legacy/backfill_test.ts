@@ -13,9 +13,9 @@ import {
 import type { ContainerClient } from "./blob.ts";
 import type { Sql } from "../db/mod.ts";
 import { memoryLog } from "./run_log.ts";
-import { captureEvents } from "../events/capture.ts";
-import type { EventsRequest } from "../events/schema.ts";
-import { completeSession } from "./complete.ts";
+import { captureEvents } from "../sessions/answers.ts";
+import type { EventsRequest } from "../sessions/schema.ts";
+import { completeSession } from "../sessions/complete.ts";
 
 function eventsFor(userId: string): EventsRequest {
   return {
