@@ -10,7 +10,8 @@
  */
 import { type TestDatabase, truncateAll } from "../../lib/db/test_helpers.ts";
 import { onEachDatabase } from "./_databases.ts";
-import { backfillTranscripts, forEachBounded } from "../../lib/legacy/backfill.ts";
+import { forEachBounded } from "../../lib/async.ts";
+import { backfillTranscripts } from "../../lib/legacy/backfill.ts";
 import { type ContainerClient, listBlobNames, readJsonBlob } from "../../lib/legacy/blob.ts";
 import { putBlob, startAzurite } from "../../tests/azurite.ts";
 import type { Bench } from "./mod.ts";
