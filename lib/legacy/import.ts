@@ -2,8 +2,9 @@
  * Import of the legacy on-disk JSON layout into Postgres (`deno task import-history DIR`):
  * `DIR/sessions/{sessionId}/scorecard.json` → analytics.scorecards and
  * `DIR/users/history_{userId}.json` (past scored answers) → analytics.session_events. The
- * accepted shapes are documented in docs/transcripts.md. Same rules as the backfill: existing rows
- * are skipped, never updated; a bad file is logged and counted and does not stop the run.
+ * accepted shapes are documented in docs/transcripts.md (zod schemas in shapes.ts). A scorecard is
+ * placed by the same rule as the backfill's transcripts (place.ts): existing rows are skipped,
+ * never updated; a bad file is logged and counted and does not stop the run.
  */
 import { z } from "zod";
 import type { Queryable, Sql } from "../db/mod.ts";
@@ -12,14 +13,10 @@ import { type Catalog, catalog as defaultCatalog } from "../static_config.ts";
 import { documentSessionId, isUuid } from "../sessions/normalise.ts";
 import { type LogSink, RunLog, type RunSummary } from "./run_log.ts";
 import { type HistoryEntry, parseHistoryFile, scorecardFile } from "./shapes.ts";
-import { claimSessions, sessionOwner, sessionOwners } from "../sessions/owners.ts";
+import { claimSessions, sessionOwners } from "../sessions/owners.ts";
 import { attachSessions } from "../sessions/attach.ts";
-import {
-  getScorecard,
-  insertScorecard,
-  SCORE_COLUMNS,
-  type ScoreColumn,
-} from "../sessions/scorecards.ts";
+import { SCORE_COLUMNS, type ScoreColumn } from "../sessions/scorecards.ts";
+import { findArtefacts, placeArtefacts, placement, refusal } from "./place.ts";
 
 export const IMPORT_LOG_PREFIX = "import_history";
 /** Scenario of legacy answers that do not name one. */
@@ -95,23 +92,18 @@ async function importScorecard(
     const parsed = scorecardFile.safeParse(file.doc);
     if (!parsed.success) return run.failed(item, describe(parsed.error));
     const card = parsed.data;
-    let userId = card.user_id?.toLowerCase();
-    if (!userId) {
+    let named = card.user_id?.toLowerCase() ?? null;
+    if (!named) {
       const meta = await readJsonFile(`${sessionDir}/session.json`).catch(() => ({ ok: false }));
       const fromMeta = "doc" in meta ? (meta.doc as { user_id?: unknown })?.user_id : undefined;
-      if (typeof fromMeta === "string" && isUuid(fromMeta)) userId = fromMeta.toLowerCase();
+      if (typeof fromMeta === "string" && isUuid(fromMeta)) named = fromMeta.toLowerCase();
     }
-    // The session's learner when events, a completion or a backfill claimed it already.
-    const owner = await sessionOwner(sql, sessionId);
-    if (userId && owner && owner !== userId) {
-      return run.failed(item, `session ${sessionId} belongs to another learner`);
-    }
-    userId ??= owner ?? undefined;
-    const mine = userId ? await getScorecard(sql, userId, sessionId) : null;
-    const parked = await getScorecard(sql, null, sessionId);
-    if (mine || (parked && !userId)) return run.skipped(item);
-    const attach = parked ? ` (attached to learner ${userId})` : "";
-    if (dryRun) return parked ? run.skipped(item + attach) : run.wouldInsert(item);
+    const [found] = await findArtefacts(sql, "scorecard", [{ sessionId, named }]);
+    const plan = placement(found, named);
+    if (plan.kind === "refuse") return run.failed(item, refusal(sessionId));
+    if (plan.kind === "skip") return run.skipped(item);
+    const attach = plan.kind === "attach" ? ` (attached to learner ${plan.userId})` : "";
+    if (dryRun) return attach ? run.skipped(item + attach) : run.wouldInsert(item);
     const scores: Partial<Record<ScoreColumn, number | null>> = {};
     for (const column of SCORE_COLUMNS) {
       const short = column.replace(/_score$/, "");
@@ -120,26 +112,20 @@ async function importScorecard(
     }
     const scorecard = {
       sessionId,
-      userId: userId ?? null,
+      userId: plan.userId,
       ts: card.ts ?? card.completed_at ?? card.created_at ?? null,
       scores,
       json: file.doc,
     };
-    const result = await sql.begin(async (tx) => {
-      if (!scorecard.userId) return { id: await insertScorecard(tx, scorecard), attached: false };
-      const claim = { session_id: sessionId, user_id: scorecard.userId };
-      const owners = await claimSessions(tx, [claim]);
-      if (owners.get(sessionId) !== scorecard.userId) {
-        throw new SessionOwnerConflict(`session ${sessionId} belongs to another learner`);
-      }
-      const attached = await attachSessions(tx, [claim]);
-      return {
-        id: await insertScorecard(tx, scorecard),
-        attached: attached.scorecards.length > 0,
-      };
-    });
-    if (result.id) run.inserted(scorecard.userId ? item : `${item} (learner unknown)`);
-    else run.skipped(result.attached ? item + attach : item);
+    const [placed] = await sql.begin((tx) =>
+      placeArtefacts(tx, [{ kind: "scorecard", row: scorecard }])
+    );
+    if (placed.kind === "inserted") {
+      run.inserted(placed.userId ? item : `${item} (learner unknown)`);
+    } else if (placed.kind === "attached") {
+      run.skipped(`${item} (attached to learner ${placed.userId})`);
+    } else if (placed.kind === "refused") run.failed(item, placed.error);
+    else run.skipped(item);
   } catch (error) {
     run.failed(item, error);
   }
