@@ -6,12 +6,8 @@
  */
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import {
-  BACKFILL_LOG_PREFIX,
-  backfillTranscripts,
-  summaryLine,
-} from "../lib/transcripts/backfill.ts";
-import { containerFromConnectionString } from "../lib/transcripts/blob.ts";
+import { BACKFILL_LOG_PREFIX, backfillTranscripts, summaryLine } from "../lib/legacy/backfill.ts";
+import { containerFromConnectionString } from "../lib/legacy/blob.ts";
 import { EXIT_FAILED, EXIT_OK, openOpsDatabase, opsConfig, runScript, UsageError } from "./_ops.ts";
 
 const USAGE =

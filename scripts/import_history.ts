@@ -6,8 +6,8 @@
  * when nothing failed, 1 when any file failed, 2 for bad arguments or environment.
  */
 import { parseArgs } from "node:util";
-import { IMPORT_LOG_PREFIX, importHistoryDir } from "../lib/transcripts/legacy_import.ts";
-import { summaryLine } from "../lib/transcripts/run_log.ts";
+import { IMPORT_LOG_PREFIX, importHistoryDir } from "../lib/legacy/import.ts";
+import { summaryLine } from "../lib/legacy/run_log.ts";
 import { rebuildReadiness } from "../lib/readiness/mod.ts";
 import { EXIT_FAILED, EXIT_OK, openOpsDatabase, opsConfig, runScript, UsageError } from "./_ops.ts";
 

@@ -2,7 +2,7 @@
  * Azurite (the Azure Storage emulator, npm:azurite) for tests and benchmarks: a blob service on a
  * free loopback port with its data in a temporary folder, started as a child process.
  */
-import { type ContainerClient, containerFromConnectionString } from "../lib/transcripts/blob.ts";
+import { type ContainerClient, containerFromConnectionString } from "../lib/legacy/blob.ts";
 
 /** The emulator's well-known development account (public, documented by Microsoft). */
 const ACCOUNT = "devstoreaccount1";

@@ -1,8 +1,8 @@
 /** Hand-built learner histories for readiness tests, written through the real event capture. */
 import assert from "node:assert/strict";
 import type { Sql } from "../lib/db/mod.ts";
-import { captureEvents } from "../lib/events/capture.ts";
-import { eventsRequestSchema } from "../lib/events/schema.ts";
+import { captureEvents } from "../lib/sessions/answers.ts";
+import { eventsRequestSchema } from "../lib/sessions/schema.ts";
 import { catalog } from "../lib/static_config.ts";
 import type { TestApp } from "./harness.ts";
 

@@ -3,12 +3,12 @@
  * through the same capture path as the orchestrator's, with a readiness snapshot after each
  * session. Deterministic ids, so seeding twice adds nothing.
  */
-import { captureEvents } from "../events/capture.ts";
+import { captureEvents } from "../sessions/answers.ts";
 import type { Sql } from "../db/mod.ts";
 import { upsertProfile } from "../learners/profile.ts";
 import { computeUserReadiness } from "../readiness/mod.ts";
 import { catalog } from "../static_config.ts";
-import type { EventsRequest } from "../events/schema.ts";
+import type { EventsRequest } from "../sessions/schema.ts";
 import { DEMO_LEARNERS, type DemoLearner } from "./people.ts";
 
 const DAY = 24 * 60 * 60 * 1000;

@@ -10,8 +10,9 @@
  */
 import { type TestDatabase, truncateAll } from "../../lib/db/test_helpers.ts";
 import { onEachDatabase } from "./_databases.ts";
-import { backfillTranscripts, forEachBounded } from "../../lib/transcripts/backfill.ts";
-import { type ContainerClient, listBlobNames, readJsonBlob } from "../../lib/transcripts/blob.ts";
+import { forEachBounded } from "../../lib/async.ts";
+import { backfillTranscripts } from "../../lib/legacy/backfill.ts";
+import { type ContainerClient, listBlobNames, readJsonBlob } from "../../lib/legacy/blob.ts";
 import { putBlob, startAzurite } from "../../tests/azurite.ts";
 import type { Bench } from "./mod.ts";
 

@@ -7,7 +7,7 @@
  */
 import postgres from "postgres";
 import { createTestDatabase, testServerUrl } from "../../lib/db/test_helpers.ts";
-import { insertEventRows } from "../../lib/events/capture.ts";
+import { insertEventRows } from "../../lib/sessions/answers.ts";
 import { computeReadiness, recomputeAllReadiness } from "../../lib/readiness/mod.ts";
 import { catalog } from "../../lib/static_config.ts";
 import type { Bench } from "./mod.ts";

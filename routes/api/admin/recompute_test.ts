@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { listSnapshots, withRecomputeLock } from "../../../lib/readiness/mod.ts";
-import { importHistoryDir } from "../../../lib/transcripts/legacy_import.ts";
+import { importHistoryDir } from "../../../lib/legacy/import.ts";
 import { startTestApp } from "../../../tests/harness.ts";
 import { assertInvalid, recordLearnerA, recordSession } from "../../../tests/readiness_fixtures.ts";
 

@@ -1,7 +1,7 @@
 /** POST /api/sessions/:sessionId/complete — transcript + scorecard, then a readiness snapshot. */
 import { createRoute, z } from "@hono/zod-openapi";
-import { SessionOwnerConflict } from "../../../lib/events/capture.ts";
-import { completeSession, completionSchema } from "../../../lib/transcripts/complete.ts";
+import { SessionOwnerConflict } from "../../../lib/sessions/answers.ts";
+import { completeSession, completionSchema } from "../../../lib/sessions/complete.ts";
 import { ApiError, apiRouter, errorResponses } from "../../_errors.ts";
 import { requireRole } from "../../_middleware.ts";
 import { Snapshot } from "../users/_shared.ts";

@@ -1,7 +1,7 @@
 /** POST /api/sessions/:sessionId/events — the orchestrator's scored answers (idempotent). */
 import { createRoute, z } from "@hono/zod-openapi";
-import { captureEvents, SessionOwnerConflict } from "../../../lib/events/capture.ts";
-import { eventsRequestSchema, MAX_ANSWERS_PER_REQUEST } from "../../../lib/events/schema.ts";
+import { captureEvents, SessionOwnerConflict } from "../../../lib/sessions/answers.ts";
+import { eventsRequestSchema, MAX_ANSWERS_PER_REQUEST } from "../../../lib/sessions/schema.ts";
 import { catalog } from "../../../lib/static_config.ts";
 import { ApiError, apiRouter, errorResponses } from "../../_errors.ts";
 import { requireRole } from "../../_middleware.ts";

@@ -1,8 +1,8 @@
 /** GET /api/sessions/:sessionId/feedback — transcript (DB first, blob fallback) + scorecard. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { RestError } from "@azure/storage-blob";
-import { configuredContainer } from "../../../lib/transcripts/blob.ts";
-import { InvalidBlobError, readFeedback } from "../../../lib/transcripts/feedback.ts";
+import { configuredContainer } from "../../../lib/legacy/blob.ts";
+import { InvalidBlobError, readFeedback } from "../../../lib/sessions/feedback.ts";
 import { ApiError, apiRouter, ErrorBody, errorResponses } from "../../_errors.ts";
 import { assertCanReadLearner, callerOf, requireRole } from "../../_middleware.ts";
 import { SessionParams } from "./events.ts";

@@ -5,6 +5,7 @@
  */
 import type postgres from "postgres";
 import type { Queryable } from "../db/mod.ts";
+import { storedBy } from "./transcripts.ts";
 
 /** Headline scores stored as columns; the rest of the scorecard stays in `scorecard_json`. */
 export const SCORE_COLUMNS = ["bce_score", "mcf_score", "cpo_score"] as const;
@@ -77,4 +78,25 @@ export async function getScorecard(
       select id, user_id, session_id, ts, bce_score, mcf_score, cpo_score, scorecard_json
       from analytics.scorecards where user_id = ${userId} and session_id = ${sessionId}`;
   return row ?? null;
+}
+
+/**
+ * Which of `sessionIds` have a scorecard, and whose (null: unattached). `owners` are the sessions'
+ * learners (owners.ts): a learner's scorecard is looked up under its learner.
+ */
+export async function storedScorecards(
+  sql: Queryable,
+  sessionIds: string[],
+  owners: Map<string, string>,
+): Promise<Map<string, string | null>> {
+  if (sessionIds.length === 0) return new Map();
+  const owned = sessionIds.filter((s) => owners.has(s));
+  const users = [...new Set(owned.map((s) => owners.get(s)!))];
+  const rows = await sql<{ session_id: string; user_id: string | null }[]>`
+    select session_id, user_id from analytics.scorecards
+    where user_id = any(${users}::uuid[]) and session_id = any(${owned}::uuid[])
+    union all
+    select session_id, null from analytics.unattached_scorecards
+    where session_id = any(${sessionIds}::uuid[])`;
+  return storedBy(rows, owners);
 }

@@ -3,11 +3,16 @@
  * legacy blob when the session was never backfilled; scorecard; per-skill summary of the events.
  */
 import type { Queryable } from "../db/mod.ts";
-import { type ContainerClient, readJsonBlob, sessionBlobName, transcriptBlobName } from "./blob.ts";
+import {
+  type ContainerClient,
+  readJsonBlob,
+  sessionBlobName,
+  transcriptBlobName,
+} from "../legacy/blob.ts";
 import { documentUserId, transcriptLines, transcriptOf } from "./normalise.ts";
 import { getScorecard } from "./scorecards.ts";
-import { getTranscript } from "./store.ts";
-import { sessionOwner } from "../events/session_owners.ts";
+import { getTranscript } from "./transcripts.ts";
+import { sessionOwner } from "./owners.ts";
 
 export interface SkillSummary {
   skill_tag: string;

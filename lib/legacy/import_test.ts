@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createTestDatabase, truncateAll } from "../db/test_helpers.ts";
 import type { Sql } from "../db/mod.ts";
-import { importHistoryDir, type ImportOptions } from "./legacy_import.ts";
+import { importHistoryDir, type ImportOptions } from "./import.ts";
 import { memoryLog, summaryLine } from "./run_log.ts";
 
 const id = () => crypto.randomUUID();

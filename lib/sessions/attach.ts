@@ -6,7 +6,7 @@
  * unattached copy is dropped.
  */
 import type { Queryable } from "../db/mod.ts";
-import type { SessionClaim } from "../events/session_owners.ts";
+import type { SessionClaim } from "./owners.ts";
 
 export interface Attached {
   /** Sessions whose transcript moved to the learner. */

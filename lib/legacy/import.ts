@@ -2,19 +2,21 @@
  * Import of the legacy on-disk JSON layout into Postgres (`deno task import-history DIR`):
  * `DIR/sessions/{sessionId}/scorecard.json` → analytics.scorecards and
  * `DIR/users/history_{userId}.json` (past scored answers) → analytics.session_events. The
- * accepted shapes are documented in docs/transcripts.md. Same rules as the backfill: existing rows
- * are skipped, never updated; a bad file is logged and counted and does not stop the run.
+ * accepted shapes are documented in docs/transcripts.md (zod schemas in shapes.ts). A scorecard is
+ * placed by the same rule as the backfill's transcripts (place.ts): existing rows are skipped,
+ * never updated; a bad file is logged and counted and does not stop the run.
  */
 import { z } from "zod";
 import type { Queryable, Sql } from "../db/mod.ts";
-import { type EventRow, insertEventRows, SessionOwnerConflict } from "../events/capture.ts";
-import { scoreValue } from "../events/schema.ts";
+import { type EventRow, insertEventRows, SessionOwnerConflict } from "../sessions/answers.ts";
 import { type Catalog, catalog as defaultCatalog } from "../static_config.ts";
-import { documentSessionId, isUuid } from "./normalise.ts";
+import { documentSessionId, isUuid } from "../sessions/normalise.ts";
 import { type LogSink, RunLog, type RunSummary } from "./run_log.ts";
-import { claimSessions, sessionOwner, sessionOwners } from "../events/session_owners.ts";
-import { attachSessions } from "./attach.ts";
-import { getScorecard, insertScorecard, SCORE_COLUMNS, type ScoreColumn } from "./scorecards.ts";
+import { type HistoryEntry, parseHistoryFile, scorecardFile } from "./shapes.ts";
+import { claimSessions, sessionOwners } from "../sessions/owners.ts";
+import { attachSessions } from "../sessions/attach.ts";
+import { SCORE_COLUMNS, type ScoreColumn } from "../sessions/scorecards.ts";
+import { findArtefacts, placeArtefacts, placement, refusal } from "./place.ts";
 
 export const IMPORT_LOG_PREFIX = "import_history";
 /** Scenario of legacy answers that do not name one. */
@@ -33,83 +35,6 @@ export interface ImportSummary extends RunSummary {
   eventsInserted: number;
   /** The learners those rows belong to, in order (their readiness history needs a rebuild). */
   learnersWithNewAnswers: string[];
-}
-
-/** A score as legacy files wrote it: a number or a numeric string, 0–100. */
-const legacyScore = z.preprocess(
-  (v) => (typeof v === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v),
-  scoreValue,
-);
-const timestamp = z.iso.datetime({ offset: true });
-
-/** A scorecard.json: headline scores flat (`bce_score`) or nested (`scores.bce`/`scores.bce_score`). */
-const scorecardFile = z.looseObject({
-  user_id: z.uuid().optional(),
-  ts: timestamp.optional(),
-  completed_at: timestamp.optional(),
-  created_at: timestamp.optional(),
-  ...Object.fromEntries(SCORE_COLUMNS.map((c) => [c, legacyScore.nullable().optional()])),
-  scores: z.record(z.string(), legacyScore.nullable()).optional(),
-});
-
-/** One entry of a history file: `scores: {skill: score}` or `skill_tag` + `score`. */
-function historyEntry(catalog: Catalog) {
-  return z.looseObject({
-    user_id: z.uuid().optional(),
-    session_id: z.uuid(),
-    answer_id: z.union([z.string().trim().min(1).max(200), z.number().int()]).optional(),
-    ts: timestamp,
-    scenario_id: z.string().trim().min(1).max(200).optional(),
-    pulse_step: z.enum(catalog.pulseSteps as [string, ...string[]]).optional(),
-    scores: z.record(z.string(), legacyScore).optional(),
-    skill_tag: z.string().optional(),
-    score: legacyScore.optional(),
-    raw_metrics: z.record(z.string(), z.unknown()).nullable().optional(),
-    notes: z.string().max(4000).nullable().optional(),
-  }).superRefine((e, ctx) => {
-    const single = e.skill_tag !== undefined || e.score !== undefined;
-    if (single === (e.scores !== undefined)) {
-      ctx.addIssue({
-        code: "custom",
-        message: "give either scores {skill: score} or skill_tag + score",
-      });
-      return;
-    }
-    if (single && (e.skill_tag === undefined || e.score === undefined)) {
-      ctx.addIssue({ code: "custom", message: "skill_tag and score go together" });
-    }
-    const tags = single ? [e.skill_tag ?? ""] : Object.keys(e.scores ?? {});
-    if (tags.length === 0) ctx.addIssue({ code: "custom", message: "no scores" });
-    for (const tag of tags) {
-      if (!catalog.skillTags.includes(tag)) {
-        ctx.addIssue({
-          code: "custom",
-          path: single ? ["skill_tag"] : ["scores", tag],
-          message: `unknown skill tag '${tag}'; allowed: ${catalog.skillTags.join(", ")}`,
-        });
-      }
-    }
-  });
-}
-
-/**
- * Parses a history file: a list of entries, or `{ user_id?, answers: [...] }` (or `history`).
- * The shape is picked first so that errors point into the entries rather than at a union.
- */
-function parseHistoryFile(catalog: Catalog, doc: unknown) {
-  const entries = z.array(historyEntry(catalog));
-  const key = doc !== null && typeof doc === "object" && "history" in doc && !("answers" in doc)
-    ? "history"
-    : "answers";
-  const owner = z.uuid().optional();
-  const schema = Array.isArray(doc)
-    ? entries.transform((list) => ({ user_id: undefined as string | undefined, entries: list }))
-    : key === "history"
-    ? z.looseObject({ user_id: owner, history: entries })
-      .transform((d) => ({ user_id: d.user_id, entries: d.history }))
-    : z.looseObject({ user_id: owner, answers: entries })
-      .transform((d) => ({ user_id: d.user_id, entries: d.answers }));
-  return schema.safeParse(doc);
 }
 
 /** The first zod issue as `path: message` (+ how many more). */
@@ -167,23 +92,18 @@ async function importScorecard(
     const parsed = scorecardFile.safeParse(file.doc);
     if (!parsed.success) return run.failed(item, describe(parsed.error));
     const card = parsed.data;
-    let userId = card.user_id?.toLowerCase();
-    if (!userId) {
+    let named = card.user_id?.toLowerCase() ?? null;
+    if (!named) {
       const meta = await readJsonFile(`${sessionDir}/session.json`).catch(() => ({ ok: false }));
       const fromMeta = "doc" in meta ? (meta.doc as { user_id?: unknown })?.user_id : undefined;
-      if (typeof fromMeta === "string" && isUuid(fromMeta)) userId = fromMeta.toLowerCase();
+      if (typeof fromMeta === "string" && isUuid(fromMeta)) named = fromMeta.toLowerCase();
     }
-    // The session's learner when events, a completion or a backfill claimed it already.
-    const owner = await sessionOwner(sql, sessionId);
-    if (userId && owner && owner !== userId) {
-      return run.failed(item, `session ${sessionId} belongs to another learner`);
-    }
-    userId ??= owner ?? undefined;
-    const mine = userId ? await getScorecard(sql, userId, sessionId) : null;
-    const parked = await getScorecard(sql, null, sessionId);
-    if (mine || (parked && !userId)) return run.skipped(item);
-    const attach = parked ? ` (attached to learner ${userId})` : "";
-    if (dryRun) return parked ? run.skipped(item + attach) : run.wouldInsert(item);
+    const [found] = await findArtefacts(sql, "scorecard", [{ sessionId, named }]);
+    const plan = placement(found, named);
+    if (plan.kind === "refuse") return run.failed(item, refusal(sessionId));
+    if (plan.kind === "skip") return run.skipped(item);
+    const attach = plan.kind === "attach" ? ` (attached to learner ${plan.userId})` : "";
+    if (dryRun) return attach ? run.skipped(item + attach) : run.wouldInsert(item);
     const scores: Partial<Record<ScoreColumn, number | null>> = {};
     for (const column of SCORE_COLUMNS) {
       const short = column.replace(/_score$/, "");
@@ -192,26 +112,20 @@ async function importScorecard(
     }
     const scorecard = {
       sessionId,
-      userId: userId ?? null,
+      userId: plan.userId,
       ts: card.ts ?? card.completed_at ?? card.created_at ?? null,
       scores,
       json: file.doc,
     };
-    const result = await sql.begin(async (tx) => {
-      if (!scorecard.userId) return { id: await insertScorecard(tx, scorecard), attached: false };
-      const claim = { session_id: sessionId, user_id: scorecard.userId };
-      const owners = await claimSessions(tx, [claim]);
-      if (owners.get(sessionId) !== scorecard.userId) {
-        throw new SessionOwnerConflict(`session ${sessionId} belongs to another learner`);
-      }
-      const attached = await attachSessions(tx, [claim]);
-      return {
-        id: await insertScorecard(tx, scorecard),
-        attached: attached.scorecards.length > 0,
-      };
-    });
-    if (result.id) run.inserted(scorecard.userId ? item : `${item} (learner unknown)`);
-    else run.skipped(result.attached ? item + attach : item);
+    const [placed] = await sql.begin((tx) =>
+      placeArtefacts(tx, [{ kind: "scorecard", row: scorecard }])
+    );
+    if (placed.kind === "inserted") {
+      run.inserted(placed.userId ? item : `${item} (learner unknown)`);
+    } else if (placed.kind === "attached") {
+      run.skipped(`${item} (attached to learner ${placed.userId})`);
+    } else if (placed.kind === "refused") run.failed(item, placed.error);
+    else run.skipped(item);
   } catch (error) {
     run.failed(item, error);
   }
@@ -266,7 +180,7 @@ async function presentEvents(sql: Queryable, userId: string, rows: EventRow[]): 
 }
 
 /** The rows of a validated history, one per answer × skill, without repeats. */
-function historyRows(entries: z.infer<ReturnType<typeof historyEntry>>[]): EventRow[] {
+function historyRows(entries: HistoryEntry[]): EventRow[] {
   const rows = new Map<string, EventRow>();
   for (const e of entries) {
     const ts = new Date(e.ts).toISOString();

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createTestDatabase } from "../db/test_helpers.ts";
-import { getTranscript, insertTranscript, insertTranscripts } from "./store.ts";
+import { getTranscript, insertTranscript, insertTranscripts } from "./transcripts.ts";
 
 const id = () => crypto.randomUUID();
 

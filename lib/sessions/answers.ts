@@ -2,7 +2,7 @@
 import type postgres from "postgres";
 import type { Queryable, Sql } from "../db/mod.ts";
 import type { EventsRequest } from "./schema.ts";
-import { claimSessions } from "./session_owners.ts";
+import { claimSessions } from "./owners.ts";
 
 export interface CaptureResult {
   session_id: string;

@@ -5,14 +5,14 @@
  */
 import { z } from "zod";
 import type { Queryable, Sql } from "../db/mod.ts";
-import { upsertSession } from "../events/capture.ts";
-import { scoreValue } from "../events/schema.ts";
+import { upsertSession } from "./answers.ts";
+import { scoreValue } from "./schema.ts";
 import { isoTimestamp, MAX_FUTURE_MS } from "../validation.ts";
 import { type ComputedReadiness, computeUserReadiness } from "../readiness/mod.ts";
 import { transcriptLines } from "./normalise.ts";
 import { attachSessions } from "./attach.ts";
 import { insertScorecard, SCORE_COLUMNS } from "./scorecards.ts";
-import { insertTranscript } from "./store.ts";
+import { insertTranscript } from "./transcripts.ts";
 
 /** Scenario recorded when a completion creates a session that no scored answer announced. */
 export const UNKNOWN_SCENARIO = "unknown";

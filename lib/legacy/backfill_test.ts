@@ -4,18 +4,15 @@ import { putBlob, startAzurite } from "../../tests/azurite.ts";
 import {
   type BackfillOptions,
   backfillTranscripts,
-  Batcher,
-  forEachBounded,
   pathSessionId,
-  Semaphore,
   summaryLine,
 } from "./backfill.ts";
 import type { ContainerClient } from "./blob.ts";
 import type { Sql } from "../db/mod.ts";
 import { memoryLog } from "./run_log.ts";
-import { captureEvents } from "../events/capture.ts";
-import type { EventsRequest } from "../events/schema.ts";
-import { completeSession } from "./complete.ts";
+import { captureEvents } from "../sessions/answers.ts";
+import type { EventsRequest } from "../sessions/schema.ts";
+import { completeSession } from "../sessions/complete.ts";
 
 function eventsFor(userId: string): EventsRequest {
   return {
@@ -59,69 +56,6 @@ Deno.test("pathSessionId takes the folder between sessions/ and /transcript.json
   assert.equal(pathSessionId("sessions/a/b/transcript.json"), "a/b");
   assert.equal(pathSessionId("sessions//transcript.json"), "");
   assert.equal(pathSessionId("sessions/transcript.json"), "");
-});
-
-Deno.test("forEachBounded never runs more than N at once and visits every item once", async () => {
-  async function* items() {
-    for (let i = 0; i < 40; i++) yield i;
-  }
-  for (const n of [1, 3, 16]) {
-    let inFlight = 0;
-    let peak = 0;
-    const seen: number[] = [];
-    await forEachBounded(items(), n, async (i) => {
-      inFlight++;
-      peak = Math.max(peak, inFlight);
-      await new Promise((r) => setTimeout(r, 1 + (i % 3)));
-      seen.push(i);
-      inFlight--;
-    });
-    assert.equal(peak, n);
-    assert.deepEqual(seen.sort((a, b) => a - b), Array.from({ length: 40 }, (_, i) => i));
-  }
-});
-
-Deno.test("Semaphore never lets more than N run at once, and runs everything", async () => {
-  for (const n of [1, 4]) {
-    const gate = new Semaphore(n);
-    let inFlight = 0;
-    let peak = 0;
-    const out = await Promise.all(Array.from({ length: 30 }, (_, i) =>
-      gate.run(async () => {
-        inFlight++;
-        peak = Math.max(peak, inFlight);
-        await new Promise((r) => setTimeout(r, 1 + (i % 3)));
-        inFlight--;
-        return i;
-      })));
-    assert.equal(peak, n);
-    assert.deepEqual(out, Array.from({ length: 30 }, (_, i) => i));
-  }
-});
-
-Deno.test("Batcher: one batch in flight, small batches wait for company, errors per batch", async () => {
-  const batches: number[][] = [];
-  let inFlight = 0;
-  const batcher = new Batcher(async (items: number[]) => {
-    assert.equal(++inFlight, 1, "one batch at a time");
-    batches.push(items);
-    await new Promise((r) => setTimeout(r, 5));
-    inFlight--;
-    if (items.includes(-1)) throw new Error("bad batch");
-    return items.map((i) => i * 10);
-  }, { min: 4, max: 5, waitMs: 20 });
-  // The 4th item starts a batch; the six added meanwhile make a full batch and a short one.
-  const out = await Promise.all(Array.from({ length: 10 }, (_, i) => batcher.add(i)));
-  assert.deepEqual(out, Array.from({ length: 10 }, (_, i) => i * 10));
-  assert.deepEqual(batches, [[0, 1, 2, 3], [4, 5, 6, 7, 8], [9]]);
-  // Fewer than `min` items still go, once their wait is over.
-  batches.length = 0;
-  assert.deepEqual(await Promise.all([batcher.add(1), batcher.add(2)]), [10, 20]);
-  assert.deepEqual(batches, [[1, 2]]);
-  // A failed batch rejects each of its items, and the next batch runs.
-  const failed = await Promise.allSettled([batcher.add(7), batcher.add(-1)]);
-  assert.deepEqual(failed.map((r) => r.status), ["rejected", "rejected"]);
-  assert.equal(await batcher.add(3), 30);
 });
 
 Deno.test("backfill of transcripts from blob storage", async (t) => {

@@ -1,10 +1,10 @@
 /**
  * Backfill of legacy transcripts from Azure Blob Storage into Postgres (`deno task backfill`).
- * Per blob: read, resolve the session id, skip sessions already stored, take the learner (the
- * session's owner, else the optional `session.json`), insert with ON CONFLICT DO NOTHING — into
- * `session_transcripts` when the learner is known, `unattached_transcripts` otherwise. A stored
- * unattached transcript whose learner has become known is attached to the learner. A bad blob is
- * logged and counted; it never stops the run.
+ * Per blob: read, resolve the session id, take the learner (the session's owner, else the
+ * optional `session.json`) and place the transcript by the rule of place.ts: skip one already
+ * stored, attach one parked unattached whose learner has become known, else insert it — into
+ * `session_transcripts` when the learner is known, `unattached_transcripts` otherwise. A bad blob
+ * is logged and counted; it never stops the run.
  *
  * Speed: the listing runs a page ahead of the downloads, and each page's sessions are looked up
  * (already stored? whose session?) in one round trip while its blobs download, so a blob's
@@ -13,10 +13,9 @@
  * transaction for the blobs that have gathered (up to a few milliseconds' worth) while the
  * previous batch was written.
  */
+import { Batcher, forEachBounded, Semaphore } from "../async.ts";
 import { recordBackfill } from "../metrics.ts";
 import type { Queryable, Sql } from "../db/mod.ts";
-import { claimSessions, sessionOwners } from "../events/session_owners.ts";
-import { attachSessions } from "./attach.ts";
 import {
   type ContainerClient,
   type JsonBlob,
@@ -30,9 +29,17 @@ import {
   isUuid,
   transcriptLines,
   transcriptOf,
-} from "./normalise.ts";
+} from "../sessions/normalise.ts";
 import { type LogSink, oneLine, RunLog, type RunSummary } from "./run_log.ts";
-import { insertTranscripts, type NewTranscript, storedTranscripts } from "./store.ts";
+import {
+  type Artefact,
+  findArtefacts,
+  type Found,
+  placeArtefacts,
+  type Placed,
+  placement,
+  refusal,
+} from "./place.ts";
 
 export { type LogSink, summaryLine } from "./run_log.ts";
 
@@ -40,10 +47,6 @@ export const BACKFILL_LOG_PREFIX = "backfill_transcripts";
 const LIST_PREFIX = "sessions/";
 const SUFFIX = "/transcript.json";
 const META_SUFFIX = "/session.json";
-/** Most blobs in one lookup or write batch. */
-const MAX_BATCH = 256;
-/** How long a write batch smaller than its minimum waits for more blobs. */
-const BATCH_WAIT_MS = 10;
 
 export interface BackfillOptions {
   /** Read and report, write nothing (`would insert` instead of `inserted`). */
@@ -102,194 +105,17 @@ export async function* transcriptBlobPages(
   }
 }
 
-/** Runs `work` over `items` with at most `concurrency` in flight; items are pulled lazily. */
-export async function forEachBounded<T>(
-  items: AsyncIterable<T>,
-  concurrency: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  const iterator = items[Symbol.asyncIterator]();
-  // Concurrent next() calls on an async generator are queued, so each item goes to one worker.
-  const worker = async () => {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      await work(next.value);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+/** What the database holds for the sessions' transcripts (by the session ids alone). */
+function lookup(sql: Queryable, ids: string[]): Promise<Found[]> {
+  return findArtefacts(sql, "transcript", ids.map((sessionId) => ({ sessionId, named: null })));
 }
 
-export interface BatcherOptions {
-  /** Most items in one batch (default 256). */
-  max?: number;
-  /** A batch smaller than this waits up to `waitMs` for more items (default 1: never waits). */
-  min?: number;
-  /** How long a batch below `min` waits (default 10 ms). */
-  waitMs?: number;
-}
-
-/**
- * Gathers the items added while a batch is being processed into the next batch: at most one
- * batch in flight, each caller gets its own item's result (or the batch's error). Below `min`
- * items, a batch waits up to `waitMs` for more: fewer, larger statements for the same work.
- */
-export class Batcher<I, O> {
-  private queue: { item: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
-  private running = false;
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private readonly max: number;
-  private readonly min: number;
-  private readonly waitMs: number;
-
-  constructor(
-    private readonly process: (items: I[]) => Promise<O[]>,
-    options: BatcherOptions = {},
-  ) {
-    this.max = Math.max(1, options.max ?? MAX_BATCH);
-    this.min = Math.min(this.max, Math.max(1, options.min ?? 1));
-    this.waitMs = options.waitMs ?? BATCH_WAIT_MS;
-  }
-
-  add(item: I): Promise<O> {
-    return new Promise<O>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
-      this.schedule();
-    });
-  }
-
-  /** Starts a batch now when it is big enough, else once the oldest waiting item's time is up. */
-  private schedule(): void {
-    if (this.running || this.queue.length === 0) return;
-    if (this.queue.length >= this.min) {
-      if (this.timer !== null) clearTimeout(this.timer);
-      this.timer = null;
-      this.drain();
-    } else if (this.timer === null) {
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        if (!this.running) this.drain();
-      }, this.waitMs);
-    }
-  }
-
-  private async drain(): Promise<void> {
-    this.running = true;
-    do {
-      const batch = this.queue.splice(0, this.max);
-      try {
-        const out = await this.process(batch.map((b) => b.item));
-        batch.forEach((b, i) => b.resolve(out[i]));
-      } catch (error) {
-        for (const b of batch) b.reject(error);
-      }
-    } while (this.queue.length >= this.min);
-    this.running = false;
-    this.schedule();
-  }
-}
-
-/** At most `permits` calls of `run` at once; the others wait in order. */
-export class Semaphore {
-  private waiting: (() => void)[] = [];
-
-  constructor(private permits: number) {}
-
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.permits > 0) this.permits--;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    try {
-      return await fn();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.permits++;
-    }
-  }
-}
-
-interface Lookup {
-  /** Where the session's transcript is stored already, if anywhere. */
-  stored: "learner" | "unattached" | null;
-  /** The session's learner, when a writer claimed the session. */
-  owner: string | null;
-}
-
-async function lookup(sql: Queryable, ids: string[]): Promise<Lookup[]> {
-  const unique = [...new Set(ids)];
-  const owners = await sessionOwners(sql, unique);
-  const stored = await storedTranscripts(sql, unique, owners);
-  return ids.map((id) => ({
-    stored: !stored.has(id) ? null : stored.get(id) === null ? "unattached" : "learner",
-    owner: owners.get(id) ?? null,
-  }));
-}
-
-interface Write {
-  transcript: NewTranscript;
-  /** The transcript is stored unattached already: only attach it to `transcript.userId`. */
-  attachOnly: boolean;
-}
-
-type Written =
-  | { kind: "inserted" | "skipped" }
-  | { kind: "attached"; userId: string }
-  | { kind: "failed"; error: string };
-
-/** One transaction for the batch: claims, attachments, then one insert per table. */
-async function writeBatch(sql: Sql, writes: Write[]): Promise<Written[]> {
-  return await sql.begin(async (tx) => {
-    const withUser = writes.filter((w) => w.transcript.userId !== null);
-    const owners = await claimSessions(
-      tx,
-      withUser.map((w) => ({ session_id: w.transcript.sessionId, user_id: w.transcript.userId! })),
-    );
-    // A session claimed since the lookup: its transcript goes to that learner.
-    const orphans = writes.filter((w) => w.transcript.userId === null);
-    for (const [s, u] of await sessionOwners(tx, orphans.map((w) => w.transcript.sessionId))) {
-      owners.set(s, u);
-    }
-    const results = new Map<Write, Written>();
-    const ready: Write[] = [];
-    for (const w of writes) {
-      const { sessionId, userId } = w.transcript;
-      const owner = owners.get(sessionId) ?? null;
-      if (userId !== null && owner !== userId) {
-        results.set(w, {
-          kind: "failed",
-          error: `session ${sessionId} belongs to another learner`,
-        });
-      } else {
-        ready.push({ ...w, transcript: { ...w.transcript, userId: owner } });
-        results.set(w, { kind: "skipped" });
-      }
-    }
-    // Only transcripts the lookup found unattached: a fresh insert needs no attaching.
-    const toAttach = ready.filter((w) => w.attachOnly && w.transcript.userId !== null);
-    const attached = toAttach.length === 0 ? { transcripts: [] } : await attachSessions(
-      tx,
-      toAttach.map((w) => ({ session_id: w.transcript.sessionId, user_id: w.transcript.userId! })),
-    );
-    const moved = new Set(attached.transcripts);
-    const inserted = await insertTranscripts(
-      tx,
-      ready.filter((w) => !w.attachOnly && !moved.has(w.transcript.sessionId)).map((w) =>
-        w.transcript
-      ),
-    );
-    for (const [w, r] of results) {
-      if (r.kind === "failed") continue;
-      const { sessionId } = w.transcript;
-      const owner = owners.get(sessionId);
-      if (moved.has(sessionId) && owner) results.set(w, { kind: "attached", userId: owner });
-      else if (inserted.has(sessionId)) results.set(w, { kind: "inserted" });
-    }
-    return writes.map((w) => results.get(w)!);
-  });
-}
+type Written = Placed | { kind: "failed"; error: string };
 
 /** The batch in one transaction; when it fails, each blob alone, so that one bad blob fails alone. */
-async function writeEach(sql: Sql, writes: Write[]): Promise<Written[]> {
+async function writeEach(sql: Sql, writes: Artefact[]): Promise<Written[]> {
   try {
-    return await writeBatch(sql, writes);
+    return await sql.begin((tx) => placeArtefacts(tx, writes));
   } catch (error) {
     if (writes.length === 1) return [{ kind: "failed", error: oneLine(error) }];
     const results: Written[] = [];
@@ -301,7 +127,7 @@ async function writeEach(sql: Sql, writes: Write[]): Promise<Written[]> {
 /** A listed blob and the lookup of its page's sessions (by the session id in the path). */
 interface Listed {
   blob: TranscriptBlob;
-  page: Promise<Map<string, Lookup>>;
+  page: Promise<Map<string, Found>>;
 }
 
 /** The listed blobs, each page's lookup started as soon as its first blob is taken. */
@@ -320,7 +146,7 @@ async function* listed(
 }
 
 /** True when the learner must come from `session.json`: not stored for a learner, no owner. */
-function needsSessionJson(found: Lookup | undefined): boolean {
+function needsSessionJson(found: Found | undefined): boolean {
   return found !== undefined && found.stored !== "learner" && found.owner === null;
 }
 
@@ -339,7 +165,7 @@ export async function backfillTranscripts(
   const lookups = new Batcher((ids: string[]) => lookup(sql, ids));
   // Above concurrency 1, a write waits a few milliseconds for company: a statement per 2N
   // sessions rather than per handful costs the database and this process far less per blob.
-  const writes = new Batcher((items: Write[]) => writeEach(sql, items), {
+  const writes = new Batcher((items: Artefact[]) => writeEach(sql, items), {
     min: concurrency === 1 ? 1 : 2 * concurrency,
   });
   const download = (name: string) => downloads.run(() => readJsonBlob(container, name));
@@ -374,30 +200,34 @@ export async function backfillTranscripts(
       id = rawId.toLowerCase();
       const item = `session ${id}`;
       const found = id === pathId.toLowerCase() ? (await page).get(id)! : await lookups.add(id);
-      if (found.stored === "learner") return run.skipped(item);
       /** The learner named by the session's `session.json`, or null (missing, malformed, invalid). */
       const metaUser = async (): Promise<string | null> => {
         // The listing says whether the folder has one; a document naming another folder is read.
         const meta = rawId === pathId ? await folderMeta : await download(sessionBlobName(rawId));
         return meta?.status === "ok" ? documentUserId(meta.doc) : null;
       };
-      const userId = found.owner ?? await metaUser();
-      if (found.stored === "unattached") {
-        if (userId === null) return run.skipped(item);
-        if (dryRun) return run.skipped(`${item} (would attach to learner ${userId})`);
-      } else if (dryRun) {
-        return run.wouldInsert(item);
+      // The owner comes first: a transcript stored for the learner, or a claimed session, needs no
+      // session.json (so the owner is always the learner here, and nothing is refused before writing).
+      const plan = placement(found, found.owner ?? await metaUser());
+      if (plan.kind === "refuse") return run.failed(item, refusal(id));
+      if (plan.kind === "skip") return run.skipped(item);
+      if (dryRun) {
+        return plan.kind === "attach"
+          ? run.skipped(`${item} (would attach to learner ${plan.userId})`)
+          : run.wouldInsert(item);
       }
+      const lines = transcriptLines(transcriptOf(doc));
       const result = await writes.add({
-        transcript: { sessionId: id, userId, lines: transcriptLines(transcriptOf(doc)), json: doc },
-        attachOnly: found.stored === "unattached",
+        kind: "transcript",
+        row: { sessionId: id, userId: plan.userId, lines, json: doc },
       });
       // A concurrent run may have inserted it since the lookup: then this one skips, never updates.
       if (result.kind === "inserted") run.inserted(item);
       else if (result.kind === "attached") {
         run.skipped(`${item} (attached to learner ${result.userId})`);
-      } else if (result.kind === "failed") run.failed(item, result.error);
-      else run.skipped(item);
+      } else if (result.kind === "refused" || result.kind === "failed") {
+        run.failed(item, result.error);
+      } else run.skipped(item);
     } catch (error) {
       run.failed(`session ${id}`, error);
     }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createTestDatabase } from "../db/test_helpers.ts";
-import { claimSessions, sessionOwner, sessionOwners } from "./session_owners.ts";
+import { claimSessions, sessionOwner, sessionOwners } from "./owners.ts";
 
 const id = () => crypto.randomUUID();
 

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { createTestDatabase, truncateAll } from "../db/test_helpers.ts";
-import { claimSessions } from "../events/session_owners.ts";
+import { claimSessions } from "./owners.ts";
 import { attachSessions } from "./attach.ts";
 import { readFeedback } from "./feedback.ts";
-import { importHistoryDir } from "./legacy_import.ts";
-import { memoryLog } from "./run_log.ts";
+import { importHistoryDir } from "../legacy/import.ts";
+import { memoryLog } from "../legacy/run_log.ts";
 import { insertScorecard } from "./scorecards.ts";
-import { getTranscript, insertTranscript } from "./store.ts";
+import { getTranscript, insertTranscript } from "./transcripts.ts";
 
 const id = () => crypto.randomUUID();
 

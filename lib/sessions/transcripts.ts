@@ -104,7 +104,7 @@ export async function getTranscript(
 
 /**
  * Which of `sessionIds` have a transcript, and whose (null: unattached). `owners` are the sessions'
- * learners (session_owners.ts): a learner's transcript is looked up under its learner.
+ * learners (owners.ts): a learner's transcript is looked up under its learner.
  */
 export async function storedTranscripts(
   sql: Queryable,
@@ -120,8 +120,26 @@ export async function storedTranscripts(
     union all
     select session_id, null from analytics.unattached_transcripts
     where session_id = any(${sessionIds}::uuid[])`;
-  return new Map(
-    rows.filter((r) => r.user_id === null || owners.get(r.session_id) === r.user_id)
-      .map((r) => [r.session_id, r.user_id]),
-  );
+  return storedBy(rows, owners);
+}
+
+/**
+ * Rows found (learner's or unattached) → whose each session's copy is. The learner's copy wins
+ * over an unattached one of the same session: it is the one that counts (and `union all` promises
+ * no order to decide by).
+ */
+export function storedBy(
+  rows: { session_id: string; user_id: string | null }[],
+  owners: Map<string, string>,
+): Map<string, string | null> {
+  const stored = new Map<string, string | null>();
+  for (const r of rows) {
+    if (r.user_id === null && !stored.has(r.session_id)) stored.set(r.session_id, null);
+  }
+  for (const r of rows) {
+    if (r.user_id !== null && owners.get(r.session_id) === r.user_id) {
+      stored.set(r.session_id, r.user_id);
+    }
+  }
+  return stored;
 }
