@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { recordSession } from "../../tests/readiness_fixtures.ts";
-import { createTestDatabase } from "../db/test_helpers.ts";
+import { createTestDatabase } from "../../tests/db.ts";
 import { countLearnersWithAnswers, learnerLabel, listLearners } from "./learner_list.ts";
 
 Deno.test("learner list: profiles with and without sessions; the count covers those with answers", async () => {

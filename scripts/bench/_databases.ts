@@ -1,5 +1,5 @@
 /** Benchmarks run on the server named by PULSE_TEST_DATABASE_URL (when set) and on embedded PGlite. */
-import { createTestDatabase, type TestDatabase, testServerUrl } from "../../lib/db/test_helpers.ts";
+import { createTestDatabase, type TestDatabase, testServerUrl } from "../../tests/db.ts";
 
 /** Runs `fn` on a fresh migrated server database, then on a fresh embedded one. */
 export async function onEachDatabase(fn: (db: TestDatabase, label: string) => Promise<void>) {

@@ -8,7 +8,7 @@
  * order alternates between rounds (download first, then concurrency 1 first) so that a load that
  * drifts during a round does not always favour the same side.
  */
-import { type TestDatabase, truncateAll } from "../../lib/db/test_helpers.ts";
+import { type TestDatabase, truncateAll } from "../../tests/db.ts";
 import { onEachDatabase } from "./_databases.ts";
 import { backfillTranscripts, forEachBounded } from "../../lib/transcripts/backfill.ts";
 import { type ContainerClient, listBlobNames, readJsonBlob } from "../../lib/transcripts/blob.ts";

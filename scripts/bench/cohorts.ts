@@ -6,7 +6,7 @@
  * snapshots are written) as ratios. `PULSE_BENCH_LEARNERS`
  * scales it down.
  */
-import { createTestDatabase, testServerUrl } from "../../lib/db/test_helpers.ts";
+import { createTestDatabase, testServerUrl } from "../../tests/db.ts";
 import { timeToReadiness } from "../../lib/readiness/mod.ts";
 import { refreshProgress } from "../../lib/readiness/snapshots.ts";
 import { catalog } from "../../lib/static_config.ts";

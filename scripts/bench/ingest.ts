@@ -6,7 +6,7 @@
 import { createApp } from "../../app.ts";
 import { issueToken } from "../../lib/auth.ts";
 import { loadConfig } from "../../lib/config.ts";
-import type { TestDatabase } from "../../lib/db/test_helpers.ts";
+import type { TestDatabase } from "../../tests/db.ts";
 import { onEachDatabase } from "./_databases.ts";
 import type { Bench } from "./mod.ts";
 

@@ -6,7 +6,7 @@
  * `PULSE_BENCH_LEARNERS` scales the data down for a quick try.
  */
 import postgres from "postgres";
-import { createTestDatabase, testServerUrl } from "../../lib/db/test_helpers.ts";
+import { createTestDatabase, testServerUrl } from "../../tests/db.ts";
 import { insertEventRows } from "../../lib/events/capture.ts";
 import { computeReadiness, recomputeAllReadiness } from "../../lib/readiness/mod.ts";
 import { catalog } from "../../lib/static_config.ts";

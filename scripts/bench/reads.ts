@@ -13,7 +13,7 @@
 import { issueToken } from "../../lib/auth.ts";
 import { createClient, type Sql } from "../../lib/db/client.ts";
 import { migrateUp } from "../../lib/db/migrate.ts";
-import { createTestDatabase, testServerUrl } from "../../lib/db/test_helpers.ts";
+import { createTestDatabase, testServerUrl } from "../../tests/db.ts";
 import { rebuildReadiness } from "../../lib/readiness/mod.ts";
 import { catalog } from "../../lib/static_config.ts";
 import type { Bench } from "./mod.ts";
