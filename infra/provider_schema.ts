@@ -8,8 +8,8 @@
 import { createRequire } from "node:module";
 import azurermPackage from "@cdktf/provider-azurerm/package.json" with { type: "json" };
 import randomPackage from "@cdktf/provider-random/package.json" with { type: "json" };
-import type { Json, JsonObject } from "./test_helpers.ts";
-import { isObject } from "./test_helpers.ts";
+import type { Json, JsonObject } from "../tests/infra.ts";
+import { isObject } from "../tests/infra.ts";
 
 /** One resource, data source or nested block. */
 export interface BlockSchema {

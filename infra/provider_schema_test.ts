@@ -11,7 +11,7 @@ import {
   rel,
   resources,
   terraformDirs,
-} from "./test_helpers.ts";
+} from "../tests/infra.ts";
 
 const AZURERM = await loadProviderSchema("@cdktf/provider-azurerm");
 const RANDOM = await loadProviderSchema("@cdktf/provider-random");

@@ -33,7 +33,7 @@ import {
   terraformDirs,
   TEXT,
   TF_DIR,
-} from "./test_helpers.ts";
+} from "../tests/infra.ts";
 
 const REPO_DIR = INFRA_DIR.slice(0, INFRA_DIR.lastIndexOf("/"));
 /** README with line breaks folded, so phrases match across wrapped lines. */

@@ -3,7 +3,7 @@ import { ConfigError, loadConfig, parseDotEnv, redactUrl } from "./config.ts";
 import { childEnv } from "../tests/scripts.ts";
 import { clusterUnavailable, startCluster } from "../tests/pg_cluster.ts";
 import { migrateUp } from "./db/migrate.ts";
-import { testServerUrl } from "./db/test_helpers.ts";
+import { testServerUrl } from "../tests/db.ts";
 
 Deno.test("no database variables → embedded database under PULSE_DATA_DIR", () => {
   const config = loadConfig({ PULSE_DATA_DIR: "/tmp/x" });
@@ -219,7 +219,7 @@ Deno.test({
     try {
       const base = new URL(cluster ? cluster.url : testServerUrl()!);
       base.search = "";
-      const { createEmptyTestDatabase } = await import("./db/test_helpers.ts");
+      const { createEmptyTestDatabase } = await import("../tests/db.ts");
       const db = cluster ? null : await createEmptyTestDatabase({ serverUrl: base.toString() });
       const url = db ? new URL(db.url) : base;
       url.search = ""; // no sslmode at all
@@ -238,7 +238,7 @@ Deno.test({
   ignore: !testServerUrl() ||
     !Deno.networkInterfaces().some((i) => i.family === "IPv4" && !i.address.startsWith("127.")),
   async fn() {
-    const { createTestDatabase } = await import("./db/test_helpers.ts");
+    const { createTestDatabase } = await import("../tests/db.ts");
     const db = await createTestDatabase();
     const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
     const port = (listener.addr as Deno.NetAddr).port;

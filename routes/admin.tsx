@@ -1,10 +1,10 @@
 /** GET /admin — admin console: recompute readiness, cohort view, learners with per-row recompute. */
 import { Hono } from "hono";
-import { Island } from "../components/Island.tsx";
-import { RecentLearners } from "../components/RecentLearners.tsx";
+import { Island } from "../islands/_render.tsx";
+import { RecentLearners } from "./_components/RecentLearners.tsx";
 import { readinessConfig } from "../lib/readiness/mod.ts";
 import { catalog } from "../lib/static_config.ts";
-import { countLearnersWithAnswers, listLearners } from "../lib/ui/learner_list.ts";
+import { countLearnersWithAnswers, listLearners } from "../lib/learners/list.ts";
 import { renderPage, requirePageRole } from "./_app.tsx";
 import type { AppEnv } from "./_middleware.ts";
 

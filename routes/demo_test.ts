@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createApp } from "../app.ts";
 import { DEMO_LEARNERS } from "../lib/demo/people.ts";
 import { loadConfig } from "../lib/config.ts";
-import { createTestDatabase } from "../lib/db/test_helpers.ts";
+import { createTestDatabase } from "../tests/db.ts";
 import { TEST_SECRET } from "../tests/harness.ts";
 
 Deno.test("/demo answers only on loopback, in development", async (step) => {

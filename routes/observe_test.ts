@@ -3,7 +3,7 @@ import { createApp } from "../app.ts";
 import { issueToken } from "../lib/auth.ts";
 import { loadConfig } from "../lib/config.ts";
 import { createClient } from "../lib/db/client.ts";
-import { createTestDatabase } from "../lib/db/test_helpers.ts";
+import { createTestDatabase } from "../tests/db.ts";
 import { setSink } from "../lib/log.ts";
 import { TEST_SECRET } from "../tests/harness.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createTestDatabase } from "../lib/db/test_helpers.ts";
+import { createTestDatabase } from "../tests/db.ts";
 import { runScript } from "../tests/scripts.ts";
 import { parseImportArgs } from "./import_history.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createTestDatabase } from "../lib/db/test_helpers.ts";
+import { createTestDatabase } from "../tests/db.ts";
 import { recordSession } from "../tests/readiness_fixtures.ts";
 import { runScript } from "../tests/scripts.ts";
 import { parseRecomputeArgs, resultLine } from "./recompute.ts";

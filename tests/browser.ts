@@ -7,7 +7,7 @@ import { type Browser, type BrowserContext, chromium } from "playwright-core";
 import { createApp } from "../app.ts";
 import { issueToken, type Role } from "../lib/auth.ts";
 import { loadConfig } from "../lib/config.ts";
-import { createTestDatabase, type TestDatabase } from "../lib/db/test_helpers.ts";
+import { createTestDatabase, type TestDatabase } from "./db.ts";
 import { buildAssets } from "../lib/ui/build.ts";
 import { TEST_SECRET } from "./harness.ts";
 

@@ -2,7 +2,7 @@
 import { createApp } from "../app.ts";
 import { issueToken, type Role } from "../lib/auth.ts";
 import { loadConfig } from "../lib/config.ts";
-import { createTestDatabase, type TestDatabase } from "../lib/db/test_helpers.ts";
+import { createTestDatabase, type TestDatabase } from "./db.ts";
 
 export const TEST_SECRET = "test-secret-for-pulse-analytics-0123456789";
 

@@ -72,7 +72,7 @@ Deno.test(`the app's lock names at most ${MAX_APP_PACKAGES} npm packages, none t
   }
 });
 
-Deno.test("every app entry point resolves with the app's configuration alone", async () => {
+Deno.test("every app entry point resolves with the app's configuration alone, without test or bench modules", async () => {
   for (const entry of APP_ENTRIES) {
     const info = await new Deno.Command(Deno.execPath(), {
       args: ["info", "--json", "--frozen", entry],
@@ -86,5 +86,10 @@ Deno.test("every app entry point resolves with the app's configuration alone", a
     assert.deepEqual(errors, [], `${entry} does not resolve with deno.json`);
     const npm = Object.keys(graph.npmPackages ?? {}).map(packageName);
     for (const name of TEST_ONLY) assert.ok(!npm.includes(name), `${entry} loads ${name}`);
+    // Test helpers and benches live in tests/ and bench/; no app module may import them.
+    const tools = graph.modules.map((m: { specifier: string }) => m.specifier).filter((s: string) =>
+      s.startsWith(`file://${ROOT}tests/`) || s.startsWith(`file://${ROOT}bench/`)
+    );
+    assert.deepEqual(tools, [], `${entry} loads test or bench modules`);
   }
 });

@@ -7,7 +7,7 @@ import { createServer, type Server } from "node:http";
 import { type BrowserContext, chromium } from "playwright-core";
 import { createApp } from "../app.ts";
 import { loadConfig } from "../lib/config.ts";
-import { createTestDatabase, type TestDatabase } from "../lib/db/test_helpers.ts";
+import { createTestDatabase, type TestDatabase } from "./db.ts";
 import { buildAssets } from "../lib/ui/build.ts";
 import { CHROMIUM } from "./browser.ts";
 import { TEST_SECRET } from "./harness.ts";

@@ -7,7 +7,7 @@ import {
   placements,
 } from "./citus.ts";
 import { migrateUp, runDbmate } from "./migrate.ts";
-import { createEmptyTestDatabase, createTestDatabase } from "./test_helpers.ts";
+import { createEmptyTestDatabase, createTestDatabase } from "../../tests/db.ts";
 
 /** First migration whose schema follows the distribution rules. */
 const DISTRIBUTION_READY = "20261125000200";

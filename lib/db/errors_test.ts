@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { createClient } from "./client.ts";
 import { isDriverOrNetworkError } from "./errors.ts";
-import { createEmptyTestDatabase } from "./test_helpers.ts";
+import { createEmptyTestDatabase } from "../../tests/db.ts";
 
 /** A loopback port nothing listens on: listened on, then closed. */
 function closedPort(): number {

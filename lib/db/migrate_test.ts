@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { migrateUp, migrationVersions, pendingMigrations, runDbmate } from "./migrate.ts";
-import { createEmptyTestDatabase } from "./test_helpers.ts";
+import { createEmptyTestDatabase } from "../../tests/db.ts";
 
 const TABLES = [
   "learners",

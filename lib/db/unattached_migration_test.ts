@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { migrateUp, runDbmate } from "./migrate.ts";
-import { createTestDatabase, type TestDatabase } from "./test_helpers.ts";
+import { createTestDatabase, type TestDatabase } from "../../tests/db.ts";
 
 const UNATTACHED = "20261125000201";
 const DISTRIBUTION = "20261125000200";

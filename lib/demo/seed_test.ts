@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createTestDatabase } from "../db/test_helpers.ts";
+import { createTestDatabase } from "../../tests/db.ts";
 import { DEMO_LEARNERS } from "./people.ts";
 import { demoHistory, seedDemo } from "./seed.ts";
 

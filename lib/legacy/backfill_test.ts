@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createTestDatabase, truncateAll } from "../db/test_helpers.ts";
+import { createTestDatabase, truncateAll } from "../../tests/db.ts";
 import { putBlob, startAzurite } from "../../tests/azurite.ts";
 import {
   type BackfillOptions,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createTestDatabase, truncateAll } from "../db/test_helpers.ts";
+import { createTestDatabase, truncateAll } from "../../tests/db.ts";
 import type { Sql } from "../db/mod.ts";
 import { importHistoryDir, type ImportOptions } from "./import.ts";
 import { memoryLog, summaryLine } from "./run_log.ts";

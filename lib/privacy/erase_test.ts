@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { recordLearnerA } from "../../tests/readiness_fixtures.ts";
-import { createTestDatabase, testServerUrl } from "../db/test_helpers.ts";
+import { createTestDatabase, testServerUrl } from "../../tests/db.ts";
 import type { Sql } from "../db/mod.ts";
 import { lockKeptRows, refreshReadinessReads } from "../readiness/readiness_reads.ts";
 import { recomputeAllReadiness } from "../readiness/recompute.ts";

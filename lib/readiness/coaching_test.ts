@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { AS_OF, daysBefore, recordSession } from "../../tests/readiness_fixtures.ts";
-import { createTestDatabase } from "../db/test_helpers.ts";
+import { createTestDatabase } from "../../tests/db.ts";
 import type { Sql } from "../db/mod.ts";
 import { upsertProfile } from "../learners/profile.ts";
 import { coachingMessage, focusComponent } from "./coaching.ts";

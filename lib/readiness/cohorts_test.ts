@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { AS_OF } from "../../tests/readiness_fixtures.ts";
 import type { Sql } from "../db/mod.ts";
-import { createTestDatabase } from "../db/test_helpers.ts";
+import { createTestDatabase } from "../../tests/db.ts";
 import { upsertProfile } from "../learners/profile.ts";
 import { kaplanMeier, timeToReadiness } from "./cohorts.ts";
 import { refreshProgress } from "./snapshots.ts";

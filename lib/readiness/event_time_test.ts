@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { AS_OF, daysBefore, recordSession } from "../../tests/readiness_fixtures.ts";
 import { createClient } from "../db/client.ts";
-import { createTestDatabase } from "../db/test_helpers.ts";
+import { createTestDatabase } from "../../tests/db.ts";
 import { completeSession, completionSchema } from "../sessions/complete.ts";
 import { refreshSkillAggregates, skillAggregates } from "./aggregates.ts";
 import { computeUserReadiness, listSnapshots } from "./snapshots.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { migrateUp, runDbmate } from "../db/migrate.ts";
-import { createTestDatabase } from "../db/test_helpers.ts";
+import { createTestDatabase } from "../../tests/db.ts";
 import { refreshProgress } from "./snapshots.ts";
 
 const VERSION = "20261125000100";

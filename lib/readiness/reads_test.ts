@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { recordLearnerA, recordSession } from "../../tests/readiness_fixtures.ts";
-import { createTestDatabase, testServerUrl } from "../db/test_helpers.ts";
+import { createTestDatabase, testServerUrl } from "../../tests/db.ts";
 import { gate, someoneWaitsForALock } from "../../tests/locks.ts";
 import type { Sql } from "../db/mod.ts";
 import { refreshSkillAggregates, skillAggregates } from "./aggregates.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { daysBefore, recordLearnerA, recordSession } from "../../tests/readiness_fixtures.ts";
-import { createTestDatabase } from "../db/test_helpers.ts";
+import { createTestDatabase } from "../../tests/db.ts";
 import { recomputeAllReadiness, type RecomputeProgress, withRecomputeLock } from "./recompute.ts";
 import { computeUserReadiness, listSnapshots } from "./snapshots.ts";
 

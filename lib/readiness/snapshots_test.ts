@@ -5,7 +5,7 @@ import {
   recordLearnerA,
   recordSession,
 } from "../../tests/readiness_fixtures.ts";
-import { createTestDatabase } from "../db/test_helpers.ts";
+import { createTestDatabase } from "../../tests/db.ts";
 import { loadReadinessConfig, readinessConfig } from "./config.ts";
 import { computeUserReadiness, listSnapshots, UnknownLearnerError } from "./snapshots.ts";
 

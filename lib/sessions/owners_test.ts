@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createTestDatabase } from "../db/test_helpers.ts";
+import { createTestDatabase } from "../../tests/db.ts";
 import { claimSessions, sessionOwner, sessionOwners } from "./owners.ts";
 
 const id = () => crypto.randomUUID();

@@ -1,9 +1,10 @@
 /** GET /learners/:userId — a learner's dashboard for coaches and admins (learners: their own). */
 import { Hono } from "hono";
-import { LearnerDashboard } from "../../components/LearnerDashboard.tsx";
+import { LearnerDashboard } from "../_components/LearnerDashboard.tsx";
 import { canReadLearner } from "../../lib/auth.ts";
 import { loadDashboard } from "../../lib/ui/dashboard_data.ts";
-import { learnerLabel } from "../../lib/ui/learner_list.ts";
+import { demoName } from "../../lib/demo/people.ts";
+import { learnerLabel } from "../../lib/learners/label.ts";
 import { forbiddenPage, renderPage, requirePageRole } from "../_app.tsx";
 import { type AppEnv, callerOf } from "../_middleware.ts";
 
@@ -31,7 +32,7 @@ export const learnerPageRoutes = new Hono<AppEnv>().get(
         404,
       );
     }
-    const name = learnerLabel(data.profile);
+    const name = learnerLabel(data.profile, demoName);
     const back = caller.role === "learner"
       ? { href: "/dashboard", label: "My progress" }
       : { href: "/learners", label: "All learners" };

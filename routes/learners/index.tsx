@@ -1,7 +1,7 @@
 /** GET /learners — coaches' and admins' list of learners (recently active first). */
 import { Hono } from "hono";
-import { RecentLearners } from "../../components/RecentLearners.tsx";
-import { listLearners } from "../../lib/ui/learner_list.ts";
+import { RecentLearners } from "../_components/RecentLearners.tsx";
+import { listLearners } from "../../lib/learners/list.ts";
 import { renderPage, requirePageRole } from "../_app.tsx";
 import { type AppEnv, callerOf } from "../_middleware.ts";
 

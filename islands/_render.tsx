@@ -1,6 +1,9 @@
-/** Server side of an island: renders it in place, with its props serialised for hydration. */
+/**
+ * Server half of an island (the browser half is `_hydrate.tsx`): renders it in place, with its
+ * props serialised for hydration. Pages import it; the browser bundle does not.
+ */
 import type { ComponentProps } from "preact";
-import { islands } from "../islands/mod.ts";
+import { islands } from "./mod.ts";
 
 type Islands = typeof islands;
 

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { recordSession } from "../../tests/readiness_fixtures.ts";
-import { createTestDatabase } from "../db/test_helpers.ts";
-import { countLearnersWithAnswers, learnerLabel, listLearners } from "./learner_list.ts";
+import { createTestDatabase } from "../../tests/db.ts";
+import { learnerLabel } from "./label.ts";
+import { countLearnersWithAnswers, listLearners } from "./list.ts";
 
 Deno.test("learner list: profiles with and without sessions; the count covers those with answers", async () => {
   const db = await createTestDatabase();
@@ -26,7 +27,9 @@ Deno.test("learner list: profiles with and without sessions; the count covers th
     ]);
     assert.equal(listed[2].last_active, null);
     assert.deepEqual((await listLearners(sql, 1)).map((l) => l.user_id), [active]);
-    assert.equal(learnerLabel(listed[2]), `Senior backend learner ${profile.slice(0, 4)}`);
+    const nameOf = (id: string) => (id === active ? "Ada Active" : null);
+    assert.equal(learnerLabel(listed[2], nameOf), `Senior backend learner ${profile.slice(0, 4)}`);
+    assert.equal(learnerLabel(listed[0], nameOf), "Ada Active");
   } finally {
     await db.close();
   }

@@ -2,21 +2,29 @@
  * Per-learner reads over HTTP: `GET /api/users/:id/readiness` (the kept body; and `?limit=5`,
  * built from the snapshots), `/skills/trends` and `/coaching` for random learners among 5,000
  * (12 sessions each, a snapshot per session), with wrk at 32 connections against the app served
- * in its own process (`_reads_server.ts`, logging on) on the server database
+ * in its own process (`reads_server.ts`, logging on) on the server database
  * (PULSE_TEST_DATABASE_URL). Baseline: `GET /healthz` (no token) in the same run:
  * three rounds of every endpoint, each ratio against its round's healthz.
  *
  * Options: `--pool N` database connections of the server under test (default 4: the machine's
  * cores are shared by Postgres, the app and wrk), `--seconds N` per measurement (default 5),
- * `--keep NAME` (see keptDatabase).
+ * `--keep NAME` (a seeded database kept on the test server between runs).
  */
-import { issueToken } from "../../lib/auth.ts";
-import { createClient, type Sql } from "../../lib/db/client.ts";
-import { migrateUp } from "../../lib/db/migrate.ts";
-import { createTestDatabase, testServerUrl } from "../../lib/db/test_helpers.ts";
-import { rebuildReadiness } from "../../lib/readiness/mod.ts";
-import { catalog } from "../../lib/static_config.ts";
-import type { Bench } from "./mod.ts";
+import { issueToken } from "../lib/auth.ts";
+import type { Sql } from "../lib/db/client.ts";
+import { rebuildReadiness } from "../lib/readiness/mod.ts";
+import { catalog } from "../lib/static_config.ts";
+import {
+  type Bench,
+  freePort,
+  keptDatabase,
+  median,
+  serverDatabase,
+  serverOrSkip,
+  waitUntilUp,
+  wrk,
+  type WrkResult,
+} from "./helpers.ts";
 
 const LEARNERS = 5_000;
 const SESSIONS = 12;
@@ -26,17 +34,8 @@ const SPAN_DAYS = 84;
 const CONNECTIONS = 32;
 const ROUNDS = 3;
 const THREADS = 2;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const LOAD = { threads: THREADS, connections: CONNECTIONS };
 const SECRET = "bench-secret-for-pulse-analytics-reads-000000";
-
-interface WrkResult {
-  requests: number;
-  seconds: number;
-  rps: number;
-  errors: number;
-  p50_ms: number;
-  p99_ms: number;
-}
 
 /** A wrk script: random learner per request, optional bearer token, JSON summary at the end. */
 function wrkScript(ids: string[], path: string | null, token: string | null): string {
@@ -61,73 +60,6 @@ function done(summary, latency, requests)
     latency:percentile(50), latency:percentile(99)))
 end
 `;
-}
-
-async function wrk(url: string, script: string, seconds: number): Promise<WrkResult> {
-  const file = await Deno.makeTempFile({ suffix: ".lua" });
-  try {
-    await Deno.writeTextFile(file, script);
-    const out = await new Deno.Command("wrk", {
-      args: [
-        `-t${THREADS}`,
-        `-c${CONNECTIONS}`,
-        `-d${seconds}s`,
-        "--timeout",
-        "10s",
-        "-s",
-        file,
-        url,
-      ],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const text = new TextDecoder().decode(out.stdout);
-    const line = text.split("\n").find((l) => l.startsWith("RESULT "));
-    if (!out.success || !line) {
-      throw new Error(`wrk failed: ${text}${new TextDecoder().decode(out.stderr)}`);
-    }
-    const r = JSON.parse(line.slice("RESULT ".length));
-    const secs = r.us / 1e6;
-    return {
-      requests: r.requests,
-      seconds: secs,
-      rps: r.requests / secs,
-      errors: r.errors,
-      p50_ms: r.p50 / 1000,
-      p99_ms: r.p99 / 1000,
-    };
-  } finally {
-    await Deno.remove(file);
-  }
-}
-
-/** `--name N` or `--name=N` from the command line. */
-function option(name: string): string | undefined {
-  const i = Deno.args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  if (i < 0) return undefined;
-  return Deno.args[i].includes("=") ? Deno.args[i].split("=")[1] : Deno.args[i + 1];
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
-
-async function waitUntilUp(url: string) {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(`${url}/healthz`);
-      await res.body?.cancel();
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error("the server under test did not start");
 }
 
 /** 5,000 learners with sessions, answers, a snapshot per session and the aggregates. */
@@ -184,37 +116,15 @@ async function seed(sql: Sql) {
   );
 }
 
-/**
- * `--keep NAME`: a database of that name on the test server, created, migrated and seeded on first
- * use and left in place (for repeated runs while working on the reads).
- */
-async function keptDatabase(name: string) {
-  const admin = createClient(testServerUrl()!, { max: 1 });
-  try {
-    const [exists] = await admin`select 1 from pg_database where datname = ${name}`;
-    if (!exists) await admin.unsafe(`create database "${name}"`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(testServerUrl()!);
-  url.pathname = `/${name}`;
-  if (!url.searchParams.has("sslmode")) url.searchParams.set("sslmode", "disable");
-  await migrateUp(url.toString(), { quiet: true });
-  const sql = createClient(url.toString(), { max: 4 });
-  return { sql, url: url.toString(), close: () => sql.end() };
-}
-
 export const readsBench: Bench = {
   name: "reads",
-  async run() {
-    if (!testServerUrl()) {
-      console.log("server: skipped (set PULSE_TEST_DATABASE_URL)");
-      return;
-    }
-    const pool = Number(option("pool") ?? 4);
-    const seconds = Number(option("seconds") ?? 5);
-    const keep = option("keep");
-    const db = keep ? await keptDatabase(keep) : await createTestDatabase();
+  summary: "per-learner API reads under wrk load (32 connections) vs GET /healthz",
+  async run(options) {
+    if (!serverOrSkip()) return;
+    const pool = options.pool ?? 4;
+    const seconds = options.seconds ?? 5;
+    const keep = options.keep;
+    const db = keep ? await keptDatabase(keep) : await serverDatabase();
     const { sql } = db;
     let server: Deno.ChildProcess | null = null;
     try {
@@ -232,7 +142,7 @@ export const readsBench: Bench = {
           "-A",
           "-c",
           "deno.test.json",
-          new URL("./_reads_server.ts", import.meta.url).pathname,
+          new URL("./reads_server.ts", import.meta.url).pathname,
         ],
         env: {
           BENCH_DATABASE_URL: db.url,
@@ -263,14 +173,14 @@ export const readsBench: Bench = {
         ["coaching", "/coaching", token],
       ];
       // Warm-up: JIT, connections, caches.
-      for (const [, path, tok] of paths) await wrk(url, wrkScript(ids, path, tok), 2);
+      for (const [, path, tok] of paths) await wrk(url, wrkScript(ids, path, tok), 2, LOAD);
       // Rounds of every endpoint, each ratio against the healthz of its own round: the machine is
       // shared, and a neighbour's burst should move both sides of a ratio.
       const rounds: Map<string, WrkResult>[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         const results = new Map<string, WrkResult>();
         for (const [label, path, tok] of paths) {
-          results.set(label, await wrk(url, wrkScript(ids, path, tok), seconds));
+          results.set(label, await wrk(url, wrkScript(ids, path, tok), seconds, LOAD));
         }
         rounds.push(results);
       }

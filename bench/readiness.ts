@@ -6,11 +6,10 @@
  * `PULSE_BENCH_LEARNERS` scales the data down for a quick try.
  */
 import postgres from "postgres";
-import { createTestDatabase, testServerUrl } from "../../lib/db/test_helpers.ts";
-import { insertEventRows } from "../../lib/sessions/answers.ts";
-import { computeReadiness, recomputeAllReadiness } from "../../lib/readiness/mod.ts";
-import { catalog } from "../../lib/static_config.ts";
-import type { Bench } from "./mod.ts";
+import { insertEventRows } from "../lib/sessions/answers.ts";
+import { computeReadiness, recomputeAllReadiness } from "../lib/readiness/mod.ts";
+import { catalog } from "../lib/static_config.ts";
+import { type Bench, median, ms, serverDatabase, serverOrSkip, timed } from "./helpers.ts";
 
 const LEARNERS = Number(Deno.env.get("PULSE_BENCH_LEARNERS") ?? 30_000);
 const SESSIONS = 10;
@@ -19,23 +18,12 @@ const RUNS = 3;
 /** Sessions are spread over this many days before now, so every day window has data. */
 const SPAN_DAYS = 60;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const ms = (x: number) => `${x.toFixed(0)} ms`;
-
-async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
-  const t0 = performance.now();
-  const value = await fn();
-  return [performance.now() - t0, value];
-}
-
 export const readinessBench: Bench = {
   name: "readiness",
+  summary: "full, nothing-new and 1%-new recompute at 30,000 learners vs one set-based statement",
   async run() {
-    if (!testServerUrl()) {
-      console.log("server: skipped (set PULSE_TEST_DATABASE_URL)");
-      return;
-    }
-    const db = await createTestDatabase();
+    if (!serverOrSkip()) return;
+    const db = await serverDatabase();
     const { sql } = db;
     try {
       const t0 = performance.now();

@@ -1,7 +1,8 @@
 /** Learners (recently active first, then profiles without sessions), each linking to their page. */
-import type { ListedLearner } from "../lib/ui/learner_list.ts";
-import { learnerLabel } from "../lib/ui/learner_list.ts";
-import { Island } from "./Island.tsx";
+import { Island } from "../../islands/_render.tsx";
+import { demoName } from "../../lib/demo/people.ts";
+import { learnerLabel } from "../../lib/learners/label.ts";
+import type { ListedLearner } from "../../lib/learners/list.ts";
 
 export function RecentLearners(
   { learners, recompute = false }: { learners: ListedLearner[]; recompute?: boolean },
@@ -31,7 +32,7 @@ export function RecentLearners(
                 {learners.map((l) => (
                   <tr key={l.user_id} data-user={l.user_id}>
                     <th scope="row">
-                      <a href={`/learners/${l.user_id}`}>{learnerLabel(l)}</a>
+                      <a href={`/learners/${l.user_id}`}>{learnerLabel(l, demoName)}</a>
                     </th>
                     <td>{l.level ?? "–"}</td>
                     <td>{l.sessions}</td>
@@ -51,7 +52,7 @@ export function RecentLearners(
                       <td>
                         <Island
                           name="RecomputeButton"
-                          props={{ userId: l.user_id, label: learnerLabel(l) }}
+                          props={{ userId: l.user_id, label: learnerLabel(l, demoName) }}
                         />
                       </td>
                     )}

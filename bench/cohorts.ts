@@ -6,36 +6,24 @@
  * snapshots are written) as ratios. `PULSE_BENCH_LEARNERS`
  * scales it down.
  */
-import { createTestDatabase, testServerUrl } from "../../lib/db/test_helpers.ts";
-import { timeToReadiness } from "../../lib/readiness/mod.ts";
-import { refreshProgress } from "../../lib/readiness/snapshots.ts";
-import { catalog } from "../../lib/static_config.ts";
-import type { Bench } from "./mod.ts";
+import { timeToReadiness } from "../lib/readiness/mod.ts";
+import { refreshProgress } from "../lib/readiness/snapshots.ts";
+import { catalog } from "../lib/static_config.ts";
+import { type Bench, median, serverDatabase, serverOrSkip, timeRuns } from "./helpers.ts";
 
 const LEARNERS = Number(Deno.env.get("PULSE_BENCH_LEARNERS") ?? 100_000);
 const SNAPSHOTS = 20;
 const RUNS = 5;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-async function time(fn: () => Promise<unknown>): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    await fn();
-    out.push(performance.now() - t0);
-  }
-  return out;
-}
+/** Each of RUNS runs' milliseconds. */
+const time = (fn: () => Promise<unknown>) => timeRuns(RUNS, fn);
 
 export const cohortsBench: Bench = {
   name: "cohorts",
+  summary: "time-to-readiness at 100,000 learners × 20 snapshots vs scans of the learners table",
   async run() {
-    if (!testServerUrl()) {
-      console.log("server: skipped (set PULSE_TEST_DATABASE_URL)");
-      return;
-    }
-    const db = await createTestDatabase();
+    if (!serverOrSkip()) return;
+    const db = await serverDatabase();
     const { sql } = db;
     try {
       const t0 = performance.now();

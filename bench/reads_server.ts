@@ -3,9 +3,9 @@
  * every middleware), on a server database, without the page assets. Settings from the environment:
  * BENCH_DATABASE_URL, BENCH_SECRET, BENCH_POOL (connections), BENCH_PORT.
  */
-import { createApp } from "../../app.ts";
-import { loadConfig } from "../../lib/config.ts";
-import { createClient } from "../../lib/db/client.ts";
+import { createApp } from "../app.ts";
+import { loadConfig } from "../lib/config.ts";
+import { createClient } from "../lib/db/client.ts";
 
 const env = (name: string) => {
   const value = Deno.env.get(name);

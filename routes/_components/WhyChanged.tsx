@@ -1,6 +1,6 @@
 /** "Why did my score change": the change since the previous snapshot, split by component. */
-import type { WhyChanged as Why } from "../lib/readiness/guidance.ts";
-import { signedPoints } from "../lib/ui/format.ts";
+import type { WhyChanged as Why } from "../../lib/readiness/guidance.ts";
+import { signedPoints } from "../../lib/ui/format.ts";
 
 export function WhyChanged({ why }: { why: Why | null }) {
   return (

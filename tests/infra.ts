@@ -7,7 +7,7 @@ import { parse } from "@cdktf/hcl2json";
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
-export const INFRA_DIR = import.meta.dirname!;
+export const INFRA_DIR = new URL("../infra", import.meta.url).pathname;
 export const TF_DIR = `${INFRA_DIR}/terraform`;
 export const MODULE_DIR = `${TF_DIR}/modules/pulse_analytics_postgres`;
 export const CITUS_MODULE_DIR = `${TF_DIR}/modules/pulse_analytics_citus`;

@@ -3,12 +3,10 @@
  * and on embedded PGlite. Baseline: a bare multi-row INSERT of the same rows into a scratch table
  * (no validation, no JSON, no HTTP) in the same run.
  */
-import { createApp } from "../../app.ts";
-import { issueToken } from "../../lib/auth.ts";
-import { loadConfig } from "../../lib/config.ts";
-import type { TestDatabase } from "../../lib/db/test_helpers.ts";
-import { onEachDatabase } from "./_databases.ts";
-import type { Bench } from "./mod.ts";
+import { createApp } from "../app.ts";
+import { issueToken } from "../lib/auth.ts";
+import { loadConfig } from "../lib/config.ts";
+import { type Bench, median, onEachDatabase, type TestDatabase } from "./helpers.ts";
 
 const SECRET = "bench-secret-for-pulse-analytics-0000000000";
 const SKILLS = ["communication", "technical_depth", "structure", "behavioral_examples"];
@@ -57,7 +55,6 @@ async function measure(db: TestDatabase, label: string) {
     await db.sql`insert into bench_plain ${db.sql(plainRows)}`;
     base.push(performance.now() - t0);
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const ms = median(times);
   const baseMs = median(base);
   console.log(
@@ -69,5 +66,6 @@ async function measure(db: TestDatabase, label: string) {
 
 export const ingestBench: Bench = {
   name: "ingest",
+  summary: "one 1,000-answer request through the HTTP handler vs a plain multi-row INSERT",
   run: () => onEachDatabase(measure),
 };

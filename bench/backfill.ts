@@ -8,13 +8,18 @@
  * order alternates between rounds (download first, then concurrency 1 first) so that a load that
  * drifts during a round does not always favour the same side.
  */
-import { type TestDatabase, truncateAll } from "../../lib/db/test_helpers.ts";
-import { onEachDatabase } from "./_databases.ts";
-import { forEachBounded } from "../../lib/async.ts";
-import { backfillTranscripts } from "../../lib/legacy/backfill.ts";
-import { type ContainerClient, listBlobNames, readJsonBlob } from "../../lib/legacy/blob.ts";
-import { putBlob, startAzurite } from "../../tests/azurite.ts";
-import type { Bench } from "./mod.ts";
+import { forEachBounded } from "../lib/async.ts";
+import { backfillTranscripts } from "../lib/legacy/backfill.ts";
+import { type ContainerClient, listBlobNames, readJsonBlob } from "../lib/legacy/blob.ts";
+import { putBlob, startAzurite } from "../tests/azurite.ts";
+import {
+  type Bench,
+  median,
+  onEachDatabase,
+  type TestDatabase,
+  times,
+  truncateAll,
+} from "./helpers.ts";
 
 const BLOBS = 2_000;
 const DOWNLOAD_CONCURRENCY = 16;
@@ -70,13 +75,6 @@ async function backfill(db: TestDatabase, container: ContainerClient, concurrenc
   return BLOBS / seconds;
 }
 
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-const times = (x: number) => `${x.toFixed(2)}×`;
-
 async function measure(db: TestDatabase, container: ContainerClient, label: string) {
   // Warm-up: the first download and the first backfill of a process run cold (JIT, connections).
   await plainDownload(container);
@@ -118,6 +116,7 @@ async function measure(db: TestDatabase, container: ContainerClient, label: stri
 
 export const backfillBench: Bench = {
   name: "backfill",
+  summary: "2,000 legacy blobs in Azurite backfilled at concurrency 1 and 16 vs a plain download",
   async run() {
     const azurite = await startAzurite();
     try {

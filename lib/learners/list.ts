@@ -1,6 +1,5 @@
 /** Learners for the coach and admin lists, including those with a profile but no session yet. */
 import type { Queryable } from "../db/mod.ts";
-import { demoName } from "../demo/people.ts";
 
 export interface ListedLearner {
   user_id: string;
@@ -41,18 +40,4 @@ export async function countLearnersWithAnswers(sql: Queryable): Promise<number> 
     select count(*)::int as n from analytics.learners l
     where exists (select 1 from analytics.session_events e where e.user_id = l.user_id)`;
   return n;
-}
-
-/**
- * What people call a learner on screen: the demo name when there is one, else a short label from
- * the profile ("Senior backend learner") with 4 characters of the id to tell two apart.
- */
-export function learnerLabel(
-  l: { user_id: string; level?: string | null; track?: string | null },
-): string {
-  const name = demoName(l.user_id);
-  if (name) return name;
-  const what = [l.level, l.track].filter(Boolean).join(" ");
-  const head = what ? `${what[0].toUpperCase()}${what.slice(1)} learner` : "Learner";
-  return `${head} ${l.user_id.slice(0, 4)}`;
 }

@@ -2,9 +2,9 @@
  * Test databases: a fresh database on the server named by PULSE_TEST_DATABASE_URL (created for the
  * run and dropped afterwards), or an in-memory embedded PGlite database when it is not set.
  */
-import { createClient, type Sql } from "./client.ts";
-import { startEmbedded } from "./embedded.ts";
-import { migrateUp } from "./migrate.ts";
+import { createClient, type Sql } from "../lib/db/client.ts";
+import { startEmbedded } from "../lib/db/embedded.ts";
+import { migrateUp } from "../lib/db/migrate.ts";
 
 export interface TestDatabase {
   sql: Sql;
