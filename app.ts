@@ -10,6 +10,10 @@ import { MAX_JSON_DEPTH as maxJsonDepth } from "./lib/validation.ts";
 import { type AppDeps, type AppEnv, authenticate, provide } from "./routes/_middleware.ts";
 import { recomputeApi } from "./routes/api/admin/recompute.ts";
 import { timeToReadinessApi } from "./routes/api/cohorts/time_to_readiness.ts";
+import { overviewApi } from "./routes/api/cohorts/overview.ts";
+import { skillsApi } from "./routes/api/cohorts/skills.ts";
+import { bandsApi } from "./routes/api/cohorts/bands.ts";
+import { attentionApi } from "./routes/api/cohorts/attention.ts";
 import { learnersApi } from "./routes/api/learners.ts";
 import { completeApi } from "./routes/api/sessions/complete.ts";
 import { eventsApi } from "./routes/api/sessions/events.ts";
@@ -88,6 +92,10 @@ export function createApp(deps: AppDeps, options: { log?: boolean } = {}) {
   app.route("/api/users", privacyApi);
   app.route("/api/admin", recomputeApi);
   app.route("/api/cohorts", timeToReadinessApi);
+  app.route("/api/cohorts", overviewApi);
+  app.route("/api/cohorts", skillsApi);
+  app.route("/api/cohorts", bandsApi);
+  app.route("/api/cohorts", attentionApi);
 
   serveOpenApi(app);
   return app;

@@ -102,6 +102,8 @@ interface Fixtures {
   /** Path parameters for DELETE: a learner that may be erased. */
   deleteParams: Record<string, string>;
   query: Record<string, string>;
+  /** Query values for one operation (by operationId) where the shared ones do not fit. */
+  queryFor: Record<string, Record<string, string>>;
   bodies: Record<string, unknown>;
   tokens: Record<Role | "otherLearner", string>;
 }
@@ -145,6 +147,12 @@ async function seed(t: TestApp): Promise<Fixtures> {
     params: { userId: learner, sessionId: completed },
     deleteParams: { userId: victim, sessionId: completed },
     query: { from: "40", to: "70", limit: "5" },
+    // The cohort figures take a period of ISO instants (the seeded answers are in November).
+    queryFor: Object.fromEntries(
+      ["getCohortOverview", "getCohortSkills", "getCohortBands", "getCohortAttention"].map((
+        id,
+      ) => [id, { from: "2026-11-01T00:00:00Z", to: "2026-11-29T00:00:00Z" }]),
+    ),
     bodies: {
       recordSessionEvents: { user_id: learner, scenario_id: "contract", answers: answers(2, 2) },
       completeSession: {
@@ -184,8 +192,10 @@ function urlFor(o: Operation, f: Fixtures, override: Record<string, string | nul
   const query = new URLSearchParams();
   for (const p of o.op.parameters ?? []) {
     if (p.in !== "query") continue;
-    const value = p.name in override ? override[p.name] : (f.query[p.name] ??
-      (p.required ? sampleFor(p.schema) : undefined));
+    const value = p.name in override
+      ? override[p.name]
+      : (f.queryFor[o.id]?.[p.name] ?? f.query[p.name] ??
+        (p.required ? sampleFor(p.schema) : undefined));
     if (value !== undefined && value !== null) query.set(p.name, value);
   }
   return query.size ? `${path}?${query}` : path;
@@ -195,10 +205,11 @@ function request(
   app: App,
   o: Operation,
   url: string,
-  init: { token?: string; body?: string; contentType?: string } = {},
+  init: { token?: string; body?: string; contentType?: string; accept?: string } = {},
 ) {
   const headers: Record<string, string> = {};
   if (init.token) headers.authorization = `Bearer ${init.token}`;
+  if (init.accept) headers.accept = init.accept;
   if (init.body !== undefined) headers["content-type"] = init.contentType ?? "application/json";
   return app.request(url, { method: o.method.toUpperCase(), headers, body: init.body });
 }
@@ -244,6 +255,21 @@ Deno.test({
         }
         if (!(bodySchema && fixture === undefined && o.op.requestBody.required)) {
           assert.ok(ok >= 200 && ok < 300, `${o.method} ${o.path}: a valid request got ${ok}`);
+        }
+        // Operations that also answer CSV: asked both ways, the CSV must be documented too.
+        if (o.op.responses["200"]?.content?.["text/csv"]) {
+          const csv = await call("as CSV", urlFor(o, f, { format: "csv" }), {
+            token: f.tokens.admin,
+            body,
+          });
+          assert.equal(csv, 200, `${o.path}: format=csv`);
+          const accepted = await request(t.app, o, urlFor(o, f), {
+            token: f.tokens.admin,
+            body,
+            accept: "text/csv",
+          });
+          assert.match(accepted.headers.get("content-type") ?? "", /^text\/csv/, o.path);
+          await contract.check(o, "Accept: text/csv", accepted);
         }
         if (o.method !== "delete" && /\{userId\}/.test(o.path)) {
           await call("profile-only learner", urlFor(o, f, { userId: f.emptyLearner }), {

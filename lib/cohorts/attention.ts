@@ -1,0 +1,353 @@
+/**
+ * Needs attention: the cohort's learners who, as of `to`, have stalled, are declining or have a
+ * skill persistently low, each reason with its evidence; ordered by number of reasons, then lowest
+ * readiness, keyset paged. Thresholds from config/attention.json.
+ */
+import { z } from "zod";
+import type { Queryable } from "../db/mod.ts";
+import { readinessConfig } from "../readiness/mod.ts";
+import { catalog, readConfigFile } from "../static_config.ts";
+import { learnerLabel } from "../ui/learner_list.ts";
+import { type CohortFilters, cohortLearners, echo, type FiltersEcho } from "./filters.ts";
+
+const score = z.number().min(0).max(100);
+const attentionFile = z.object({
+  /** Stalled: no answer in this many days before `to` … */
+  stalled_days: z.number().int().min(1).max(3650),
+  /** … while the latest readiness is below this (or unmeasured). */
+  stalled_below: score,
+  /** Declining: the latest overall at least this many points below … */
+  declining_points: z.number().min(0).max(100),
+  /** … the highest overall of this many snapshots before it. */
+  declining_lookback: z.number().int().min(1).max(100),
+}).strict();
+
+export type AttentionConfig = z.infer<typeof attentionFile>;
+
+/** Loads and validates config/attention.json (or the file in another config directory). */
+export function loadAttentionConfig(dir?: URL): AttentionConfig {
+  return readConfigFile("attention.json", attentionFile, dir);
+}
+
+/** The attention thresholds of this deployment, loaded (and validated) once when first imported. */
+export const attentionConfig: AttentionConfig = loadAttentionConfig();
+
+export const DEFAULT_ATTENTION_LIMIT = 50;
+export const MAX_ATTENTION_LIMIT = 200;
+
+export type Reason =
+  | {
+    code: "stalled";
+    last_answer_at: string;
+    latest_overall: number | null;
+    latest_band: string | null;
+    latest_at: string | null;
+  }
+  | {
+    code: "declining";
+    latest_overall: number;
+    latest_at: string;
+    previous_max: number;
+    drop: number;
+  }
+  | { code: "persistently_low"; skills: string[] };
+
+export interface AttentionLearner {
+  user_id: string;
+  label: string;
+  level: string | null;
+  track: string | null;
+  cohort: string | null;
+  /** Latest overall with sufficient evidence as of `to`; null when unmeasured. */
+  readiness: number | null;
+  band: string | null;
+  reasons: Reason[];
+}
+
+export interface Attention {
+  filters: FiltersEcho;
+  rules: AttentionConfig & { low_skill: { threshold: number; sessions: number } };
+  learners: AttentionLearner[];
+  next_cursor: string | null;
+}
+
+/** Where a page starts: after this (reasons, readiness sort key, user id). */
+export interface AttentionCursor {
+  reasons: number;
+  /** The readiness sort key as exact decimal text; −1 for unmeasured (they sort first). */
+  rank: string;
+  user_id: string;
+}
+
+const cursorShape = z.tuple([
+  z.number().int().min(0).max(3),
+  z.string().regex(/^(-1|\d{1,3}(\.\d{1,2})?)$/),
+  z.uuid(),
+]);
+
+/** The opaque cursor text of a position. */
+export function encodeCursor(c: AttentionCursor): string {
+  const json = JSON.stringify([c.reasons, c.rank, c.user_id]);
+  return btoa(json).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+/** The position of a cursor, or null when it is not one this API gave out. */
+export function decodeCursor(text: string): AttentionCursor | null {
+  try {
+    const b64 = text.replaceAll("-", "+").replaceAll("_", "/");
+    const parsed = cursorShape.safeParse(JSON.parse(atob(b64)));
+    if (!parsed.success) return null;
+    const [reasons, rank, user_id] = parsed.data;
+    return { reasons, rank, user_id };
+  } catch {
+    return null;
+  }
+}
+
+/** One flagged learner as the statement returns it. */
+export interface AttentionRow {
+  user_id: string;
+  level: string | null;
+  track: string | null;
+  cohort: string | null;
+  reasons: number;
+  rank: string;
+  readiness: number | null;
+  band: string | null;
+  stalled: boolean;
+  last_answer_at: string | null;
+  latest_overall: number | null;
+  latest_at: string | null;
+  declining: boolean;
+  scored_overall: number | null;
+  scored_at: string | null;
+  previous_max: number | null;
+  drop: number | null;
+  low_skills: string[] | null;
+}
+
+const iso = (column: string) =>
+  `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * The statement: every flagged learner of the cohort as of `to`, in order, after `cursor`;
+ * `limit` rows (all when undefined: the CSV export streams them).
+ */
+export function attentionSql(
+  sql: Queryable,
+  f: CohortFilters,
+  options: { cursor?: AttentionCursor | null; limit?: number } = {},
+) {
+  const cfg = attentionConfig;
+  const { threshold, sessions: lastN } = readinessConfig.low_skill;
+  const quietSince = new Date(f.to.getTime() - cfg.stalled_days * 24 * 60 * 60 * 1000);
+  const after = options.cursor
+    ? sql`and (-fl.reasons, fl.rank, fl.user_id)
+              > (${-options.cursor.reasons}::int, ${options.cursor.rank}::numeric,
+                 ${options.cursor.user_id}::uuid)`
+    : sql``;
+  const limit = options.limit === undefined ? sql`` : sql`limit ${options.limit}`;
+  return sql<AttentionRow[]>`
+    with c as (${cohortLearners(sql, f)}),
+    last_answer as (
+      select e.user_id, max(e.ts) as at from analytics.session_events e
+      where e.user_id in (select user_id from c) and e.ts < ${f.to}
+      group by e.user_id
+    ),
+    snaps as (
+      select r.user_id, r.id, r.ts, r.readiness_overall as overall, r.band,
+             (r.readiness_overall is not null
+              and coalesce((r.meta ->> 'sufficient_evidence')::boolean, true)) as sufficient,
+             row_number() over (partition by r.user_id order by r.ts desc, r.id desc) as rn
+      from analytics.user_readiness r
+      where r.user_id in (select user_id from c) and r.ts < ${f.to}
+    ),
+    latest as (select * from snaps where rn = 1),
+    scored as (
+      -- Every snapshot with an overall counts towards declining, whatever its evidence.
+      select user_id, ts, overall,
+             row_number() over (partition by user_id order by ts desc, id desc) as rn
+      from snaps where overall is not null
+    ),
+    declining as (
+      select user_id, max(overall) filter (where rn = 1) as latest_overall,
+             max(ts) filter (where rn = 1) as latest_at,
+             max(overall) filter (where rn > 1) as previous_max
+      from scored where rn <= ${1 + cfg.declining_lookback}
+      group by user_id
+      having max(overall) filter (where rn > 1) - max(overall) filter (where rn = 1)
+             >= ${String(cfg.declining_points)}::numeric
+    ),
+    stalled as (
+      select a.user_id, a.at from last_answer a
+      left join latest l on l.user_id = a.user_id
+      where a.at < ${quietSince}
+        and (l.user_id is null or not l.sufficient
+             or l.overall < ${String(cfg.stalled_below)}::numeric)
+    ),
+    hist as (
+      select e.user_id, e.skill_tag, e.session_id, min(e.ts) as ts, sum(e.score) as s,
+             count(*) as n
+      from analytics.session_events e
+      where e.user_id in (select user_id from c) and e.ts < ${f.to}
+        and e.skill_tag = any(${catalog.skillTags}::text[])
+      group by e.user_id, e.skill_tag, e.session_id
+    ),
+    last_n as (
+      select h.*, row_number() over (partition by user_id, skill_tag
+                                     order by ts desc, session_id desc) as rn
+      from hist h
+    ),
+    low as (
+      select user_id, array_agg(skill_tag order by skill_tag) as skills from (
+        select user_id, skill_tag from last_n where rn <= ${lastN}
+        group by user_id, skill_tag
+        having count(*) = ${lastN} and bool_and(s < ${String(threshold)}::numeric * n)
+      ) x group by user_id
+    ),
+    flagged as (
+      select l.user_id, l.level, l.track, l.cohort,
+             ((s.user_id is not null)::int + (d.user_id is not null)::int
+              + (lo.user_id is not null)::int) as reasons,
+             case when lt.sufficient then lt.overall end as readiness,
+             coalesce(case when lt.sufficient then lt.overall end, -1) as rank,
+             lt.band, lt.overall as latest_overall, lt.ts as latest_ts,
+             s.user_id is not null as stalled, s.at as last_answer_at,
+             d.user_id is not null as declining, d.latest_overall as scored_overall,
+             d.latest_at as scored_at, d.previous_max,
+             d.previous_max - d.latest_overall as drop, lo.skills as low_skills
+      from analytics.learners l
+      left join stalled s on s.user_id = l.user_id
+      left join declining d on d.user_id = l.user_id
+      left join low lo on lo.user_id = l.user_id
+      left join latest lt on lt.user_id = l.user_id
+      where l.user_id in (select user_id from c)
+        and (s.user_id is not null or d.user_id is not null or lo.user_id is not null)
+    )
+    select fl.user_id, fl.level, fl.track, fl.cohort, fl.reasons, fl.rank::text as rank,
+           fl.readiness, fl.band, fl.stalled, ${
+    sql.unsafe(iso("fl.last_answer_at"))
+  } as last_answer_at,
+           fl.latest_overall, ${sql.unsafe(iso("fl.latest_ts"))} as latest_at, fl.declining,
+           fl.scored_overall, ${sql.unsafe(iso("fl.scored_at"))} as scored_at, fl.previous_max,
+           fl.drop, fl.low_skills
+    from flagged fl
+    where true ${after}
+    order by fl.reasons desc, fl.rank, fl.user_id
+    ${limit}`;
+}
+
+/** A statement row as the API shows it: the reasons with their evidence. */
+export function attentionLearner(row: AttentionRow): AttentionLearner {
+  const reasons: Reason[] = [];
+  if (row.stalled) {
+    reasons.push({
+      code: "stalled",
+      last_answer_at: row.last_answer_at!,
+      latest_overall: row.latest_overall,
+      latest_band: row.band,
+      latest_at: row.latest_at,
+    });
+  }
+  if (row.declining) {
+    reasons.push({
+      code: "declining",
+      latest_overall: row.scored_overall!,
+      latest_at: row.scored_at!,
+      previous_max: row.previous_max!,
+      drop: row.drop!,
+    });
+  }
+  if (row.low_skills) {
+    const order = catalog.skillTags;
+    reasons.push({
+      code: "persistently_low",
+      skills: [...row.low_skills].sort((a, b) => order.indexOf(a) - order.indexOf(b)),
+    });
+  }
+  return {
+    user_id: row.user_id,
+    label: learnerLabel(row),
+    level: row.level,
+    track: row.track,
+    cohort: row.cohort,
+    readiness: row.readiness,
+    band: row.band,
+    reasons,
+  };
+}
+
+/** The cursor after a row. */
+export function cursorAfter(row: AttentionRow): string {
+  return encodeCursor({ reasons: row.reasons, rank: row.rank, user_id: row.user_id });
+}
+
+/** One page of learners needing attention (`limit` ≤ 200, default 50), after `cursor`. */
+export async function cohortAttention(
+  sql: Queryable,
+  f: CohortFilters,
+  options: { cursor?: AttentionCursor | null; limit?: number } = {},
+): Promise<Attention> {
+  const limit = Math.min(options.limit ?? DEFAULT_ATTENTION_LIMIT, MAX_ATTENTION_LIMIT);
+  const rows = await attentionSql(sql, f, { cursor: options.cursor, limit: limit + 1 });
+  const page = rows.slice(0, limit);
+  const { threshold, sessions } = readinessConfig.low_skill;
+  return {
+    filters: echo(f),
+    rules: { ...attentionConfig, low_skill: { threshold, sessions } },
+    learners: page.map(attentionLearner),
+    next_cursor: rows.length > limit ? cursorAfter(page[page.length - 1]) : null,
+  };
+}
+
+/** Columns of the attention CSV: one row per learner, reasons joined by "; ". */
+export const ATTENTION_CSV_HEADER = [
+  "user_id",
+  "label",
+  "level",
+  "track",
+  "cohort",
+  "readiness",
+  "band",
+  "reasons",
+  "last_answer_at",
+  "latest_overall",
+  "previous_max",
+  "drop",
+  "low_skills",
+];
+
+/** One attention CSV row. */
+export function attentionCsvRow(row: AttentionRow): (string | number | null)[] {
+  const l = attentionLearner(row);
+  return [
+    l.user_id,
+    l.label,
+    l.level,
+    l.track,
+    l.cohort,
+    l.readiness,
+    l.band,
+    l.reasons.map((r) => r.code).join("; "),
+    row.stalled ? row.last_answer_at : null,
+    row.declining ? row.scored_overall : null,
+    row.previous_max,
+    row.drop,
+    (l.reasons.find((r) => r.code === "persistently_low") as { skills?: string[] } | undefined)
+      ?.skills?.join("; ") ?? null,
+  ];
+}
+
+/**
+ * Every flagged learner from `cursor` on (no page limit) as CSV rows, read through a database
+ * cursor in batches of 500: the export streams, whatever the cohort's size.
+ */
+export async function* attentionCsvRows(
+  sql: Queryable,
+  f: CohortFilters,
+  cursor: AttentionCursor | null = null,
+): AsyncGenerator<(string | number | null)[]> {
+  for await (const batch of attentionSql(sql, f, { cursor }).cursor(500)) {
+    for (const row of batch) yield attentionCsvRow(row);
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * Band counts of a cohort at instants: each learner's latest snapshot strictly before the instant
+ * (ties on time: the highest id), counted per band label, plus `none` for learners without one.
+ * Band movement asks it at `to`, `to` − 7 days, … back to `from`; the overview at `to` and `from`.
+ */
+import type { Queryable } from "../db/mod.ts";
+import { Exact, readinessConfig } from "../readiness/mod.ts";
+import { type CohortFilters, cohortLearners } from "./filters.ts";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Spacing of the band-movement points. */
+export const BUCKET_MS = { week: 7 * DAY_MS, month: 30 * DAY_MS } as const;
+export type Bucket = keyof typeof BUCKET_MS;
+/** The key counting learners without a snapshot. */
+export const NO_SNAPSHOT = "none";
+
+/** Counts per band label: every configured band, insufficient evidence, any other stored, none. */
+export type BandCounts = Record<string, number>;
+
+/** One instant's figures: band counts and the mean of the readiness with sufficient evidence. */
+export interface BandsAt {
+  bands: BandCounts;
+  /** Learners whose latest snapshot has sufficient evidence (and an overall). */
+  with_readiness: number;
+  /** Mean of those learners' overall, exactly, rounded once to 2 places; null when none. */
+  mean_readiness: number | null;
+}
+
+/** The labels every answer carries, in order: configured bands, insufficient evidence, none. */
+export function bandLabels(): string[] {
+  return [
+    ...readinessConfig.bands.map((b) => b.label),
+    readinessConfig.minimum_evidence.label,
+    NO_SNAPSHOT,
+  ];
+}
+
+interface GridRow {
+  learners: number;
+  k: number | null;
+  band: string | null;
+  n: number;
+  sufficient: number;
+  total: string | null;
+}
+
+/**
+ * The statement behind `bandsOnGrid`: per point k (at `to` − k · step, k = 0 … K) and band label,
+ * the learners whose latest snapshot before the point has that band. Each snapshot is the latest
+ * from just after its own time up to its successor's time, so it counts at exactly the points in
+ * that range, found by arithmetic on the times (no join of every snapshot with every point).
+ */
+export function bandGridSql(
+  sql: Queryable,
+  f: CohortFilters,
+  stepMs: number,
+  lastK: number,
+) {
+  const toEpoch = sql`extract(epoch from ${f.to}::timestamptz)`;
+  // Milliseconds from a time to `to` (numeric: exact to the microsecond).
+  const msTo = (column: string) =>
+    sql`((${toEpoch} - extract(epoch from ${sql.unsafe(column)})) * 1000)`;
+  return sql`
+    with c as (${cohortLearners(sql, f)}),
+    snap as (
+      select r.ts, r.band, r.readiness_overall as overall,
+             (r.readiness_overall is not null
+              and coalesce((r.meta ->> 'sufficient_evidence')::boolean, true)) as sufficient,
+             lead(r.ts) over (partition by r.user_id order by r.ts, r.id) as next_ts
+      from analytics.user_readiness r
+      where r.user_id in (select user_id from c) and r.ts < ${f.to}
+    ),
+    at_points as (
+      -- Point k is after the snapshot (k < ms / step) and not after its successor
+      -- (k ≥ ms to the successor / step): the successor is the latest from its own time on.
+      select k, s.band, s.sufficient, s.overall
+      from snap s
+      cross join lateral generate_series(
+        case when s.next_ts is null then 0
+             else ceil(${msTo("s.next_ts")} / ${stepMs})::int end,
+        least(${lastK}, ceil(${msTo("s.ts")} / ${stepMs})::int - 1)) k
+    ),
+    counted as (
+      select k, band, count(*)::int as n, (count(*) filter (where sufficient))::int as sufficient,
+             (sum(overall) filter (where sufficient))::text as total
+      from at_points group by k, band
+    )
+    select (select count(*) from c)::int as learners, g.k, g.band, coalesce(g.n, 0) as n,
+           coalesce(g.sufficient, 0) as sufficient, g.total
+    from (select 1) one left join counted g on true`;
+}
+
+/** Folds the rows of `bandGridSql` into one `BandsAt` per point k = 0 … lastK. */
+export function foldBandGrid(rows: GridRow[], lastK: number): BandsAt[] {
+  const labels = bandLabels();
+  const learners = rows[0]?.learners ?? 0;
+  const points = Array.from({ length: lastK + 1 }, () => ({
+    counts: Object.fromEntries(labels.map((l) => [l, 0])) as BandCounts,
+    extra: new Map<string, number>(),
+    sufficient: 0,
+    total: Exact.ZERO,
+    seen: 0,
+  }));
+  for (const row of rows) {
+    if (row.k === null || row.band === null) continue;
+    const p = points[row.k];
+    if (row.band in p.counts && row.band !== NO_SNAPSHOT) p.counts[row.band] += row.n;
+    else p.extra.set(row.band, (p.extra.get(row.band) ?? 0) + row.n);
+    p.sufficient += row.sufficient;
+    if (row.total !== null) p.total = p.total.plus(row.total);
+    p.seen += row.n;
+  }
+  return points.map((p) => {
+    // Labels no longer configured (older snapshots) follow the configured ones, by name.
+    const bands: BandCounts = {};
+    for (const l of labels.slice(0, -1)) bands[l] = p.counts[l];
+    for (const l of [...p.extra.keys()].sort()) bands[l] = p.extra.get(l)!;
+    bands[NO_SNAPSHOT] = learners - p.seen;
+    return {
+      bands,
+      with_readiness: p.sufficient,
+      mean_readiness: p.sufficient ? p.total.div(p.sufficient).round2() : null,
+    };
+  });
+}
+
+/** Band counts as of `to` − k · step for k = 0 … lastK, in that order (one statement). */
+export async function bandsOnGrid(
+  sql: Queryable,
+  f: CohortFilters,
+  stepMs: number,
+  lastK: number,
+): Promise<BandsAt[]> {
+  return foldBandGrid(await sql<GridRow[]>`${bandGridSql(sql, f, stepMs, lastK)}`, lastK);
+}
+
+/** One point of band movement. */
+export interface BandPoint {
+  at: string;
+  bands: BandCounts;
+}
+
+/** The points of band movement: `to`, `to` − step, … while not before `from`, oldest first. */
+export function bandPoints(f: CohortFilters, bucket: Bucket): { stepMs: number; at: Date[] } {
+  const stepMs = BUCKET_MS[bucket];
+  const lastK = Math.floor((f.to.getTime() - f.from.getTime()) / stepMs);
+  const at = Array.from({ length: lastK + 1 }, (_, k) => new Date(f.to.getTime() - k * stepMs));
+  return { stepMs, at: at.reverse() };
+}
+
+/** Band movement: the band counts at each point of `bandPoints`, oldest first. */
+export async function bandMovement(
+  sql: Queryable,
+  f: CohortFilters,
+  bucket: Bucket,
+): Promise<BandPoint[]> {
+  const { stepMs, at } = bandPoints(f, bucket);
+  const grid = await bandsOnGrid(sql, f, stepMs, at.length - 1);
+  // The grid runs from `to` backwards; the points run forwards.
+  return at.map((d, i) => ({ at: d.toISOString(), bands: grid[at.length - 1 - i].bands }));
+}
+
+/** Band movement as CSV: one row per point, one column per band label. */
+export function bandsCsv(points: BandPoint[]): { header: string[]; rows: (string | number)[][] } {
+  const labels = [...new Set(points.flatMap((p) => Object.keys(p.bands)))];
+  // Keep `none` last even when older labels appear only at some points.
+  const ordered = [...labels.filter((l) => l !== NO_SNAPSHOT), NO_SNAPSHOT];
+  return {
+    header: ["at", ...ordered],
+    rows: points.map((p) => [p.at, ...ordered.map((l) => p.bands[l] ?? 0)]),
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * The filters every cohort figure takes: the learner profile's `level`, `track` and `cohort`, and
+ * the period `[from, to)` (default: the 28 days ending now), with the SQL that selects the learners.
+ */
+import { z } from "@hono/zod-openapi";
+import type { Queryable } from "../db/mod.ts";
+import { catalog } from "../static_config.ts";
+import { isoTimestamp } from "../validation.ts";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** The default period: the 28 days ending now. */
+export const DEFAULT_PERIOD_DAYS = 28;
+/** The longest period asked about (a bound on the band-movement points, weekly over ten years). */
+export const MAX_PERIOD_DAYS = 3660;
+/** Earliest and latest instants accepted: periods stay inside what both JS and Postgres print. */
+const EARLIEST_MS = Date.UTC(1970, 0, 1);
+const LATEST_MS = Date.UTC(9999, 0, 1);
+
+const instant = (what: string) =>
+  isoTimestamp().refine((v) => !/\.\d{4,}/.test(v), {
+    message: "at most millisecond precision",
+  }).refine((v) => Date.parse(v) >= EARLIEST_MS && Date.parse(v) < LATEST_MS, {
+    message: "must be between 1970 and 9999",
+  }).optional().openapi({ description: what });
+
+const profileText = (field: string) =>
+  z.string().min(1).max(100).optional().openapi({
+    description: `only learners whose profile ${field} is exactly this`,
+  });
+
+/** The filter fields, for a route's query schema (each route adds its own fields and refines). */
+export const filterFields = {
+  level: z.enum(catalog.levels as [string, ...string[]]).optional().openapi({
+    description: "only learners of this level (a learner without a level is in no such cohort)",
+  }),
+  track: profileText("track"),
+  cohort: profileText("cohort"),
+  from: instant(
+    "start of the period, ISO 8601 with offset, inclusive; default `to` − 28 days",
+  ),
+  to: instant("end of the period, ISO 8601 with offset, exclusive; default now"),
+  format: z.enum(["json", "csv"]).optional().openapi({
+    description: "`csv` answers text/csv (as does `Accept: text/csv`); default JSON",
+  }),
+};
+
+/** The filter fields as one zod object (tests and routes without extra fields). */
+export const FilterQuery = z.object(filterFields);
+export type FilterInput = z.infer<typeof FilterQuery>;
+
+/** Filters with the period resolved to instants. */
+export interface CohortFilters {
+  level?: string;
+  track?: string;
+  cohort?: string;
+  from: Date;
+  to: Date;
+}
+
+/** Why a query's period is not acceptable, or null (for a zod refine with its path). */
+export function periodProblem(q: { from?: string; to?: string }): string | null {
+  if (q.from === undefined || q.to === undefined) return null;
+  const from = Date.parse(q.from);
+  const to = Date.parse(q.to);
+  if (!(from < to)) return "`to` must be after `from`";
+  if (to - from > MAX_PERIOD_DAYS * DAY_MS) return `the period is at most ${MAX_PERIOD_DAYS} days`;
+  return null;
+}
+
+/** Adds the period check to a query schema built from `filterFields`. */
+export function withPeriodCheck<T extends z.ZodType<{ from?: string; to?: string }>>(schema: T) {
+  return schema.superRefine((q, ctx) => {
+    const problem = periodProblem(q);
+    if (problem) ctx.addIssue({ code: "custom", path: ["to"], message: problem });
+  });
+}
+
+/** The filters with the period resolved: `to` defaults to `now`, `from` to `to` − 28 days. */
+export function resolveFilters(q: FilterInput, now: Date = new Date()): CohortFilters {
+  const to = q.to === undefined ? now : new Date(q.to);
+  const from = q.from === undefined
+    ? new Date(to.getTime() - DEFAULT_PERIOD_DAYS * DAY_MS)
+    : new Date(q.from);
+  if (!(from < to)) throw new RangeError("`to` must be after `from`");
+  return { level: q.level, track: q.track, cohort: q.cohort, from, to };
+}
+
+/**
+ * `select l.user_id from analytics.learners l where …`: the learners whose profile matches every
+ * given filter (equality; a null profile field matches no filter). No filters: every learner.
+ */
+export function cohortLearners(sql: Queryable, f: Omit<CohortFilters, "from" | "to">) {
+  const level = f.level === undefined ? sql`` : sql`and l.level = ${f.level}`;
+  const track = f.track === undefined ? sql`` : sql`and l.track = ${f.track}`;
+  const cohort = f.cohort === undefined ? sql`` : sql`and l.cohort = ${f.cohort}`;
+  return sql`select l.user_id from analytics.learners l where true ${level} ${track} ${cohort}`;
+}
+
+/** The filters as echoed in every answer (ISO instants). */
+export interface FiltersEcho {
+  level: string | null;
+  track: string | null;
+  cohort: string | null;
+  from: string;
+  to: string;
+}
+
+/** The resolved filters as the answers echo them. */
+export function echo(f: CohortFilters): FiltersEcho {
+  return {
+    level: f.level ?? null,
+    track: f.track ?? null,
+    cohort: f.cohort ?? null,
+    from: f.from.toISOString(),
+    to: f.to.toISOString(),
+  };
+}
+
+/** The echo's zod schema, for the routes' answers. */
+export const FiltersSchema = z.object({
+  level: z.string().nullable(),
+  track: z.string().nullable(),
+  cohort: z.string().nullable(),
+  from: z.string().openapi({ description: "start of the period (inclusive)" }),
+  to: z.string().openapi({ description: "end of the period (exclusive)" }),
+}).openapi("CohortFilters");

@@ -1,0 +1,44 @@
+/**
+ * Cohort analytics for coaches and admins: the overview, skills, band movement and needs-attention
+ * figures of a filtered cohort over a period, and their CSV downloads. Definitions:
+ * docs/cohort-analytics.md.
+ */
+export {
+  type CohortFilters,
+  cohortLearners,
+  DEFAULT_PERIOD_DAYS,
+  echo,
+  filterFields,
+  FilterQuery,
+  FiltersSchema,
+  MAX_PERIOD_DAYS,
+  resolveFilters,
+  withPeriodCheck,
+} from "./filters.ts";
+export { cohortOverview, type Overview, overviewCsv, type PeriodFigures } from "./overview.ts";
+export { type CohortSkills, cohortSkills, type SkillFigures, skillsCsv } from "./skills.ts";
+export {
+  type BandCounts,
+  bandLabels,
+  bandMovement,
+  type BandPoint,
+  bandsCsv,
+  type Bucket,
+  NO_SNAPSHOT,
+} from "./bands.ts";
+export {
+  type Attention,
+  ATTENTION_CSV_HEADER,
+  attentionConfig,
+  attentionCsvRows,
+  type AttentionCursor,
+  cohortAttention,
+  decodeCursor,
+  DEFAULT_ATTENTION_LIMIT,
+  encodeCursor,
+  loadAttentionConfig,
+  MAX_ATTENTION_LIMIT,
+  type Reason,
+} from "./attention.ts";
+export { csvResponse, csvStream, csvText, primed, wantsCsv } from "./csv.ts";
+export { mean, sampleSd, tCritical, tInterval95 } from "./stats.ts";

@@ -1,0 +1,73 @@
+/** GET /api/cohorts/bands — band counts over time: at `to`, `to` − 7 (or 30) days, … to `from`. */
+import { createRoute, z } from "@hono/zod-openapi";
+import {
+  bandLabels,
+  bandMovement,
+  bandsCsv,
+  csvResponse,
+  csvStream,
+  echo,
+  filterFields,
+  FiltersSchema,
+  resolveFilters,
+  wantsCsv,
+  withPeriodCheck,
+} from "../../../lib/cohorts/mod.ts";
+import { apiRouter, errorResponses } from "../../_errors.ts";
+import { requireRole } from "../../_middleware.ts";
+
+const Query = withPeriodCheck(z.object({
+  ...filterFields,
+  bucket: z.enum(["week", "month"]).optional().openapi({
+    description: "spacing of the points: `week` (7 days, default) or `month` (30 days)",
+  }),
+}));
+
+const Result = z.object({
+  filters: FiltersSchema,
+  bucket: z.enum(["week", "month"]),
+  points: z.array(z.object({
+    at: z.string().openapi({ description: "the instant (snapshots strictly before it count)" }),
+    bands: z.record(z.string(), z.number().int()).openapi({
+      description: `learners per band label of their latest snapshot before \`at\`: ${
+        bandLabels().join(", ")
+      }`,
+    }),
+  })).openapi({ description: "oldest first; the last point is at `to`" }),
+}).openapi("CohortBands");
+
+const route = createRoute({
+  method: "get",
+  path: "/bands",
+  operationId: "getCohortBands",
+  tags: ["cohorts"],
+  summary: "Band movement of the cohort over the period (coach, admin)",
+  description:
+    "Answers `text/csv` (one row per point, one column per band) for `format=csv` or `Accept: text/csv`.",
+  middleware: [requireRole("coach", "admin")] as const,
+  request: { query: Query },
+  responses: {
+    200: {
+      description: "Band counts at each point",
+      content: {
+        "application/json": { schema: Result },
+        "text/csv": {
+          schema: z.string().openapi({ description: "one row per point, a column per band" }),
+        },
+      },
+    },
+    ...errorResponses(400, 401, 403),
+  },
+});
+
+export const bandsApi = apiRouter().openapi(route, async (c) => {
+  const query = c.req.valid("query");
+  const filters = resolveFilters(query);
+  const bucket = query.bucket ?? "week";
+  const points = await bandMovement(c.get("sql"), filters, bucket);
+  if (wantsCsv(query.format, c.req.header("accept"))) {
+    const { header, rows } = bandsCsv(points);
+    return csvResponse("cohort-bands.csv", csvStream(header, rows));
+  }
+  return c.json({ filters: echo(filters), bucket, points }, 200);
+});
