@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { Queryable } from "../db/mod.ts";
 import { readinessConfig } from "../readiness/mod.ts";
 import { catalog, readConfigFile } from "../static_config.ts";
-import { learnerLabel } from "../ui/learner_list.ts";
+import { learnerLabel } from "../learners/label.ts";
 import { type CohortFilters, cohortLearners, echo, type FiltersEcho } from "./filters.ts";
 
 const score = z.number().min(0).max(100);
@@ -267,7 +267,8 @@ export function attentionLearner(row: AttentionRow): AttentionLearner {
   }
   return {
     user_id: row.user_id,
-    label: learnerLabel(row),
+    // Display names arrive with the learner profile; until then the profile label.
+    label: learnerLabel(row, () => null),
     level: row.level,
     track: row.track,
     cohort: row.cohort,
