@@ -3,7 +3,7 @@
  * its projection, all six skills and the per-skill trend.
  */
 import { readinessConfig, windowSpec } from "../lib/readiness/mod.ts";
-import type { DashboardData } from "../lib/ui/dashboard_data.ts";
+import type { DashboardData } from "../lib/readiness/mod.ts";
 import { CoachingFocus } from "./CoachingFocus.tsx";
 import { Island } from "./Island.tsx";
 import { SkillsBreakdown } from "./SkillsBreakdown.tsx";

@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { LearnerDashboard } from "../../components/LearnerDashboard.tsx";
 import { canReadLearner } from "../../lib/auth.ts";
-import { loadDashboard } from "../../lib/ui/dashboard_data.ts";
+import { loadDashboard } from "../../lib/readiness/mod.ts";
 import { learnerLabel } from "../../lib/ui/learner_list.ts";
 import { forbiddenPage, renderPage, requirePageRole } from "../_app.tsx";
 import { type AppEnv, callerOf } from "../_middleware.ts";

@@ -7,8 +7,7 @@
  * scales it down.
  */
 import { createTestDatabase, testServerUrl } from "../../lib/db/test_helpers.ts";
-import { timeToReadiness } from "../../lib/readiness/mod.ts";
-import { refreshProgress } from "../../lib/readiness/snapshots.ts";
+import { refreshProgress, timeToReadiness } from "../../lib/readiness/mod.ts";
 import { catalog } from "../../lib/static_config.ts";
 import type { Bench } from "./mod.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { daysBefore, recordSession } from "../../tests/readiness_fixtures.ts";
-import { createTestDatabase } from "../db/test_helpers.ts";
+import { daysBefore, recordSession } from "../../../tests/readiness_fixtures.ts";
+import { createTestDatabase } from "../../db/test_helpers.ts";
 import { sessionScores } from "./series.ts";
 
 Deno.test("sessionScores: one point per session and skill within the window", async () => {

@@ -2,8 +2,8 @@
  * user_skill_agg: each learner's average score per skill and configured window, recomputed
  * set-based for every learner in scope at once.
  */
-import type { Queryable } from "../db/mod.ts";
-import { type ReadinessConfig, readinessConfig, type WindowSpec } from "./config.ts";
+import type { Queryable } from "../../db/mod.ts";
+import { type ReadinessConfig, readinessConfig, type WindowSpec } from "../config.ts";
 
 export interface RefreshOptions {
   config?: ReadinessConfig;
@@ -165,30 +165,4 @@ export async function refreshSkillAggregates(
     select (select count(*) from upserted)::int as upserted,
            (select count(*) from deleted)::int as deleted`;
   return result;
-}
-
-export interface SkillAggregate {
-  skill_tag: string;
-  window_key: string;
-  avg_score: number;
-  sample_size: number;
-  session_count: number;
-  /** ISO time the figures last changed (a refresh that finds the same figures leaves the row). */
-  last_updated: string;
-}
-
-/** A learner's stored aggregates (optionally of one skill or one window), by skill and window. */
-export async function skillAggregates(
-  sql: Queryable,
-  userId: string,
-  options: { skillTag?: string; windowKey?: string } = {},
-): Promise<SkillAggregate[]> {
-  const rows = await sql<(Omit<SkillAggregate, "last_updated"> & { last_updated: Date })[]>`
-    select skill_tag, window_key, avg_score, sample_size, session_count, last_updated
-    from analytics.user_skill_agg
-    where user_id = ${userId}
-      ${options.skillTag ? sql`and skill_tag = ${options.skillTag}` : sql``}
-      ${options.windowKey ? sql`and window_key = ${options.windowKey}` : sql``}
-    order by skill_tag, window_key`;
-  return rows.map((r) => ({ ...r, last_updated: r.last_updated.toISOString() }));
 }

@@ -1,16 +1,7 @@
 /** Per-session scores of a learner: one point per session and skill, over a configured window. */
-import type { Queryable } from "../db/mod.ts";
-import type { WindowSpec } from "./config.ts";
-
-export interface SessionPoint {
-  skill_tag: string;
-  session_id: string;
-  /** ISO time of the session's first answer on the skill. */
-  ts: string;
-  /** Average of the session's answers on the skill. */
-  score: number;
-  answers: number;
-}
+import type { Queryable } from "../../db/mod.ts";
+import type { WindowSpec } from "../config.ts";
+import type { SessionPoint } from "../snapshot.ts";
 
 /**
  * The learner's per-session average of each skill (or of `skillTag`) within `window`: the last N

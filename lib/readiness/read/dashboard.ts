@@ -1,20 +1,14 @@
 /** Everything a learner dashboard shows, read with the same engine functions as the JSON API. */
-import type { Queryable } from "../db/mod.ts";
-import { getProfile, type LearnerProfile } from "../learners/profile.ts";
-import type { Guidance } from "../readiness/guidance.ts";
-import { coachingData } from "../readiness/reads.ts";
-import {
-  type Coaching,
-  type Component,
-  COMPONENTS,
-  deltaOf,
-  listSnapshots,
-  readinessConfig,
-  sessionScores,
-  type Snapshot,
-  windowSpec,
-} from "../readiness/mod.ts";
-import { catalog } from "../static_config.ts";
+import type { Queryable } from "../../db/mod.ts";
+import { getProfile, type LearnerProfile } from "../../learners/profile.ts";
+import { catalog } from "../../static_config.ts";
+import type { Coaching } from "../coaching.ts";
+import { type Component, COMPONENTS, readinessConfig, windowSpec } from "../config.ts";
+import type { Guidance } from "../guidance/mod.ts";
+import { deltaOf, type Snapshot } from "../snapshot.ts";
+import { coachingData } from "./coaching.ts";
+import { listSnapshots } from "./history.ts";
+import { sessionScores } from "./series.ts";
 
 /** Snapshots the trend chart can show at most ("all"). */
 export const TREND_HISTORY_LIMIT = 500;
