@@ -65,3 +65,37 @@ export const BUILDER = createHash("sha256")
   .update([bodiesSql.toString(), snapshotJson(true), snapshotJson(false)].join("\n"))
   .digest("hex")
   .slice(0, 16);
+
+/**
+ * The rule "a learner's sessions on a skill, ranked newest first", as one relation: a row per
+ * learner, skill and session (and per moment `m.t` with `perMoment`) of the answers matched by
+ * `where` (a condition on `e`, analytics.session_events), with the session's first answer time on
+ * the skill (`first_ts`), the exact sum of its scores (`total`), its answers, its average rounded
+ * to hundredths (`score`), any `columns` asked (aggregates over `e`), and `rn`: 1 for the session
+ * whose first answer is the latest (ties: the larger session id), counted per learner and skill.
+ * With `perMoment`, the answers at or before each moment of a relation `m(user_id, t)` in scope
+ * are ranked per moment.
+ */
+export function skillSessions(
+  sql: Queryable,
+  options: {
+    where: ReturnType<Queryable>;
+    perMoment?: boolean;
+    columns?: ReturnType<Queryable["unsafe"]>[];
+  },
+) {
+  const extra = (options.columns ?? []).reduce((acc, c) => sql`${acc}, ${c}`, sql``);
+  const moment = options.perMoment ? sql`, m.t` : sql``;
+  const from = options.perMoment
+    ? sql`m join analytics.session_events e on e.user_id = m.user_id and e.ts <= m.t`
+    : sql`analytics.session_events e`;
+  return sql`
+    select e.user_id${moment}, e.skill_tag, e.session_id, min(e.ts) as first_ts,
+           sum(e.score) as total, count(*)::int as answers, round(avg(e.score), 2) as score${extra},
+           row_number() over (
+             partition by e.user_id${moment}, e.skill_tag
+             order by min(e.ts) desc, e.session_id desc) as rn
+    from ${from}
+    where ${options.where}
+    group by e.user_id${moment}, e.skill_tag, e.session_id`;
+}

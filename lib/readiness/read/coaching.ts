@@ -10,7 +10,7 @@ import type { ReadinessConfig } from "../config.ts";
 import { buildGuidance, type Guidance, GUIDANCE_HISTORY_LIMIT } from "../guidance/mod.ts";
 import { rubrics } from "../guidance/rubrics.ts";
 import type { Snapshot } from "../snapshot.ts";
-import { isoText, snapshotJson } from "../sql.ts";
+import { isoText, skillSessions, snapshotJson } from "../sql.ts";
 
 /**
  * A learner's coaching and guidance (`coachingOf`, `buildGuidance`) from one statement: the
@@ -58,13 +58,9 @@ export async function coachingData(
                 'answers', p.answers)
               order by p.skill_tag, p.ts, p.session_id), '[]')
        from (
-         select e.skill_tag, e.session_id, min(e.ts) as ts, round(avg(e.score), 2) as score,
-                sum(e.score)::text as total, count(*)::int as answers,
-                row_number() over (
-                  partition by e.skill_tag order by min(e.ts) desc, e.session_id desc) as rn
-         from analytics.session_events e
-         where e.user_id = ${userId}
-         group by e.skill_tag, e.session_id
+         select s.skill_tag, s.session_id, s.first_ts as ts, s.score, s.total::text as total,
+                s.answers, s.rn
+         from (${skillSessions(sql, { where: sql`e.user_id = ${userId}` })}) s
        ) p where p.rn <= ${config.low_skill.sessions}) as low,
       (select coalesce(json_agg(json_build_object(
                 'skill_tag', a.skill_tag, 'avg_score', a.avg_score,

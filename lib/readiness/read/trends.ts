@@ -6,7 +6,7 @@
 import type { Queryable } from "../../db/mod.ts";
 import type { WindowSpec } from "../config.ts";
 import type { SessionPoint } from "../snapshot.ts";
-import { isoText } from "../sql.ts";
+import { isoText, skillSessions } from "../sql.ts";
 import type { SkillAggregate } from "./aggregates.ts";
 
 /** What the trends API shows of a learner: per-session points and stored aggregates. */
@@ -40,13 +40,12 @@ export async function trendsData(
                 'ts', ${sql.unsafe(isoText("p.ts"))}, 'score', p.score, 'answers', p.answers)
               order by p.skill_tag, p.ts, p.session_id), '[]')
        from (
-         select e.skill_tag, e.session_id, min(e.ts) as ts, round(avg(e.score), 2) as score,
-                count(*)::int as answers,
-                row_number() over (
-                  partition by e.skill_tag order by min(e.ts) desc, e.session_id desc) as rn
-         from analytics.session_events e
-         where e.user_id = ${userId} ${tag ? sql`and e.skill_tag = ${tag}` : sql``} ${days}
-         group by e.skill_tag, e.session_id
+         select s.skill_tag, s.session_id, s.first_ts as ts, s.score, s.answers, s.rn
+         from (${
+    skillSessions(sql, {
+      where: sql`e.user_id = ${userId} ${tag ? sql`and e.skill_tag = ${tag}` : sql``} ${days}`,
+    })
+  }) s
        ) p ${last}) as points,
       (select coalesce(json_agg(json_build_object(
                 'skill_tag', a.skill_tag, 'window_key', a.window_key, 'avg_score', a.avg_score,

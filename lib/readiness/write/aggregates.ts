@@ -4,6 +4,7 @@
  */
 import type { Queryable } from "../../db/mod.ts";
 import { type ReadinessConfig, readinessConfig, type WindowSpec } from "../config.ts";
+import { skillSessions } from "../sql.ts";
 
 export interface RefreshOptions {
   config?: ReadinessConfig;
@@ -85,19 +86,12 @@ function windowRows(
            w.answers::int as sample_size, w.sessions::int as session_count
     from (
       select user_id, skill_tag, ${list(tx, perSkill)}
-      from (
-        select p.*, row_number() over (
-                 partition by p.user_id, p.skill_tag order by p.first_ts desc, p.session_id desc)
-                 as rn
-        from (
-          select e.user_id, e.skill_tag, e.session_id, min(e.ts) as first_ts,
-                 sum(e.score) as total, count(*) as answers
-                 ${perSessionDays.length ? tx`, ${list(tx, perSessionDays)}` : tx``}
-          from analytics.session_events e
-          where true ${scope(tx, "e", userIds)} ${upTo(tx, asOf)}
-          group by e.user_id, e.skill_tag, e.session_id
-        ) p
-      ) r
+      from (${
+    skillSessions(tx, {
+      where: tx`true ${scope(tx, "e", userIds)} ${upTo(tx, asOf)}`,
+      columns: perSessionDays,
+    })
+  }) r
       group by user_id, skill_tag
     ) k
     cross join lateral (values ${unpivot}) as w(key, total, answers, sessions)

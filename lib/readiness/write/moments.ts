@@ -6,6 +6,7 @@ import type { Queryable } from "../../db/mod.ts";
 import { type ReadinessConfig, windowSpec } from "../config.ts";
 import { Exact } from "../exact.ts";
 import { round2, scoreReadiness, type SkillAverage } from "../formula.ts";
+import { skillSessions } from "../sql.ts";
 
 /** One moment to compute readiness at: a learner, the as-of time, and the session that dates it. */
 export interface Moment {
@@ -107,19 +108,7 @@ export async function windowAsOf(
     where m.t is not null`
     : await tx<Row[]>`
     with m as materialized (${moments}),
-    per_session as (
-      select m.user_id, m.t, e.skill_tag, e.session_id, min(e.ts) as first_ts,
-             sum(e.score) as total, count(*) as answers
-      from m join analytics.session_events e
-        on e.user_id = m.user_id and e.ts <= m.t ${dayBound}
-      group by m.user_id, m.t, e.skill_tag, e.session_id
-    ),
-    ranked as (
-      select p.*, row_number() over (
-               partition by p.user_id, p.t, p.skill_tag
-               order by p.first_ts desc, p.session_id desc) as rn
-      from per_session p
-    ),
+    ranked as (${skillSessions(tx, { where: tx`true ${dayBound}`, perMoment: true })}),
     skills as (
       select user_id, t, skill_tag, sum(total)::text as score_total,
              sum(answers)::int as sample_size, count(*)::int as session_count
