@@ -209,5 +209,5 @@ export function buildGuidance(input: {
   };
 }
 
-/** Snapshots the projection and "why it changed" read at most. */
+/** Snapshots the projection, "why it changed" and the dashboard chart ("all") read at most. */
 export const GUIDANCE_HISTORY_LIMIT = 500;

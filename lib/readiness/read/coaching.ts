@@ -1,16 +1,27 @@
 /**
- * The read behind the coaching API, one statement: the learner check, the snapshot history, the
- * low-skill evidence and the readiness-window averages in a single round trip. Filters on
+ * The read behind the coaching API and the learner dashboard, one statement: the learner check,
+ * the snapshot history, the low-skill evidence, the readiness-window averages and (for the
+ * dashboard) the trend window's per-session points in a single round trip. Filters on
  * `user_id` (one shard on Citus); times come back as ISO text; snapshot `meta` (the bulk of a
  * snapshot) is read only where the answer uses it.
  */
 import type { Queryable } from "../../db/mod.ts";
 import { type Coaching, coachingOf, type LowSkillRow, lowSkillsOf } from "../coaching.ts";
-import type { ReadinessConfig } from "../config.ts";
+import type { ReadinessConfig, WindowSpec } from "../config.ts";
 import { buildGuidance, type Guidance, GUIDANCE_HISTORY_LIMIT } from "../guidance/mod.ts";
 import { rubrics } from "../guidance/rubrics.ts";
-import type { Snapshot } from "../snapshot.ts";
+import type { SessionPoint, Snapshot } from "../snapshot.ts";
 import { isoText, skillSessions, snapshotJson } from "../sql.ts";
+import { sessionPointsJson } from "./trends.ts";
+
+/** The coaching answer with the history and per-session points it was built from. */
+export interface CoachingRead {
+  coaching: Coaching & Guidance;
+  /** Newest first, at most GUIDANCE_HISTORY_LIMIT; the whole meta on the latest two only. */
+  history: Snapshot[];
+  /** The trend window's per-session points, as `sessionScores` returns them (none unasked). */
+  points: SessionPoint[];
+}
 
 /**
  * A learner's coaching and guidance (`coachingOf`, `buildGuidance`) from one statement: the
@@ -22,10 +33,24 @@ export async function coachingData(
   userId: string,
   config: ReadinessConfig,
 ): Promise<(Coaching & Guidance) | null> {
+  return (await coachingRead(sql, userId, config))?.coaching ?? null;
+}
+
+/**
+ * `coachingData` with the history it read and, when `trend` is given, the learner's per-session
+ * points within it (what the dashboard draws), in the same statement. Null for an unknown learner.
+ */
+export async function coachingRead(
+  sql: Queryable,
+  userId: string,
+  config: ReadinessConfig,
+  trend?: Pick<WindowSpec, "kind" | "size">,
+): Promise<CoachingRead | null> {
   const [row] = await sql<
     {
       known: boolean;
       history: Snapshot[];
+      points: SessionPoint[];
       low: LowSkillRow[];
       averages: {
         skill_tag: string;
@@ -67,7 +92,8 @@ export async function coachingData(
                 'score_total', a.score_total::text, 'sample_size', a.sample_size,
                 'session_count', a.session_count)), '[]')
        from analytics.user_skill_agg a
-       where a.user_id = ${userId} and a.window_key = ${config.readiness_window}) as averages`;
+       where a.user_id = ${userId} and a.window_key = ${config.readiness_window}) as averages,
+      ${trend ? sessionPointsJson(sql, userId, trend) : sql`'[]'::json`} as points`;
   if (!row.known) return null;
   // Only the latest two snapshots carry their whole meta: older ones feed the projection, which
   // reads their time, overall and band.
@@ -79,7 +105,11 @@ export async function coachingData(
     config,
   );
   return {
-    ...coaching,
-    ...buildGuidance({ coaching, history, aggregates: row.averages, config, rubrics }),
+    coaching: {
+      ...coaching,
+      ...buildGuidance({ coaching, history, aggregates: row.averages, config, rubrics }),
+    },
+    history,
+    points: row.points,
   };
 }

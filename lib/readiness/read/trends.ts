@@ -18,6 +18,31 @@ export interface TrendsData {
 }
 
 /**
+ * The learner's per-session points within `window` (one skill or all), as `sessionScores` returns
+ * them, as one JSON array expression: per skill (ordered by skill tag), oldest first.
+ */
+export function sessionPointsJson(
+  sql: Queryable,
+  userId: string,
+  window: Pick<WindowSpec, "kind" | "size">,
+  skillTag?: string,
+) {
+  const days = window.kind === "days"
+    ? sql`and e.ts > now() - make_interval(hours => 24 * ${window.size})`
+    : sql``;
+  const last = window.kind === "sessions" ? sql`where rn <= ${window.size}` : sql``;
+  const skill = skillTag ? sql`and e.skill_tag = ${skillTag}` : sql``;
+  return sql`(select coalesce(json_agg(json_build_object(
+                'skill_tag', p.skill_tag, 'session_id', p.session_id,
+                'ts', ${sql.unsafe(isoText("p.ts"))}, 'score', p.score, 'answers', p.answers)
+              order by p.skill_tag, p.ts, p.session_id), '[]')
+       from (
+         select s.skill_tag, s.session_id, s.first_ts as ts, s.score, s.answers, s.rn
+         from (${skillSessions(sql, { where: sql`e.user_id = ${userId} ${skill} ${days}` })}) s
+       ) p ${last})`;
+}
+
+/**
  * `sessionScores` and `skillAggregates` of one learner (one skill or all) in one statement; null
  * when `userId` is not a learner.
  */
@@ -28,25 +53,10 @@ export async function trendsData(
   options: { skillTag?: string } = {},
 ): Promise<TrendsData | null> {
   const tag = options.skillTag;
-  const days = window.kind === "days"
-    ? sql`and e.ts > now() - make_interval(hours => 24 * ${window.size})`
-    : sql``;
-  const last = window.kind === "sessions" ? sql`where rn <= ${window.size}` : sql``;
   const [row] = await sql<({ known: boolean } & TrendsData)[]>`
     select
       exists (select 1 from analytics.learners where user_id = ${userId}) as known,
-      (select coalesce(json_agg(json_build_object(
-                'skill_tag', p.skill_tag, 'session_id', p.session_id,
-                'ts', ${sql.unsafe(isoText("p.ts"))}, 'score', p.score, 'answers', p.answers)
-              order by p.skill_tag, p.ts, p.session_id), '[]')
-       from (
-         select s.skill_tag, s.session_id, s.first_ts as ts, s.score, s.answers, s.rn
-         from (${
-    skillSessions(sql, {
-      where: sql`e.user_id = ${userId} ${tag ? sql`and e.skill_tag = ${tag}` : sql``} ${days}`,
-    })
-  }) s
-       ) p ${last}) as points,
+      ${sessionPointsJson(sql, userId, window, tag)} as points,
       (select coalesce(json_agg(json_build_object(
                 'skill_tag', a.skill_tag, 'window_key', a.window_key, 'avg_score', a.avg_score,
                 'sample_size', a.sample_size, 'session_count', a.session_count,
