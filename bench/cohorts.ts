@@ -6,8 +6,7 @@
  * snapshots are written) as ratios. `PULSE_BENCH_LEARNERS`
  * scales it down.
  */
-import { timeToReadiness } from "../lib/readiness/mod.ts";
-import { refreshProgress } from "../lib/readiness/snapshots.ts";
+import { refreshProgress, timeToReadiness } from "../lib/readiness/mod.ts";
 import { catalog } from "../lib/static_config.ts";
 import { type Bench, median, serverDatabase, serverOrSkip, timeRuns } from "./helpers.ts";
 

@@ -1,7 +1,7 @@
 /** GET /dashboard — the signed-in learner's own progress. */
 import { Hono } from "hono";
 import { LearnerDashboard } from "./_components/LearnerDashboard.tsx";
-import { loadDashboard } from "../lib/ui/dashboard_data.ts";
+import { loadDashboard } from "../lib/readiness/mod.ts";
 import { renderPage, requirePageRole } from "./_app.tsx";
 import { type AppEnv, callerOf } from "./_middleware.ts";
 

@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import { recordLearnerA } from "../../tests/readiness_fixtures.ts";
 import { createTestDatabase, testServerUrl } from "../../tests/db.ts";
 import type { Sql } from "../db/mod.ts";
-import { lockKeptRows, refreshReadinessReads } from "../readiness/readiness_reads.ts";
-import { recomputeAllReadiness } from "../readiness/recompute.ts";
+import { refreshReadinessReads } from "../readiness/write/kept_reads.ts";
+import { lockKeptRows, recomputeAllReadiness } from "../readiness/mod.ts";
 import { eraseLearner, learnerTables } from "./mod.ts";
 import { gate, someoneWaitsForALock } from "../../tests/locks.ts";
 

@@ -5,8 +5,7 @@
 import { catalog } from "../static_config.ts";
 import { type Component, componentOf, COMPONENTS, type ReadinessConfig } from "./config.ts";
 import { Exact } from "./exact.ts";
-import type { SessionPoint } from "./series.ts";
-import type { Snapshot } from "./snapshots.ts";
+import type { SessionPoint, Snapshot } from "./snapshot.ts";
 
 export interface LowSkill {
   skill_tag: string;
@@ -52,7 +51,7 @@ export interface LowSkillRow extends Omit<SessionPoint, "ts"> {
 
 /**
  * The persistently low skills among `rows` (each skill's last N sessions, oldest first, ordered by
- * skill, as reads.ts reads them): below the threshold in each of them, N and the threshold from
+ * skill, as read/coaching.ts reads them): below the threshold in each of them, N and the threshold from
  * config (fewer than N sessions is not "persistently"). A session's average is compared exactly:
  * 59.996… is below 60 even though it displays as 60.00.
  */
@@ -145,7 +144,7 @@ export interface WindowAverage {
 }
 
 /**
- * Coaching from what coachingData (reads.ts) reads: the latest snapshot, the persistently low
+ * Coaching from what coachingData (read/coaching.ts) reads: the latest snapshot, the persistently low
  * skills and the learner's readiness-window averages (any skills; the focus component's are used).
  */
 export function coachingOf(

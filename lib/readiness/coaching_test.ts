@@ -5,8 +5,8 @@ import type { Sql } from "../db/mod.ts";
 import { upsertProfile } from "../learners/profile.ts";
 import { coachingMessage, focusComponent } from "./coaching.ts";
 import { loadReadinessConfig, type ReadinessConfig, readinessConfig } from "./config.ts";
-import { coachingData } from "./reads.ts";
-import { computeUserReadiness } from "./snapshots.ts";
+import { coachingData } from "./read/coaching.ts";
+import { computeUserReadiness } from "./write/snapshots.ts";
 
 /** A known learner's coaching, as the coaching API reads it. */
 async function coachingFor(sql: Sql, userId: string, config: ReadinessConfig) {

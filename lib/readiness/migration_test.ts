@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { migrateUp, runDbmate } from "../db/migrate.ts";
 import { createTestDatabase } from "../../tests/db.ts";
-import { refreshProgress } from "./snapshots.ts";
+import { refreshProgress } from "./write/progress.ts";
 
 const VERSION = "20261125000100";
 

@@ -1,13 +1,9 @@
 /**
- * The readiness engine: windows and aggregates, the formula, snapshots, recompute, coaching and
- * cohorts. Session completion calls `computeUserReadiness`; ingest never waits for it.
+ * The readiness engine, as outsiders use it: windows and aggregates, the formula, snapshots,
+ * recompute, the reads behind the API and the dashboard, coaching and cohorts. Session completion
+ * calls `computeUserReadiness`; ingest never waits for it. Modules inside lib/readiness import
+ * each other directly, never this file.
  */
-export {
-  type RefreshResult,
-  refreshSkillAggregates,
-  type SkillAggregate,
-  skillAggregates,
-} from "./aggregates.ts";
 export {
   type Component,
   COMPONENTS,
@@ -17,23 +13,34 @@ export {
   type WindowSpec,
   windowSpec,
 } from "./config.ts";
+export { Exact } from "./exact.ts";
 export { type ReadinessMeta, scoreReadiness } from "./formula.ts";
+export type { Coaching } from "./coaching.ts";
 export {
   type ComputedReadiness,
-  computeReadiness,
-  computeUserReadiness,
   deltaOf,
-  listSnapshots,
+  type SessionPoint,
   type Snapshot,
   UnknownLearnerError,
-} from "./snapshots.ts";
+} from "./snapshot.ts";
+export type { Guidance, SkillEvidence } from "./guidance/mod.ts";
+export type { WhyChanged } from "./guidance/why_changed.ts";
+export { type RefreshResult, refreshSkillAggregates } from "./write/aggregates.ts";
+export { computeReadiness, computeUserReadiness } from "./write/snapshots.ts";
+export { refreshProgress } from "./write/progress.ts";
+export { lockKeptRows } from "./write/lock.ts";
 export {
   rebuildReadiness,
   recomputeAllReadiness,
   type RecomputeResult,
   withRecomputeLock,
-} from "./recompute.ts";
-export { Exact } from "./exact.ts";
-export type { Coaching } from "./coaching.ts";
-export { type TimeToReadiness, timeToReadiness } from "./cohorts.ts";
-export { type SessionPoint, sessionScores } from "./series.ts";
+} from "./write/recompute.ts";
+export { type SkillAggregate, skillAggregates } from "./read/aggregates.ts";
+export { listSnapshots } from "./read/history.ts";
+export { DEFAULT_HISTORY } from "./sql.ts";
+export { readinessBody } from "./read/readiness_body.ts";
+export { type TrendsData, trendsData } from "./read/trends.ts";
+export { coachingData } from "./read/coaching.ts";
+export { sessionScores } from "./read/series.ts";
+export { type DashboardData, loadDashboard } from "./read/dashboard.ts";
+export { type TimeToReadiness, timeToReadiness } from "./read/cohorts.ts";

@@ -3,8 +3,7 @@
  * from the coaching rubric, the skills that stay low (most urgent first, dated), acknowledgement
  * in the top band, and what evidence is still missing.
  */
-import type { Guidance } from "../../lib/readiness/guidance.ts";
-import type { Coaching } from "../../lib/readiness/mod.ts";
+import type { Coaching, Guidance } from "../../lib/readiness/mod.ts";
 
 export function CoachingFocus({ coaching }: { coaching: Coaching & Guidance }) {
   const c = coaching;

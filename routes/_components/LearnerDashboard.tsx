@@ -2,9 +2,9 @@
  * A learner's dashboard: readiness card, what to do next, why the score changed, the trend with
  * its projection, all six skills and the per-skill trend.
  */
-import { Island } from "../../islands/_render.tsx";
 import { readinessConfig, windowSpec } from "../../lib/readiness/mod.ts";
-import type { DashboardData } from "../../lib/ui/dashboard_data.ts";
+import type { DashboardData } from "../../lib/readiness/mod.ts";
+import { Island } from "../../islands/_render.tsx";
 import { CoachingFocus } from "./CoachingFocus.tsx";
 import { SkillsBreakdown } from "./SkillsBreakdown.tsx";
 import { WhyChanged } from "./WhyChanged.tsx";

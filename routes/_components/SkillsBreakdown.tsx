@@ -1,6 +1,5 @@
 /** All six skills with their readiness-window averages and evidence, grouped under components. */
-import type { SkillEvidence } from "../../lib/readiness/guidance.ts";
-import type { DashboardData } from "../../lib/ui/dashboard_data.ts";
+import type { DashboardData, SkillEvidence } from "../../lib/readiness/mod.ts";
 
 export function SkillsBreakdown(
   { components, skills, window }: {

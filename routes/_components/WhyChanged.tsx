@@ -1,5 +1,5 @@
 /** "Why did my score change": the change since the previous snapshot, split by component. */
-import type { WhyChanged as Why } from "../../lib/readiness/guidance.ts";
+import type { WhyChanged as Why } from "../../lib/readiness/mod.ts";
 import { signedPoints } from "../../lib/ui/format.ts";
 
 export function WhyChanged({ why }: { why: Why | null }) {

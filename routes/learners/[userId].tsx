@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { LearnerDashboard } from "../_components/LearnerDashboard.tsx";
 import { canReadLearner } from "../../lib/auth.ts";
-import { loadDashboard } from "../../lib/ui/dashboard_data.ts";
+import { loadDashboard } from "../../lib/readiness/mod.ts";
 import { demoName } from "../../lib/demo/people.ts";
 import { learnerLabel } from "../../lib/learners/label.ts";
 import { forbiddenPage, renderPage, requirePageRole } from "../_app.tsx";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { upsertProfile } from "../../../lib/learners/profile.ts";
-import { refreshProgress } from "../../../lib/readiness/snapshots.ts";
+import { refreshProgress } from "../../../lib/readiness/mod.ts";
 import { startTestApp } from "../../../tests/harness.ts";
 import { AS_OF, assertInvalid } from "../../../tests/readiness_fixtures.ts";
 

@@ -1,7 +1,6 @@
 /** GET /api/users/:userId/coaching — latest snapshot, persistently low skills and what to focus on next. */
 import { createRoute, z } from "@hono/zod-openapi";
-import { COMPONENTS, readinessConfig } from "../../../lib/readiness/mod.ts";
-import { coachingData } from "../../../lib/readiness/reads.ts";
+import { coachingData, COMPONENTS, readinessConfig } from "../../../lib/readiness/mod.ts";
 import { apiRouter, errorResponses } from "../../_errors.ts";
 import { nullableRef } from "../_openapi.ts";
 import { requireRole } from "../../_middleware.ts";

@@ -1,6 +1,6 @@
 /** GET /api/users/:userId/readiness — latest snapshot, band, delta and history (newest first). */
 import { createRoute, z } from "@hono/zod-openapi";
-import { DEFAULT_HISTORY, readinessBody } from "../../../lib/readiness/readiness_reads.ts";
+import { DEFAULT_HISTORY, readinessBody } from "../../../lib/readiness/mod.ts";
 import { apiRouter, errorResponses } from "../../_errors.ts";
 import { nullableRef } from "../_openapi.ts";
 import { requireRole } from "../../_middleware.ts";

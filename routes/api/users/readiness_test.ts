@@ -30,7 +30,7 @@ Deno.test("GET /api/users/:userId/readiness", async (step) => {
       await computeUserReadiness(t.db.sql, a, { trigger: "test" });
       const res = await t.call("GET", path, { token: await t.token("learner", a) });
       assert.equal(res.status, 200);
-      // Worked out in lib/readiness/snapshots_test.ts: 65.75, then 68.5 after the 8th session.
+      // Worked out in lib/readiness/write/snapshots_test.ts: 65.75, then 68.5 after the 8th session.
       assert.equal(res.body.latest.overall, 68.5);
       assert.deepEqual(res.body.latest.components, {
         technical: 68.33,

@@ -1,7 +1,6 @@
 /** GET /api/users/:userId/skills/trends — per-session scores of a skill over a window, plus aggregates. */
 import { createRoute, z } from "@hono/zod-openapi";
-import { readinessConfig, windowSpec } from "../../../lib/readiness/mod.ts";
-import { trendsData } from "../../../lib/readiness/reads.ts";
+import { readinessConfig, trendsData, windowSpec } from "../../../lib/readiness/mod.ts";
 import { catalog } from "../../../lib/static_config.ts";
 import { apiRouter, errorResponses } from "../../_errors.ts";
 import { requireRole } from "../../_middleware.ts";

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { daysBefore, recordLearnerA, recordSession } from "../../tests/readiness_fixtures.ts";
-import { createTestDatabase } from "../../tests/db.ts";
+import { daysBefore, recordLearnerA, recordSession } from "../../../tests/readiness_fixtures.ts";
+import { createTestDatabase } from "../../../tests/db.ts";
 import { recomputeAllReadiness, type RecomputeProgress, withRecomputeLock } from "./recompute.ts";
-import { computeUserReadiness, listSnapshots } from "./snapshots.ts";
+import { listSnapshots } from "../read/history.ts";
+import { computeUserReadiness } from "./snapshots.ts";
 
 Deno.test("recomputeAllReadiness", async (step) => {
   const db = await createTestDatabase();

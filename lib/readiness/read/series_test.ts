@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { daysBefore, recordSession } from "../../tests/readiness_fixtures.ts";
-import { createTestDatabase } from "../../tests/db.ts";
+import { daysBefore, recordSession } from "../../../tests/readiness_fixtures.ts";
+import { createTestDatabase } from "../../../tests/db.ts";
 import { sessionScores } from "./series.ts";
 
 Deno.test("sessionScores: one point per session and skill within the window", async () => {

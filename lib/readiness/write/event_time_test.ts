@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
-import { AS_OF, daysBefore, recordSession } from "../../tests/readiness_fixtures.ts";
-import { createClient } from "../db/client.ts";
-import { createTestDatabase } from "../../tests/db.ts";
-import { completeSession, completionSchema } from "../sessions/complete.ts";
-import { refreshSkillAggregates, skillAggregates } from "./aggregates.ts";
-import { computeUserReadiness, listSnapshots } from "./snapshots.ts";
+import { AS_OF, daysBefore, recordSession } from "../../../tests/readiness_fixtures.ts";
+import { createClient } from "../../db/client.ts";
+import { createTestDatabase } from "../../../tests/db.ts";
+import { completeSession, completionSchema } from "../../sessions/complete.ts";
+import { skillAggregates } from "../read/aggregates.ts";
+import { listSnapshots } from "../read/history.ts";
+import { refreshSkillAggregates } from "./aggregates.ts";
+import { computeUserReadiness } from "./snapshots.ts";
 
 const completion = (userId: string, completedAt?: string) =>
   completionSchema.parse({

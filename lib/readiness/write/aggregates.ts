@@ -2,8 +2,9 @@
  * user_skill_agg: each learner's average score per skill and configured window, recomputed
  * set-based for every learner in scope at once.
  */
-import type { Queryable } from "../db/mod.ts";
-import { type ReadinessConfig, readinessConfig, type WindowSpec } from "./config.ts";
+import type { Queryable } from "../../db/mod.ts";
+import { type ReadinessConfig, readinessConfig, type WindowSpec } from "../config.ts";
+import { skillSessions } from "../sql.ts";
 
 export interface RefreshOptions {
   config?: ReadinessConfig;
@@ -85,19 +86,12 @@ function windowRows(
            w.answers::int as sample_size, w.sessions::int as session_count
     from (
       select user_id, skill_tag, ${list(tx, perSkill)}
-      from (
-        select p.*, row_number() over (
-                 partition by p.user_id, p.skill_tag order by p.first_ts desc, p.session_id desc)
-                 as rn
-        from (
-          select e.user_id, e.skill_tag, e.session_id, min(e.ts) as first_ts,
-                 sum(e.score) as total, count(*) as answers
-                 ${perSessionDays.length ? tx`, ${list(tx, perSessionDays)}` : tx``}
-          from analytics.session_events e
-          where true ${scope(tx, "e", userIds)} ${upTo(tx, asOf)}
-          group by e.user_id, e.skill_tag, e.session_id
-        ) p
-      ) r
+      from (${
+    skillSessions(tx, {
+      where: tx`true ${scope(tx, "e", userIds)} ${upTo(tx, asOf)}`,
+      columns: perSessionDays,
+    })
+  }) r
       group by user_id, skill_tag
     ) k
     cross join lateral (values ${unpivot}) as w(key, total, answers, sessions)
@@ -165,30 +159,4 @@ export async function refreshSkillAggregates(
     select (select count(*) from upserted)::int as upserted,
            (select count(*) from deleted)::int as deleted`;
   return result;
-}
-
-export interface SkillAggregate {
-  skill_tag: string;
-  window_key: string;
-  avg_score: number;
-  sample_size: number;
-  session_count: number;
-  /** ISO time the figures last changed (a refresh that finds the same figures leaves the row). */
-  last_updated: string;
-}
-
-/** A learner's stored aggregates (optionally of one skill or one window), by skill and window. */
-export async function skillAggregates(
-  sql: Queryable,
-  userId: string,
-  options: { skillTag?: string; windowKey?: string } = {},
-): Promise<SkillAggregate[]> {
-  const rows = await sql<(Omit<SkillAggregate, "last_updated"> & { last_updated: Date })[]>`
-    select skill_tag, window_key, avg_score, sample_size, session_count, last_updated
-    from analytics.user_skill_agg
-    where user_id = ${userId}
-      ${options.skillTag ? sql`and skill_tag = ${options.skillTag}` : sql``}
-      ${options.windowKey ? sql`and window_key = ${options.windowKey}` : sql``}
-    order by skill_tag, window_key`;
-  return rows.map((r) => ({ ...r, last_updated: r.last_updated.toISOString() }));
 }

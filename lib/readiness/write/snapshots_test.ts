@@ -4,10 +4,12 @@ import {
   daysBefore,
   recordLearnerA,
   recordSession,
-} from "../../tests/readiness_fixtures.ts";
-import { createTestDatabase } from "../../tests/db.ts";
-import { loadReadinessConfig, readinessConfig } from "./config.ts";
-import { computeUserReadiness, listSnapshots, UnknownLearnerError } from "./snapshots.ts";
+} from "../../../tests/readiness_fixtures.ts";
+import { createTestDatabase } from "../../../tests/db.ts";
+import { loadReadinessConfig, readinessConfig } from "../config.ts";
+import { listSnapshots } from "../read/history.ts";
+import { UnknownLearnerError } from "../snapshot.ts";
+import { computeUserReadiness } from "./snapshots.ts";
 
 Deno.test("computeUserReadiness", async (step) => {
   const db = await createTestDatabase();

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { signedPoints } from "./format.ts";
+import { signedPoints } from "./text.ts";
 
 Deno.test("signed points: plus, true minus sign, ±0; the value as computed", () => {
   assert.equal(signedPoints(2.4), "+2.4");

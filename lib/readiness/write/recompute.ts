@@ -4,10 +4,10 @@
  * rebuild that replays every session. Set-based statements over bounded batches of learners, one
  * transaction per batch; one run at a time per database (advisory lock).
  */
-import { recordRecompute } from "../metrics.ts";
-import type { Queryable, Sql } from "../db/mod.ts";
-import { type ReadinessConfig, readinessConfig } from "./config.ts";
-import { fillKeptReads } from "./readiness_reads.ts";
+import { recordRecompute } from "../../metrics.ts";
+import type { Queryable, Sql } from "../../db/mod.ts";
+import { type ReadinessConfig, readinessConfig } from "../config.ts";
+import { fillKeptReads } from "./kept_reads.ts";
 import { computeReadiness, replaySnapshots } from "./snapshots.ts";
 
 export interface RecomputeProgress {

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { AS_OF } from "../../tests/readiness_fixtures.ts";
-import type { Sql } from "../db/mod.ts";
-import { createTestDatabase } from "../../tests/db.ts";
-import { upsertProfile } from "../learners/profile.ts";
+import { AS_OF } from "../../../tests/readiness_fixtures.ts";
+import type { Sql } from "../../db/mod.ts";
+import { createTestDatabase } from "../../../tests/db.ts";
+import { upsertProfile } from "../../learners/profile.ts";
 import { kaplanMeier, timeToReadiness } from "./cohorts.ts";
-import { refreshProgress } from "./snapshots.ts";
+import { refreshProgress } from "../write/progress.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -3,8 +3,8 @@
  * reached B yet are censored (Kaplan–Meier), not dropped, so the estimate is not biased towards the
  * fast ones.
  */
-import type { Queryable } from "../db/mod.ts";
-import { round2 } from "./formula.ts";
+import type { Queryable } from "../../db/mod.ts";
+import { round2 } from "../formula.ts";
 
 export interface Observation {
   /** Days from first reaching `from` to first reaching `to`, or to the latest snapshot if not yet. */

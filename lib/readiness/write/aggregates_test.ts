@@ -4,10 +4,11 @@ import {
   daysBefore,
   recordLearnerA,
   recordSession,
-} from "../../tests/readiness_fixtures.ts";
-import { createTestDatabase } from "../../tests/db.ts";
-import { refreshSkillAggregates, skillAggregates } from "./aggregates.ts";
-import { loadReadinessConfig, readinessConfig } from "./config.ts";
+} from "../../../tests/readiness_fixtures.ts";
+import { createTestDatabase } from "../../../tests/db.ts";
+import { skillAggregates } from "../read/aggregates.ts";
+import { refreshSkillAggregates } from "./aggregates.ts";
+import { loadReadinessConfig, readinessConfig } from "../config.ts";
 
 type Row = [window: string, skill: string, avg: number, answers: number, sessions: number];
 

@@ -1,29 +1,21 @@
-/** Everything a learner dashboard shows, read with the same engine functions as the JSON API. */
-import type { Queryable } from "../db/mod.ts";
-import { getProfile, type LearnerProfile } from "../learners/profile.ts";
-import type { Guidance } from "../readiness/guidance.ts";
-import { coachingData } from "../readiness/reads.ts";
-import {
-  type Coaching,
-  type Component,
-  COMPONENTS,
-  deltaOf,
-  listSnapshots,
-  readinessConfig,
-  sessionScores,
-  type Snapshot,
-  windowSpec,
-} from "../readiness/mod.ts";
-import { catalog } from "../static_config.ts";
-
-/** Snapshots the trend chart can show at most ("all"). */
-export const TREND_HISTORY_LIMIT = 500;
+/**
+ * Everything a learner dashboard shows: the profile and the coaching API's one-statement read (its
+ * history, coaching and guidance), with the trend window's per-session points in that statement.
+ */
+import type { Queryable } from "../../db/mod.ts";
+import { getProfile, type LearnerProfile } from "../../learners/profile.ts";
+import { catalog } from "../../static_config.ts";
+import type { Coaching } from "../coaching.ts";
+import { type Component, COMPONENTS, readinessConfig, windowSpec } from "../config.ts";
+import type { Guidance } from "../guidance/mod.ts";
+import { deltaOf, type Snapshot } from "../snapshot.ts";
+import { coachingRead } from "./coaching.ts";
 
 export interface DashboardData {
   profile: LearnerProfile;
   latest: Snapshot | null;
   delta: number | null;
-  /** Oldest first. */
+  /** Oldest first; at most GUIDANCE_HISTORY_LIMIT, the trend chart's "all". */
   history: { ts: string; overall: number | null }[];
   components: { component: Component; label: string; value: number | null }[];
   skillTrends: {
@@ -39,15 +31,15 @@ export interface DashboardData {
 export async function loadDashboard(sql: Queryable, userId: string): Promise<DashboardData | null> {
   const trend = windowSpec(readinessConfig, readinessConfig.trend_window);
   // Issued together: postgres.js pipelines them on one connection.
-  const [profile, snapshots, scores, coaching] = await Promise.all([
+  const [profile, read] = await Promise.all([
     getProfile(sql, userId),
-    listSnapshots(sql, userId, TREND_HISTORY_LIMIT),
-    sessionScores(sql, userId, trend),
-    coachingData(sql, userId, readinessConfig),
+    coachingRead(sql, userId, readinessConfig, trend),
   ]);
-  if (!profile || !coaching) return null;
+  if (!profile || !read) return null;
+  const { coaching, history: snapshots } = read;
+  // The latest two snapshots carry their whole meta; the chart reads time and overall only.
   const [latest = null, previous] = snapshots;
-  const points = Map.groupBy(scores, (p) => p.skill_tag);
+  const points = Map.groupBy(read.points, (p) => p.skill_tag);
   return {
     profile,
     latest,

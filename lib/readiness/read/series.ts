@@ -1,16 +1,8 @@
 /** Per-session scores of a learner: one point per session and skill, over a configured window. */
-import type { Queryable } from "../db/mod.ts";
-import type { WindowSpec } from "./config.ts";
-
-export interface SessionPoint {
-  skill_tag: string;
-  session_id: string;
-  /** ISO time of the session's first answer on the skill. */
-  ts: string;
-  /** Average of the session's answers on the skill. */
-  score: number;
-  answers: number;
-}
+import type { Queryable } from "../../db/mod.ts";
+import type { WindowSpec } from "../config.ts";
+import type { SessionPoint } from "../snapshot.ts";
+import { skillSessions } from "../sql.ts";
 
 /**
  * The learner's per-session average of each skill (or of `skillTag`) within `window`: the last N
@@ -28,16 +20,10 @@ export async function sessionScores(
     : sql``;
   const last = window.kind === "sessions" ? sql`where rn <= ${window.size}` : sql``;
   const rows = await sql<(Omit<SessionPoint, "ts"> & { ts: Date })[]>`
-    with per_session as (
-      select e.skill_tag, e.session_id, min(e.ts) as ts, round(avg(e.score), 2) as score,
-             count(*)::int as answers,
-             row_number() over (
-               partition by e.skill_tag order by min(e.ts) desc, e.session_id desc) as rn
-      from analytics.session_events e
-      where e.user_id = ${userId} ${skill} ${days}
-      group by e.skill_tag, e.session_id
-    )
-    select skill_tag, session_id, ts, score, answers from per_session ${last}
+    with per_session as (${
+    skillSessions(sql, { where: sql`e.user_id = ${userId} ${skill} ${days}` })
+  })
+    select skill_tag, session_id, first_ts as ts, score, answers from per_session ${last}
     order by skill_tag, ts, session_id`;
   return rows.map((r) => ({ ...r, ts: r.ts.toISOString() }));
 }

@@ -1,0 +1,76 @@
+/** config/rubrics.json: its schema, its loader, and the next step it gives for a skill's score. */
+import { z } from "zod";
+import { catalog, readConfigFile } from "../../static_config.ts";
+
+const nextStep = z.object({
+  /** The step applies to scores below this value (the first matching entry wins). */
+  below: z.number().min(0).max(101),
+  text: z.string().min(10),
+}).strict();
+
+/** zod schema of config/rubrics.json: every skill of config/skills.json needs its next steps. */
+export function rubricsSchema(skillTags: readonly string[]) {
+  return z.object({
+    version: z.string().min(1),
+    projection: z.object({
+      min_snapshots: z.number().int().min(3),
+      min_days: z.number().min(1),
+      lookback_days: z.number().min(1),
+      max_horizon_days: z.number().min(1),
+    }).strict(),
+    acknowledgement: z.string().min(10),
+    skills: z.record(z.string(), z.object({ next_steps: z.array(nextStep).min(1) }).strict()),
+  }).strict().superRefine((r, ctx) => {
+    for (const tag of skillTags) {
+      if (!r.skills[tag]) {
+        ctx.addIssue({ code: "custom", path: ["skills", tag], message: "missing next steps" });
+      }
+    }
+    for (const [tag, { next_steps }] of Object.entries(r.skills)) {
+      if (!skillTags.includes(tag)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["skills", tag],
+          message: `unknown skill tag; allowed: ${skillTags.join(", ")}`,
+        });
+      }
+      next_steps.forEach((s, i) => {
+        if (i > 0 && s.below <= next_steps[i - 1].below) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["skills", tag, "next_steps", i, "below"],
+            message: "must increase from one step to the next",
+          });
+        }
+      });
+      if (next_steps[next_steps.length - 1].below <= 100) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["skills", tag, "next_steps"],
+          message: "the last step must cover a score of 100 (below > 100)",
+        });
+      }
+    }
+    if (r.projection.min_days > r.projection.lookback_days) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["projection", "min_days"],
+        message: "must not exceed lookback_days",
+      });
+    }
+  });
+}
+
+export type Rubrics = z.infer<ReturnType<typeof rubricsSchema>>;
+
+/** Reads and validates config/rubrics.json (start-up fails with the field at fault named). */
+export function loadRubrics(dir?: URL): Rubrics {
+  return readConfigFile("rubrics.json", rubricsSchema(catalog.skillTags), dir);
+}
+
+export const rubrics: Rubrics = loadRubrics();
+
+/** The rubric's next step for `skillTag` at `score`. */
+export function nextStepFor(r: Rubrics, skillTag: string, score: number): string | null {
+  return r.skills[skillTag]?.next_steps.find((s) => score < s.below)?.text ?? null;
+}

@@ -1,0 +1,29 @@
+/**
+ * The per-learner write lock: every transaction that writes or deletes a learner's snapshots or the
+ * rows kept from them takes it first, before any write.
+ */
+import type { Queryable } from "../../db/mod.ts";
+
+/** Advisory lock class of the learners' rows kept from their snapshots ('PRdr' in ASCII). */
+const KEPT_ROWS_LOCK = 0x50526472;
+/** Learners share these many locks by user id: at most 1,024 locks a transaction, any batch. */
+const KEPT_ROWS_BUCKETS = 1024;
+
+/**
+ * Holds, until the transaction ends, the locks of the learners' readiness rows: taken first, before
+ * any write, by every transaction that writes or deletes a learner's snapshots or the rows kept
+ * from them (compute, recompute, rebuild, the fill of kept reads, erase). Such transactions on one
+ * learner run one after the other: the second sees what the first committed (a snapshot to build
+ * the kept rows from, or a learner that is gone), and none waits for another's row locks while
+ * holding this. Taken in bucket order, all at once: transactions never deadlock on them.
+ */
+export async function lockKeptRows(tx: Queryable, userIds: string[]): Promise<void> {
+  if (userIds.length === 0) return;
+  await tx`
+    select pg_advisory_xact_lock(${KEPT_ROWS_LOCK}::int, b)
+    from (
+      select distinct hashtext(u::text) & ${KEPT_ROWS_BUCKETS - 1}::int as b
+      from unnest(${userIds}::uuid[]) u
+      order by 1
+    ) buckets`;
+}

@@ -1,0 +1,166 @@
+/**
+ * The moments readiness is computed at (latest evidence, a fixed time, one session, every session)
+ * and the readiness window's figures as of each, scored into the rows to write.
+ */
+import type { Queryable } from "../../db/mod.ts";
+import { type ReadinessConfig, windowSpec } from "../config.ts";
+import { Exact } from "../exact.ts";
+import { round2, scoreReadiness, type SkillAverage } from "../formula.ts";
+import { skillSessions } from "../sql.ts";
+
+/** One moment to compute readiness at: a learner, the as-of time, and the session that dates it. */
+export interface Moment {
+  user_id: string;
+  /** The as-of time as Postgres prints it (microseconds kept). */
+  t: string;
+  session_id: string | null;
+}
+
+/** Which moments to compute readiness at. */
+export type AsOfSpec =
+  /** Each learner's latest evidence (last answer or completion, whichever is later). */
+  | { kind: "latest" }
+  /** The same time for every learner. */
+  | { kind: "fixed"; at: Date }
+  /** One session's time (completion, else its last answer); the learner is the session's. */
+  | { kind: "session"; sessionId: string }
+  /** Every session of each learner, in time order (rebuild). */
+  | { kind: "every_session" };
+
+/** The relation `moments(user_id, t, session_id)` for `userIds` under `spec`. */
+export function momentsOf(tx: Queryable, userIds: string[], spec: AsOfSpec) {
+  // A session's time: its completion, else its last answer.
+  const sessionTimes = tx`
+    select s.user_id, s.session_id, coalesce(s.completed_at, max(e.ts)) as t
+    from analytics.sessions s
+    join analytics.session_events e on e.user_id = s.user_id and e.session_id = s.session_id
+    where s.user_id = any(${userIds}::uuid[])
+    group by s.user_id, s.session_id, s.completed_at`;
+  switch (spec.kind) {
+    case "fixed":
+      return tx`
+        select l.user_id, ${spec.at}::timestamptz as t, null::uuid as session_id
+        from analytics.learners l where l.user_id = any(${userIds}::uuid[])`;
+    case "session":
+      return tx`
+        select st.user_id, st.t, st.session_id from (${sessionTimes}) st
+        where st.session_id = ${spec.sessionId}`;
+    case "every_session":
+      // Two sessions at the same moment have the same evidence: one snapshot, dated once.
+      return tx`
+        select distinct on (st.user_id, st.t) st.user_id, st.t, st.session_id
+        from (${sessionTimes}) st
+        order by st.user_id, st.t, st.session_id desc`;
+    case "latest":
+      // No evidence yet: the learner's snapshot is dated when the learner was first seen.
+      return tx`
+        select l.user_id,
+               coalesce(greatest(ev.t, (select max(s.completed_at) from analytics.sessions s
+                                        where s.user_id = l.user_id)), l.created_at) as t,
+               null::uuid as session_id
+        from analytics.learners l
+        left join lateral (
+          select max(e.ts) as t from analytics.session_events e where e.user_id = l.user_id
+        ) ev on true
+        where l.user_id = any(${userIds}::uuid[])`;
+  }
+}
+
+/**
+ * Per moment and skill, the readiness window's exact figures as of that moment: answers at or
+ * before it, the last N sessions that touched the skill (or the N × 24 h before it).
+ */
+export async function windowAsOf(
+  tx: Queryable,
+  moments: ReturnType<typeof momentsOf>,
+  config: ReadinessConfig,
+  fromAggregates: boolean,
+  /** The learners, sorted (lower case). */
+  ids: string[],
+): Promise<Map<string, { moment: Moment; skills: SkillAverage[] }>> {
+  const window = windowSpec(config, config.readiness_window);
+  const dayBound = window.kind === "days"
+    ? tx`and e.ts > m.t - make_interval(hours => 24 * ${window.size})`
+    : tx``;
+  const sessionBound = window.kind === "sessions" ? tx`where rn <= ${window.size}` : tx``;
+  type Row = Moment & {
+    skill_tag: string | null;
+    score_total: string | null;
+    sample_size: number;
+    session_count: number;
+  };
+  // As of the latest evidence, a last-N-sessions window is what the current aggregates hold
+  // (just refreshed, with exact sums): no second pass over the answers.
+  const rows = fromAggregates
+    ? await tx<Row[]>`
+    with m as materialized (${moments})
+    select m.user_id, to_json(m.t) #>> '{}' as t, m.session_id, a.skill_tag,
+           a.score_total::text as score_total, coalesce(a.sample_size, 0) as sample_size,
+           coalesce(a.session_count, 0) as session_count
+    from m left join (
+      -- The batch's rows through the (user_id, ...) key and its id range: never a scan of every
+      -- learner's rows.
+      select a.user_id, a.skill_tag, a.score_total, a.sample_size, a.session_count
+      from analytics.user_skill_agg a
+      where a.user_id = any(${ids}::uuid[]) and a.user_id between ${ids[0]} and ${ids.at(-1)!}
+        and a.window_key = ${config.readiness_window}
+    ) a on a.user_id = m.user_id
+    where m.t is not null`
+    : await tx<Row[]>`
+    with m as materialized (${moments}),
+    ranked as (${skillSessions(tx, { where: tx`true ${dayBound}`, perMoment: true })}),
+    skills as (
+      select user_id, t, skill_tag, sum(total)::text as score_total,
+             sum(answers)::int as sample_size, count(*)::int as session_count
+      from ranked ${sessionBound}
+      group by user_id, t, skill_tag
+    )
+    select m.user_id, to_json(m.t) #>> '{}' as t, m.session_id, k.skill_tag, k.score_total,
+           coalesce(k.sample_size, 0) as sample_size, coalesce(k.session_count, 0) as session_count
+    from m left join skills k on k.user_id = m.user_id and k.t = m.t
+    where m.t is not null`;
+  const out = new Map<string, { moment: Moment; skills: SkillAverage[] }>();
+  for (const r of rows) {
+    const key = `${r.user_id} ${r.t}`;
+    let entry = out.get(key);
+    if (!entry) {
+      entry = { moment: { user_id: r.user_id, t: r.t, session_id: r.session_id }, skills: [] };
+      out.set(key, entry);
+    }
+    if (r.skill_tag !== null && r.score_total !== null) {
+      entry.skills.push({
+        skill_tag: r.skill_tag,
+        avg_score: round2(Exact.ratio(r.score_total, r.sample_size)),
+        score_total: r.score_total,
+        sample_size: r.sample_size,
+        session_count: r.session_count,
+      });
+    }
+  }
+  return out;
+}
+
+/** Scores every moment; the rows to write, as `jsonb_to_recordset` input. */
+export function scoreMoments(
+  moments: Map<string, { moment: Moment; skills: SkillAverage[] }>,
+  config: ReadinessConfig,
+  trigger: string,
+) {
+  return [...moments.values()].map(({ moment, skills }) => {
+    const score = scoreReadiness(skills, config, {
+      trigger,
+      asOf: new Date(moment.t),
+      sessionId: moment.session_id ?? undefined,
+    });
+    // meta.as_of keeps the exact moment (Date keeps milliseconds only).
+    score.meta.as_of = moment.t;
+    return {
+      user_id: moment.user_id,
+      ts: moment.t,
+      overall: score.overall,
+      ...score.components,
+      band: score.band,
+      meta: score.meta,
+    };
+  });
+}
