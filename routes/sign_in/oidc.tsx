@@ -115,7 +115,8 @@ export const oidcRoutes = new Hono<AppEnv>()
     }
     await startSession(c, { userId: identity.subject, role: identity.role });
     c.header("cache-control", "no-store");
-    return c.redirect(flow.next ?? HOME[identity.role], 303);
+    // Checked again: the flow cookie is signed, but the rule may be stricter than when it was.
+    return c.redirect(localPath(flow.next) ?? HOME[identity.role], 303);
   });
 
 function failure(c: Parameters<typeof renderPage>[0], status: number, reason: string) {
