@@ -158,6 +158,14 @@ export async function verifySignInToken(
   };
 }
 
+/**
+ * The token of an `Authorization: Bearer <token>` header; null when the header is absent or uses
+ * another scheme (then the session cookie, if any, is what authenticates the request).
+ */
+export function bearerToken(header: string | undefined | null): string | null {
+  return header?.match(/^Bearer\s+(.+)$/i)?.[1] ?? null;
+}
+
 /** Learners see only their own data; coaches, admins and the service see any learner's. */
 export function canReadLearner(caller: Caller, userId: string): boolean {
   return caller.role === "learner" ? caller.userId.toLowerCase() === userId.toLowerCase() : true;
