@@ -130,7 +130,7 @@ Deno.test("embedded database: one owner; ops go through it; no stale lock after 
     assert.match(err, new RegExp(`PULSE_DATA_DIR: .*pid ${server.child.pid}`));
 
     // The socket wants the per-start password, which only this OS user can read (lock 0600).
-    const lock = `${dataDir.replace(/\/+$/, "")}.lock`;
+    const lock = `${dataDir}/pgdata.lock`;
     assert.equal(Deno.statSync(lock).mode! & 0o777, 0o600);
     const published = new URL(JSON.parse(Deno.readTextFileSync(lock)).url);
     assert.ok(published.password.length >= 32);
