@@ -30,6 +30,17 @@ const signInClaims = claims.extend({
   jti: z.string().min(8).max(200),
 });
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A learner's `sub` is their learner id, a UUID: every learner route and query takes it as one, so
+ * a token with any other `sub` is refused here, once, rather than failing deep inside a request.
+ * Staff and service subjects are the identity provider's or the caller's own names.
+ */
+function subjectOk(payload: { sub: string; role: Role }): boolean {
+  return payload.role !== "learner" || UUID.test(payload.sub);
+}
+
 // The HMAC key is imported once per secret and reused (importing it per request halved
 // throughput). Few secrets exist in one process, so the cache does not need eviction.
 const keys = new Map<string, Promise<CryptoKey>>();
@@ -109,7 +120,7 @@ export interface VerifiedBearer {
 /**
  * Verifies a bearer (or session cookie) token; null when it is missing, malformed, expired, has no
  * `exp`, lives longer than `maxTtlSeconds`, carries an audience (hand-off tokens are not bearer
- * tokens) or has unknown claims. Returns the caller with the token's expiry, so that a cache
+ * tokens), has unknown claims or is a learner's whose `sub` is not a UUID. Returns the caller with the token's expiry, so that a cache
  * (auth/verified_tokens.ts) need not decode the token again.
  */
 export async function verifyBearer(
@@ -121,6 +132,7 @@ export async function verifyBearer(
   if (!payload || typeof payload !== "object" || "aud" in payload) return null;
   const parsed = claims.safeParse(payload);
   if (!parsed.success || !lifetimeOk(parsed.data, maxTtlSeconds)) return null;
+  if (!subjectOk(parsed.data)) return null;
   return { caller: { userId: parsed.data.sub, role: parsed.data.role }, exp: parsed.data.exp };
 }
 
@@ -151,11 +163,20 @@ export async function verifySignInToken(
   const payload = await verifiedPayload(secret, token);
   const parsed = signInClaims.safeParse(payload);
   if (!parsed.success || !lifetimeOk(parsed.data, SIGN_IN_MAX_TTL_SECONDS)) return null;
+  if (!subjectOk(parsed.data)) return null;
   return {
     caller: { userId: parsed.data.sub, role: parsed.data.role },
     jti: parsed.data.jti,
     expiresAt: new Date(parsed.data.exp * 1000),
   };
+}
+
+/**
+ * The token of an `Authorization: Bearer <token>` header; null when the header is absent or uses
+ * another scheme (then the session cookie, if any, is what authenticates the request).
+ */
+export function bearerToken(header: string | undefined | null): string | null {
+  return header?.match(/^Bearer\s+(.+)$/i)?.[1] ?? null;
 }
 
 /** Learners see only their own data; coaches, admins and the service see any learner's. */

@@ -97,20 +97,36 @@ Deno.test("the HMAC key is imported once per secret", async () => {
   assert.equal(key.extractable, false);
 });
 
+const U1 = "6f1d2c3b-4a59-4e7d-8c21-0a1b2c3d4e01";
+
+Deno.test("a learner's sub must be a UUID (bearer and hand-off tokens); staff subs need not", async () => {
+  for (const sub of ["u-1", "not-a-uuid", "../x", `${U1}x`, " " + U1, "0".repeat(32)]) {
+    assert.equal(await verifyToken(SECRET, await issueToken(SECRET, "learner", sub)), null, sub);
+    assert.equal(
+      await verifySignInToken(SECRET, await issueSignInToken(SECRET, "learner", sub)),
+      null,
+      sub,
+    );
+  }
+  assert.ok(await verifyToken(SECRET, await issueToken(SECRET, "learner", U1.toUpperCase())));
+  assert.ok(await verifyToken(SECRET, await issueToken(SECRET, "coach", "carl.coach")));
+  assert.ok(await verifySignInToken(SECRET, await issueSignInToken(SECRET, "admin", "admin-1")));
+});
+
 Deno.test("hand-off tokens: audience, jti and a short exp; never bearer tokens", async () => {
-  const token = await issueSignInToken(SECRET, "learner", "u-1");
+  const token = await issueSignInToken(SECRET, "learner", U1);
   const grant = await verifySignInToken(SECRET, token);
   assert.ok(grant);
-  assert.deepEqual(grant.caller, { userId: "u-1", role: "learner" });
+  assert.deepEqual(grant.caller, { userId: U1, role: "learner" });
   assert.ok(grant.jti.length >= 8);
   assert.equal(await verifyToken(SECRET, token), null, "a hand-off token is not a bearer token");
   assert.equal(
-    await verifySignInToken(SECRET, await issueToken(SECRET, "learner", "u-1")),
+    await verifySignInToken(SECRET, await issueToken(SECRET, "learner", U1)),
     null,
     "a bearer token is not a hand-off token",
   );
   const raw = (payload: Record<string, unknown>) => sign(payload, SECRET, "HS256");
-  const base = { sub: "u-1", role: "learner", aud: SIGN_IN_AUDIENCE, jti: crypto.randomUUID() };
+  const base = { sub: U1, role: "learner", aud: SIGN_IN_AUDIENCE, jti: crypto.randomUUID() };
   assert.equal(await verifySignInToken(SECRET, await raw({ ...base, exp: now() + 301 })), null);
   assert.ok(await verifySignInToken(SECRET, await raw({ ...base, exp: now() + 300 })));
   assert.equal(await verifySignInToken(SECRET, await raw(base)), null, "no exp");

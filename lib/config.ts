@@ -151,6 +151,15 @@ export function loadConfig(env: Record<string, string | undefined> = processEnvi
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
+  if (auth.oidc && !auth.oidc.redirectUri) {
+    // Never derived from the request's Host header, which a client chooses.
+    if (e.PULSE_ENV === "production") {
+      throw new ConfigError(
+        "Invalid environment: PULSE_OIDC_REDIRECT_URI is required when PULSE_ENV=production and PULSE_OIDC_ISSUER is set",
+      );
+    }
+    auth.oidc.redirectUri = oidcDevRedirectUri(e.PORT);
+  }
   return {
     env: e.PULSE_ENV,
     host: e.HOST ?? (e.PULSE_ENV === "development" ? "127.0.0.1" : "0.0.0.0"),
@@ -165,6 +174,11 @@ export function loadConfig(env: Record<string, string | undefined> = processEnvi
     },
     auth,
   };
+}
+
+/** The development callback when PULSE_OIDC_REDIRECT_URI is unset: this machine, PORT. */
+export function oidcDevRedirectUri(port: number): string {
+  return `http://localhost:${port}/sign-in/oidc/callback`;
 }
 
 function databaseTarget(e: z.infer<typeof envSchema>): DatabaseTarget {

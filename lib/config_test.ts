@@ -291,3 +291,43 @@ Deno.test({
     }
   },
 });
+
+Deno.test("single sign-on: the redirect URI is required in production, never taken from a request", async () => {
+  const oidc = {
+    PULSE_OIDC_ISSUER: "https://login.example/tenant/v2.0",
+    PULSE_OIDC_CLIENT_ID: "pulse",
+    PULSE_OIDC_CLIENT_SECRET: "s3cret",
+  };
+  const secret = "x".repeat(32);
+  assert.throws(
+    () => loadConfig({ PULSE_ENV: "production", PULSE_AUTH_SECRET: secret, ...oidc }),
+    (error: Error) =>
+      error instanceof ConfigError && /PULSE_OIDC_REDIRECT_URI is required/.test(error.message),
+  );
+  const given = "https://analytics.example/sign-in/oidc/callback";
+  assert.equal(
+    loadConfig({
+      PULSE_ENV: "production",
+      PULSE_AUTH_SECRET: secret,
+      ...oidc,
+      PULSE_OIDC_REDIRECT_URI: given,
+    }).auth.oidc?.redirectUri,
+    given,
+  );
+  assert.equal(
+    loadConfig({ ...oidc, PORT: "8123" }).auth.oidc?.redirectUri,
+    "http://localhost:8123/sign-in/oidc/callback",
+    "development: this machine",
+  );
+  // Start-up names it in one line.
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("../main.ts", import.meta.url).pathname],
+    env: { PULSE_ENV: "production", PULSE_AUTH_SECRET: secret, ...oidc },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr).trim();
+  assert.equal(out.code, 1);
+  assert.match(stderr, /PULSE_OIDC_REDIRECT_URI is required/);
+  assert.doesNotMatch(stderr, /s3cret/);
+});

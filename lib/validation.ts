@@ -99,14 +99,32 @@ export function jsonDepth(text: string, limit = Infinity): number {
 }
 
 const ISO_PARTS = /^(\d{4})-\d{2}-\d{2}T[^Zz+-]*(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
+const FRACTION = /[.,](\d+)/;
+/** Most fractional-second digits kept (nanoseconds; Postgres keeps microseconds). */
+const MAX_FRACTION_DIGITS = 9;
+// The instants every layer (JavaScript Date's ISO form, Postgres) reads alike: years 0001–9999 UTC.
+const EARLIEST_MS = Date.parse("0001-01-01T00:00:00Z");
+const LATEST_MS = Date.parse("9999-12-31T23:59:59.999Z");
 
-/** Why an ISO 8601 timestamp (already well-formed) cannot be stored by Postgres, or null. */
+/**
+ * Why an ISO 8601 timestamp (already well-formed) cannot be stored, or null: year 0000, an offset
+ * beyond ±15:59, more than nine fractional digits, or an instant outside 0001–9999 in UTC (e.g.
+ * `0001-01-01T00:00:00+14:00`, which is in the year 1 BC once the offset is applied).
+ */
 export function unstorableTimestampReason(value: string): string | null {
   const m = ISO_PARTS.exec(value);
   if (!m) return null;
   if (m[1] === "0000") return "year 0000 does not exist (years start at 0001)";
   if (m[2] && Number(m[3]) > 15) {
     return `UTC offset ${m[2]}${m[3]}:${m[4]} is out of range (at most ±15:59)`;
+  }
+  const fraction = FRACTION.exec(value)?.[1];
+  if (fraction && fraction.length > MAX_FRACTION_DIGITS) {
+    return `has ${fraction.length} fractional second digits (at most ${MAX_FRACTION_DIGITS})`;
+  }
+  const ms = Date.parse(value);
+  if (!Number.isNaN(ms) && (ms < EARLIEST_MS || ms > LATEST_MS)) {
+    return "is outside the years 0001–9999 once converted to UTC";
   }
   return null;
 }

@@ -40,6 +40,13 @@ Deno.test("timestamps Postgres cannot store are refused; future ones when asked"
   assert.match(unstorableTimestampReason("0000-01-01T00:00:00Z")!, /year 0000/);
   assert.match(unstorableTimestampReason("2026-11-02T09:00:00+16:00")!, /\+16:00.*15:59/);
   assert.match(unstorableTimestampReason("2026-11-02T09:00:00.5-23:59")!, /-23:59/);
+  assert.match(unstorableTimestampReason("0001-01-01T00:00:00+14:00")!, /0001–9999.*UTC/);
+  assert.match(unstorableTimestampReason("9999-12-31T23:59:59-15:59")!, /0001–9999.*UTC/);
+  assert.equal(unstorableTimestampReason("0001-01-01T00:00:00Z"), null);
+  assert.equal(unstorableTimestampReason("0001-01-01T10:00:00+10:00"), null);
+  assert.equal(unstorableTimestampReason("9999-12-31T23:59:59.999999Z"), null);
+  assert.equal(unstorableTimestampReason("2026-11-02T09:00:00.123456789Z"), null);
+  assert.match(unstorableTimestampReason(`2026-11-02T09:00:00.${"9".repeat(2000)}Z`)!, /2000 /);
   const past = isoTimestamp({ maxFutureMs: 5 * 60_000 });
   assert.ok(past.safeParse("2026-11-02T09:00:00Z").success);
   assert.ok(past.safeParse(new Date(Date.now() + 4 * 60_000).toISOString()).success);
@@ -47,7 +54,9 @@ Deno.test("timestamps Postgres cannot store are refused; future ones when asked"
   assert.ok(!ahead.success);
   assert.match(ahead.error.issues[0].message, /more than 5 minutes in the future/);
   assert.ok(!isoTimestamp().safeParse("0000-06-01T00:00:00+00:00").success);
-  assert.ok(isoTimestamp().safeParse("9999-12-31T23:59:59-15:59").success);
+  assert.ok(isoTimestamp().safeParse("9999-12-31T08:00:00-15:59").success);
+  // Year 10000 once converted to UTC.
+  assert.ok(!isoTimestamp().safeParse("9999-12-31T23:59:59-15:59").success);
 });
 
 Deno.test("vocabulary: keys and labels in any case resolve to the key", () => {

@@ -2,7 +2,7 @@
 import type { MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
-import { type Caller, canReadLearner, type Role } from "../lib/auth.ts";
+import { bearerToken, type Caller, canReadLearner, type Role } from "../lib/auth.ts";
 import { verifyTokenCached } from "../lib/auth/verified_tokens.ts";
 import type { Config } from "../lib/config.ts";
 import type { Sql } from "../lib/db/mod.ts";
@@ -43,8 +43,7 @@ export function provide(deps: AppDeps): MiddlewareHandler<AppEnv> {
  */
 export function authenticate(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const header = c.req.header("authorization");
-    const token = header?.match(/^Bearer\s+(.+)$/i)?.[1] ?? getCookie(c, TOKEN_COOKIE);
+    const token = bearerToken(c.req.header("authorization")) ?? getCookie(c, TOKEN_COOKIE);
     const config = c.get("config");
     c.set(
       "caller",

@@ -1,11 +1,13 @@
 /**
  * Cross-site request check for the browser session: a state-changing request (not GET, HEAD or
- * OPTIONS) that is not authenticated by an `Authorization` header must come from this site. A
- * bearer header cannot be added by another site's page, but the session cookie travels along, so
- * for those requests `Origin` (else `Sec-Fetch-Site`, else `Referer`) must name this host.
+ * OPTIONS) that is not authenticated by a bearer header must come from this site. A bearer header
+ * cannot be added by another site's page, but the session cookie travels along, so for every other
+ * request (another `Authorization` scheme included: the cookie still authenticates it) `Origin`
+ * (else `Sec-Fetch-Site`, else `Referer`) must name this host.
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
+import { bearerToken } from "../lib/auth.ts";
 import { ApiError } from "./_errors.ts";
 import { type AppEnv, TOKEN_COOKIE } from "./_middleware.ts";
 
@@ -31,7 +33,8 @@ function hostOf(url: string): string | null {
 /** Why this request must be refused as cross-site, or null when it may go on. */
 export function crossSiteReason(c: Context): string | null {
   if (SAFE_METHODS.has(c.req.method)) return null;
-  if (c.req.header("authorization")) return null; // not a cookie session
+  // Authenticated by the bearer header, not the cookie (the same rule as authenticate()).
+  if (bearerToken(c.req.header("authorization")) !== null) return null;
   const origin = c.req.header("origin");
   const host = ownHost(c);
   // "null" is an opaque origin (a form post under `Referrer-Policy: no-referrer`, or a sandboxed

@@ -57,6 +57,15 @@ Deno.test("cookie-session writes must come from this site", async (step) => {
         const body = await res.json();
         assert.equal(body.error.code, "cross_site_request");
       }
+      // Another Authorization scheme does not switch the check off: the cookie still authenticates.
+      for (const authorization of ["Basic eDp4", "Basic x", "Digest x", "bearer", "Bearerx y"]) {
+        const res = await recompute({ cookie, authorization, origin: "https://evil.example" });
+        assert.equal(res.status, 403, authorization);
+        assert.equal((await res.json()).error.code, "cross_site_request", authorization);
+        const unverifiable = await recompute({ cookie, authorization });
+        assert.equal(unverifiable.status, 403, `${authorization}, no Origin`);
+        await unverifiable.body?.cancel();
+      }
       // Page forms too: sign-out and demo sign-in from another site.
       for (const path of ["/sign-out", "/demo"]) {
         const res = await t.app.request(`http://pulse.example:8000${path}`, {
@@ -80,6 +89,16 @@ Deno.test("cookie-session writes must come from this site", async (step) => {
         origin: "https://elsewhere.example",
       });
       assert.equal(res.status, 200);
+      // A bearer header with the cookie too: the header authenticates, the cookie is not used.
+      const both = await recompute({
+        cookie,
+        authorization: `bearer ${token}`,
+        origin: "https://elsewhere.example",
+      });
+      assert.equal(both.status, 200);
+      // Without the cookie, another scheme is simply not authenticated (401, not 403).
+      const basic = await recompute({ authorization: "Basic eDp4" });
+      assert.equal(basic.status, 401);
       const read = await t.app.request("http://pulse.example:8000/api/openapi.json", {
         headers: { cookie, origin: "https://evil.example" },
       });

@@ -4,6 +4,7 @@ import { DEMO_LEARNERS } from "../lib/demo/people.ts";
 import { loadConfig } from "../lib/config.ts";
 import { createTestDatabase } from "../tests/db.ts";
 import { TEST_SECRET } from "../tests/harness.ts";
+import { GOOD_NEXT, HOSTILE_NEXT } from "../tests/next_paths.ts";
 
 Deno.test("/demo answers only on loopback, in development", async (step) => {
   const db = await createTestDatabase();
@@ -29,6 +30,39 @@ Deno.test("/demo answers only on loopback, in development", async (step) => {
       }, remote("127.0.0.1"));
       assert.equal(res.status, 303);
       assert.match(res.headers.get("set-cookie") ?? "", /pulse_token=/);
+    });
+
+    await step.step("hostile next: the Location never leaves the site", async () => {
+      const post = (next: string) =>
+        app.request("http://127.0.0.1:8000/demo", {
+          method: "POST",
+          headers: {
+            "content-type": "application/x-www-form-urlencoded",
+            origin: "http://127.0.0.1:8000",
+          },
+          body: new URLSearchParams({ user_id: user, next }).toString(),
+        }, remote("127.0.0.1"));
+      for (const next of HOSTILE_NEXT) {
+        const res = await post(next);
+        // A NUL byte is refused as input (400) before any redirect; else home.
+        assert.equal(res.status, next.includes("\0") ? 400 : 303, JSON.stringify(next));
+        assert.equal(
+          res.headers.get("location"),
+          res.status === 303 ? "/dashboard" : null,
+          JSON.stringify(next),
+        );
+        // The page does not carry it into its forms either.
+        const page = await app.request(
+          `http://localhost:8000/demo?next=${encodeURIComponent(next)}`,
+          {},
+          remote("127.0.0.1"),
+        );
+        assert.doesNotMatch(await page.text(), /name="next"/, JSON.stringify(next));
+      }
+      for (const [next, expected] of GOOD_NEXT) {
+        const res = await post(next);
+        assert.equal(res.headers.get("location"), expected, JSON.stringify(next));
+      }
     });
 
     await step.step("another machine, a proxy hop or a foreign Host gets 404", async () => {

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { issueToken } from "../lib/auth.ts";
+import { createClient } from "../lib/db/client.ts";
 import { childEnv, runScript } from "./scripts.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -128,9 +129,23 @@ Deno.test("embedded database: one owner; ops go through it; no stale lock after 
     assert.equal(err.split("\n").length, 1, err);
     assert.match(err, new RegExp(`PULSE_DATA_DIR: .*pid ${server.child.pid}`));
 
-    // A crash (SIGKILL) leaves the lock behind; the next start takes it over.
+    // The socket wants the per-start password, which only this OS user can read (lock 0600).
+    const lock = `${dataDir}/pgdata.lock`;
+    assert.equal(Deno.statSync(lock).mode! & 0o777, 0o600);
+    const published = new URL(JSON.parse(Deno.readTextFileSync(lock)).url);
+    assert.ok(published.password.length >= 32);
+    const wrong = new URL(published);
+    wrong.password = "guessed";
+    const intruder = createClient(wrong.href, { max: 1, connectTimeout: 5 });
+    await assert.rejects(() => intruder`select 1`, /password/i);
+    await intruder.end();
+
+    // A crash (SIGKILL) leaves the lock behind; the next start takes it over at once.
     await server.stop("SIGKILL");
+    const restarted = Date.now();
     server = await startServer(dataDir, port);
+    assert.doesNotMatch(server.output(), /open in another process/);
+    assert.ok(Date.now() - restarted < 120_000);
     const after = await readiness();
     assert.equal(
       after.latest?.meta?.trigger,

@@ -15,7 +15,10 @@ export interface OidcConfig {
   clientId: string;
   /** Null for a public client (PKCE only). */
   clientSecret: string | null;
-  /** Callback URL registered at the provider; null: `<origin of the request>/sign-in/oidc/callback`. */
+  /**
+   * Callback URL registered at the provider. Required in production; in development, when unset,
+   * `http://localhost:<PORT>/sign-in/oidc/callback` (lib/config.ts). Never taken from a request.
+   */
   redirectUri: string | null;
   scopes: string;
   /** Claim of the ID token (or userinfo) holding the user's roles or groups, e.g. `roles`. */

@@ -1,7 +1,8 @@
 /**
  * Embedded PGlite database served over the Postgres wire protocol on loopback, so the app,
  * postgres.js and dbmate all talk to it exactly as they would to a server. The process that opens
- * a data directory owns it (see owner.ts); other processes connect to the owner's socket.
+ * a data directory owns it (see owner.ts); other processes connect to the owner's socket, with
+ * the per-start password that only this OS user can read.
  */
 import { PGlite } from "@electric-sql/pglite";
 import { acquireOwnership } from "./owner.ts";
@@ -31,8 +32,15 @@ export async function startEmbedded(
   }
   try {
     const db = await PGlite.create({ dataDir });
-    const server = startWireServer(db);
-    const url = `postgres://postgres@${server.address}/postgres?sslmode=disable`;
+    // A fresh password per start: another OS user can reach the loopback port but cannot read
+    // the password, which is only in this process and in the owner lock (mode 0600, owner.ts)
+    // that this user's ops tasks read to connect.
+    const password = Array.from(
+      crypto.getRandomValues(new Uint8Array(24)),
+      (b) => b.toString(16).padStart(2, "0"),
+    ).join("");
+    const server = startWireServer(db, { password });
+    const url = `postgres://postgres:${password}@${server.address}/postgres?sslmode=disable`;
     ownership?.publish(url);
     let stopped = false;
     return {

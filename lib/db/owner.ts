@@ -30,11 +30,18 @@ export function lockPath(dataDir: string): string {
   return `${dataDir.replace(/\/+$/, "")}.lock`;
 }
 
+/**
+ * The kernel start time of `pid` while it runs; null when it is gone. A killed process whose parent
+ * has not reaped it (or whose parent is an init that never does) stays in /proc as a zombie (state
+ * `Z`, or `X` while being removed): it holds nothing, so it counts as gone.
+ */
 function processStart(pid: number): string | null {
   try {
     const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
     // Field 2 (comm) may contain spaces and parentheses: count fields after the last ')'.
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (fields[0] === "Z" || fields[0] === "X" || fields[0] === "x") return null;
+    return fields[19] ?? null;
   } catch {
     return null;
   }
@@ -83,15 +90,19 @@ export function acquireOwnership(dataDir: string, role: string): Ownership {
   const path = lockPath(dataDir);
   const mine: OwnerRecord = { pid: Deno.pid, started: processStart(Deno.pid), url: null, role };
   for (let attempt = 0; attempt < 5; attempt++) {
+    // Written whole to a private file, then linked into place: link fails when the lock exists
+    // (create-new), and a lock is never seen half-written, so a dead owner's lock is always
+    // readable and taken over at once.
+    const tmp = `${path}.${Deno.pid}.tmp`;
+    writePrivate(tmp, JSON.stringify(mine));
     try {
-      const file = Deno.openSync(path, { write: true, createNew: true });
-      file.writeSync(new TextEncoder().encode(JSON.stringify(mine)));
-      file.close();
+      Deno.linkSync(tmp, path);
+      Deno.removeSync(tmp);
       let released = false;
       return {
         publish(url) {
-          const tmp = `${path}.${Deno.pid}.tmp`;
-          Deno.writeTextFileSync(tmp, JSON.stringify({ ...mine, url }));
+          // The URL carries the socket's per-start password: the lock is readable by this user only.
+          writePrivate(tmp, JSON.stringify({ ...mine, url }));
           Deno.renameSync(tmp, path);
         },
         release() {
@@ -104,6 +115,9 @@ export function acquireOwnership(dataDir: string, role: string): Ownership {
         },
       };
     } catch (error) {
+      try {
+        Deno.removeSync(tmp);
+      } catch { /* gone */ }
       if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
     }
     let before: string;
@@ -120,4 +134,10 @@ export function acquireOwnership(dataDir: string, role: string): Ownership {
     } catch { /* gone already */ }
   }
   throw new Error(`could not take the lock ${path}`);
+}
+
+/** Writes `text` to `path` readable and writable by this OS user only (0600). */
+function writePrivate(path: string, text: string): void {
+  Deno.writeTextFileSync(path, text, { mode: 0o600 });
+  Deno.chmodSync(path, 0o600); // mode applies only when the file is created
 }

@@ -31,6 +31,47 @@ Deno.test("one owner per data directory; a stale or garbled lock is taken over",
     assert.equal(readOwner(dataDir)?.pid, Deno.pid);
     taken.release();
 
+    // A killed owner that nobody has reaped yet (a zombie still in /proc) is gone: taken over
+    // at once, not after a timeout.
+    // `sleep 30 &` under a parent that then becomes `sleep`, which never reaps: once killed, the
+    // child stays a zombie for as long as the parent lives.
+    const parent = new Deno.Command("sh", {
+      args: ["-c", "sleep 30 & echo $!; exec sleep 30"],
+      stdout: "piped",
+    }).spawn();
+    const reader = parent.stdout.getReader();
+    const pid = Number(new TextDecoder().decode((await reader.read()).value).trim());
+    reader.releaseLock();
+    try {
+      const stat = () => {
+        const text = Deno.readTextFileSync(`/proc/${pid}/stat`);
+        return text.slice(text.lastIndexOf(")") + 2).split(" ");
+      };
+      await Deno.writeTextFile(
+        lockPath(dataDir),
+        JSON.stringify({ pid, started: stat()[19], url: null, role: "server" }),
+      );
+      assert.equal(readOwner(dataDir)?.pid, pid, "alive: the owner");
+      Deno.kill(pid, "SIGKILL");
+      for (let i = 0; i < 200 && stat()[0] !== "Z"; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      assert.equal(stat()[0], "Z", "a zombie, still in /proc");
+      const t0 = performance.now();
+      acquireOwnership(dataDir, "server").release();
+      assert.ok(performance.now() - t0 < 1_000);
+    } finally {
+      parent.kill("SIGKILL");
+      await parent.stdout.cancel().catch(() => {});
+      await parent.status;
+    }
+
+    // The lock is readable by this OS user only: it carries the socket's password.
+    const held = acquireOwnership(dataDir, "server");
+    held.publish("postgres://postgres:pw@127.0.0.1:1/postgres");
+    assert.equal(Deno.statSync(lockPath(dataDir)).mode! & 0o777, 0o600);
+    held.release();
+
     // A reused pid (alive, but started at another time) does not count as the owner.
     await Deno.writeTextFile(
       lockPath(dataDir),

@@ -19,6 +19,12 @@ const SYNC = new Uint8Array([0x53, 0, 0, 0, 4]);
 export interface WireServerOptions {
   /** Longest a client may hold the session without sending anything (ms). */
   idleHoldMs?: number;
+  /**
+   * Password every client must give (cleartext password authentication: the socket is loopback
+   * only, so it never crosses a network). Other OS users can reach a loopback port; only this user
+   * can read the password (see embedded.ts). Unset: no authentication (tests of the protocol).
+   */
+  password?: string;
 }
 
 export interface WireServer {
@@ -37,6 +43,8 @@ class Client {
   holdTimer: ReturnType<typeof setTimeout> | undefined;
   /** Bytes of a server message still to skip when scanning output for ReadyForQuery. */
   outCarry: Uint8Array = new Uint8Array(0);
+  /** The startup message, held back until the client's password is checked. */
+  pendingStartup: Uint8Array | null = null;
   constructor(readonly id: number, readonly conn: Deno.Conn) {}
 }
 
@@ -137,6 +145,19 @@ export function startWireServer(
     if (status === "I") release(client);
   }
 
+  async function checkPassword(client: Client, message: Uint8Array) {
+    const startup = client.pendingStartup!;
+    client.pendingStartup = null;
+    const given = message[0] === 0x70 ? message.subarray(5, Math.max(5, message.length - 1)) : null;
+    if (!given || !sameBytes(given, new TextEncoder().encode(options.password!))) {
+      await send(client, passwordRefused());
+      client.closed = true;
+      return;
+    }
+    client.started = false;
+    await handle(client, startup);
+  }
+
   async function drop(client: Client) {
     client.closed = true;
     clients.delete(client);
@@ -170,7 +191,13 @@ export function startWireServer(
           if (message === null) break;
           if (message === "ssl") await send(client, new TextEncoder().encode("N"));
           else if (message === "cancel") client.closed = true;
-          else await handle(client, message);
+          else if (client.pendingStartup) await checkPassword(client, message);
+          else if (!client.started && options.password !== undefined) {
+            // Ask for the password first; the startup message reaches PGlite only after it.
+            client.pendingStartup = message;
+            client.started = true; // what follows is typed messages
+            await send(client, AUTH_CLEARTEXT);
+          } else await handle(client, message);
           if (client.closed) break;
         }
         if (owner === client && !client.closed) {
@@ -206,6 +233,28 @@ export function startWireServer(
       await Promise.all([...clients].map((c) => drop(c)));
     },
   };
+}
+
+/** AuthenticationCleartextPassword. */
+const AUTH_CLEARTEXT = new Uint8Array([0x52, 0, 0, 0, 8, 0, 0, 0, 3]);
+
+/** ErrorResponse FATAL 28P01, as a server answers a wrong password. */
+function passwordRefused(): Uint8Array {
+  const fields = ["SFATAL", "VFATAL", "C28P01", "Mpassword authentication failed"]
+    .map((f) => `${f}\0`).join("") + "\0";
+  const body = new TextEncoder().encode(fields);
+  const out = new Uint8Array(5 + body.length);
+  out[0] = 0x45;
+  new DataView(out.buffer).setInt32(1, 4 + body.length);
+  out.set(body, 5);
+  return out;
+}
+
+/** Compares in time independent of where the bytes differ. */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  let diff = a.length ^ b.length;
+  for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
+  return diff === 0;
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {

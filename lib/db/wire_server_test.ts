@@ -3,7 +3,7 @@ import { createClient } from "./client.ts";
 import { startEmbedded } from "./embedded.ts";
 
 /** A raw wire-protocol client, to drive the exact message sequences other drivers send. */
-async function rawClient(address: string) {
+async function rawClient(address: string, password?: string) {
   const [hostname, port] = address.split(":");
   const conn = await Deno.connect({ hostname, port: Number(port) });
   const enc = new TextEncoder();
@@ -51,6 +51,17 @@ async function rawClient(address: string) {
   new DataView(startup.buffer).setInt32(0, startup.length);
   new DataView(startup.buffer).setInt32(4, 196608);
   await conn.write(startup);
+  if (password !== undefined) {
+    // AuthenticationCleartextPassword (R, 8, 3), then the password message.
+    while (buffer.length < 9) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error("closed");
+      buffer = join(buffer, value);
+    }
+    assert.equal(String.fromCharCode(buffer[0]), "R");
+    buffer = buffer.slice(9);
+    await conn.write(msg("p", cstr(password)));
+  }
   await untilReady();
   const int16 = (n: number) => new Uint8Array([n >> 8, n & 255]);
   return {
@@ -121,9 +132,9 @@ Deno.test("embedded socket: clients take turns by transaction, never interleaved
 
 Deno.test("embedded socket: a client's unnamed statement survives another client's Parse", async () => {
   const db = await startEmbedded("memory://");
-  const [hostPort] = db.url.replace("postgres://postgres@", "").split("/");
-  const one = await rawClient(hostPort);
-  const two = await rawClient(hostPort);
+  const { host: hostPort, password } = new URL(db.url);
+  const one = await rawClient(hostPort, password);
+  const two = await rawClient(hostPort, password);
   try {
     await one.parse("select 'one'::text");
     await two.parse("select 'two'::text");
@@ -141,8 +152,8 @@ Deno.test("embedded socket: a client gone mid-transaction is rolled back, others
   const a = createClient(db.url, { max: 1, prepare: false });
   try {
     await a`create table t (n int)`;
-    const [hostPort] = db.url.replace("postgres://postgres@", "").split("/");
-    const raw = await rawClient(hostPort);
+    const { host: hostPort, password } = new URL(db.url);
+    const raw = await rawClient(hostPort, password);
     await raw.parse("begin");
     await raw.bindExecute();
     await raw.parse("insert into t values (1)");
@@ -181,5 +192,34 @@ Deno.test("embedded socket: a client holding the session idle is cut off and rol
     await a.end();
     await server.stop();
     await pglite.close();
+  }
+});
+
+Deno.test("embedded socket: a per-start password; a wrong or missing one is refused", async () => {
+  const db = await startEmbedded("memory://");
+  const other = await startEmbedded("memory://");
+  const url = new URL(db.url);
+  assert.match(url.password, /^[0-9a-f]{48}$/);
+  assert.notEqual(url.password, new URL(other.url).password, "fresh per start");
+  try {
+    const good = createClient(db.url, { max: 1 });
+    assert.deepEqual([...await good`select 1 as n`], [{ n: 1 }]);
+    await good.end();
+    for (const password of ["", "wrong", url.password.slice(1), `${url.password}x`]) {
+      const bad = new URL(db.url);
+      bad.password = password;
+      const client = createClient(bad.href, { max: 1, connectTimeout: 5 });
+      await assert.rejects(
+        () => client`select 1`,
+        (e: Error & { code?: string }) => e.code === "28P01" || /password/i.test(e.message),
+        JSON.stringify(password),
+      );
+      await client.end();
+    }
+    // A raw client that skips the password gets no session.
+    await assert.rejects(() => rawClient(url.host, "not-it"));
+  } finally {
+    await db.stop();
+    await other.stop();
   }
 });

@@ -2,6 +2,7 @@
 import type { Context } from "hono";
 import { setCookie } from "hono/cookie";
 import { type Caller, issueToken, type Role } from "../../lib/auth.ts";
+import { safeNextPath } from "../../lib/auth/next_path.ts";
 import { type AppEnv, TOKEN_COOKIE } from "../_middleware.ts";
 
 /** Each role's start page, used when `next` is absent or not a local path. */
@@ -12,26 +13,9 @@ export const HOME: Record<Role, string> = {
   service: "/",
 };
 
-const BASE = "http://pulse.invalid";
-
-/**
- * `next` when it is a path on this site (`/dashboard?x=1`), else null. Refuses protocol-relative
- * (`//evil`), backslash (`/\evil`, which browsers read as `//`), scheme (`https:`, `javascript:`)
- * and control-character forms.
- */
+/** `next` when it is a path on this site, else null (the rule: lib/auth/next_path.ts). */
 export function localPath(next: string | undefined | null): string | null {
-  if (!next || next.length > 2048 || next[0] !== "/") return null;
-  if (next[1] === "/" || next.includes("\\")) return null;
-  // Control characters: browsers strip some (so `/\t/evil` becomes `//evil`).
-  if ([...next].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f)) return null;
-  let url: URL;
-  try {
-    url = new URL(next, BASE);
-  } catch {
-    return null;
-  }
-  if (url.origin !== BASE) return null;
-  return `${url.pathname}${url.search}${url.hash}`;
+  return safeNextPath(next);
 }
 
 /**

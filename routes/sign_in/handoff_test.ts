@@ -4,6 +4,7 @@ import { issueSignInToken, issueToken, SIGN_IN_AUDIENCE } from "../../lib/auth.t
 import { startTestApp, TEST_SECRET } from "../../tests/harness.ts";
 import { createApp } from "../../app.ts";
 import { loadConfig } from "../../lib/config.ts";
+import { GOOD_NEXT, HOSTILE_NEXT } from "../../tests/next_paths.ts";
 import { localPath } from "./_session.ts";
 
 const LEARNER = "0b6f3c1e-7a51-4c8e-9d40-5f6a7b8c9d01";
@@ -70,6 +71,31 @@ Deno.test({
             `/sign-in/handoff?token=${token}&next=${encodeURIComponent(next)}`,
           );
           assert.equal(res.headers.get("location"), "/dashboard", next);
+        }
+      });
+
+      await t.step("hostile next: the Location never leaves the site", async () => {
+        for (const next of HOSTILE_NEXT) {
+          const token = await issueSignInToken(TEST_SECRET, "learner", LEARNER);
+          const res = await get(
+            `/sign-in/handoff?token=${token}&next=${encodeURIComponent(next)}`,
+          );
+          // A NUL byte is refused as input (400) before any redirect; else home.
+          assert.equal(res.status, next.includes("\0") ? 400 : 303, JSON.stringify(next));
+          assert.equal(
+            res.headers.get("location"),
+            res.status === 303 ? "/dashboard" : null,
+            JSON.stringify(next),
+          );
+          await res.body?.cancel();
+        }
+        for (const [next, expected] of GOOD_NEXT) {
+          const token = await issueSignInToken(TEST_SECRET, "learner", LEARNER);
+          const res = await get(
+            `/sign-in/handoff?token=${token}&next=${encodeURIComponent(next)}`,
+          );
+          assert.equal(res.headers.get("location"), expected, JSON.stringify(next));
+          await res.body?.cancel();
         }
       });
 

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { hmacKey, signClaims } from "../../lib/auth.ts";
 import type { OidcConfig } from "../../lib/auth/config.ts";
 import { OidcClient, OidcError } from "../../lib/auth/oidc.ts";
+import { oidcDevRedirectUri } from "../../lib/config.ts";
 import { renderPage } from "../_app.tsx";
 import type { AppEnv } from "../_middleware.ts";
 import { HOME, localPath, startSession, withStatus } from "./_session.ts";
@@ -43,7 +44,8 @@ export const oidcRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
     const config = c.get("config");
     const oidc = config.auth.oidc!;
-    const redirectUri = oidc.redirectUri ?? new URL("/sign-in/oidc/callback", c.req.url).href;
+    // Configured (required in production), never from the Host header a client chooses.
+    const redirectUri = oidc.redirectUri ?? oidcDevRedirectUri(config.port);
     let begun;
     try {
       begun = await clientFor(oidc).begin(redirectUri);
@@ -115,7 +117,8 @@ export const oidcRoutes = new Hono<AppEnv>()
     }
     await startSession(c, { userId: identity.subject, role: identity.role });
     c.header("cache-control", "no-store");
-    return c.redirect(flow.next ?? HOME[identity.role], 303);
+    // Checked again: the flow cookie is signed, but the rule may be stricter than when it was.
+    return c.redirect(localPath(flow.next) ?? HOME[identity.role], 303);
   });
 
 function failure(c: Parameters<typeof renderPage>[0], status: number, reason: string) {
