@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createApp } from "../app.ts";
 import { loadConfig } from "../lib/config.ts";
-import { createTestDatabase } from "../lib/db/test_helpers.ts";
+import { createTestDatabase } from "./db.ts";
 import { setSink } from "../lib/log.ts";
 import { TEST_SECRET } from "./harness.ts";
 import { HOSTILE_NEXT } from "./next_paths.ts";
