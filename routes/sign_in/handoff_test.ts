@@ -4,7 +4,7 @@ import { issueSignInToken, issueToken, SIGN_IN_AUDIENCE } from "../../lib/auth.t
 import { startTestApp, TEST_SECRET } from "../../tests/harness.ts";
 import { createApp } from "../../app.ts";
 import { loadConfig } from "../../lib/config.ts";
-import { localPath } from "./_session.ts";
+import { localPath } from "../../http/session.ts";
 
 const LEARNER = "0b6f3c1e-7a51-4c8e-9d40-5f6a7b8c9d01";
 

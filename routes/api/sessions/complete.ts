@@ -2,10 +2,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { SessionOwnerConflict } from "../../../lib/events/capture.ts";
 import { completeSession, completionSchema } from "../../../lib/transcripts/complete.ts";
-import { ApiError, apiRouter, errorResponses } from "../../_errors.ts";
-import { requireRole } from "../../_middleware.ts";
-import { Snapshot } from "../users/_shared.ts";
-import { SessionParams } from "./events.ts";
+import { ApiError, apiRouter, errorResponses } from "../../../http/errors.ts";
+import { requireRole } from "../../../http/auth.ts";
+import { Snapshot } from "../../../http/schemas.ts";
+import { SessionParams } from "./_shared.ts";
 
 const CompletionResult = z.object({
   session_id: z.uuid(),

@@ -3,10 +3,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { captureEvents, SessionOwnerConflict } from "../../../lib/events/capture.ts";
 import { eventsRequestSchema, MAX_ANSWERS_PER_REQUEST } from "../../../lib/events/schema.ts";
 import { catalog } from "../../../lib/static_config.ts";
-import { ApiError, apiRouter, errorResponses } from "../../_errors.ts";
-import { requireRole } from "../../_middleware.ts";
-
-export const SessionParams = z.object({ sessionId: z.uuid() });
+import { ApiError, apiRouter, errorResponses } from "../../../http/errors.ts";
+import { requireRole } from "../../../http/auth.ts";
+import { SessionParams } from "./_shared.ts";
 
 const CaptureResult = z.object({
   session_id: z.uuid(),

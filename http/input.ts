@@ -8,8 +8,8 @@ import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { routePath } from "hono/route";
 import { badStringReason, findBadString, jsonDepth, printableKey } from "../lib/validation.ts";
-import { ApiError } from "./_errors.ts";
-import type { AppEnv } from "./_middleware.ts";
+import { ApiError } from "./errors.ts";
+import type { AppEnv } from "./env.ts";
 
 export interface InputLimits {
   /** Largest body of an `/api/*` request, in bytes. */

@@ -6,7 +6,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "../lib/db/errors.ts";
 import { log } from "../lib/log.ts";
-import type { AppEnv } from "./_middleware.ts";
+import type { AppEnv } from "./env.ts";
 
 export interface ErrorIssue {
   path: (string | number)[];
