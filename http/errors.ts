@@ -7,6 +7,7 @@ import type { ZodError } from "zod";
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "../lib/db/errors.ts";
 import { DomainConflict } from "../lib/errors.ts";
 import { log } from "../lib/log.ts";
+import { describeIssues } from "../lib/validation.ts";
 import type { AppEnv } from "./env.ts";
 
 export interface ErrorIssue {
@@ -37,17 +38,9 @@ export function validationError(error: ZodError, where = "request"): ApiError {
   return new ApiError(
     400,
     "invalid_request",
-    `The ${where} is invalid: ${summarise(issues)}`,
+    `The ${where} is invalid: ${describeIssues(issues)}`,
     issues,
   );
-}
-
-function summarise(issues: ErrorIssue[]): string {
-  const first = issues[0];
-  if (!first) return "unknown problem";
-  const at = first.path.length ? `${first.path.join(".")}: ` : "";
-  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : "";
-  return `${at}${first.message}${more}`;
 }
 
 const STATUS_CODES: Record<number, string> = {

@@ -7,7 +7,13 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { routePath } from "hono/route";
-import { badStringReason, findBadString, jsonDepth, printableKey } from "../lib/validation.ts";
+import {
+  badStringReason,
+  describeIssues,
+  findBadString,
+  jsonDepth,
+  printableKey,
+} from "../lib/validation.ts";
 import { ApiError } from "./errors.ts";
 import type { AppEnv } from "./env.ts";
 
@@ -30,8 +36,8 @@ function tooLarge(limit: number) {
 }
 
 function invalid(where: string, path: (string | number)[], message: string): ApiError {
-  const at = path.length ? `${path.join(".")}: ` : "";
-  return new ApiError(400, "invalid_request", `The ${where} is invalid: ${at}${message}`, [
+  const text = describeIssues([{ path, message }]);
+  return new ApiError(400, "invalid_request", `The ${where} is invalid: ${text}`, [
     { path, message, code: "invalid_string" },
   ]);
 }

@@ -9,6 +9,7 @@ import { z } from "zod";
 import type { Queryable, Sql } from "../db/mod.ts";
 import { type EventRow, insertEventRows, SessionOwnerConflict } from "../events/capture.ts";
 import { scoreValue } from "../events/schema.ts";
+import { describeIssues } from "../validation.ts";
 import { type Catalog, catalog as defaultCatalog } from "../static_config.ts";
 import { documentSessionId, isUuid } from "./normalise.ts";
 import { type LogSink, RunLog, type RunSummary } from "./run_log.ts";
@@ -112,15 +113,6 @@ function parseHistoryFile(catalog: Catalog, doc: unknown) {
   return schema.safeParse(doc);
 }
 
-/** The first zod issue as `path: message` (+ how many more). */
-function describe(error: z.ZodError): string {
-  const [first] = error.issues;
-  const path = first.path.map((p) => typeof p === "number" ? `[${p}]` : `.${String(p)}`).join("")
-    .replace(/^\./, "");
-  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : "";
-  return `${path ? `${path}: ` : ""}${first.message}${more}`;
-}
-
 async function readJsonFile(path: string): Promise<{ ok: true; doc: unknown } | { ok: false }> {
   let text: string;
   try {
@@ -165,7 +157,9 @@ async function importScorecard(
     const sessionId = rawId.toLowerCase();
     item = `scorecard ${sessionId}`;
     const parsed = scorecardFile.safeParse(file.doc);
-    if (!parsed.success) return run.failed(item, describe(parsed.error));
+    if (!parsed.success) {
+      return run.failed(item, describeIssues(parsed.error.issues, { path: "brackets" }));
+    }
     const card = parsed.data;
     let userId = card.user_id?.toLowerCase();
     if (!userId) {
@@ -310,7 +304,9 @@ async function importHistory(
     const json = await readJsonFile(path);
     if (!json.ok) throw new Error(`${path} disappeared during the run`);
     const parsed = parseHistoryFile(options.catalog, json.doc);
-    if (!parsed.success) return run.failed(item, describe(parsed.error));
+    if (!parsed.success) {
+      return run.failed(item, describeIssues(parsed.error.issues, { path: "brackets" }));
+    }
     const { entries } = parsed.data;
     const owners = [parsed.data.user_id, ...entries.map((e) => e.user_id)];
     const stranger = owners.find((u) => u !== undefined && u.toLowerCase() !== userId);
