@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { type AuthConfig, loadAuthConfig } from "./auth/config.ts";
+import { describeIssues } from "./validation.ts";
 
 export type DatabaseTarget =
   | { kind: "server"; url: string; source: "PULSE_ANALYTICS_DATABASE_URL" | "PULSE_ANALYTICS_DB_*" }
@@ -136,8 +137,12 @@ export function parseDotEnv(text: string): Record<string, string> {
 export function loadConfig(env: Record<string, string | undefined> = processEnvironment()): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigError(`Invalid environment: ${String(issue.path[0])} ${issue.message}`);
+    const issue = describeIssues(parsed.error.issues, {
+      path: "head",
+      separator: " ",
+      more: false,
+    });
+    throw new ConfigError(`Invalid environment: ${issue}`);
   }
   const e = parsed.data;
   if (e.PULSE_ENV === "production" && !e.PULSE_AUTH_SECRET) {

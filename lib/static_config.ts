@@ -3,6 +3,7 @@
  * the PULSE steps may change: edit the JSON, not the code.
  */
 import { z } from "zod";
+import { describeIssues } from "./validation.ts";
 
 const CONFIG_DIR = new URL("../config/", import.meta.url);
 
@@ -44,8 +45,12 @@ export function readConfigFile<T>(name: string, schema: z.ZodType<T>, dir: URL =
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`config/${name}: ${issue.path.join(".") || "(root)"} ${issue.message}`);
+    const issue = describeIssues(parsed.error.issues, {
+      root: "(root)",
+      separator: " ",
+      more: false,
+    });
+    throw new Error(`config/${name}: ${issue}`);
   }
   return parsed.data;
 }

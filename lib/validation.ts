@@ -71,6 +71,46 @@ export function printableKey(key: string): string {
   );
 }
 
+/** A validation issue: zod's, or one the API error body carries. */
+export interface Issue {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}
+
+/** How describeIssues writes the first issue. */
+export interface IssueStyle {
+  /**
+   * The path as `a.0.b` (default), `a[0].b`, or its first key alone (an environment variable or a
+   * command-line flag names the whole value, whichever element of it failed).
+   */
+  path?: "dots" | "brackets" | "head";
+  /** Written in place of an empty path, e.g. "(root)"; default nothing. */
+  root?: string;
+  /** Between path and message; default ": ". */
+  separator?: string;
+  /** Append " (and N more)" when there are more issues; default true. */
+  more?: boolean;
+}
+
+/**
+ * The first issue of a failed validation as one line (`path: message (and N more)` by default):
+ * the one formatter behind API 400s, configuration errors and script usage errors.
+ */
+export function describeIssues(issues: readonly Issue[], style: IssueStyle = {}): string {
+  const [first] = issues;
+  if (!first) return "unknown problem";
+  const { path: form = "dots", root = "", separator = ": ", more = true } = style;
+  const path = form === "head"
+    ? first.path.slice(0, 1).map(String).join("")
+    : form === "brackets"
+    ? first.path.map((p) => typeof p === "number" ? `[${p}]` : `.${String(p)}`).join("")
+      .replace(/^\./, "")
+    : first.path.map(String).join(".");
+  const at = path || root;
+  const rest = more && issues.length > 1 ? ` (and ${issues.length - 1} more)` : "";
+  return `${at ? `${at}${separator}` : ""}${first.message}${rest}`;
+}
+
 /**
  * Deepest nesting of a JSON text, scanning its characters (strings skipped); stops counting as
  * soon as `limit` is passed, so a hostile body costs one linear pass and no parse.

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   badStringReason,
+  describeIssues,
   findBadString,
   isoTimestamp,
   jsonDepth,
@@ -78,4 +79,31 @@ Deno.test("vocabulary: keys and labels in any case resolve to the key", () => {
     () => new Vocabulary("step", [{ key: "a", label: "B" }, { key: "b", label: "Bee" }]),
     /names both 'a' and 'b'/,
   );
+});
+
+Deno.test("describeIssues writes the first issue in each caller's style", () => {
+  const issues = [
+    { path: ["answers", 0, "text"], message: "Required" },
+    { path: ["user_id"], message: "Invalid UUID" },
+  ];
+  assert.equal(describeIssues(issues), "answers.0.text: Required (and 1 more)");
+  assert.equal(
+    describeIssues(issues, { path: "brackets" }),
+    "answers[0].text: Required (and 1 more)",
+  );
+  assert.equal(describeIssues([issues[1]]), "user_id: Invalid UUID");
+  assert.equal(describeIssues([{ path: [], message: "Bad" }]), "Bad");
+  assert.equal(
+    describeIssues([{ path: [], message: "Bad" }], { root: "(root)", separator: " " }),
+    "(root) Bad",
+  );
+  assert.equal(
+    describeIssues([{ path: ["session-id", 1], message: "must be a UUID" }, ...issues], {
+      path: "head",
+      separator: " ",
+      more: false,
+    }),
+    "session-id must be a UUID",
+  );
+  assert.equal(describeIssues([]), "unknown problem");
 });

@@ -5,8 +5,9 @@ import { RecentLearners } from "./_components/RecentLearners.tsx";
 import { readinessConfig } from "../lib/readiness/mod.ts";
 import { catalog } from "../lib/static_config.ts";
 import { countLearnersWithAnswers, listLearners } from "../lib/learners/list.ts";
-import { renderPage, requirePageRole } from "./_app.tsx";
-import type { AppEnv } from "./_middleware.ts";
+import { renderPage } from "../http/shell.tsx";
+import { requirePageRole } from "../http/auth.ts";
+import type { AppEnv } from "../http/env.ts";
 
 export const adminRoutes = new Hono<AppEnv>().get("/", requirePageRole("admin"), async (c) => {
   const sql = c.get("sql");

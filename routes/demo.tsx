@@ -7,9 +7,9 @@ import { type Context, Hono } from "hono";
 import type { Role } from "../lib/auth.ts";
 import { DEMO_ADMIN, DEMO_COACH, DEMO_LEARNERS } from "../lib/demo/people.ts";
 import { isLoopbackAddress, isLoopbackHost, withoutPort } from "../lib/loopback.ts";
-import { renderPage } from "./_app.tsx";
-import type { AppEnv } from "./_middleware.ts";
-import { HOME, localPath, startSession } from "./sign_in/_session.ts";
+import { renderPage } from "../http/shell.tsx";
+import type { AppEnv } from "../http/env.ts";
+import { HOME, localPath, startSession } from "../http/session.ts";
 
 const PEOPLE: { userId: string; name: string; role: Role; detail: string }[] = [
   ...DEMO_LEARNERS.map((l) => ({

@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { RETRY_AFTER_SECONDS, withTimeout } from "../lib/db/errors.ts";
 import { pendingMigrations } from "../lib/db/migrate.ts";
-import type { AppEnv } from "./_middleware.ts";
+import type { AppEnv } from "../http/env.ts";
 
 /** /readyz answers within this budget even when the database hangs. */
 export const READY_TIMEOUT_MS = 500;

@@ -1,7 +1,7 @@
 /** GET / — sends everyone to their start page. */
 import { Hono } from "hono";
-import { signInPath } from "./_app.tsx";
-import type { AppEnv } from "./_middleware.ts";
+import { signInPath } from "../http/auth.ts";
+import type { AppEnv } from "../http/env.ts";
 
 export const indexRoutes = new Hono<AppEnv>().get("/", (c) => {
   const caller = c.get("caller");

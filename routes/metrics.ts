@@ -9,7 +9,7 @@ import { timingSafeEqual } from "node:crypto";
 import { isLoopbackAddress } from "../lib/loopback.ts";
 import { poolStats, type Sql } from "../lib/db/client.ts";
 import { type GaugeReading, renderMetrics } from "../lib/metrics.ts";
-import type { AppEnv } from "./_middleware.ts";
+import type { AppEnv } from "../http/env.ts";
 
 /** The database pool of the app serving the scrape (each app reports its own pool). */
 function poolReadings(sql: Sql): GaugeReading[] {

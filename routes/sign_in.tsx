@@ -4,11 +4,11 @@
  * (/sign-in/oidc) when a provider is configured.
  */
 import { Hono } from "hono";
-import { renderPage } from "./_app.tsx";
-import type { AppEnv } from "./_middleware.ts";
+import { renderPage } from "../http/shell.tsx";
+import type { AppEnv } from "../http/env.ts";
+import { localPath } from "../http/session.ts";
 import { handoffRoutes } from "./sign_in/handoff.tsx";
 import { oidcRoutes } from "./sign_in/oidc.tsx";
-import { localPath } from "./sign_in/_session.ts";
 
 export const signInRoutes = new Hono<AppEnv>()
   .get("/", (c) => {

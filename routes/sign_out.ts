@@ -2,8 +2,8 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { deleteCookie } from "hono/cookie";
-import type { AppEnv } from "./_middleware.ts";
-import { TOKEN_COOKIE } from "./_middleware.ts";
+import type { AppEnv } from "../http/env.ts";
+import { TOKEN_COOKIE } from "../http/session.ts";
 
 function signOut(c: Context<AppEnv>) {
   deleteCookie(c, TOKEN_COOKIE, { path: "/" });

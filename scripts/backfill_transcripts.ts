@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { BACKFILL_LOG_PREFIX, backfillTranscripts, summaryLine } from "../lib/legacy/backfill.ts";
 import { containerFromConnectionString } from "../lib/legacy/blob.ts";
+import { describeIssues } from "../lib/validation.ts";
 import { EXIT_FAILED, EXIT_OK, openOpsDatabase, opsConfig, runScript, UsageError } from "./_ops.ts";
 
 const USAGE =
@@ -40,8 +41,12 @@ export function parseBackfillArgs(args: string[]): z.infer<typeof argsSchema> {
   }
   const parsed = argsSchema.safeParse(values);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UsageError(`--${String(issue.path[0])} ${issue.message}`);
+    const issue = describeIssues(parsed.error.issues, {
+      path: "head",
+      separator: " ",
+      more: false,
+    });
+    throw new UsageError(`--${issue}`);
   }
   return parsed.data;
 }

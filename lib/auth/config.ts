@@ -4,6 +4,7 @@
  * variable at fault.
  */
 import { z } from "zod";
+import { describeIssues } from "../validation.ts";
 
 /** Roles a staff member can get from the identity provider (learners come through the trainer). */
 export const STAFF_ROLES = ["coach", "admin"] as const;
@@ -85,8 +86,12 @@ export function parseRoleMap(value: string): Record<string, StaffRole> | null {
 export function loadAuthConfig(env: Record<string, string | undefined>): AuthConfig {
   const parsed = authEnv.safeParse(env);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`Invalid environment: ${String(issue.path[0])} ${issue.message}`);
+    const issue = describeIssues(parsed.error.issues, {
+      path: "head",
+      separator: " ",
+      more: false,
+    });
+    throw new Error(`Invalid environment: ${issue}`);
   }
   const e = parsed.data;
   if (e.PULSE_SESSION_TTL_SECONDS > e.PULSE_TOKEN_MAX_TTL_SECONDS) {

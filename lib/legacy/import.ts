@@ -6,10 +6,10 @@
  * placed by the same rule as the backfill's transcripts (place.ts): existing rows are skipped,
  * never updated; a bad file is logged and counted and does not stop the run.
  */
-import { z } from "zod";
 import type { Queryable, Sql } from "../db/mod.ts";
 import { type EventRow, insertEventRows, SessionOwnerConflict } from "../sessions/answers.ts";
 import { type Catalog, catalog as defaultCatalog } from "../static_config.ts";
+import { describeIssues } from "../validation.ts";
 import { documentSessionId, isUuid } from "../sessions/normalise.ts";
 import { type LogSink, RunLog, type RunSummary } from "./run_log.ts";
 import { type HistoryEntry, parseHistoryFile, scorecardFile } from "./shapes.ts";
@@ -35,15 +35,6 @@ export interface ImportSummary extends RunSummary {
   eventsInserted: number;
   /** The learners those rows belong to, in order (their readiness history needs a rebuild). */
   learnersWithNewAnswers: string[];
-}
-
-/** The first zod issue as `path: message` (+ how many more). */
-function describe(error: z.ZodError): string {
-  const [first] = error.issues;
-  const path = first.path.map((p) => typeof p === "number" ? `[${p}]` : `.${String(p)}`).join("")
-    .replace(/^\./, "");
-  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : "";
-  return `${path ? `${path}: ` : ""}${first.message}${more}`;
 }
 
 async function readJsonFile(path: string): Promise<{ ok: true; doc: unknown } | { ok: false }> {
@@ -90,7 +81,9 @@ async function importScorecard(
     const sessionId = rawId.toLowerCase();
     item = `scorecard ${sessionId}`;
     const parsed = scorecardFile.safeParse(file.doc);
-    if (!parsed.success) return run.failed(item, describe(parsed.error));
+    if (!parsed.success) {
+      return run.failed(item, describeIssues(parsed.error.issues, { path: "brackets" }));
+    }
     const card = parsed.data;
     let named = card.user_id?.toLowerCase() ?? null;
     if (!named) {
@@ -224,7 +217,9 @@ async function importHistory(
     const json = await readJsonFile(path);
     if (!json.ok) throw new Error(`${path} disappeared during the run`);
     const parsed = parseHistoryFile(options.catalog, json.doc);
-    if (!parsed.success) return run.failed(item, describe(parsed.error));
+    if (!parsed.success) {
+      return run.failed(item, describeIssues(parsed.error.issues, { path: "brackets" }));
+    }
     const { entries } = parsed.data;
     const owners = [parsed.data.user_id, ...entries.map((e) => e.user_id)];
     const stranger = owners.find((u) => u !== undefined && u.toLowerCase() !== userId);

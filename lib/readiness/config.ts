@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { catalog, readConfigFile } from "../static_config.ts";
+import { describeIssues } from "../validation.ts";
 
 /**
  * The components of the score. Fixed by the schema (one `readiness_<component>` column each in
@@ -120,8 +121,12 @@ export function loadReadinessConfig(
   }
   const parsed = schema.safeParse(source);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`readiness config: ${issue.path.join(".") || "(root)"} ${issue.message}`);
+    const issue = describeIssues(parsed.error.issues, {
+      root: "(root)",
+      separator: " ",
+      more: false,
+    });
+    throw new Error(`readiness config: ${issue}`);
   }
   return parsed.data;
 }

@@ -1,6 +1,7 @@
 /** Write path of scored answers: one session_events row per answer × skill, idempotent. */
 import type postgres from "postgres";
 import type { Queryable, Sql } from "../db/mod.ts";
+import { DomainConflict } from "../errors.ts";
 import type { EventsRequest } from "./schema.ts";
 import { claimSessions } from "./owners.ts";
 
@@ -12,7 +13,7 @@ export interface CaptureResult {
 }
 
 /** Thrown when the session already belongs to another learner. */
-export class SessionOwnerConflict extends Error {
+export class SessionOwnerConflict extends DomainConflict {
   override name = "SessionOwnerConflict";
 }
 

@@ -7,8 +7,8 @@ import {
   upsertProfile,
 } from "../../lib/learners/profile.ts";
 import { catalog } from "../../lib/static_config.ts";
-import { ApiError, apiRouter, errorResponses } from "../_errors.ts";
-import { assertCanReadLearner, callerOf, requireRole } from "../_middleware.ts";
+import { ApiError, apiRouter, errorResponses } from "../../http/errors.ts";
+import { assertCanReadLearner, callerOf, requireRole } from "../../http/auth.ts";
 
 const Profile = z.object({
   user_id: z.uuid(),

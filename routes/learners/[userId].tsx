@@ -5,8 +5,9 @@ import { canReadLearner } from "../../lib/auth.ts";
 import { loadDashboard } from "../../lib/readiness/mod.ts";
 import { demoName } from "../../lib/demo/people.ts";
 import { learnerLabel } from "../../lib/learners/label.ts";
-import { forbiddenPage, renderPage, requirePageRole } from "../_app.tsx";
-import { type AppEnv, callerOf } from "../_middleware.ts";
+import { forbiddenPage, renderPage } from "../../http/shell.tsx";
+import { callerOf, requirePageRole } from "../../http/auth.ts";
+import type { AppEnv } from "../../http/env.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -2,8 +2,9 @@
 import { Hono } from "hono";
 import { RecentLearners } from "../_components/RecentLearners.tsx";
 import { listLearners } from "../../lib/learners/list.ts";
-import { renderPage, requirePageRole } from "../_app.tsx";
-import { type AppEnv, callerOf } from "../_middleware.ts";
+import { renderPage } from "../../http/shell.tsx";
+import { callerOf, requirePageRole } from "../../http/auth.ts";
+import type { AppEnv } from "../../http/env.ts";
 
 export const learnersIndexRoutes = new Hono<AppEnv>().get(
   "/",

@@ -6,9 +6,9 @@
 import { Hono } from "hono";
 import { verifySignInToken } from "../../lib/auth.ts";
 import { redeemSignInToken } from "../../lib/auth/sign_in_tokens.ts";
-import { renderPage } from "../_app.tsx";
-import type { AppEnv } from "../_middleware.ts";
-import { HOME, localPath, startSession, withStatus } from "./_session.ts";
+import { renderPage, withStatus } from "../../http/shell.tsx";
+import type { AppEnv } from "../../http/env.ts";
+import { HOME, localPath, startSession } from "../../http/session.ts";
 
 export const handoffRoutes = new Hono<AppEnv>().get("/", async (c) => {
   const refuse = (status: number, heading: string, reason: string) =>

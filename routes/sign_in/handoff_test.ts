@@ -5,7 +5,7 @@ import { startTestApp, TEST_SECRET } from "../../tests/harness.ts";
 import { createApp } from "../../app.ts";
 import { loadConfig } from "../../lib/config.ts";
 import { GOOD_NEXT, HOSTILE_NEXT } from "../../tests/next_paths.ts";
-import { localPath } from "./_session.ts";
+import { localPath } from "../../http/session.ts";
 
 const LEARNER = "0b6f3c1e-7a51-4c8e-9d40-5f6a7b8c9d01";
 

@@ -11,9 +11,9 @@ import { hmacKey, signClaims } from "../../lib/auth.ts";
 import type { OidcConfig } from "../../lib/auth/config.ts";
 import { OidcClient, OidcError } from "../../lib/auth/oidc.ts";
 import { oidcDevRedirectUri } from "../../lib/config.ts";
-import { renderPage } from "../_app.tsx";
-import type { AppEnv } from "../_middleware.ts";
-import { HOME, localPath, startSession, withStatus } from "./_session.ts";
+import { renderPage, withStatus } from "../../http/shell.tsx";
+import type { AppEnv } from "../../http/env.ts";
+import { HOME, localPath, startSession } from "../../http/session.ts";
 
 const FLOW_COOKIE = "pulse_oidc";
 const FLOW_AUDIENCE = "pulse-analytics:oidc-flow";

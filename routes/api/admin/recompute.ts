@@ -10,9 +10,9 @@ import {
   rebuildReadiness,
   recomputeAllReadiness,
 } from "../../../lib/readiness/mod.ts";
-import { ApiError, apiRouter, errorResponses } from "../../_errors.ts";
-import { requireRole } from "../../_middleware.ts";
-import { Snapshot } from "../users/_shared.ts";
+import { ApiError, apiRouter, errorResponses } from "../../../http/errors.ts";
+import { requireRole } from "../../../http/auth.ts";
+import { Snapshot } from "../../../http/schemas.ts";
 
 const TRIGGER = "admin";
 

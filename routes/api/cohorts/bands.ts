@@ -13,8 +13,8 @@ import {
   wantsCsv,
   withPeriodCheck,
 } from "../../../lib/cohorts/mod.ts";
-import { apiRouter, errorResponses } from "../../_errors.ts";
-import { requireRole } from "../../_middleware.ts";
+import { apiRouter, errorResponses } from "../../../http/errors.ts";
+import { requireRole } from "../../../http/auth.ts";
 
 const Query = withPeriodCheck(z.object({
   ...filterFields,

@@ -1,11 +1,10 @@
 /** POST /api/sessions/:sessionId/complete — transcript + scorecard, then a readiness snapshot. */
 import { createRoute, z } from "@hono/zod-openapi";
-import { SessionOwnerConflict } from "../../../lib/sessions/answers.ts";
 import { completeSession, completionSchema } from "../../../lib/sessions/complete.ts";
-import { ApiError, apiRouter, errorResponses } from "../../_errors.ts";
-import { requireRole } from "../../_middleware.ts";
-import { Snapshot } from "../users/_shared.ts";
-import { SessionParams } from "./events.ts";
+import { apiRouter, errorResponses } from "../../../http/errors.ts";
+import { requireRole } from "../../../http/auth.ts";
+import { Snapshot } from "../../../http/schemas.ts";
+import { SessionParams } from "./_shared.ts";
 
 const CompletionResult = z.object({
   session_id: z.uuid(),
@@ -56,11 +55,6 @@ const route = createRoute({
 
 export const completeApi = apiRouter().openapi(route, async (c) => {
   const { sessionId } = c.req.valid("param");
-  try {
-    const result = await completeSession(c.get("sql"), sessionId, c.req.valid("json"));
-    return c.json(result, result.replayed ? 200 : 201);
-  } catch (error) {
-    if (error instanceof SessionOwnerConflict) throw new ApiError(409, "conflict", error.message);
-    throw error;
-  }
+  const result = await completeSession(c.get("sql"), sessionId, c.req.valid("json"));
+  return c.json(result, result.replayed ? 200 : 201);
 });

@@ -1,12 +1,11 @@
 /** POST /api/sessions/:sessionId/events — the orchestrator's scored answers (idempotent). */
 import { createRoute, z } from "@hono/zod-openapi";
-import { captureEvents, SessionOwnerConflict } from "../../../lib/sessions/answers.ts";
+import { captureEvents } from "../../../lib/sessions/answers.ts";
 import { eventsRequestSchema, MAX_ANSWERS_PER_REQUEST } from "../../../lib/sessions/schema.ts";
 import { catalog } from "../../../lib/static_config.ts";
-import { ApiError, apiRouter, errorResponses } from "../../_errors.ts";
-import { requireRole } from "../../_middleware.ts";
-
-export const SessionParams = z.object({ sessionId: z.uuid() });
+import { apiRouter, errorResponses } from "../../../http/errors.ts";
+import { requireRole } from "../../../http/auth.ts";
+import { SessionParams } from "./_shared.ts";
 
 const CaptureResult = z.object({
   session_id: z.uuid(),
@@ -45,10 +44,5 @@ const route = createRoute({
 
 export const eventsApi = apiRouter().openapi(route, async (c) => {
   const { sessionId } = c.req.valid("param");
-  try {
-    return c.json(await captureEvents(c.get("sql"), sessionId, c.req.valid("json")), 200);
-  } catch (error) {
-    if (error instanceof SessionOwnerConflict) throw new ApiError(409, "conflict", error.message);
-    throw error;
-  }
+  return c.json(await captureEvents(c.get("sql"), sessionId, c.req.valid("json")), 200);
 });

@@ -3,9 +3,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { RestError } from "@azure/storage-blob";
 import { configuredContainer } from "../../../lib/legacy/blob.ts";
 import { InvalidBlobError, readFeedback } from "../../../lib/sessions/feedback.ts";
-import { ApiError, apiRouter, ErrorBody, errorResponses } from "../../_errors.ts";
-import { assertCanReadLearner, callerOf, requireRole } from "../../_middleware.ts";
-import { SessionParams } from "./events.ts";
+import { ApiError, apiRouter, ErrorBody, errorResponses } from "../../../http/errors.ts";
+import { assertCanReadLearner, callerOf, requireRole } from "../../../http/auth.ts";
+import { SessionParams } from "./_shared.ts";
 
 const Feedback = z.object({
   session_id: z.uuid(),

@@ -1,17 +1,17 @@
 /** GET /api/users/:userId/coaching — latest snapshot, persistently low skills and what to focus on next. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { coachingData, COMPONENTS, readinessConfig } from "../../../lib/readiness/mod.ts";
-import { apiRouter, errorResponses } from "../../_errors.ts";
-import { nullableRef } from "../_openapi.ts";
-import { requireRole } from "../../_middleware.ts";
+import { apiRouter, errorResponses } from "../../../http/errors.ts";
+import { nullableRef } from "../../../http/openapi.ts";
+import { requireRole } from "../../../http/auth.ts";
 import {
   assertReadable,
   READER_ROLES,
   SessionPoint,
-  Snapshot,
   unknownLearner,
   UserParams,
 } from "./_shared.ts";
+import { Snapshot } from "../../../http/schemas.ts";
 
 const Coaching = z.object({
   user_id: z.uuid(),

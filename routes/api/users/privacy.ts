@@ -5,8 +5,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { eraseLearner, exportLearner } from "../../../lib/privacy/mod.ts";
 import { log } from "../../../lib/log.ts";
-import { ApiError, apiRouter, errorResponses } from "../../_errors.ts";
-import { callerOf, requireRole } from "../../_middleware.ts";
+import { ApiError, apiRouter, errorResponses } from "../../../http/errors.ts";
+import { callerOf, requireRole } from "../../../http/auth.ts";
 import { UserParams } from "./_shared.ts";
 
 const Erased = z.object({

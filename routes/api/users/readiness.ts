@@ -1,18 +1,11 @@
 /** GET /api/users/:userId/readiness — latest snapshot, band, delta and history (newest first). */
 import { createRoute, z } from "@hono/zod-openapi";
 import { DEFAULT_HISTORY, readinessBody } from "../../../lib/readiness/mod.ts";
-import { apiRouter, errorResponses } from "../../_errors.ts";
-import { nullableRef } from "../_openapi.ts";
-import { requireRole } from "../../_middleware.ts";
-import {
-  assertReadable,
-  jsonText,
-  READER_ROLES,
-  Snapshot,
-  SnapshotSummary,
-  unknownLearner,
-  UserParams,
-} from "./_shared.ts";
+import { apiRouter, errorResponses } from "../../../http/errors.ts";
+import { nullableRef } from "../../../http/openapi.ts";
+import { requireRole } from "../../../http/auth.ts";
+import { assertReadable, jsonText, READER_ROLES, unknownLearner, UserParams } from "./_shared.ts";
+import { Snapshot, SnapshotSummary } from "../../../http/schemas.ts";
 
 export const MAX_HISTORY = 500;
 

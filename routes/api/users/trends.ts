@@ -2,8 +2,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { readinessConfig, trendsData, windowSpec } from "../../../lib/readiness/mod.ts";
 import { catalog } from "../../../lib/static_config.ts";
-import { apiRouter, errorResponses } from "../../_errors.ts";
-import { requireRole } from "../../_middleware.ts";
+import { apiRouter, errorResponses } from "../../../http/errors.ts";
+import { requireRole } from "../../../http/auth.ts";
 import {
   assertReadable,
   READER_ROLES,

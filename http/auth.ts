@@ -1,39 +1,16 @@
-/** Middleware shared by every route: context types, authentication and role/ownership guards. */
-import type { MiddlewareHandler } from "hono";
+/**
+ * Who is calling, and may they: authentication, then the guards of the API (401/403 as JSON) and
+ * of the pages (redirect to sign-in, the 403 page), side by side.
+ */
+import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { bearerToken, type Caller, canReadLearner, type Role } from "../lib/auth.ts";
 import { verifyTokenCached } from "../lib/auth/verified_tokens.ts";
-import type { Config } from "../lib/config.ts";
-import type { Sql } from "../lib/db/mod.ts";
-import type { Assets } from "../lib/ui/build.ts";
-import { ApiError } from "./_errors.ts";
-
-export const TOKEN_COOKIE = "pulse_token";
-
-export interface AppDeps {
-  sql: Sql;
-  config: Config & { authSecret: string };
-  /** Browser assets for pages; null when only the API is served (tests of the API). */
-  assets?: Assets | null;
-}
-
-export type AppEnv = {
-  Variables: AppDeps & {
-    requestId: string;
-    caller: Caller | null;
-  };
-};
-
-/** Puts the app's dependencies on the context. */
-export function provide(deps: AppDeps): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    c.set("sql", deps.sql);
-    c.set("config", deps.config);
-    c.set("assets", deps.assets ?? null);
-    await next();
-  };
-}
+import type { AppEnv } from "./env.ts";
+import { ApiError } from "./errors.ts";
+import { TOKEN_COOKIE } from "./session.ts";
+import { forbiddenPage } from "./shell.tsx";
 
 /**
  * Reads the bearer token (header, or the page cookie) and sets `caller` (null when absent or
@@ -83,4 +60,19 @@ export function assertCanReadLearner(caller: Caller, userId: string): void {
   if (!canReadLearner(caller, userId)) {
     throw new ApiError(403, "forbidden", "Learners can only see their own data");
   }
+}
+
+/** Where to send someone who is not signed in. */
+export function signInPath(c: Context<AppEnv>): string {
+  return c.get("config").env === "development" ? "/demo" : "/sign-in";
+}
+
+/** Page guard: redirect to sign-in without a session; 403 page for a role not in `roles`. */
+export function requirePageRole(...roles: Caller["role"][]) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const caller = c.get("caller");
+    if (!caller) return c.redirect(`${signInPath(c)}?next=${encodeURIComponent(c.req.path)}`, 302);
+    if (!roles.includes(caller.role)) return forbiddenPage(c);
+    await next();
+  });
 }

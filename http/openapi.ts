@@ -5,7 +5,7 @@
  * is unavailable), operation ids, servers, license and the public health checks.
  */
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../_middleware.ts";
+import type { AppEnv } from "./env.ts";
 
 type Doc = ReturnType<OpenAPIHono<AppEnv>["getOpenAPI31Document"]>;
 // deno-lint-ignore no-explicit-any -- the generated document is walked as plain JSON

@@ -1,9 +1,12 @@
-/** The page session: cookie settings, where to go after sign-in, and the `next` path rule. */
+/** The page session: its cookie, where to go after sign-in, and the `next` path rule. */
 import type { Context } from "hono";
 import { setCookie } from "hono/cookie";
-import { type Caller, issueToken, type Role } from "../../lib/auth.ts";
-import { safeNextPath } from "../../lib/auth/next_path.ts";
-import { type AppEnv, TOKEN_COOKIE } from "../_middleware.ts";
+import { type Caller, issueToken, type Role } from "../lib/auth.ts";
+import { safeNextPath } from "../lib/auth/next_path.ts";
+import type { AppEnv } from "./env.ts";
+
+/** The cookie that carries a page session's token (read by authenticate, like a bearer header). */
+export const TOKEN_COOKIE = "pulse_token";
 
 /** Each role's start page, used when `next` is absent or not a local path. */
 export const HOME: Record<Role, string> = {
@@ -36,11 +39,4 @@ export async function startSession(c: Context<AppEnv>, caller: Caller): Promise<
     maxAge: auth.sessionTtlSeconds,
     expires: new Date(Date.now() + auth.sessionTtlSeconds * 1000),
   });
-}
-
-/** A rendered page response with another status (the page shell only knows 200/403/404). */
-export function withStatus(res: Response, status: number): Response {
-  const out = new Response(res.body, { status, headers: res.headers });
-  out.headers.set("cache-control", "no-store");
-  return out;
 }

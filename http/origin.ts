@@ -8,8 +8,9 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { bearerToken } from "../lib/auth.ts";
-import { ApiError } from "./_errors.ts";
-import { type AppEnv, TOKEN_COOKIE } from "./_middleware.ts";
+import type { AppEnv } from "./env.ts";
+import { ApiError } from "./errors.ts";
+import { TOKEN_COOKIE } from "./session.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 

@@ -7,9 +7,15 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { routePath } from "hono/route";
-import { badStringReason, findBadString, jsonDepth, printableKey } from "../lib/validation.ts";
-import { ApiError } from "./_errors.ts";
-import type { AppEnv } from "./_middleware.ts";
+import {
+  badStringReason,
+  describeIssues,
+  findBadString,
+  jsonDepth,
+  printableKey,
+} from "../lib/validation.ts";
+import { ApiError } from "./errors.ts";
+import type { AppEnv } from "./env.ts";
 
 export interface InputLimits {
   /** Largest body of an `/api/*` request, in bytes. */
@@ -30,8 +36,8 @@ function tooLarge(limit: number) {
 }
 
 function invalid(where: string, path: (string | number)[], message: string): ApiError {
-  const at = path.length ? `${path.join(".")}: ` : "";
-  return new ApiError(400, "invalid_request", `The ${where} is invalid: ${at}${message}`, [
+  const text = describeIssues([{ path, message }]);
+  return new ApiError(400, "invalid_request", `The ${where} is invalid: ${text}`, [
     { path, message, code: "invalid_string" },
   ]);
 }

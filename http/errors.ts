@@ -5,8 +5,10 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "../lib/db/errors.ts";
+import { DomainConflict } from "../lib/errors.ts";
 import { log } from "../lib/log.ts";
-import type { AppEnv } from "./_middleware.ts";
+import { describeIssues } from "../lib/validation.ts";
+import type { AppEnv } from "./env.ts";
 
 export interface ErrorIssue {
   path: (string | number)[];
@@ -36,17 +38,9 @@ export function validationError(error: ZodError, where = "request"): ApiError {
   return new ApiError(
     400,
     "invalid_request",
-    `The ${where} is invalid: ${summarise(issues)}`,
+    `The ${where} is invalid: ${describeIssues(issues)}`,
     issues,
   );
-}
-
-function summarise(issues: ErrorIssue[]): string {
-  const first = issues[0];
-  if (!first) return "unknown problem";
-  const at = first.path.length ? `${first.path.join(".")}: ` : "";
-  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : "";
-  return `${at}${first.message}${more}`;
 }
 
 const STATUS_CODES: Record<number, string> = {
@@ -59,12 +53,19 @@ const STATUS_CODES: Record<number, string> = {
   415: "unsupported_media_type",
 };
 
+/** The HTTP meaning of a domain failure thrown by lib/ (the one place they map to statuses). */
+function fromDomain(err: unknown): ApiError | null {
+  if (err instanceof DomainConflict) return new ApiError(409, "conflict", err.message);
+  return null;
+}
+
 /** Renders every thrown error as the one error shape; unexpected ones as a logged 500. */
 export const onError: ErrorHandler<AppEnv> = (err, c) => {
-  if (err instanceof ApiError) {
+  const known = err instanceof ApiError ? err : fromDomain(err);
+  if (known) {
     return c.json(
-      { error: { code: err.code, message: err.message, issues: err.issues } },
-      err.status,
+      { error: { code: known.code, message: known.message, issues: known.issues } },
+      known.status,
     );
   }
   if (err instanceof HTTPException) {

@@ -1,10 +1,9 @@
-/** HTML shell of every page: head, header with navigation, the island bundle. */
+/** HTML shell of every page (head, navigation, the island bundle) and the 403/404 pages. */
 import type { Context } from "hono";
-import { createMiddleware } from "hono/factory";
 import type { ComponentChildren } from "preact";
 import { render } from "preact-render-to-string";
 import type { Caller } from "../lib/auth.ts";
-import type { AppEnv } from "./_middleware.ts";
+import type { AppEnv } from "./env.ts";
 
 export interface ShellProps {
   title: string;
@@ -16,7 +15,6 @@ export interface ShellProps {
   children: ComponentChildren;
 }
 
-/** The document around a page. */
 /** Header links by role: each person sees the pages they may open. */
 export function navLinks(role: Caller["role"] | undefined): { href: string; label: string }[] {
   switch (role) {
@@ -31,6 +29,7 @@ export function navLinks(role: Caller["role"] | undefined): { href: string; labe
   }
 }
 
+/** The document around a page. */
 export function AppShell({ title, caller, path, script, style, children }: ShellProps) {
   return (
     <html lang="en">
@@ -93,21 +92,6 @@ export function renderPage(
   return c.html(`<!DOCTYPE html>${html}`, status);
 }
 
-/** Where to send someone who is not signed in. */
-export function signInPath(c: Context<AppEnv>): string {
-  return c.get("config").env === "development" ? "/demo" : "/sign-in";
-}
-
-/** Page guard: redirect to sign-in without a session; 403 page for a role not in `roles`. */
-export function requirePageRole(...roles: Caller["role"][]) {
-  return createMiddleware<AppEnv>(async (c, next) => {
-    const caller = c.get("caller");
-    if (!caller) return c.redirect(`${signInPath(c)}?next=${encodeURIComponent(c.req.path)}`, 302);
-    if (!roles.includes(caller.role)) return forbiddenPage(c);
-    await next();
-  });
-}
-
 /** The 404 page for unknown page URLs (API paths answer JSON). */
 export function notFoundPage(c: Context<AppEnv>) {
   return renderPage(
@@ -152,4 +136,11 @@ export function forbiddenPage(c: Context<AppEnv>) {
     </section>,
     403,
   );
+}
+
+/** A rendered page response with another status (the page shell only knows 200/403/404). */
+export function withStatus(res: Response, status: number): Response {
+  const out = new Response(res.body, { status, headers: res.headers });
+  out.headers.set("cache-control", "no-store");
+  return out;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { completeDocument, deriveOperationId } from "./_openapi.ts";
+import { completeDocument, deriveOperationId } from "./openapi.ts";
 
 Deno.test("operation ids for routes added without one", () => {
   assert.equal(deriveOperationId("get", "/api/users/{userId}/export"), "getUsersByUserIdExport");

@@ -8,7 +8,7 @@ import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
 import { addLogContext, log, withLogContext } from "../lib/log.ts";
 import { httpDuration, httpRequests } from "../lib/metrics.ts";
-import type { AppEnv } from "./_middleware.ts";
+import type { AppEnv } from "./env.ts";
 
 /** Runs after requestId(): sets up the log context, then logs and measures the request. */
 export function observe(options: { log?: boolean } = {}): MiddlewareHandler<AppEnv> {
