@@ -1,9 +1,9 @@
 /** Learners for the coach and admin lists, including those with a profile but no session yet. */
 import type { Queryable } from "../db/mod.ts";
-import { demoName } from "../demo/people.ts";
 
 export interface ListedLearner {
   user_id: string;
+  display_name: string | null;
   level: string | null;
   track: string | null;
   cohort: string | null;
@@ -20,7 +20,7 @@ export interface ListedLearner {
  */
 export async function listLearners(sql: Queryable, limit = 50): Promise<ListedLearner[]> {
   return await sql<ListedLearner[]>`
-    select l.user_id, l.level, l.track, l.cohort, s.last_active,
+    select l.user_id, l.display_name, l.level, l.track, l.cohort, s.last_active,
            coalesce(s.sessions, 0)::int as sessions, r.readiness_overall, r.band
     from analytics.learners l
     left join lateral (
@@ -44,14 +44,19 @@ export async function countLearnersWithAnswers(sql: Queryable): Promise<number> 
 }
 
 /**
- * What people call a learner on screen: the demo name when there is one, else a short label from
- * the profile ("Senior backend learner") with 4 characters of the id to tell two apart.
+ * What people call a learner on screen: their display name when there is one, else a short label
+ * from the profile ("Senior backend learner") with 4 characters of the id to tell two apart (the
+ * directory's SQL builds the same text).
  */
 export function learnerLabel(
-  l: { user_id: string; level?: string | null; track?: string | null },
+  l: {
+    user_id: string;
+    display_name?: string | null;
+    level?: string | null;
+    track?: string | null;
+  },
 ): string {
-  const name = demoName(l.user_id);
-  if (name) return name;
+  if (l.display_name) return l.display_name;
   const what = [l.level, l.track].filter(Boolean).join(" ");
   const head = what ? `${what[0].toUpperCase()}${what.slice(1)} learner` : "Learner";
   return `${head} ${l.user_id.slice(0, 4)}`;
