@@ -103,6 +103,7 @@ export async function seedDemo(
   const result: SeedResult = { learners: 0, sessions: 0, eventsInserted: 0, snapshots: 0 };
   for (const [index, learner] of DEMO_LEARNERS.entries()) {
     await upsertProfile(sql, learner.userId, {
+      display_name: learner.name,
       level: learner.level,
       track: learner.track,
       cohort: learner.cohort,

@@ -340,3 +340,15 @@ export const DIRECTORY_CSV_COLUMNS = [
   "band",
   "delta",
 ] as const;
+
+/** The tracks and cohorts in use, for the directory's filter lists (at most 200 each). */
+export async function directoryChoices(
+  sql: Queryable,
+): Promise<{ tracks: string[]; cohorts: string[] }> {
+  const [row] = await sql<{ tracks: string[]; cohorts: string[] }[]>`
+    select array(select distinct track from analytics.learners where track is not null
+                 order by 1 limit 200) as tracks,
+           array(select distinct cohort from analytics.learners where cohort is not null
+                 order by 1 limit 200) as cohorts`;
+  return row;
+}
