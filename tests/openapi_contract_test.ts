@@ -339,6 +339,35 @@ Deno.test({
         }
       }
 
+      // The directory: its CSV form, a next page through the cursor, and a bad cursor.
+      const directory = ops.find((o) => o.id === "listLearners")!;
+      const staff = { authorization: `Bearer ${f.tokens.coach}` };
+      const first = await t.app.request("/api/learners?limit=1", { headers: staff });
+      const firstText = await first.clone().text();
+      assert.equal(await contract.check(directory, "first page", first), 200);
+      const { next_cursor: next, total } = JSON.parse(firstText);
+      assert.ok(total >= 2 && next, firstText);
+      const nextPage = await t.app.request(`/api/learners?limit=1&cursor=${next}`, {
+        headers: staff,
+      });
+      assert.equal(await contract.check(directory, "next page", nextPage), 200);
+      for (
+        const [label, url, headers] of [
+          ["format=csv", "/api/learners?format=csv", staff],
+          ["Accept: text/csv", "/api/learners", { ...staff, accept: "text/csv" }],
+        ] as const
+      ) {
+        const res = await t.app.request(url, { headers });
+        assert.equal(res.headers.get("content-type"), "text/csv; charset=utf-8");
+        const text = await res.clone().text();
+        assert.equal(text.split("\r\n").length, total + 2, label);
+        assert.equal(await contract.check(directory, label, res), 200);
+      }
+      const badCursor = await t.app.request(`/api/learners?sort=name&cursor=${next}`, {
+        headers: staff,
+      });
+      assert.equal(await contract.check(directory, "cursor of another sort", badCursor), 400);
+
       // The validator itself catches a wrong body and an undocumented status.
       const readiness = ops.find((o) => o.path === "/api/users/{userId}/readiness")!;
       const json = { "content-type": "application/json" };

@@ -107,6 +107,7 @@ export function decodeCursor(text: string): AttentionCursor | null {
 /** One flagged learner as the statement returns it. */
 export interface AttentionRow {
   user_id: string;
+  display_name: string | null;
   level: string | null;
   track: string | null;
   cohort: string | null;
@@ -206,7 +207,7 @@ export function attentionSql(
       ) x group by user_id
     ),
     flagged as (
-      select l.user_id, l.level, l.track, l.cohort,
+      select l.user_id, l.display_name, l.level, l.track, l.cohort,
              ((s.user_id is not null)::int + (d.user_id is not null)::int
               + (lo.user_id is not null)::int) as reasons,
              case when lt.sufficient then lt.overall end as readiness,
@@ -224,7 +225,7 @@ export function attentionSql(
       where l.user_id in (select user_id from c)
         and (s.user_id is not null or d.user_id is not null or lo.user_id is not null)
     )
-    select fl.user_id, fl.level, fl.track, fl.cohort, fl.reasons, fl.rank::text as rank,
+    select fl.user_id, fl.display_name, fl.level, fl.track, fl.cohort, fl.reasons, fl.rank::text as rank,
            fl.readiness, fl.band, fl.stalled, ${
     sql.unsafe(iso("fl.last_answer_at"))
   } as last_answer_at,
@@ -267,8 +268,7 @@ export function attentionLearner(row: AttentionRow): AttentionLearner {
   }
   return {
     user_id: row.user_id,
-    // Display names arrive with the learner profile; until then the profile label.
-    label: learnerLabel(row, () => null),
+    label: learnerLabel(row),
     level: row.level,
     track: row.track,
     cohort: row.cohort,

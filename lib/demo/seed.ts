@@ -1,12 +1,15 @@
 /**
- * Demo data: a few learners of different levels with ~12 weeks of practice sessions, written
- * through the same capture path as the orchestrator's, with a readiness snapshot after each
- * session. Deterministic ids, so seeding twice adds nothing.
+ * Demo data: the named demo people and a cohort of ~200 generated learners (levels, tracks, two
+ * cohorts; improvers, plateaus, decliners, drop-outs, late starters) with ~12 weeks of practice
+ * sessions. Written set-based through the capture path's own statements (session owners,
+ * sessions, events), then one readiness rebuild gives every learner a snapshot per session, in
+ * event time. Deterministic ids and scores, so seeding twice adds nothing.
  */
-import { captureEvents } from "../sessions/answers.ts";
+import type postgres from "postgres";
+import { type EventRow, insertEventRows } from "../sessions/answers.ts";
+import { claimSessions } from "../sessions/owners.ts";
 import type { Sql } from "../db/mod.ts";
-import { upsertProfile } from "../learners/profile.ts";
-import { computeUserReadiness } from "../readiness/mod.ts";
+import { rebuildReadiness } from "../readiness/mod.ts";
 import { catalog } from "../static_config.ts";
 import type { EventsRequest } from "../sessions/schema.ts";
 import { DEMO_LEARNERS, type DemoLearner } from "./people.ts";
@@ -93,44 +96,251 @@ function shuffled<T>(items: readonly T[], rand: () => number): T[] {
   return out;
 }
 
-/** Seeds the demo learners; history ends shortly before `now`. Safe to run again. */
+/** How a generated learner's scores move over their weeks of practice. */
+export type Trajectory = "improver" | "plateau" | "decliner" | "dropout" | "late_starter";
+
+/** A generated member of the demo cohort. */
+export interface CohortLearner extends DemoLearner {
+  trajectory: Trajectory;
+  /** Days before now of the first and the last session. */
+  firstDay: number;
+  lastDay: number;
+  /** Answers per session. */
+  answers: number;
+}
+
+/** Learners in the generated cohort. */
+export const COHORT_SIZE = 200;
+export const COHORTS = ["2026-autumn", "2026-summer"];
+const TRACKS = ["backend", "frontend", "data", "platform", "mobile"];
+const TRAJECTORIES: Trajectory[] = ["improver", "plateau", "decliner", "dropout", "late_starter"];
+const FIRST = [
+  "Aiko",
+  "Ben",
+  "Carla",
+  "Dev",
+  "Elif",
+  "Felix",
+  "Grace",
+  "Hugo",
+  "Ines",
+  "Jamal",
+  "Kira",
+  "Liam",
+  "Mina",
+  "Noah",
+  "Olga",
+  "Pablo",
+  "Quinn",
+  "Rosa",
+  "Sven",
+  "Tara",
+  "Umar",
+  "Vera",
+  "Wei",
+  "Yara",
+];
+const LAST = [
+  "Adams",
+  "Brandt",
+  "Costa",
+  "Diallo",
+  "Eriksen",
+  "Fischer",
+  "Garcia",
+  "Haddad",
+  "Ito",
+  "Jensen",
+  "Kowalski",
+  "Lopez",
+  "Moreau",
+  "Novak",
+  "Ortiz",
+  "Petrov",
+  "Rossi",
+  "Silva",
+  "Tanaka",
+  "Weber",
+];
+
+/**
+ * The generated cohort: the same ids, profiles and trajectories on every call. Levels spread over
+ * config/levels.json, five tracks, two cohorts; a fifth of each trajectory.
+ */
+export function demoCohort(size = COHORT_SIZE): CohortLearner[] {
+  const rand = prng(7000);
+  const levels = catalog.levels;
+  return Array.from({ length: size }, (_, i) => {
+    const trajectory = TRAJECTORIES[i % TRAJECTORIES.length];
+    const levelIndex = Math.floor(rand() * levels.length);
+    // Higher levels start higher: 25 points for the first level up to 65 for the last.
+    const base = 25 + (40 * levelIndex) / Math.max(1, levels.length - 1);
+    const gainOf = () => {
+      switch (trajectory) {
+        case "improver":
+          return 15 + rand() * 25;
+        case "plateau":
+          return rand() * 6 - 3;
+        case "decliner":
+          return -(8 + rand() * 14);
+        case "dropout":
+          return rand() * 10;
+        case "late_starter":
+          return 10 + rand() * 20;
+      }
+    };
+    const start: Record<string, number> = {};
+    const gain: Record<string, number> = {};
+    for (const tag of catalog.skillTags) {
+      start[tag] = Math.round(base + (rand() - 0.5) * 20);
+      gain[tag] = Math.round(gainOf());
+    }
+    // Active learners practise until 2–6 days ago (the named people are the most recent);
+    // drop-outs stopped 3–6 weeks ago; late starters began 2–5 weeks ago.
+    const lastDay = trajectory === "dropout"
+      ? 21 + Math.floor(rand() * 22)
+      : 2 + Math.floor(rand() * 5);
+    const firstDay = trajectory === "late_starter"
+      ? 14 + Math.floor(rand() * 22)
+      : HISTORY_DAYS - Math.floor(rand() * 10);
+    const span = firstDay - lastDay;
+    const sessions = Math.max(2, Math.min(18, Math.round(span / 7 * (1 + rand() * 1.5))));
+    return {
+      userId: uuidFrom(rand),
+      name: `${FIRST[i % FIRST.length]} ${LAST[Math.floor(i / FIRST.length) % LAST.length]}`,
+      level: levels[levelIndex],
+      track: TRACKS[Math.floor(rand() * TRACKS.length)],
+      cohort: COHORTS[i % 2],
+      sessions,
+      start,
+      gain,
+      trajectory,
+      firstDay,
+      lastDay,
+      answers: 3 + Math.floor(rand() * 3),
+    };
+  });
+}
+
+/** The practice history of generated learner `index` (ids and scores fixed; times follow `now`). */
+export function cohortHistory(learner: CohortLearner, index: number, now: Date): DemoSession[] {
+  const rand = prng(9000 + index);
+  return Array.from({ length: learner.sessions }, (_, i) => {
+    const progress = learner.sessions === 1 ? 1 : i / (learner.sessions - 1);
+    const day = learner.firstDay - progress * (learner.firstDay - learner.lastDay);
+    const at = now.getTime() - day * DAY + Math.floor(rand() * 8) * 60 * 60 * 1000 -
+      12 * 60 * 60 * 1000;
+    const sessionId = uuidFrom(rand);
+    const answers = Array.from({ length: learner.answers }, (_, a) => {
+      const skills = shuffled(catalog.skillTags, rand).slice(0, 2 + Math.floor(rand() * 2));
+      return {
+        answer_id: `q${a + 1}`,
+        ts: new Date(at + a * 4 * 60 * 1000).toISOString(),
+        pulse_step:
+          STEPS[Math.min(STEPS.length - 1, Math.floor((a / learner.answers) * STEPS.length))],
+        scores: Object.fromEntries(skills.map((tag) => {
+          const score = learner.start[tag] + learner.gain[tag] * progress + (rand() - 0.5) * 14;
+          return [tag, Math.round(Math.max(0, Math.min(100, score)) * 10) / 10];
+        })),
+        raw_metrics: {
+          filler_words: Math.floor(rand() * 12),
+          talk_time_s: 40 + Math.floor(rand() * 120),
+        },
+      };
+    });
+    return { sessionId, scenarioId: `${learner.track}-${learner.level}-${(i % 4) + 1}`, answers };
+  });
+}
+
+/** Seeds the demo people and (unless `cohort` is false) the cohort. Safe to run again. */
 export async function seedDemo(
   sql: Sql,
-  options: { now?: Date; log?: (line: string) => void } = {},
+  options: { now?: Date; log?: (line: string) => void; cohort?: boolean } = {},
 ): Promise<SeedResult> {
   const now = options.now ?? new Date();
   const log = options.log ?? (() => {});
-  const result: SeedResult = { learners: 0, sessions: 0, eventsInserted: 0, snapshots: 0 };
-  for (const [index, learner] of DEMO_LEARNERS.entries()) {
-    await upsertProfile(sql, learner.userId, {
-      level: learner.level,
-      track: learner.track,
-      cohort: learner.cohort,
-    });
-    const [{ n: existingSnapshots }] = await sql<{ n: number }[]>`
-      select count(*)::int as n from analytics.user_readiness where user_id = ${learner.userId}`;
-    for (const session of demoHistory(learner, index, now)) {
-      const captured = await captureEvents(sql, session.sessionId, {
+  const people: { learner: DemoLearner; history: DemoSession[] }[] = [
+    ...DEMO_LEARNERS.map((learner, i) => ({ learner, history: demoHistory(learner, i, now) })),
+    ...(options.cohort === false ? [] : demoCohort()).map((learner, i) => ({
+      learner,
+      history: cohortHistory(learner, i, now),
+    })),
+  ];
+  const ids = people.map((p) => p.learner.userId);
+  const result: SeedResult = {
+    learners: people.length,
+    sessions: 0,
+    eventsInserted: 0,
+    snapshots: 0,
+  };
+  const fresh = await sql.begin(async (tx) => {
+    // Learners without snapshots yet get them from the rebuild below; the others keep theirs.
+    const withSnapshots = new Set(
+      (await tx<{ user_id: string }[]>`
+        select distinct user_id::text from analytics.user_readiness
+        where user_id = any(${ids}::uuid[])`).map((r) => r.user_id),
+    );
+    const profiles = people.map(({ learner: l }) => ({
+      user_id: l.userId,
+      display_name: l.name,
+      level: l.level,
+      track: l.track,
+      cohort: l.cohort,
+    }));
+    await tx`
+      insert into analytics.learners (user_id, display_name, level, track, cohort)
+      select user_id, display_name, level, track, cohort
+      from jsonb_to_recordset(${tx.json(profiles as unknown as postgres.JSONValue)}::jsonb)
+        as p(user_id uuid, display_name text, level text, track text, cohort text)
+      on conflict (user_id) do update set
+        display_name = excluded.display_name, level = excluded.level, track = excluded.track,
+        cohort = excluded.cohort`;
+    const sessions = people.flatMap(({ learner, history }) =>
+      history.map((s) => ({
+        session_id: s.sessionId,
         user_id: learner.userId,
-        scenario_id: session.scenarioId,
-        answers: session.answers,
-      });
-      const completedAt = session.answers.at(-1)!.ts;
-      await sql`update analytics.sessions set completed_at = coalesce(completed_at, ${completedAt})
-                where user_id = ${learner.userId} and session_id = ${session.sessionId}`;
-      result.sessions++;
-      result.eventsInserted += captured.inserted;
-      // Snapshots only on the first seeding: each one as of the end of its session.
-      if (existingSnapshots === 0) {
-        await computeUserReadiness(sql, learner.userId, {
-          trigger: "demo_seed",
-          asOf: new Date(completedAt),
-        });
-        result.snapshots++;
-      }
+        scenario_id: s.scenarioId,
+        started_at: s.answers[0].ts,
+        completed_at: s.answers.at(-1)!.ts,
+      }))
+    );
+    result.sessions = sessions.length;
+    await claimSessions(tx, sessions);
+    await tx`
+      insert into analytics.sessions (session_id, user_id, scenario_id, started_at, completed_at)
+      select session_id, user_id, scenario_id, started_at, completed_at
+      from jsonb_to_recordset(${tx.json(sessions as unknown as postgres.JSONValue)}::jsonb)
+        as s(session_id uuid, user_id uuid, scenario_id text, started_at timestamptz,
+             completed_at timestamptz)
+      on conflict (user_id, session_id) do nothing`;
+    for (const { learner, history } of people) {
+      const rows: EventRow[] = history.flatMap((s) =>
+        s.answers.flatMap((a) =>
+          Object.entries(a.scores).map(([skill_tag, score]) => ({
+            session_id: s.sessionId,
+            answer_id: a.answer_id,
+            ts: a.ts,
+            scenario_id: s.scenarioId,
+            pulse_step: a.pulse_step,
+            skill_tag,
+            score,
+            raw_metrics: a.raw_metrics ?? null,
+            notes: null,
+          }))
+        )
+      );
+      result.eventsInserted += await insertEventRows(tx, learner.userId, rows);
     }
-    result.learners++;
-    log(`seeded ${learner.name} (${learner.level}, ${learner.sessions} sessions)`);
+    return ids.filter((id) => !withSnapshots.has(id));
+  });
+  log(
+    `${result.learners} demo learners, ${result.sessions} sessions, ${result.eventsInserted} new events`,
+  );
+  if (fresh.length > 0) {
+    // One replay of every session of the new learners: a snapshot per session, in event time.
+    const rebuilt = await rebuildReadiness(sql, { userIds: fresh, trigger: "demo_seed" });
+    result.snapshots = rebuilt.snapshots;
+    log(`${rebuilt.snapshots} readiness snapshots for ${rebuilt.learners} learners`);
   }
   return result;
 }

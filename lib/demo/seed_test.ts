@@ -1,38 +1,102 @@
 import assert from "node:assert/strict";
 import { createTestDatabase } from "../../tests/db.ts";
 import { DEMO_LEARNERS } from "./people.ts";
-import { demoHistory, seedDemo } from "./seed.ts";
+import { COHORT_SIZE, cohortHistory, COHORTS, demoCohort, demoHistory, seedDemo } from "./seed.ts";
+import { catalog } from "../static_config.ts";
+
+const DAY = 24 * 60 * 60 * 1000;
 
 Deno.test("demo history is the same on every call, whatever the time", () => {
   const a = demoHistory(DEMO_LEARNERS[0], 0, new Date("2026-11-23T10:00:00Z"));
   const b = demoHistory(DEMO_LEARNERS[0], 0, new Date("2026-12-01T17:30:00Z"));
   const keys = (h: typeof a) =>
-    h.map((s) => [s.sessionId, s.answers.map((x) => Object.keys(x.scores))]);
+    h.map((s) => [s.sessionId, s.answers.map((x) => [Object.keys(x.scores), x.scores])]);
   assert.deepEqual(keys(a), keys(b));
   assert.equal(a.length, DEMO_LEARNERS[0].sessions);
   assert.notEqual(a[0].answers[0].ts, b[0].answers[0].ts);
+  const c1 = demoCohort();
+  assert.deepEqual(demoCohort(), c1);
+  assert.deepEqual(
+    keys(cohortHistory(c1[7], 7, new Date("2026-11-23T10:00:00Z"))),
+    keys(cohortHistory(c1[7], 7, new Date("2026-12-01T17:30:00Z"))),
+  );
 });
 
-Deno.test("seeding writes histories and snapshots once; seeding again adds nothing", async () => {
+Deno.test("the cohort: ~200 learners over levels, tracks, two cohorts and five trajectories", () => {
+  const cohort = demoCohort();
+  assert.equal(cohort.length, COHORT_SIZE);
+  assert.equal(new Set(cohort.map((l) => l.userId)).size, COHORT_SIZE);
+  assert.equal(new Set(cohort.map((l) => l.name)).size, COHORT_SIZE);
+  assert.deepEqual(new Set(cohort.map((l) => l.cohort)), new Set(COHORTS));
+  assert.deepEqual(new Set(cohort.map((l) => l.level)), new Set(catalog.levels));
+  assert.ok(new Set(cohort.map((l) => l.track)).size >= 4);
+  const now = new Date("2026-11-23T10:00:00Z");
+  const lastDays = (t: string) =>
+    cohort.filter((l) => l.trajectory === t).map((l) => {
+      const h = cohortHistory(l, cohort.indexOf(l), now);
+      return (now.getTime() - Date.parse(h.at(-1)!.answers.at(-1)!.ts)) / DAY;
+    });
+  // Drop-outs stopped 3–6 weeks ago; everyone else practised in the last week.
+  for (const d of lastDays("dropout")) assert.ok(d >= 20 && d <= 43, String(d));
+  for (const t of ["improver", "plateau", "decliner", "late_starter"]) {
+    for (const d of lastDays(t)) assert.ok(d >= 1 && d <= 7, `${t} ${d}`);
+  }
+  // Late starters began 2–5 weeks ago, the others about 12 weeks ago.
+  for (const l of cohort) {
+    const first = cohortHistory(l, cohort.indexOf(l), now)[0].answers[0].ts;
+    const days = (now.getTime() - Date.parse(first)) / DAY;
+    if (l.trajectory === "late_starter") assert.ok(days >= 13 && days <= 36, String(days));
+    else assert.ok(days >= 73, String(days));
+  }
+});
+
+Deno.test("seeding writes histories and a snapshot per session once; seeding again adds nothing", async () => {
   const db = await createTestDatabase();
   try {
-    const first = await seedDemo(db.sql, { now: new Date("2026-11-23T10:00:00Z") });
-    const sessions = DEMO_LEARNERS.reduce((n, l) => n + l.sessions, 0);
+    const now = new Date("2026-11-23T10:00:00Z");
+    const first = await seedDemo(db.sql, { now });
+    const cohort = demoCohort();
+    const sessions = DEMO_LEARNERS.reduce((n, l) => n + l.sessions, 0) +
+      cohort.reduce((n, l) => n + l.sessions, 0);
     assert.deepEqual({ ...first, eventsInserted: first.eventsInserted > 0 }, {
-      learners: DEMO_LEARNERS.length,
+      learners: DEMO_LEARNERS.length + COHORT_SIZE,
       sessions,
       eventsInserted: true,
       snapshots: sessions,
     });
+    const counts = async () =>
+      (await db.sql`
+        select (select count(*)::int from analytics.learners) as learners,
+               (select count(*)::int from analytics.sessions) as sessions,
+               (select count(*)::int from analytics.session_owners) as owners,
+               (select count(*)::int from analytics.session_events) as events,
+               (select count(*)::int from analytics.user_readiness) as snapshots,
+               (select count(distinct cohort)::int from analytics.learners) as cohorts`)[0];
+    const before = await counts();
+    assert.deepEqual(before, {
+      learners: DEMO_LEARNERS.length + COHORT_SIZE,
+      sessions,
+      owners: sessions,
+      events: first.eventsInserted,
+      snapshots: sessions,
+      cohorts: 2,
+    });
+    // Each snapshot is dated by its session (event time), one per session.
+    const [{ off }] = await db.sql`
+      select count(*)::int as off from analytics.sessions s
+      where not exists (select 1 from analytics.user_readiness r
+                        where r.user_id = s.user_id and r.ts = s.completed_at)`;
+    assert.equal(off, 0);
+    const [named] = await db.sql`
+      select display_name from analytics.learners where user_id = ${DEMO_LEARNERS[0].userId}`;
+    assert.equal(named.display_name, DEMO_LEARNERS[0].name);
     const again = await seedDemo(db.sql, { now: new Date("2026-11-24T10:00:00Z") });
     assert.equal(again.eventsInserted, 0);
     assert.equal(again.snapshots, 0);
-    const [{ n }] = await db.sql`select count(*)::int as n from analytics.session_events`;
-    assert.equal(n, first.eventsInserted);
-    // Snapshots are spread over the history, each as of its session.
+    assert.deepEqual(await counts(), before);
     const [span] = await db.sql`
       select min(ts) as first, max(ts) as last from analytics.user_readiness`;
-    assert.ok(span.last.getTime() - span.first.getTime() > 70 * 24 * 3600 * 1000);
+    assert.ok(span.last.getTime() - span.first.getTime() > 70 * DAY);
   } finally {
     await db.close();
   }

@@ -3,6 +3,7 @@ import type { Queryable } from "../db/mod.ts";
 
 export interface ListedLearner {
   user_id: string;
+  display_name: string | null;
   level: string | null;
   track: string | null;
   cohort: string | null;
@@ -19,7 +20,7 @@ export interface ListedLearner {
  */
 export async function listLearners(sql: Queryable, limit = 50): Promise<ListedLearner[]> {
   return await sql<ListedLearner[]>`
-    select l.user_id, l.level, l.track, l.cohort, s.last_active,
+    select l.user_id, l.display_name, l.level, l.track, l.cohort, s.last_active,
            coalesce(s.sessions, 0)::int as sessions, r.readiness_overall, r.band
     from analytics.learners l
     left join lateral (

@@ -1,4 +1,4 @@
-/** Learner profiles (level, track, cohort) used for cohort questions. */
+/** Learner profiles (display name, level, track, cohort) used for cohort questions. */
 import { z } from "zod";
 import type { Queryable } from "../db/mod.ts";
 import type { Catalog } from "../static_config.ts";
@@ -6,6 +6,7 @@ import type { Catalog } from "../static_config.ts";
 /** zod schema for `PUT /api/learners/:userId` bodies; omitted fields keep their stored value. */
 export function profileSchema(catalog: Catalog) {
   return z.object({
+    display_name: z.string().trim().min(1).max(100).nullable().optional(),
     level: z.enum(catalog.levels as [string, ...string[]]).nullable().optional(),
     track: z.string().trim().min(1).max(100).nullable().optional(),
     cohort: z.string().trim().min(1).max(100).nullable().optional(),
@@ -16,6 +17,8 @@ export type ProfileInput = z.infer<ReturnType<typeof profileSchema>>;
 
 export interface LearnerProfile {
   user_id: string;
+  /** Name shown on screen; null when none was given. */
+  display_name: string | null;
   level: string | null;
   track: string | null;
   cohort: string | null;
@@ -32,15 +35,19 @@ export async function upsertProfile(
   const has = (key: keyof ProfileInput) => input[key] !== undefined;
   // The time travels in the inserted row: Citus takes only immutable expressions in DO UPDATE.
   const [row] = await sql<(LearnerProfile & { created: boolean })[]>`
-    insert into analytics.learners (user_id, level, track, cohort, updated_at)
-    values (${userId}, ${input.level ?? null}, ${input.track ?? null}, ${input.cohort ?? null},
+    insert into analytics.learners (user_id, display_name, level, track, cohort, updated_at)
+    values (${userId}, ${input.display_name ?? null}, ${input.level ?? null}, ${
+    input.track ?? null
+  }, ${input.cohort ?? null},
             now())
     on conflict (user_id) do update set
+      display_name = case when ${has("display_name")} then excluded.display_name
+                          else analytics.learners.display_name end,
       level = case when ${has("level")} then excluded.level else analytics.learners.level end,
       track = case when ${has("track")} then excluded.track else analytics.learners.track end,
       cohort = case when ${has("cohort")} then excluded.cohort else analytics.learners.cohort end,
       updated_at = excluded.updated_at
-    returning user_id, level, track, cohort, created_at, updated_at, (xmax = 0) as created`;
+    returning user_id, display_name, level, track, cohort, created_at, updated_at, (xmax = 0) as created`;
   const { created, ...profile } = row;
   return { profile, created };
 }
@@ -48,6 +55,6 @@ export async function upsertProfile(
 /** The stored profile, or null. */
 export async function getProfile(sql: Queryable, userId: string): Promise<LearnerProfile | null> {
   const [row] = await sql<LearnerProfile[]>`
-    select user_id, level, track, cohort, created_at, updated_at from analytics.learners where user_id = ${userId}`;
+    select user_id, display_name, level, track, cohort, created_at, updated_at from analytics.learners where user_id = ${userId}`;
   return row ?? null;
 }

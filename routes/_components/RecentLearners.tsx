@@ -1,6 +1,5 @@
 /** Learners (recently active first, then profiles without sessions), each linking to their page. */
 import { Island } from "../../islands/_render.tsx";
-import { demoName } from "../../lib/demo/people.ts";
 import { learnerLabel } from "../../lib/learners/label.ts";
 import type { ListedLearner } from "../../lib/learners/list.ts";
 
@@ -32,7 +31,7 @@ export function RecentLearners(
                 {learners.map((l) => (
                   <tr key={l.user_id} data-user={l.user_id}>
                     <th scope="row">
-                      <a href={`/learners/${l.user_id}`}>{learnerLabel(l, demoName)}</a>
+                      <a href={`/learners/${l.user_id}`}>{learnerLabel(l)}</a>
                     </th>
                     <td>{l.level ?? "–"}</td>
                     <td>{l.sessions}</td>
@@ -52,7 +51,7 @@ export function RecentLearners(
                       <td>
                         <Island
                           name="RecomputeButton"
-                          props={{ userId: l.user_id, label: learnerLabel(l, demoName) }}
+                          props={{ userId: l.user_id, label: learnerLabel(l) }}
                         />
                       </td>
                     )}

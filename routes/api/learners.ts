@@ -1,5 +1,22 @@
-/** GET and PUT /api/learners/:userId — learner profile (level, track, cohort). */
+/**
+ * GET /api/learners — the learner directory (search, filters, sort, keyset paging, CSV); GET and
+ * PUT /api/learners/:userId — a learner's profile (display name, level, track, cohort).
+ */
 import { createRoute, z } from "@hono/zod-openapi";
+import { csvStream } from "../../lib/csv.ts";
+import {
+  bandFilterValues,
+  CursorError,
+  decodeCursor,
+  defaultOrder,
+  DIRECTORY_CSV_COLUMNS,
+  DIRECTORY_DEFAULT_LIMIT,
+  DIRECTORY_MAX_LIMIT,
+  DIRECTORY_SORTS,
+  type DirectoryRow,
+  listDirectory,
+  streamDirectory,
+} from "../../lib/learners/directory.ts";
 import {
   getProfile,
   type LearnerProfile,
@@ -12,12 +29,91 @@ import { assertCanReadLearner, callerOf, requireRole } from "../../http/auth.ts"
 
 const Profile = z.object({
   user_id: z.uuid(),
+  display_name: z.string().nullable().openapi({ description: "name shown on screen" }),
   level: z.string().nullable(),
   track: z.string().nullable(),
   cohort: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
 }).openapi("LearnerProfile");
+
+const DirectoryQuery = z.object({
+  q: z.string().max(200).optional().openapi({
+    description: "part of the name or label (case-insensitive), or the start of the user id " +
+      "(hex digits, dashes optional)",
+  }),
+  level: z.enum(catalog.levels as [string, ...string[]]).optional(),
+  track: z.string().min(1).max(100).optional(),
+  cohort: z.string().min(1).max(100).optional(),
+  band: z.enum(bandFilterValues() as [string, ...string[]]).optional().openapi({
+    description: "band label of the latest snapshot, or `none` (no snapshot yet)",
+  }),
+  attention: z.enum(["true", "false"]).optional().openapi({
+    description: "`true`: only learners who need attention (stalled: answers, but none in the " +
+      "14 days before now, while the latest readiness is below 70, has insufficient evidence " +
+      "or is missing); `false`: only the others",
+  }),
+  sort: z.enum(DIRECTORY_SORTS).optional().openapi({
+    description: "default `last_active`; ties by user_id, nulls last in both orders",
+  }),
+  order: z.enum(["asc", "desc"]).optional().openapi({
+    description: "default `asc` for `name`, `desc` for the others",
+  }),
+  limit: z.coerce.number().int().min(1).max(DIRECTORY_MAX_LIMIT).optional().openapi({
+    description: `rows per page (default ${DIRECTORY_DEFAULT_LIMIT})`,
+  }),
+  cursor: z.string().max(1000).optional().openapi({
+    description: "`next_cursor` of the previous page (same sort and order)",
+  }),
+  format: z.enum(["json", "csv"]).optional().openapi({
+    description: "`csv`: every matching row as CSV (also with `Accept: text/csv`)",
+  }),
+});
+
+const DirectoryRowSchema = z.object({
+  user_id: z.uuid(),
+  label: z.string().openapi({ description: "display name, else a label from the profile" }),
+  level: z.string().nullable(),
+  track: z.string().nullable(),
+  cohort: z.string().nullable(),
+  sessions: z.number().int(),
+  last_active: z.string().nullable(),
+  readiness: z.number().nullable().openapi({ description: "overall of the latest snapshot" }),
+  band: z.string().nullable().openapi({ description: "band of the latest snapshot" }),
+  delta: z.number().nullable().openapi({
+    description: "latest overall − the previous snapshot's overall (null when either is missing)",
+  }),
+}).openapi("DirectoryLearner");
+
+const DirectoryPageSchema = z.object({
+  learners: z.array(DirectoryRowSchema),
+  total: z.number().int().openapi({ description: "learners matching the filters" }),
+  next_cursor: z.string().nullable().openapi({ description: "null on the last page" }),
+}).openapi("LearnerDirectory");
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/",
+  operationId: "listLearners",
+  tags: ["learners"],
+  summary: "The learner directory: search, filter, sort, page or download as CSV (coach, admin)",
+  middleware: [requireRole("coach", "admin")] as const,
+  request: { query: DirectoryQuery },
+  responses: {
+    200: {
+      description: "A page of learners, or (CSV) every matching learner",
+      content: {
+        "application/json": { schema: DirectoryPageSchema },
+        "text/csv": {
+          schema: z.string().openapi({
+            description: `header row ${DIRECTORY_CSV_COLUMNS.join(",")}; RFC 4180, UTF-8`,
+          }),
+        },
+      },
+    },
+    ...errorResponses(400, 401, 403),
+  },
+});
 
 const route = createRoute({
   method: "put",
@@ -62,7 +158,55 @@ const asJson = (profile: LearnerProfile) => ({
   updated_at: profile.updated_at.toISOString(),
 });
 
+const rowJson = (row: DirectoryRow) => ({
+  ...row,
+  last_active: row.last_active?.toISOString() ?? null,
+});
+
 export const learnersApi = apiRouter()
+  .openapi(listRoute, async (c) => {
+    const query = c.req.valid("query");
+    const sort = query.sort ?? "last_active";
+    const order = query.order ?? defaultOrder(sort);
+    const filters = {
+      q: query.q,
+      level: query.level,
+      track: query.track,
+      cohort: query.cohort,
+      band: query.band,
+      attention: query.attention === undefined ? undefined : query.attention === "true",
+      sort,
+      order,
+    };
+    const wantsCsv = query.format === "csv" ||
+      (query.format === undefined && /\btext\/csv\b/.test(c.req.header("accept") ?? ""));
+    if (wantsCsv) {
+      const rows = (async function* () {
+        for await (const chunk of streamDirectory(c.get("sql"), filters)) {
+          yield chunk.map((r) => DIRECTORY_CSV_COLUMNS.map((k) => r[k]));
+        }
+      })();
+      return c.body(csvStream([...DIRECTORY_CSV_COLUMNS], rows), 200, {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": 'attachment; filename="learners.csv"',
+      });
+    }
+    let cursor = null;
+    try {
+      cursor = query.cursor ? decodeCursor(query.cursor, sort, order) : null;
+      const page = await listDirectory(c.get("sql"), {
+        ...filters,
+        limit: query.limit ?? DIRECTORY_DEFAULT_LIMIT,
+        cursor,
+      });
+      return c.json({ ...page, learners: page.learners.map(rowJson) }, 200);
+    } catch (error) {
+      if (!(error instanceof CursorError)) throw error;
+      throw new ApiError(400, "invalid_request", `The query is invalid: cursor: ${error.message}`, [
+        { path: ["cursor"], message: error.message, code: "invalid_cursor" },
+      ]);
+    }
+  })
   .openapi(route, async (c) => {
     const { userId } = c.req.valid("param");
     const { profile, created } = await upsertProfile(c.get("sql"), userId, c.req.valid("json"));

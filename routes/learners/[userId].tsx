@@ -3,7 +3,6 @@ import { Hono } from "hono";
 import { LearnerDashboard } from "../_components/LearnerDashboard.tsx";
 import { canReadLearner } from "../../lib/auth.ts";
 import { loadDashboard } from "../../lib/readiness/mod.ts";
-import { demoName } from "../../lib/demo/people.ts";
 import { learnerLabel } from "../../lib/learners/label.ts";
 import { forbiddenPage, renderPage } from "../../http/shell.tsx";
 import { callerOf, requirePageRole } from "../../http/auth.ts";
@@ -33,7 +32,7 @@ export const learnerPageRoutes = new Hono<AppEnv>().get(
         404,
       );
     }
-    const name = learnerLabel(data.profile, demoName);
+    const name = learnerLabel(data.profile);
     const back = caller.role === "learner"
       ? { href: "/dashboard", label: "My progress" }
       : { href: "/learners", label: "All learners" };

@@ -1,22 +1,112 @@
-/** GET /learners — coaches' and admins' list of learners (recently active first). */
+/** GET /learners — the coaches' and admins' learner directory (search, filters, sort, pages). */
 import { Hono } from "hono";
-import { RecentLearners } from "../_components/RecentLearners.tsx";
-import { listLearners } from "../../lib/learners/list.ts";
+import { type DirectoryState, LearnerDirectory } from "../_components/LearnerDirectory.tsx";
+import {
+  bandFilterValues,
+  CursorError,
+  decodeCursor,
+  defaultOrder,
+  DIRECTORY_DEFAULT_LIMIT,
+  DIRECTORY_SORTS,
+  directoryChoices,
+  type DirectoryCursor,
+  type DirectorySort,
+  listDirectory,
+} from "../../lib/learners/directory.ts";
+import { catalog } from "../../lib/static_config.ts";
 import { renderPage } from "../../http/shell.tsx";
-import { callerOf, requirePageRole } from "../../http/auth.ts";
-import type { AppEnv } from "../../http/env.ts";
+import { requirePageRole } from "../../http/auth.ts";
+import { type AppEnv } from "../../http/env.ts";
+import { callerOf } from "../../http/auth.ts";
+
+/** The page's state from the URL; a value the page cannot use is dropped (and said so). */
+function stateOf(url: URL, bands: string[]): { state: DirectoryState; dropped: string[] } {
+  const get = (name: string) => (url.searchParams.get(name) ?? "").trim().slice(0, 200);
+  const dropped: string[] = [];
+  const oneOf = (name: string, allowed: readonly string[]) => {
+    const v = get(name);
+    if (v && !allowed.includes(v)) dropped.push(name);
+    return v && allowed.includes(v) ? v : "";
+  };
+  const text = (name: string) => get(name).slice(0, 100);
+  const sort = (oneOf("sort", DIRECTORY_SORTS) || "last_active") as DirectorySort;
+  const order = (oneOf("order", ["asc", "desc"]) || defaultOrder(sort)) as "asc" | "desc";
+  const start = Number(get("start"));
+  return {
+    state: {
+      q: get("q"),
+      level: oneOf("level", catalog.levels),
+      track: text("track"),
+      cohort: text("cohort"),
+      band: oneOf("band", bands),
+      attention: get("attention") === "true",
+      sort,
+      order,
+      start: Number.isInteger(start) && start >= 1 ? start : 1,
+      cursor: get("cursor"),
+    },
+    dropped,
+  };
+}
 
 export const learnersIndexRoutes = new Hono<AppEnv>().get(
   "/",
   requirePageRole("coach", "admin"),
   async (c) => {
-    const learners = await listLearners(c.get("sql"), 100);
+    const sql = c.get("sql");
+    const bands = bandFilterValues();
+    const { state, dropped } = stateOf(new URL(c.req.url), bands);
+    let cursor: DirectoryCursor | null = null;
+    if (state.cursor) {
+      try {
+        cursor = decodeCursor(state.cursor, state.sort, state.order);
+      } catch (error) {
+        if (!(error instanceof CursorError)) throw error;
+        dropped.push("cursor");
+        state.cursor = "";
+        state.start = 1;
+      }
+    }
+    const query = {
+      q: state.q || undefined,
+      level: state.level || undefined,
+      track: state.track || undefined,
+      cohort: state.cohort || undefined,
+      band: state.band || undefined,
+      attention: state.attention || undefined,
+      sort: state.sort,
+      order: state.order,
+      limit: DIRECTORY_DEFAULT_LIMIT,
+    };
+    let page;
+    try {
+      page = await listDirectory(sql, { ...query, cursor });
+    } catch (error) {
+      if (!(error instanceof CursorError)) throw error;
+      dropped.push("cursor");
+      state.cursor = "";
+      state.start = 1;
+      page = await listDirectory(sql, query);
+    }
+    const { tracks, cohorts } = await directoryChoices(sql);
     return renderPage(
       c,
       "Learners",
       <>
         <h1>Learners</h1>
-        <RecentLearners learners={learners} recompute={callerOf(c).role === "admin"} />
+        <LearnerDirectory
+          state={state}
+          learners={page.learners}
+          total={page.total}
+          nextCursor={page.next_cursor}
+          choices={{ levels: catalog.levels, tracks, cohorts, bands }}
+          recompute={callerOf(c).role === "admin"}
+          notice={dropped.length
+            ? `Ignored ${
+              [...new Set(dropped)].join(", ")
+            } in the address: not a value this page knows; showing the first page.`
+            : null}
+        />
       </>,
     );
   },

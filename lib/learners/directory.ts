@@ -1,0 +1,354 @@
+/**
+ * The learner directory for coaches and admins: search, profile filters, band and needs-attention
+ * filters, sorting and keyset paging, in one set-based statement for a page (and one for the total).
+ */
+import type postgres from "postgres";
+import type { Queryable } from "../db/mod.ts";
+import { readinessConfig } from "../readiness/mod.ts";
+
+export const DIRECTORY_SORTS = ["readiness", "last_active", "sessions", "delta", "name"] as const;
+export type DirectorySort = typeof DIRECTORY_SORTS[number];
+export type SortOrder = "asc" | "desc";
+
+/** Largest page; also the default page size's upper bound. */
+export const DIRECTORY_MAX_LIMIT = 200;
+export const DIRECTORY_DEFAULT_LIMIT = 50;
+/** A learner is stalled after this many days without an answer (see `needsAttention`). */
+export const STALLED_DAYS = 14;
+
+/** The default order of a sort: names A to Z, every figure highest (or latest) first. */
+export function defaultOrder(sort: DirectorySort): SortOrder {
+  return sort === "name" ? "asc" : "desc";
+}
+
+export interface DirectoryFilters {
+  /** Part of the name (or label), case-insensitive, or the start of the user id (hex). */
+  q?: string;
+  level?: string;
+  track?: string;
+  cohort?: string;
+  /** A band label of the latest snapshot, or `none` for learners without one. */
+  band?: string;
+  /** true: learners with a needs-attention reason; false: learners without. */
+  attention?: boolean;
+}
+
+export interface DirectoryQuery extends DirectoryFilters {
+  sort: DirectorySort;
+  order: SortOrder;
+  limit: number;
+  cursor?: DirectoryCursor | null;
+  /** The moment "stalled" is judged at (default: now). */
+  now?: Date;
+}
+
+/** Where a page ended: the last row's sort value (as text, exact) and user id. */
+export interface DirectoryCursor {
+  sort: DirectorySort;
+  order: SortOrder;
+  value: string | null;
+  userId: string;
+}
+
+export interface DirectoryRow {
+  user_id: string;
+  /** The display name, else a label from the profile (`learnerLabel`). */
+  label: string;
+  level: string | null;
+  track: string | null;
+  cohort: string | null;
+  sessions: number;
+  last_active: Date | null;
+  /** Overall readiness of the latest snapshot. */
+  readiness: number | null;
+  band: string | null;
+  /** Latest overall minus the previous snapshot's overall; null when either is missing. */
+  delta: number | null;
+}
+
+export interface DirectoryPage {
+  learners: DirectoryRow[];
+  total: number;
+  next_cursor: string | null;
+}
+
+/** A cursor that is not one of ours, or was made for another sort. */
+export class CursorError extends Error {
+  override name = "CursorError";
+}
+
+/** Opaque base64url text of a cursor. */
+export function encodeCursor(cursor: DirectoryCursor): string {
+  const json = JSON.stringify([cursor.sort, cursor.order, cursor.value, cursor.userId]);
+  const bytes = new TextEncoder().encode(json);
+  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_")
+    .replace(/=+$/, "");
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Reads a cursor made by `encodeCursor` for the same sort and order; throws CursorError. */
+export function decodeCursor(text: string, sort: DirectorySort, order: SortOrder): DirectoryCursor {
+  let parsed: unknown;
+  try {
+    if (!/^[A-Za-z0-9_-]+$/.test(text)) throw new Error("not base64url");
+    const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
+    parsed = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
+  } catch {
+    throw new CursorError("not a cursor from this endpoint");
+  }
+  if (
+    !Array.isArray(parsed) || parsed.length !== 4 ||
+    !(DIRECTORY_SORTS as readonly unknown[]).includes(parsed[0]) ||
+    (parsed[1] !== "asc" && parsed[1] !== "desc") ||
+    (parsed[2] !== null && (typeof parsed[2] !== "string" || parsed[2].length > 200)) ||
+    typeof parsed[3] !== "string" || !UUID.test(parsed[3])
+  ) {
+    throw new CursorError("not a cursor from this endpoint");
+  }
+  if (parsed[0] !== sort || parsed[1] !== order) {
+    throw new CursorError(`made for sort=${parsed[0]}&order=${parsed[1]}; start again without it`);
+  }
+  const cursor = { sort, order, value: parsed[2] as string | null, userId: parsed[3] as string };
+  if (cursor.value !== null && !validSortValue(sort, cursor.value)) {
+    throw new CursorError("not a cursor from this endpoint");
+  }
+  return cursor;
+}
+
+function validSortValue(sort: DirectorySort, value: string): boolean {
+  switch (sort) {
+    case "readiness":
+    case "delta":
+      return /^-?\d{1,3}(\.\d{1,2})?$/.test(value);
+    case "sessions":
+      return /^\d{1,9}$/.test(value);
+    case "last_active":
+      // As Postgres writes a timestamptz as text, e.g. 2026-11-23 10:00:00.123456+00.
+      return /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:\d{2}){0,2}|Z)?$/
+        .test(value);
+    case "name":
+      return true;
+  }
+}
+
+/** The band labels a filter may name: every configured band, insufficient evidence, `none`. */
+export function bandFilterValues(): string[] {
+  return [
+    ...readinessConfig.bands.map((b) => b.label),
+    readinessConfig.minimum_evidence.label,
+    "none",
+  ];
+}
+
+/**
+ * The needs-attention rule, as one SQL condition on the directory row `d` (swap it here to add
+ * reasons). Stalled: the learner has answers, none in the `STALLED_DAYS` days before `now`, and
+ * the latest snapshot is below the "Nearly Ready" threshold, has insufficient evidence, or is
+ * missing.
+ */
+export function needsAttention(sql: Queryable, now: Date): postgres.PendingQuery<postgres.Row[]> {
+  const nearlyReady = readinessConfig.bands.find((b) => b.label === "Nearly Ready")?.min ?? 70;
+  const since = new Date(now.getTime() - STALLED_DAYS * 24 * 60 * 60 * 1000);
+  return sql`(
+    exists (select 1 from analytics.session_events e where e.user_id = d.user_id)
+    and not exists (select 1 from analytics.session_events e
+                    where e.user_id = d.user_id and e.ts >= ${since})
+    and (d.readiness is null or d.readiness < ${nearlyReady} or not d.sufficient)
+  )`;
+}
+
+/** Bounds of the ids that start with `hex` (1–32 hex digits), for an index range scan. */
+function idRange(hex: string): [string, string] {
+  const lo = hex.padEnd(32, "0");
+  const hi = hex.padEnd(32, "f");
+  const uuid = (h: string) =>
+    `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  return [uuid(lo), uuid(hi)];
+}
+
+/** `d` (every learner with the directory's columns, profile filters applied) and `m` (the rest). */
+function matching(sql: Queryable, q: DirectoryQuery) {
+  const none = sql``;
+  const search = q.q?.trim() ?? "";
+  const hex = search.replaceAll("-", "").toLowerCase();
+  const byId = /^[0-9a-f-]+$/i.test(search) && hex.length >= 1 && hex.length <= 32;
+  const like = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const [lo, hi] = byId ? idRange(hex) : ["", ""];
+  const sortKey = {
+    readiness: sql`d.readiness`,
+    last_active: sql`d.last_active`,
+    sessions: sql`d.sessions`,
+    delta: sql`d.delta`,
+    name: sql`lower(d.label)`,
+  }[q.sort];
+  return sql`
+    d as (
+      select l.user_id, l.level, l.track, l.cohort, s.last_active,
+             coalesce(s.sessions, 0)::int as sessions, r.readiness, r.band, r.sufficient,
+             (r.readiness - r.previous) as delta,
+             coalesce(l.display_name, ${labelSql(sql)}) as label
+      from analytics.learners l
+      left join lateral (
+        select max(coalesce(x.completed_at, x.started_at)) as last_active, count(*) as sessions
+        from analytics.sessions x where x.user_id = l.user_id
+      ) s on true
+      left join lateral (
+        select (array_agg(t.readiness_overall order by t.ts desc, t.id desc))[1] as readiness,
+               (array_agg(t.readiness_overall order by t.ts desc, t.id desc))[2] as previous,
+               (array_agg(t.band order by t.ts desc, t.id desc))[1] as band,
+               (array_agg(t.sufficient order by t.ts desc, t.id desc))[1] as sufficient
+        from (
+          select ur.readiness_overall, ur.band, ur.ts, ur.id,
+                 coalesce((ur.meta ->> 'sufficient_evidence')::boolean, true) as sufficient
+          from analytics.user_readiness ur where ur.user_id = l.user_id
+          order by ur.ts desc, ur.id desc limit 2
+        ) t
+      ) r on true
+      where true
+        ${q.level ? sql`and l.level = ${q.level}` : none}
+        ${q.track ? sql`and l.track = ${q.track}` : none}
+        ${q.cohort ? sql`and l.cohort = ${q.cohort}` : none}
+    ),
+    m as (
+      select d.*, ${sortKey} as sort_key from d
+      where true
+        ${
+    search
+      ? sql`and (d.label ilike ${like} ${
+        byId ? sql`or d.user_id between ${lo}::uuid and ${hi}::uuid` : none
+      })`
+      : none
+  }
+        ${
+    q.band === undefined
+      ? none
+      : q.band === "none"
+      ? sql`and d.band is null`
+      : sql`and d.band = ${q.band}`
+  }
+        ${
+    q.attention === undefined
+      ? none
+      : q.attention
+      ? sql`and ${needsAttention(sql, q.now ?? new Date())}`
+      : sql`and not ${needsAttention(sql, q.now ?? new Date())}`
+  }
+    )`;
+}
+
+/** The fallback label in SQL, the same text as `learnerLabel` without a display name. */
+function labelSql(sql: Queryable) {
+  return sql`(
+    case when concat_ws(' ', l.level, l.track) = '' then 'Learner'
+         else upper(left(concat_ws(' ', l.level, l.track), 1))
+              || substr(concat_ws(' ', l.level, l.track), 2) || ' learner' end
+    || ' ' || left(l.user_id::text, 4))`;
+}
+
+/** The cursor's sort value (text) back in the sort key's type, by the database (exact). */
+function castValue(sql: Queryable, sort: DirectorySort, value: string) {
+  switch (sort) {
+    case "readiness":
+    case "delta":
+      return sql`${value}::text::numeric`;
+    case "last_active":
+      return sql`${value}::text::timestamptz`;
+    case "sessions":
+      return sql`${value}::text::int`;
+    case "name":
+      return sql`${value}::text::text`;
+  }
+}
+
+/** Rows after the cursor, in the sort order (nulls last in both orders, ties by user id). */
+function pageRows(sql: Queryable, q: DirectoryQuery, limit: number | null) {
+  const none = sql``;
+  const dir = q.order === "asc" ? sql`asc` : sql`desc`;
+  const c = q.cursor;
+  let after = none;
+  if (c) {
+    const v = c.value === null ? none : castValue(sql, q.sort, c.value);
+    after = c.value === null
+      ? sql`and m.sort_key is null and m.user_id > ${c.userId}::uuid`
+      : q.order === "asc"
+      ? sql`and (m.sort_key > ${v} or (m.sort_key = ${v} and m.user_id > ${c.userId}::uuid)
+                 or m.sort_key is null)`
+      : sql`and (m.sort_key < ${v} or (m.sort_key = ${v} and m.user_id > ${c.userId}::uuid)
+                 or m.sort_key is null)`;
+  }
+  return sql<(DirectoryRow & { cursor_value: string | null })[]>`
+    with ${matching(sql, q)}
+    select m.user_id, m.label, m.level, m.track, m.cohort, m.sessions, m.last_active,
+           m.readiness, m.band, m.delta, m.sort_key::text as cursor_value
+    from m
+    where true ${after}
+    order by m.sort_key ${dir} nulls last, m.user_id
+    ${limit === null ? none : sql`limit ${limit}`}`;
+}
+
+/** One page of the directory, the number of learners matching the filters and the next cursor. */
+export async function listDirectory(sql: Queryable, q: DirectoryQuery): Promise<DirectoryPage> {
+  const limit = Math.max(1, Math.min(DIRECTORY_MAX_LIMIT, q.limit));
+  const rows = await pageRows(sql, q, limit + 1).catch((error) => {
+    // A cursor value the sort key's type refuses (a data exception, class 22) is a bad cursor.
+    if (q.cursor && String((error as { code?: string }).code ?? "").startsWith("22")) {
+      throw new CursorError("not a cursor from this endpoint");
+    }
+    throw error;
+  });
+  const [{ total }] = await sql<{ total: number }[]>`
+    with ${matching(sql, q)} select count(*)::int as total from m`;
+  const more = rows.length > limit;
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    learners: page.map(({ cursor_value: _, ...row }) => row),
+    total,
+    next_cursor: more && last
+      ? encodeCursor({
+        sort: q.sort,
+        order: q.order,
+        value: last.cursor_value,
+        userId: last.user_id,
+      })
+      : null,
+  };
+}
+
+/** Every matching row in the sort order, in chunks of `chunk` (a database cursor). */
+export async function* streamDirectory(
+  sql: Queryable,
+  q: Omit<DirectoryQuery, "limit" | "cursor">,
+  chunk = 500,
+): AsyncGenerator<DirectoryRow[]> {
+  for await (const rows of pageRows(sql, { ...q, limit: 0, cursor: null }, null).cursor(chunk)) {
+    yield rows.map(({ cursor_value: _, ...row }) => row);
+  }
+}
+
+/** The CSV columns of a directory row, in order. */
+export const DIRECTORY_CSV_COLUMNS = [
+  "user_id",
+  "label",
+  "level",
+  "track",
+  "cohort",
+  "sessions",
+  "last_active",
+  "readiness",
+  "band",
+  "delta",
+] as const;
+
+/** The tracks and cohorts in use, for the directory's filter lists (at most 200 each). */
+export async function directoryChoices(
+  sql: Queryable,
+): Promise<{ tracks: string[]; cohorts: string[] }> {
+  const [row] = await sql<{ tracks: string[]; cohorts: string[] }[]>`
+    select array(select distinct track from analytics.learners where track is not null
+                 order by 1 limit 200) as tracks,
+           array(select distinct cohort from analytics.learners where cohort is not null
+                 order by 1 limit 200) as cohorts`;
+  return row;
+}
