@@ -40,5 +40,5 @@ export {
   MAX_ATTENTION_LIMIT,
   type Reason,
 } from "./attention.ts";
-export { csvResponse, csvStream, csvText, primed, wantsCsv } from "./csv.ts";
+export { csvResponse, csvStream, csvText, primed, wantsCsv } from "../csv.ts";
 export { mean, sampleSd, tCritical, tInterval95 } from "./stats.ts";

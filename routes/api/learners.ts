@@ -3,7 +3,7 @@
  * PUT /api/learners/:userId — a learner's profile (display name, level, track, cohort).
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { csvStream } from "../../lib/csv.ts";
+import { csvResponse, csvStream, flatten, primed, wantsCsv } from "../../lib/csv.ts";
 import {
   bandFilterValues,
   CursorError,
@@ -178,18 +178,12 @@ export const learnersApi = apiRouter()
       sort,
       order,
     };
-    const wantsCsv = query.format === "csv" ||
-      (query.format === undefined && /\btext\/csv\b/.test(c.req.header("accept") ?? ""));
-    if (wantsCsv) {
-      const rows = (async function* () {
-        for await (const chunk of streamDirectory(c.get("sql"), filters)) {
-          yield chunk.map((r) => DIRECTORY_CSV_COLUMNS.map((k) => r[k]));
-        }
+    if (wantsCsv(query.format, c.req.header("accept"))) {
+      const rows = flatten(streamDirectory(c.get("sql"), filters));
+      const cells = (async function* () {
+        for await (const r of await primed(rows)) yield DIRECTORY_CSV_COLUMNS.map((k) => r[k]);
       })();
-      return c.body(csvStream([...DIRECTORY_CSV_COLUMNS], rows), 200, {
-        "content-type": "text/csv; charset=utf-8",
-        "content-disposition": 'attachment; filename="learners.csv"',
-      });
+      return csvResponse("learners.csv", csvStream([...DIRECTORY_CSV_COLUMNS], cells));
     }
     let cursor = null;
     try {
