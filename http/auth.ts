@@ -72,7 +72,7 @@ export function requirePageRole(...roles: Caller["role"][]) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const caller = c.get("caller");
     if (!caller) return c.redirect(`${signInPath(c)}?next=${encodeURIComponent(c.req.path)}`, 302);
-    if (!roles.includes(caller.role)) return forbiddenPage(c);
+    if (!roles.includes(caller.role)) return forbiddenPage(c, roles);
     await next();
   });
 }

@@ -107,29 +107,43 @@ export function notFoundPage(c: Context<AppEnv>) {
   );
 }
 
-/** What the 403 page says, by the role of the person who got it. */
-export function forbiddenText(role: Caller["role"] | undefined): string {
+/**
+ * What a reader who may not open this page can do instead, in words for their role; `allowed` are
+ * the roles the page is for (a coach on a learner's own dashboard reads something else than a coach
+ * on the admin page).
+ */
+export function forbiddenText(
+  role: Caller["role"] | undefined,
+  allowed: readonly Caller["role"][] = [],
+): string {
+  const forLearnersOnly = allowed.length > 0 && allowed.every((r) => r === "learner");
   switch (role) {
     case "learner":
       return "You can only see your own progress. Ask your coach if you think you should see this page.";
     case "coach":
-      return "This page is for admins. As a coach you can open every learner's progress from Learners.";
+      return forLearnersOnly
+        ? "This is a learner's own dashboard. As a coach you can open every learner's progress from Learners, and the group's from Cohorts."
+        : "This page is for admins. As a coach you can open every learner's progress from Learners, and the group's from Cohorts.";
     case "admin":
-      return "This page is not available to your account.";
+      return forLearnersOnly
+        ? "This is a learner's own dashboard. As an admin you can open every learner's progress from Learners."
+        : "This page is not available to your account.";
+    case "service":
+      return "A service account uses the API, not the pages. Sign in as a person to see this page.";
     default:
       return "Your account cannot open this page. Sign in with another account or go back.";
   }
 }
 
-/** The 403 page, in words for the caller's role. */
-export function forbiddenPage(c: Context<AppEnv>) {
+/** The 403 page, in words for the caller's role and the roles the page is for. */
+export function forbiddenPage(c: Context<AppEnv>, allowed: readonly Caller["role"][] = []) {
   const role = c.get("caller")?.role;
   return renderPage(
     c,
     "Not allowed",
     <section class="card">
       <h1>Not allowed</h1>
-      <p data-testid="forbidden-text">{forbiddenText(role)}</p>
+      <p data-testid="forbidden-text">{forbiddenText(role, allowed)}</p>
       <p>
         <a href="/">Back to your start page</a>
       </p>
