@@ -37,3 +37,5 @@ export { Exact } from "./exact.ts";
 export type { Coaching } from "./coaching.ts";
 export { type TimeToReadiness, timeToReadiness } from "./cohorts.ts";
 export { type SessionPoint, sessionScores } from "./series.ts";
+export { type ReadinessFreshness, readinessFreshness } from "./freshness.ts";
+export { readinessGauges, type ReadinessRunner, runIsDue, startReadinessRunner } from "./runner.ts";

@@ -10,6 +10,8 @@ import {
   deltaOf,
   listSnapshots,
   readinessConfig,
+  type ReadinessFreshness,
+  readinessFreshness,
   sessionScores,
   type Snapshot,
   windowSpec,
@@ -33,17 +35,20 @@ export interface DashboardData {
   }[];
   trendSessions: number;
   coaching: Coaching & Guidance;
+  /** When readiness was last brought up to date, and whether newer answers wait for it. */
+  freshness: ReadinessFreshness;
 }
 
 /** The dashboard of `userId`, or null for an unknown learner. */
 export async function loadDashboard(sql: Queryable, userId: string): Promise<DashboardData | null> {
   const trend = windowSpec(readinessConfig, readinessConfig.trend_window);
   // Issued together: postgres.js pipelines them on one connection.
-  const [profile, snapshots, scores, coaching] = await Promise.all([
+  const [profile, snapshots, scores, coaching, freshness] = await Promise.all([
     getProfile(sql, userId),
     listSnapshots(sql, userId, TREND_HISTORY_LIMIT),
     sessionScores(sql, userId, trend),
     coachingData(sql, userId, readinessConfig),
+    readinessFreshness(sql, userId),
   ]);
   if (!profile || !coaching) return null;
   const [latest = null, previous] = snapshots;
@@ -69,5 +74,6 @@ export async function loadDashboard(sql: Queryable, userId: string): Promise<Das
     })),
     trendSessions: trend.size,
     coaching,
+    freshness,
   };
 }
