@@ -6,7 +6,7 @@
  * others' runs come back `skipped`, and the pending marks (cleared in the transaction that writes
  * the learner's snapshot) mean nobody is computed twice and a run cut short loses nothing.
  */
-import { isDriverOrNetworkError, withTimeout } from "../db/errors.ts";
+import { isDatabaseUnavailable, withTimeout } from "../db/errors.ts";
 import type { Queryable, Sql } from "../db/mod.ts";
 import { log } from "../log.ts";
 import { type GaugeReading, readinessRunnerRuns } from "../metrics.ts";
@@ -86,6 +86,7 @@ export function startReadinessRunner(sql: Sql, options: RunnerOptions): Readines
         },
       });
       readinessRunnerRuns.inc({ outcome: result.skipped ? "skipped" : "done" });
+      options.onRun?.(result);
       if (!result.skipped && result.learners > 0) {
         log.info(
           `readiness runner: ${result.learners} learners, ${result.snapshots} snapshots written`,
@@ -100,7 +101,7 @@ export function startReadinessRunner(sql: Sql, options: RunnerOptions): Readines
         return;
       }
       readinessRunnerRuns.inc({ outcome: "failed" });
-      if (isDriverOrNetworkError(error)) {
+      if (isDatabaseUnavailable(error)) {
         // One line per outage, not one per tick.
         if (!unavailable) {
           log.warn("readiness runner: database unavailable, retrying on the next tick", {
