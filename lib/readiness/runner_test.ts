@@ -127,7 +127,7 @@ Deno.test("readiness runner on a database", async (step) => {
         const failed = outcomes("failed");
         const runner = startReadinessRunner(db.sql, { intervalSeconds: 0.05 });
         try {
-          await until(async () => outcomes("failed") >= failed + 2, "two failed ticks");
+          await until(() => Promise.resolve(outcomes("failed") >= failed + 2), "two failed ticks");
           assert.ok(lines.some((l) => /readiness runner: run failed/.test(l)));
           await unhinder(db.sql);
           await until(async () => (await pendingIds(db.sql)).length === 0, "b computed");
