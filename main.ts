@@ -9,6 +9,7 @@ import {
 } from "./lib/db/mod.ts";
 import { seedDemo } from "./lib/demo/seed.ts";
 import { log } from "./lib/log.ts";
+import { type ReadinessRunner, startReadinessRunner } from "./lib/readiness/mod.ts";
 import { survive } from "./lib/survive.ts";
 import { buildAssets } from "./lib/ui/build.ts";
 
@@ -80,15 +81,26 @@ async function main() {
       ),
   }, app.fetch);
 
+  // Every process runs one; the recompute lock lets one of them work at a time.
+  let runner: ReadinessRunner | null = null;
+  if (config.readinessIntervalSeconds > 0) {
+    runner = startReadinessRunner(db.sql, { intervalSeconds: config.readinessIntervalSeconds });
+    log.info(`Readiness runner: checking every ${config.readinessIntervalSeconds} s`);
+  }
+
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;
     stopping = true;
     // Whatever hangs (a stuck client, a driver waiting on a dead socket), the process ends.
     setTimeout(() => Deno.exit(1), 20_000);
-    // Stop taking requests, let the ones in flight finish (10 s at most), then close the database
-    // (which releases the embedded data directory's lock).
-    await Promise.race([server.shutdown(), new Promise((r) => setTimeout(r, 10_000))]);
+    // Stop taking requests and the runner (after its current batch), let the requests in flight
+    // finish (10 s at most), then close the database (which releases the embedded data
+    // directory's lock). A run cut short loses nothing: its learners stay marked pending.
+    await Promise.race([
+      Promise.all([server.shutdown(), runner?.stop()]),
+      new Promise((r) => setTimeout(r, 10_000)),
+    ]);
     await db.close().catch(() => {});
     Deno.exit(0);
   };

@@ -136,6 +136,10 @@ Deno.test("observability: JSON logs with request ids, access lines, /metrics", a
         assert.match(text, /^pulse_db_pool_in_use 0$/m);
         assert.match(text, /^pulse_db_pool_waiting 0$/m);
         assert.match(text, /^pulse_recompute_runs_total\{trigger="admin"\} [1-9]\d*$/m);
+        // Read from the database at scrape time: the backlog and the run just made.
+        assert.match(text, /^pulse_readiness_pending \d+$/m);
+        assert.match(text, /^pulse_readiness_last_run_timestamp_seconds [1-9][\d.]*$/m);
+        assert.match(text, /^pulse_readiness_last_run_duration_seconds [\d.]+$/m);
         assert.match(text, /^# TYPE pulse_backfill_items_total counter$/m);
         assert.ok(!text.includes(user), "no learner id in metric labels");
       },

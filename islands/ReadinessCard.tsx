@@ -8,7 +8,13 @@ export interface ReadinessCardProps {
   delta: number | null;
   /** Time of the snapshot (ISO), null when there is none yet. */
   ts: string | null;
+  /** When readiness was last brought up to date (ISO); the snapshot's time when not given. */
+  updatedAt?: string | null;
+  /** Newer answers are waiting for the next update. */
+  pending?: boolean;
 }
+
+const shownTime = (iso: string) => new Date(iso).toUTCString().replace(/:\d\d GMT$/, " UTC");
 
 /** "+6.2", "−3.45", "±0" or "first snapshot": the stored change, as computed (2 decimals). */
 export function formatDelta(delta: number | null, hasSnapshot: boolean): string {
@@ -17,7 +23,10 @@ export function formatDelta(delta: number | null, hasSnapshot: boolean): string 
   return signedPoints(delta);
 }
 
-export default function ReadinessCard({ overall, band, delta, ts }: ReadinessCardProps) {
+export default function ReadinessCard(
+  { overall, band, delta, ts, updatedAt, pending }: ReadinessCardProps,
+) {
+  const updated = updatedAt ?? ts;
   const deltaClass = delta === null
     ? "delta"
     : delta > 0
@@ -42,10 +51,14 @@ export default function ReadinessCard({ overall, band, delta, ts }: ReadinessCar
         {formatDelta(delta, ts !== null)}
         {delta !== null && <span class="muted">since the previous snapshot</span>}
       </p>
-      {ts && (
+      {((ts && updated) || pending) && (
         <p class="muted" data-testid="readiness-ts">
-          Updated{" "}
-          <time dateTime={ts}>{new Date(ts).toUTCString().replace(/:\d\d GMT$/, " UTC")}</time>
+          {ts && updated && (
+            <>
+              Updated <time dateTime={updated}>{shownTime(updated)}</time>
+            </>
+          )}
+          {pending && (ts ? " · newer answers are being counted" : "New answers are being counted")}
         </p>
       )}
     </section>

@@ -20,3 +20,35 @@ Deno.test("the card renders number, band and delta on the server", () => {
   assert.match(html, /\u22122.5/);
   assert.match(html, /band-nearly-ready/);
 });
+
+Deno.test("the card says when readiness was last updated, and when newer answers wait", () => {
+  const updated = render(
+    <ReadinessCard
+      overall={71.6}
+      band="Nearly Ready"
+      delta={null}
+      ts="2026-11-20T10:00:00.000Z"
+      updatedAt="2026-11-21T08:30:00.000Z"
+    />,
+  );
+  assert.match(
+    updated,
+    /Updated <time datetime="2026-11-21T08:30:00.000Z">Sat, 21 Nov 2026 08:30 UTC</,
+  );
+  assert.doesNotMatch(updated, /being counted/);
+  const waiting = render(
+    <ReadinessCard
+      overall={71.6}
+      band="Nearly Ready"
+      delta={null}
+      ts="2026-11-20T10:00:00.000Z"
+      updatedAt="2026-11-21T08:30:00.000Z"
+      pending
+    />,
+  );
+  assert.match(waiting, /08:30 UTC<\/time> · newer answers are being counted/);
+  const first = render(
+    <ReadinessCard overall={null} band="No snapshot yet" delta={null} ts={null} pending />,
+  );
+  assert.match(first, /New answers are being counted/);
+});

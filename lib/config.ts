@@ -24,6 +24,8 @@ export interface Config {
   azure: { connectionString: string | null; sessionsContainer: string };
   /** Token lifetime rules, page sessions and staff single sign-on (lib/auth/config.ts). */
   auth: AuthConfig;
+  /** Seconds between the readiness runner's checks for work (0: no runner in this process). */
+  readinessIntervalSeconds: number;
 }
 
 /** Raised for invalid environment; the message is meant for the console as it is. */
@@ -92,6 +94,10 @@ const envSchema = z.object({
   PULSE_ANALYTICS_DB_SSLMODE: z.preprocess(blankToUndefined, z.enum(SSL_MODES).optional()),
   AZURE_STORAGE_CONNECTION_STRING: optionalText,
   PULSE_SESSIONS_CONTAINER: z.preprocess(blankToUndefined, z.string().default("sessions")),
+  PULSE_READINESS_INTERVAL_SECONDS: z.preprocess(
+    blankToUndefined,
+    z.coerce.number().int().min(0).max(3600).default(15),
+  ),
 });
 
 /**
@@ -178,6 +184,7 @@ export function loadConfig(env: Record<string, string | undefined> = processEnvi
       sessionsContainer: e.PULSE_SESSIONS_CONTAINER,
     },
     auth,
+    readinessIntervalSeconds: e.PULSE_READINESS_INTERVAL_SECONDS,
   };
 }
 

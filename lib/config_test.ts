@@ -14,6 +14,22 @@ Deno.test("no database variables → embedded database under PULSE_DATA_DIR", ()
   assert.equal(config.azure.sessionsContainer, "sessions");
 });
 
+Deno.test("PULSE_READINESS_INTERVAL_SECONDS: 15 s by default, 0 turns the runner off", () => {
+  assert.equal(loadConfig({}).readinessIntervalSeconds, 15);
+  assert.equal(loadConfig({ PULSE_READINESS_INTERVAL_SECONDS: "" }).readinessIntervalSeconds, 15);
+  assert.equal(loadConfig({ PULSE_READINESS_INTERVAL_SECONDS: "0" }).readinessIntervalSeconds, 0);
+  assert.equal(loadConfig({ PULSE_READINESS_INTERVAL_SECONDS: "5" }).readinessIntervalSeconds, 5);
+  for (const bad of ["-1", "1.5", "soon", "3601"]) {
+    assert.throws(
+      () => loadConfig({ PULSE_READINESS_INTERVAL_SECONDS: bad }),
+      (e: Error) =>
+        e instanceof ConfigError &&
+        /^Invalid environment: PULSE_READINESS_INTERVAL_SECONDS /.test(e.message),
+      bad,
+    );
+  }
+});
+
 Deno.test("PULSE_ANALYTICS_DATABASE_URL → server", () => {
   const config = loadConfig({
     PULSE_ANALYTICS_DATABASE_URL: "postgres://u:p@db.example:5433/pulse",

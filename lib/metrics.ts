@@ -99,6 +99,12 @@ export const recomputeLearners = register(
 export const recomputeSnapshots = register(
   new Counter("pulse_recompute_snapshots_total", "Readiness snapshots written by recomputations."),
 );
+export const readinessRunnerRuns = register(
+  new Counter(
+    "pulse_readiness_runner_runs_total",
+    "Readiness runner runs of this process by outcome (done, skipped: another process was running, failed, stopped).",
+  ),
+);
 export const backfillItems = register(
   new Counter(
     "pulse_backfill_items_total",

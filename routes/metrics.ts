@@ -9,6 +9,7 @@ import { timingSafeEqual } from "node:crypto";
 import { isLoopbackAddress } from "../lib/loopback.ts";
 import { poolStats, type Sql } from "../lib/db/client.ts";
 import { type GaugeReading, renderMetrics } from "../lib/metrics.ts";
+import { readinessGauges } from "../lib/readiness/mod.ts";
 import type { AppEnv } from "../http/env.ts";
 
 /** The database pool of the app serving the scrape (each app reports its own pool). */
@@ -38,7 +39,7 @@ function sameToken(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export const metricsRoutes = new Hono<AppEnv>().get("/metrics", (c) => {
+export const metricsRoutes = new Hono<AppEnv>().get("/metrics", async (c) => {
   let remote: string | undefined;
   try {
     remote = getConnInfo(c).remote.address;
@@ -57,5 +58,6 @@ export const metricsRoutes = new Hono<AppEnv>().get("/metrics", (c) => {
     }, 403);
   }
   c.header("content-type", "text/plain; version=0.0.4; charset=utf-8");
-  return c.body(renderMetrics(poolReadings(c.get("sql"))));
+  const sql = c.get("sql");
+  return c.body(renderMetrics([...poolReadings(sql), ...await readinessGauges(sql)]));
 });

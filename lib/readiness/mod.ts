@@ -44,3 +44,10 @@ export { coachingData } from "./read/coaching.ts";
 export { sessionScores } from "./read/series.ts";
 export { type DashboardData, loadDashboard } from "./read/dashboard.ts";
 export { type TimeToReadiness, timeToReadiness } from "./read/cohorts.ts";
+export { type ReadinessFreshness, readinessFreshness } from "./read/freshness.ts";
+export {
+  readinessGauges,
+  type ReadinessRunner,
+  runIsDue,
+  startReadinessRunner,
+} from "./write/runner.ts";

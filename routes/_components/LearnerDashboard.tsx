@@ -45,6 +45,8 @@ export function LearnerDashboard(
             band: latest?.band ?? "No snapshot yet",
             delta: data.delta,
             ts: latest?.ts ?? null,
+            updatedAt: data.freshness.updatedAt,
+            pending: data.freshness.pending,
           }}
         />
         <CoachingFocus coaching={coaching} />

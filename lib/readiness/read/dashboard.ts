@@ -10,6 +10,7 @@ import { type Component, COMPONENTS, readinessConfig, windowSpec } from "../conf
 import type { Guidance } from "../guidance/mod.ts";
 import { deltaOf, type Snapshot } from "../snapshot.ts";
 import { coachingRead } from "./coaching.ts";
+import { type ReadinessFreshness, readinessFreshness } from "./freshness.ts";
 
 export interface DashboardData {
   profile: LearnerProfile;
@@ -25,15 +26,18 @@ export interface DashboardData {
   }[];
   trendSessions: number;
   coaching: Coaching & Guidance;
+  /** When readiness was last brought up to date, and whether newer answers wait for it. */
+  freshness: ReadinessFreshness;
 }
 
 /** The dashboard of `userId`, or null for an unknown learner. */
 export async function loadDashboard(sql: Queryable, userId: string): Promise<DashboardData | null> {
   const trend = windowSpec(readinessConfig, readinessConfig.trend_window);
   // Issued together: postgres.js pipelines them on one connection.
-  const [profile, read] = await Promise.all([
+  const [profile, read, freshness] = await Promise.all([
     getProfile(sql, userId),
     coachingRead(sql, userId, readinessConfig, trend),
+    readinessFreshness(sql, userId),
   ]);
   if (!profile || !read) return null;
   const { coaching, history: snapshots } = read;
@@ -61,5 +65,6 @@ export async function loadDashboard(sql: Queryable, userId: string): Promise<Das
     })),
     trendSessions: trend.size,
     coaching,
+    freshness,
   };
 }
