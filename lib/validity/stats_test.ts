@@ -119,10 +119,14 @@ function bisectionFit(x: number[], y: number[]): { a: number; b: number } {
   };
   const interceptFor = (b: number) =>
     bisect((a) => x.reduce((s, xi, i) => s + y[i] - logistic(a + b * xi), 0), -100, 100);
-  const b = bisect((b) => {
-    const a = interceptFor(b);
-    return x.reduce((s, xi, i) => s + xi * (y[i] - logistic(a + b * xi)), 0);
-  }, -5, 5);
+  const b = bisect(
+    (b) => {
+      const a = interceptFor(b);
+      return x.reduce((s, xi, i) => s + xi * (y[i] - logistic(a + b * xi)), 0);
+    },
+    -5,
+    5,
+  );
   return { a: interceptFor(b), b };
 }
 
