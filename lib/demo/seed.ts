@@ -10,6 +10,7 @@ import { computeUserReadiness } from "../readiness/mod.ts";
 import { catalog } from "../static_config.ts";
 import type { EventsRequest } from "../sessions/schema.ts";
 import { DEMO_LEARNERS, type DemoLearner } from "./people.ts";
+import { seedDemoOutcomes } from "./outcomes.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
 export const HISTORY_DAYS = 84;
@@ -132,5 +133,6 @@ export async function seedDemo(
     result.learners++;
     log(`seeded ${learner.name} (${learner.level}, ${learner.sessions} sessions)`);
   }
+  await seedDemoOutcomes(sql, DEMO_LEARNERS.map((l) => l.userId), { now });
   return result;
 }
