@@ -15,6 +15,7 @@ import { overviewApi } from "./routes/api/cohorts/overview.ts";
 import { skillsApi } from "./routes/api/cohorts/skills.ts";
 import { bandsApi } from "./routes/api/cohorts/bands.ts";
 import { attentionApi } from "./routes/api/cohorts/attention.ts";
+import { validityApi } from "./routes/api/cohorts/validity.ts";
 import { learnersApi } from "./routes/api/learners.ts";
 import { completeApi } from "./routes/api/sessions/complete.ts";
 import { eventsApi } from "./routes/api/sessions/events.ts";
@@ -36,6 +37,7 @@ import { coachingApi } from "./routes/api/users/coaching.ts";
 import { readinessApi } from "./routes/api/users/readiness.ts";
 import { trendsApi } from "./routes/api/users/trends.ts";
 import { privacyApi } from "./routes/api/users/privacy.ts";
+import { outcomesApi } from "./routes/api/users/outcomes.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** Body limit of pages and forms (e.g. /demo): they take a few fields at most. */
@@ -91,12 +93,14 @@ export function createApp(deps: AppDeps, options: { log?: boolean } = {}) {
   app.route("/api/users", trendsApi);
   app.route("/api/users", coachingApi);
   app.route("/api/users", privacyApi);
+  app.route("/api/users", outcomesApi);
   app.route("/api/admin", recomputeApi);
   app.route("/api/cohorts", timeToReadinessApi);
   app.route("/api/cohorts", overviewApi);
   app.route("/api/cohorts", skillsApi);
   app.route("/api/cohorts", bandsApi);
   app.route("/api/cohorts", attentionApi);
+  app.route("/api/cohorts", validityApi);
 
   serveOpenApi(app);
   return app;

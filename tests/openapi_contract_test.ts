@@ -149,7 +149,13 @@ async function seed(t: TestApp): Promise<Fixtures> {
     query: { from: "40", to: "70", limit: "5" },
     // The cohort figures take a period of ISO instants (the seeded answers are in November).
     queryFor: Object.fromEntries(
-      ["getCohortOverview", "getCohortSkills", "getCohortBands", "getCohortAttention"].map((
+      [
+        "getCohortOverview",
+        "getCohortSkills",
+        "getCohortBands",
+        "getCohortAttention",
+        "getCohortValidity",
+      ].map((
         id,
       ) => [id, { from: "2026-11-01T00:00:00Z", to: "2026-11-29T00:00:00Z" }]),
     ),
@@ -162,6 +168,20 @@ async function seed(t: TestApp): Promise<Fixtures> {
       },
       putLearnerProfile: { level: "senior", track: "backend" },
       recomputeReadiness: { user_id: learner },
+      recordInterviewOutcomes: {
+        outcomes: [
+          { outcome_id: "contract-1", occurred_at: "2026-11-05T10:00:00Z", result: "passed" },
+          {
+            outcome_id: "contract-2",
+            occurred_at: "2026-11-06T10:00:00Z",
+            result: "failed",
+            stage: "onsite",
+            company: "Acme",
+            role_level: "senior",
+            notes: "contract",
+          },
+        ],
+      },
     },
     tokens: {
       service,

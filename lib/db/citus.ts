@@ -20,6 +20,7 @@ export const PER_LEARNER_TABLES = [
   "user_readiness",
   "scorecards",
   "session_transcripts",
+  "interview_outcomes",
 ] as const;
 /** Keyed by session id alone (one learner per session): distributed by session_id on its own. */
 export const SESSION_DIRECTORY = { table: "session_owners", column: "session_id" } as const;

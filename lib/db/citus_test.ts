@@ -29,6 +29,7 @@ Deno.test("the migrated schema follows Citus's rules for distribution by user_id
       const at = (t: string) => plan.findIndex((p) => p.table === t);
       assert.ok(at("learners") < at("sessions") && at("sessions") < at("session_events"));
       assert.ok(at("learners") < at("user_readiness") && at("learners") < at("user_skill_agg"));
+      assert.ok(at("learners") < at("interview_outcomes"));
     });
 
     await t.step("the statements db:distribute runs on a Citus cluster", async () => {

@@ -13,6 +13,7 @@ import { rebuildReadiness } from "../readiness/mod.ts";
 import { catalog } from "../static_config.ts";
 import type { EventsRequest } from "../sessions/schema.ts";
 import { DEMO_LEARNERS, type DemoLearner } from "./people.ts";
+import { seedDemoOutcomes } from "./outcomes.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
 export const HISTORY_DAYS = 84;
@@ -342,5 +343,6 @@ export async function seedDemo(
     result.snapshots = rebuilt.snapshots;
     log(`${rebuilt.snapshots} readiness snapshots for ${rebuilt.learners} learners`);
   }
+  await seedDemoOutcomes(sql, DEMO_LEARNERS.map((l) => l.userId), { now });
   return result;
 }

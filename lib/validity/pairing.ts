@@ -1,0 +1,47 @@
+/**
+ * Each outcome of a cohort's period with the learner's readiness as of its `occurred_at`: the
+ * latest snapshot at or before that instant (ties on time: the highest id) that has an overall and
+ * sufficient evidence. An outcome without such a snapshot is unpaired.
+ */
+import type { Queryable } from "../db/mod.ts";
+import { type CohortFilters, cohortLearners } from "../cohorts/mod.ts";
+import type { Result } from "./outcomes.ts";
+
+/** An outcome and the snapshot it is judged against (null fields: unpaired). */
+export interface PairedOutcome {
+  user_id: string;
+  outcome_id: string;
+  occurred_at: Date;
+  result: Result;
+  snapshot_id: number | null;
+  snapshot_ts: Date | null;
+  /** The snapshot's overall readiness, exact (numeric(5, 2) as a number). */
+  readiness: number | null;
+  band: string | null;
+  formula_version: string | null;
+}
+
+/**
+ * The outcomes of the cohort's learners with `from` ≤ occurred_at < `to`, each with its snapshot
+ * (one indexed lookup per outcome on user_readiness (user_id, ts desc)).
+ */
+export async function pairOutcomes(sql: Queryable, f: CohortFilters): Promise<PairedOutcome[]> {
+  return await sql<PairedOutcome[]>`
+    select o.user_id::text, o.outcome_id, o.occurred_at, o.result,
+           s.id::float8 as snapshot_id, s.ts as snapshot_ts,
+           s.readiness_overall::float8 as readiness, s.band,
+           s.meta ->> 'formula_version' as formula_version
+    from analytics.interview_outcomes o
+    left join lateral (
+      select r.id, r.ts, r.readiness_overall, r.band, r.meta
+      from analytics.user_readiness r
+      where r.user_id = o.user_id and r.ts <= o.occurred_at
+        and r.readiness_overall is not null
+        and coalesce((r.meta ->> 'sufficient_evidence')::boolean, true)
+      order by r.ts desc, r.id desc
+      limit 1
+    ) s on true
+    where o.user_id in (${cohortLearners(sql, f)})
+      and o.occurred_at >= ${f.from} and o.occurred_at < ${f.to}
+    order by o.occurred_at, o.user_id, o.outcome_id`;
+}
