@@ -8,8 +8,8 @@ import {
   VALIDITY_DEFAULT_DAYS,
   validityReport,
 } from "../../../lib/validity/mod.ts";
-import { apiRouter, errorResponses } from "../../_errors.ts";
-import { requireRole } from "../../_middleware.ts";
+import { apiRouter, errorResponses } from "../../../http/errors.ts";
+import { requireRole } from "../../../http/auth.ts";
 
 const { format: _format, ...fields } = filterFields;
 const Query = withPeriodCheck(z.object({

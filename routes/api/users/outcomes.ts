@@ -12,8 +12,8 @@ import {
   RESULTS,
   UnknownLearner,
 } from "../../../lib/validity/mod.ts";
-import { ApiError, apiRouter, errorResponses } from "../../_errors.ts";
-import { requireRole } from "../../_middleware.ts";
+import { ApiError, apiRouter, errorResponses } from "../../../http/errors.ts";
+import { requireRole } from "../../../http/auth.ts";
 import { assertReadable, READER_ROLES, unknownLearner, UserParams } from "./_shared.ts";
 
 const Request = OutcomesRequest.openapi("InterviewOutcomesRequest", {
