@@ -17,6 +17,7 @@ import { claimSessions, sessionOwners } from "../sessions/owners.ts";
 import { attachSessions } from "../sessions/attach.ts";
 import { SCORE_COLUMNS, type ScoreColumn } from "../sessions/scorecards.ts";
 import { findArtefacts, placeArtefacts, placement, refusal } from "./place.ts";
+import { lockKeptRows } from "../readiness/mod.ts";
 
 export const IMPORT_LOG_PREFIX = "import_history";
 /** Scenario of legacy answers that do not name one. */
@@ -247,6 +248,8 @@ async function importHistory(
         : run.skipped(`${item} (${present} events already present)`);
     }
     const inserted = rows.length === 0 ? 0 : await sql.begin(async (tx) => {
+      // The learner's lock before any row lock: the one order of every writer of a learner's rows.
+      await lockKeptRows(tx, [userId]);
       await upsertHistorySessions(tx, userId, rows);
       return await insertEventRows(tx, userId, rows);
     });

@@ -9,6 +9,7 @@
  * `placeArtefacts` applies the rule inside the caller's transaction, where it counts.
  */
 import type { Queryable } from "../db/mod.ts";
+import { lockKeptRows } from "../readiness/mod.ts";
 import { attachSessions } from "../sessions/attach.ts";
 import { claimSessions, sessionOwners } from "../sessions/owners.ts";
 import { insertScorecard, type NewScorecard, storedScorecards } from "../sessions/scorecards.ts";
@@ -99,16 +100,32 @@ export function placement(found: Found, named: string | null): Placement {
  */
 export async function placeArtefacts(tx: Queryable, items: Artefact[]): Promise<Placed[]> {
   const named = items.filter((a) => a.row.userId !== null);
+  const unnamed = items.filter((a) => a.row.userId === null).map((a) => a.row.sessionId);
+  // The learners' locks before any row lock (the one order of every writer of a learner's rows):
+  // the learners named, and the owners of the unnamed sessions, until no new owner appears.
+  const locked = new Set<string>();
+  for (let owners = new Map<string, string>();; owners = await sessionOwners(tx, unnamed)) {
+    const more = [...named.map((a) => a.row.userId!.toLowerCase()), ...owners.values()]
+      .filter((u) => !locked.has(u));
+    if (more.length === 0) break;
+    await lockKeptRows(tx, more);
+    for (const u of more) locked.add(u);
+  }
   const owners = await claimSessions(
     tx,
     named.map((a) => ({ session_id: a.row.sessionId, user_id: a.row.userId! })),
   );
   // A session claimed since the caller's lookup: its artefact goes to that learner.
-  const unnamed = items.filter((a) => a.row.userId === null).map((a) => a.row.sessionId);
   for (const [s, u] of await sessionOwners(tx, unnamed)) owners.set(s, u);
 
   const learners = items.map((a) => owners.get(a.row.sessionId) ?? null);
   const refused = items.map((a, i) => a.row.userId !== null && learners[i] !== a.row.userId);
+  const unlocked = learners.find((u, i) => u !== null && !refused[i] && !locked.has(u));
+  if (unlocked) {
+    // Claimed in the instant since the owners were read: written without that learner's lock it
+    // could cross an erase of them. The caller retries the artefact on its own.
+    throw new Error(`a session was claimed by learner ${unlocked} meanwhile; retry`);
+  }
   const ready = items.map((_, i) => i).filter((i) => !refused[i]);
   // Attach first, so that an artefact parked for the session counts as present for the insert.
   const attached = await attachSessions(

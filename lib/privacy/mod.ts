@@ -4,7 +4,7 @@
  * later migration is covered without a change here.
  */
 import type { Queryable, Sql } from "../db/mod.ts";
-import { lockKeptRows } from "../readiness/readiness_reads.ts";
+import { lockKeptRows } from "../readiness/mod.ts";
 
 export interface LearnerTable {
   /** Table name inside schema analytics. */

@@ -33,6 +33,7 @@ export {
   type RecomputeResult,
   withRecomputeLock,
 } from "./recompute.ts";
+export { lockKeptRows } from "./readiness_reads.ts";
 export { Exact } from "./exact.ts";
 export type { Coaching } from "./coaching.ts";
 export { type TimeToReadiness, timeToReadiness } from "./cohorts.ts";

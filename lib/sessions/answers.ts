@@ -3,6 +3,7 @@ import type postgres from "postgres";
 import type { Queryable, Sql } from "../db/mod.ts";
 import type { EventsRequest } from "./schema.ts";
 import { claimSessions } from "./owners.ts";
+import { lockKeptRows } from "../readiness/mod.ts";
 
 export interface CaptureResult {
   session_id: string;
@@ -114,6 +115,8 @@ export async function captureEvents(
     body.answers[0].ts,
   );
   return await sql.begin(async (tx) => {
+    // The learner's lock before any row lock: the one order of every writer of a learner's rows.
+    await lockKeptRows(tx, [body.user_id.toLowerCase()]);
     await upsertSession(tx, {
       sessionId,
       userId: body.user_id,

@@ -8,7 +8,7 @@ import type { Queryable, Sql } from "../db/mod.ts";
 import { upsertSession } from "./answers.ts";
 import { scoreValue } from "./schema.ts";
 import { isoTimestamp, MAX_FUTURE_MS } from "../validation.ts";
-import { type ComputedReadiness, computeUserReadiness } from "../readiness/mod.ts";
+import { type ComputedReadiness, computeUserReadiness, lockKeptRows } from "../readiness/mod.ts";
 import { transcriptLines } from "./normalise.ts";
 import { attachSessions } from "./attach.ts";
 import { insertScorecard, SCORE_COLUMNS } from "./scorecards.ts";
@@ -74,6 +74,8 @@ async function writeCompletion(
   body: CompletionRequest,
 ): Promise<Written> {
   const userId = body.user_id.toLowerCase();
+  // The learner's lock before any row lock: the one order of every writer of a learner's rows.
+  await lockKeptRows(tx, [userId]);
   // Claims the session for the learner (409 when it is another learner's).
   await upsertSession(tx, {
     sessionId,

@@ -4,7 +4,7 @@ import {
   getProfile,
   type LearnerProfile,
   profileSchema,
-  upsertProfile,
+  saveProfile,
 } from "../../lib/learners/profile.ts";
 import { catalog } from "../../lib/static_config.ts";
 import { ApiError, apiRouter, errorResponses } from "../_errors.ts";
@@ -65,7 +65,7 @@ const asJson = (profile: LearnerProfile) => ({
 export const learnersApi = apiRouter()
   .openapi(route, async (c) => {
     const { userId } = c.req.valid("param");
-    const { profile, created } = await upsertProfile(c.get("sql"), userId, c.req.valid("json"));
+    const { profile, created } = await saveProfile(c.get("sql"), userId, c.req.valid("json"));
     return created ? c.json(asJson(profile), 201) : c.json(asJson(profile), 200);
   })
   .openapi(getRoute, async (c) => {

@@ -9,6 +9,7 @@ import {
   computeUserReadiness,
   rebuildReadiness,
   recomputeAllReadiness,
+  UnknownLearnerError,
 } from "../../../lib/readiness/mod.ts";
 import { ApiError, apiRouter, errorResponses } from "../../_errors.ts";
 import { requireRole } from "../../_middleware.ts";
@@ -90,6 +91,12 @@ export const recomputeApi = apiRouter().openapi(route, async (c) => {
     const started = performance.now();
     const { written, ...snapshot } = await computeUserReadiness(sql, body.user_id, {
       trigger: TRIGGER,
+    }).catch((error) => {
+      // Erased since the check above.
+      if (error instanceof UnknownLearnerError) {
+        throw new ApiError(404, "not_found", `No learner ${body.user_id}`);
+      }
+      throw error;
     });
     return c.json({
       mode: "full" as const,

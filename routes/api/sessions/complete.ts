@@ -2,6 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { SessionOwnerConflict } from "../../../lib/sessions/answers.ts";
 import { completeSession, completionSchema } from "../../../lib/sessions/complete.ts";
+import { UnknownLearnerError } from "../../../lib/readiness/mod.ts";
 import { ApiError, apiRouter, errorResponses } from "../../_errors.ts";
 import { requireRole } from "../../_middleware.ts";
 import { Snapshot } from "../users/_shared.ts";
@@ -61,6 +62,10 @@ export const completeApi = apiRouter().openapi(route, async (c) => {
     return c.json(result, result.replayed ? 200 : 201);
   } catch (error) {
     if (error instanceof SessionOwnerConflict) throw new ApiError(409, "conflict", error.message);
+    if (error instanceof UnknownLearnerError) {
+      // Gone between the stored completion and its snapshot (an erase removed both).
+      throw new ApiError(409, "conflict", "The learner was erased while the session completed");
+    }
     throw error;
   }
 });
