@@ -2,6 +2,7 @@
 import { z } from "zod";
 import type { Queryable, Sql } from "../db/mod.ts";
 import { lockKeptRows } from "../readiness/mod.ts";
+import { assertNotErased } from "../privacy/tombstones.ts";
 import type { Catalog } from "../static_config.ts";
 
 /** zod schema for `PUT /api/learners/:userId` bodies; omitted fields keep their stored value. */
@@ -48,7 +49,8 @@ export async function upsertProfile(
 
 /**
  * `upsertProfile` in its own transaction, after the learner's lock (taken first by every writer of
- * a learner's rows, so that a profile write and an erase of the learner run one after the other).
+ * a learner's rows, so that a profile write and an erase of the learner run one after the other);
+ * throws LearnerErasedError for an erased learner.
  */
 export async function saveProfile(
   sql: Sql,
@@ -57,6 +59,7 @@ export async function saveProfile(
 ): Promise<{ profile: LearnerProfile; created: boolean }> {
   return await sql.begin(async (tx) => {
     await lockKeptRows(tx, [userId.toLowerCase()]);
+    await assertNotErased(tx, userId);
     return await upsertProfile(tx, userId, input);
   });
 }

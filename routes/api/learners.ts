@@ -39,7 +39,7 @@ const route = createRoute({
   responses: {
     200: { description: "Updated", content: { "application/json": { schema: Profile } } },
     201: { description: "Created", content: { "application/json": { schema: Profile } } },
-    ...errorResponses(400, 401, 403),
+    ...errorResponses(400, 401, 403, 410),
   },
 });
 

@@ -5,6 +5,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { isoTimestamp } from "../../../lib/validation.ts";
 import { getProfile } from "../../../lib/learners/profile.ts";
+import { isErased, LearnerErasedError } from "../../../lib/privacy/mod.ts";
 import {
   computeUserReadiness,
   rebuildReadiness,
@@ -72,7 +73,7 @@ const route = createRoute({
   },
   responses: {
     200: { description: "Recomputed", content: { "application/json": { schema: Result } } },
-    ...errorResponses(400, 401, 403, 404, 409),
+    ...errorResponses(400, 401, 403, 404, 409, 410),
   },
 });
 
@@ -80,9 +81,12 @@ export const recomputeApi = apiRouter().openapi(route, async (c) => {
   const body = c.req.valid("json") ?? {};
   const sql = c.get("sql");
   if (body.user_id) {
-    if (!(await getProfile(sql, body.user_id))) {
-      throw new ApiError(404, "not_found", `No learner ${body.user_id}`);
-    }
+    const userId = body.user_id;
+    const missing = async () => {
+      if (await isErased(sql, userId)) return new LearnerErasedError(userId);
+      return new ApiError(404, "not_found", `No learner ${userId}`);
+    };
+    if (!(await getProfile(sql, body.user_id))) throw await missing();
     if (body.rebuild) {
       const result = await rebuildReadiness(sql, { userIds: [body.user_id], trigger: TRIGGER });
       if (result.skipped) throw new ApiError(409, "busy", "Another recompute is running");
@@ -91,11 +95,9 @@ export const recomputeApi = apiRouter().openapi(route, async (c) => {
     const started = performance.now();
     const { written, ...snapshot } = await computeUserReadiness(sql, body.user_id, {
       trigger: TRIGGER,
-    }).catch((error) => {
+    }).catch(async (error) => {
       // Erased since the check above.
-      if (error instanceof UnknownLearnerError) {
-        throw new ApiError(404, "not_found", `No learner ${body.user_id}`);
-      }
+      if (error instanceof UnknownLearnerError) throw await missing();
       throw error;
     });
     return c.json({

@@ -51,7 +51,7 @@ const route = createRoute({
       description: "Already stored by an earlier request (retry): nothing written",
       content: { "application/json": { schema: CompletionResult } },
     },
-    ...errorResponses(400, 401, 403, 409, 413),
+    ...errorResponses(400, 401, 403, 409, 410, 413),
   },
 });
 

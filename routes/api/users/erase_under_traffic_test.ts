@@ -108,15 +108,20 @@ Deno.test({
           const { status, body } = results[i];
           counts[kind][status] = (counts[kind][status] ?? 0) + 1;
           assert.ok(
-            (status >= 200 && status < 300) || status === 409 || status === 410 ||
-              (kind === "recompute" && status === 404),
+            (status >= 200 && status < 300) || status === 409 || status === 410,
             `round ${round}: ${kind} answered ${status}: ${JSON.stringify(body)}`,
           );
         }
 
-        // Whole or nothing, per request.
+        // Erased for good: the tombstone, and no row in any table with a user_id. (Every round
+        // erases, so a writer that came after the erase was refused.)
         const rows = await rowsOf(t, userId);
         const held = Object.values(rows).reduce((a, b) => a + b, 0);
+        const [{ tombstones }] = await t.db.sql<{ tombstones: number }[]>`
+          select count(*)::int as tombstones from analytics.erased_learners`;
+        assert.equal(tombstones, round + 1, `round ${round}: one tombstone per erased learner`);
+        assert.equal(held, 0, `round ${round}: rows left after the erase: ${JSON.stringify(rows)}`);
+        // Otherwise (were the tombstone lifted) each request's writes are whole.
         const perAnswer = await t.db.sql<{ answer_id: string; n: number }[]>`
           select answer_id, count(*)::int as n from analytics.session_events
           where user_id = ${userId} group by answer_id`;
