@@ -9,6 +9,8 @@ import { originCheck } from "./http/origin.ts";
 import { MAX_JSON_DEPTH as maxJsonDepth } from "./lib/validation.ts";
 import { type AppDeps, type AppEnv, provide } from "./http/env.ts";
 import { authenticate } from "./http/auth.ts";
+import { erasuresApi } from "./routes/api/admin/erasures.ts";
+import { useErasureKey } from "./lib/privacy/tombstones.ts";
 import { recomputeApi } from "./routes/api/admin/recompute.ts";
 import { timeToReadinessApi } from "./routes/api/cohorts/time_to_readiness.ts";
 import { overviewApi } from "./routes/api/cohorts/overview.ts";
@@ -45,6 +47,8 @@ export const MAX_PAGE_BODY_BYTES = 64 * 1024;
 
 /** Builds the app around an open database and loaded configuration. */
 export function createApp(deps: AppDeps, options: { log?: boolean } = {}) {
+  // Tombstones of erased learners are keyed by this: the same key in the server and ops tasks.
+  useErasureKey(deps.config.erasureKey ?? deps.config.authSecret);
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.onError(onError);
   app.notFound((c) =>
@@ -95,6 +99,7 @@ export function createApp(deps: AppDeps, options: { log?: boolean } = {}) {
   app.route("/api/users", privacyApi);
   app.route("/api/users", outcomesApi);
   app.route("/api/admin", recomputeApi);
+  app.route("/api/admin", erasuresApi);
   app.route("/api/cohorts", timeToReadinessApi);
   app.route("/api/cohorts", overviewApi);
   app.route("/api/cohorts", skillsApi);

@@ -9,6 +9,7 @@ import { DomainConflict } from "../lib/errors.ts";
 import { log } from "../lib/log.ts";
 import { describeIssues } from "../lib/validation.ts";
 import type { AppEnv } from "./env.ts";
+import { LearnerErasedError } from "../lib/privacy/tombstones.ts";
 
 export interface ErrorIssue {
   path: (string | number)[];
@@ -74,6 +75,9 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
       error: { code: STATUS_CODES[status] ?? "error", message: err.message || "Request failed" },
     }, status);
   }
+  if (err instanceof LearnerErasedError) {
+    return c.json({ error: { code: "learner_erased", message: err.message } }, 410);
+  }
   if (isDatabaseUnavailable(err)) {
     // An outage, not a defect: the caller retries; the pool reconnects by itself.
     c.header("retry-after", String(RETRY_AFTER_SECONDS));
@@ -115,13 +119,16 @@ export const ErrorBody = z.object({
 }).openapi("Error");
 
 /** Standard error responses for route definitions. */
-export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 409 | 413 | 503)[]) {
+export function errorResponses(
+  ...statuses: (400 | 401 | 403 | 404 | 409 | 410 | 413 | 503)[]
+) {
   const descriptions: Record<number, string> = {
     400: "Invalid input (zod issues)",
     401: "Missing or invalid bearer token",
     403: "Role or ownership does not allow this",
     404: "Not found",
     409: "Conflicts with stored data",
+    410: "The learner was erased: their data is not accepted (code learner_erased)",
     413: "Body larger than 1 MiB",
     503: "Not ready",
   };

@@ -19,6 +19,8 @@ export interface Config {
   metricsToken: string | null;
   /** HS256 secret for bearer tokens; null in development until start-up provides one. */
   authSecret: string | null;
+  /** Key of the erased learners' tombstones (HMAC); null: the auth secret is the key. */
+  erasureKey: string | null;
   dataDir: string;
   database: DatabaseTarget;
   azure: { connectionString: string | null; sessionsContainer: string };
@@ -78,6 +80,10 @@ const envSchema = z.object({
     z.string().min(16, "must be at least 16 characters").optional(),
   ),
   PULSE_AUTH_SECRET: z.preprocess(
+    blankToUndefined,
+    z.string().min(32, "must be at least 32 characters").optional(),
+  ),
+  PULSE_ERASURE_KEY: z.preprocess(
     blankToUndefined,
     z.string().min(32, "must be at least 32 characters").optional(),
   ),
@@ -177,6 +183,7 @@ export function loadConfig(env: Record<string, string | undefined> = processEnvi
     port: e.PORT,
     metricsToken: e.PULSE_METRICS_TOKEN ?? null,
     authSecret: e.PULSE_AUTH_SECRET ?? null,
+    erasureKey: e.PULSE_ERASURE_KEY ?? null,
     dataDir: e.PULSE_DATA_DIR,
     database: databaseTarget(e),
     azure: {

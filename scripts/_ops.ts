@@ -6,6 +6,8 @@
 import { type Config, ConfigError, loadConfig } from "../lib/config.ts";
 import { pendingMigrations } from "../lib/db/migrate.ts";
 import { type Database, openDatabase } from "../lib/db/mod.ts";
+import { devSecretPath } from "../lib/auth.ts";
+import { useErasureKey } from "../lib/privacy/tombstones.ts";
 
 /** 0: every item inserted or skipped; 1: some item failed or the run aborted; 2: usage or config. */
 export const EXIT_OK = 0;
@@ -35,8 +37,22 @@ export function opsConfig(): Config {
   }
 }
 
+/**
+ * The development token secret the server keeps in the data directory, if it made one; else null
+ * (then no server wrote a tombstone with it either, and the unconfigured key is used).
+ */
+async function devSecret(dataDir: string): Promise<string | null> {
+  try {
+    return (await Deno.readTextFile(devSecretPath(dataDir))).trim() || null;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+}
+
 /** Opens the configured database; refuses one with pending migrations (run db:migrate first). */
 export async function openOpsDatabase(config: Config): Promise<Database> {
+  useErasureKey(config.erasureKey ?? config.authSecret ?? await devSecret(config.dataDir));
   const db = await openDatabase(config.database, { migrate: false });
   try {
     const pending = await pendingMigrations(db.sql);

@@ -73,7 +73,7 @@ Deno.test("deno task backfill end to end: exact log lines, summary and exit code
     assert.deepEqual(first.stdout, [
       `backfill_transcripts: inserted session ${a}`,
       `backfill_transcripts: inserted session ${b}`,
-      "backfill_transcripts: summary discovered=3 inserted=2 skipped=0 failed=1",
+      "backfill_transcripts: summary discovered=3 inserted=2 skipped=0 failed=1 skipped_erased=0",
     ]);
     assert.deepEqual(first.stderr, [
       `backfill_transcripts: failed session ${bad}: invalid JSON in sessions/${bad}/transcript.json: ${parseError}`,
@@ -96,7 +96,7 @@ Deno.test("deno task backfill end to end: exact log lines, summary and exit code
     const dry = await runScript(SCRIPT, ["--dry-run", "--session-id-prefix", "4"], env);
     assert.deepEqual(dry.stdout, [
       `backfill_transcripts: would insert session ${later}`,
-      "backfill_transcripts: summary (dry run, nothing written) discovered=1 inserted=0 skipped=0 failed=0 would_insert=1",
+      "backfill_transcripts: summary (dry run, nothing written) discovered=1 inserted=0 skipped=0 failed=0 skipped_erased=0 would_insert=1",
     ]);
     assert.equal(dry.code, 0);
 
@@ -110,7 +110,7 @@ Deno.test("deno task backfill end to end: exact log lines, summary and exit code
       [
         `backfill_transcripts: skipped existing session ${a}`,
         `backfill_transcripts: skipped existing session ${b}`,
-        "backfill_transcripts: summary discovered=2 inserted=0 skipped=2 failed=0",
+        "backfill_transcripts: summary discovered=2 inserted=0 skipped=2 failed=0 skipped_erased=0",
       ].sort(),
     );
     assert.deepEqual(filtered.stderr, []);

@@ -47,7 +47,7 @@ Deno.test("deno task import-history end to end: log lines, summary and exit code
     assert.deepEqual(first.stdout, [
       `import_history: inserted scorecard ${card}`,
       `import_history: inserted history ${user} (2 new events, 0 already present)`,
-      "import_history: summary discovered=3 inserted=2 skipped=0 failed=1 events_inserted=2",
+      "import_history: summary discovered=3 inserted=2 skipped=0 failed=1 skipped_erased=0 events_inserted=2",
       "import_history: rebuilt readiness of 1 learners (1 snapshots)",
     ]);
     // The imported session's snapshot is dated by its answer, not by the import.
@@ -68,7 +68,7 @@ Deno.test("deno task import-history end to end: log lines, summary and exit code
     assert.deepEqual(again.stdout, [
       `import_history: skipped existing scorecard ${card}`,
       `import_history: skipped existing history ${user} (2 events already present)`,
-      "import_history: summary (dry run, nothing written) discovered=2 inserted=0 skipped=2 failed=0 would_insert=0 events_would_insert=0",
+      "import_history: summary (dry run, nothing written) discovered=2 inserted=0 skipped=2 failed=0 skipped_erased=0 would_insert=0 events_would_insert=0",
     ]);
     assert.equal(again.code, 0);
     const [{ events, cards }] = await db.sql`

@@ -1,6 +1,8 @@
 /** Learner profiles (display name, level, track, cohort) used for cohort questions. */
 import { z } from "zod";
-import type { Queryable } from "../db/mod.ts";
+import type { Queryable, Sql } from "../db/mod.ts";
+import { lockKeptRows } from "../readiness/mod.ts";
+import { assertNotErased } from "../privacy/tombstones.ts";
 import type { Catalog } from "../static_config.ts";
 
 /** zod schema for `PUT /api/learners/:userId` bodies; omitted fields keep their stored value. */
@@ -50,6 +52,23 @@ export async function upsertProfile(
     returning user_id, display_name, level, track, cohort, created_at, updated_at, (xmax = 0) as created`;
   const { created, ...profile } = row;
   return { profile, created };
+}
+
+/**
+ * `upsertProfile` in its own transaction, after the learner's lock (taken first by every writer of
+ * a learner's rows, so that a profile write and an erase of the learner run one after the other);
+ * throws LearnerErasedError for an erased learner.
+ */
+export async function saveProfile(
+  sql: Sql,
+  userId: string,
+  input: ProfileInput,
+): Promise<{ profile: LearnerProfile; created: boolean }> {
+  return await sql.begin(async (tx) => {
+    await lockKeptRows(tx, [userId.toLowerCase()]);
+    await assertNotErased(tx, userId);
+    return await upsertProfile(tx, userId, input);
+  });
 }
 
 /** The stored profile, or null. */

@@ -225,7 +225,8 @@ export async function backfillTranscripts(
       if (result.kind === "inserted") run.inserted(item);
       else if (result.kind === "attached") {
         run.skipped(`${item} (attached to learner ${result.userId})`);
-      } else if (result.kind === "refused" || result.kind === "failed") {
+      } else if (result.kind === "erased") run.skippedErased(item);
+      else if (result.kind === "refused" || result.kind === "failed") {
         run.failed(item, result.error);
       } else run.skipped(item);
     } catch (error) {

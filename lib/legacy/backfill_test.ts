@@ -13,6 +13,7 @@ import { memoryLog } from "./run_log.ts";
 import { captureEvents } from "../sessions/answers.ts";
 import type { EventsRequest } from "../sessions/schema.ts";
 import { completeSession } from "../sessions/complete.ts";
+import { eraseLearner, liftTombstone } from "../privacy/mod.ts";
 
 function eventsFor(userId: string): EventsRequest {
   return {
@@ -115,6 +116,7 @@ Deno.test("backfill of transcripts from blob storage", async (t) => {
         wouldInsert: 0,
         skipped: 0,
         failed: 3,
+        skippedErased: 0,
       });
       assert.deepEqual(
         lines.sort(),
@@ -140,7 +142,7 @@ Deno.test("backfill of transcripts from blob storage", async (t) => {
       );
       assert.equal(
         summaryLine("backfill_transcripts", summary),
-        "backfill_transcripts: summary discovered=10 inserted=7 skipped=0 failed=3",
+        "backfill_transcripts: summary discovered=10 inserted=7 skipped=0 failed=3 skipped_erased=0",
       );
 
       const rows = Object.fromEntries((await stored(db.sql)).map((r) => [r.session_id, r]));
@@ -174,6 +176,7 @@ Deno.test("backfill of transcripts from blob storage", async (t) => {
           wouldInsert: 0,
           skipped: 7,
           failed: 3,
+          skippedErased: 0,
         });
         assert.deepEqual(
           again.lines.sort(),
@@ -206,6 +209,7 @@ Deno.test("backfill of transcripts from blob storage", async (t) => {
         wouldInsert: 2,
         skipped: 1,
         failed: 1,
+        skippedErased: 0,
       });
       assert.deepEqual(
         lines.sort(),
@@ -218,7 +222,7 @@ Deno.test("backfill of transcripts from blob storage", async (t) => {
       assert.equal(errors.length, 1);
       assert.equal(
         summaryLine("backfill_transcripts", summary),
-        "backfill_transcripts: summary (dry run, nothing written) discovered=4 inserted=0 skipped=1 failed=1 would_insert=2",
+        "backfill_transcripts: summary (dry run, nothing written) discovered=4 inserted=0 skipped=1 failed=1 skipped_erased=0 would_insert=2",
       );
       assert.equal((await stored(db.sql)).length, 1);
     });
@@ -258,6 +262,7 @@ Deno.test("backfill of transcripts from blob storage", async (t) => {
         wouldInsert: 0,
         skipped: 0,
         failed: 0,
+        skippedErased: 0,
       });
     });
 
@@ -466,6 +471,55 @@ Deno.test("backfill of transcripts from blob storage", async (t) => {
         const [row] = await db.sql`
         select user_id, transcript_lines from analytics.session_transcripts where session_id = ${s}`;
         assert.deepEqual([row.user_id, row.transcript_lines], [user, ["from the writer"]]);
+      },
+    );
+
+    await t.step(
+      "after an erase the learner's blobs are skipped and counted, until lifted",
+      async () => {
+        await truncateAll(db.sql);
+        const c = await freshContainer();
+        const [learner, other] = [id(), id()];
+        const [answered, named, late, others] = [id(), id(), id(), id()];
+        // A session the learner answered in (no session.json: the owner says whose it is), one
+        // whose session.json names them, and another learner's.
+        await captureEvents(db.sql, answered, eventsFor(learner));
+        await putBlob(c, `sessions/${answered}/transcript.json`, { transcript: ["answered"] });
+        await putBlob(c, `sessions/${named}/session.json`, { user_id: learner });
+        await putBlob(c, `sessions/${named}/transcript.json`, { transcript: ["named"] });
+        await putBlob(c, `sessions/${others}/session.json`, { user_id: other });
+        await putBlob(c, `sessions/${others}/transcript.json`, { transcript: ["others"] });
+        assert.equal((await run(c, db.sql)).summary.inserted, 3);
+
+        await eraseLearner(db.sql, learner, { role: "admin", sub: id() });
+        // A blob that no run has seen yet, naming the erased learner.
+        await putBlob(c, `sessions/${late}/session.json`, { user_id: learner });
+        await putBlob(c, `sessions/${late}/transcript.json`, { transcript: ["late"] });
+        const after = await run(c, db.sql);
+        assert.deepEqual(
+          [after.summary.inserted, after.summary.skipped, after.summary.skippedErased],
+          [0, 1, 3],
+        );
+        for (const s of [answered, named, late]) {
+          assert.ok(
+            after.lines.includes(`backfill_transcripts: skipped erased learner session ${s}`),
+            after.lines.join("\n"),
+          );
+        }
+        assert.equal(
+          summaryLine("backfill_transcripts", after.summary),
+          "backfill_transcripts: summary discovered=4 inserted=0 skipped=1 failed=0 skipped_erased=3",
+        );
+        // Nothing of theirs came back, attached or parked.
+        assert.deepEqual((await stored(db.sql)).map((r) => r.session_id), [others]);
+        const [{ n }] = await db.sql<{ n: number }[]>`
+        select count(*)::int as n from analytics.session_owners where user_id = ${learner}`;
+        assert.equal(n, 0);
+
+        // Lifted (the learner came back with consent): their blobs are accepted again.
+        assert.equal(await liftTombstone(db.sql, learner), true);
+        const lifted = await run(c, db.sql);
+        assert.deepEqual([lifted.summary.inserted, lifted.summary.skippedErased], [3, 0]);
       },
     );
   } finally {

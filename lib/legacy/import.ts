@@ -4,7 +4,8 @@
  * `DIR/users/history_{userId}.json` (past scored answers) → analytics.session_events. The
  * accepted shapes are documented in docs/transcripts.md (zod schemas in shapes.ts). A scorecard is
  * placed by the same rule as the backfill's transcripts (place.ts): existing rows are skipped,
- * never updated; a bad file is logged and counted and does not stop the run.
+ * never updated; a bad file is logged and counted and does not stop the run. Files of an erased
+ * learner are skipped (`skipped erased learner`).
  */
 import type { Queryable, Sql } from "../db/mod.ts";
 import { type EventRow, insertEventRows, SessionOwnerConflict } from "../sessions/answers.ts";
@@ -17,6 +18,8 @@ import { claimSessions, sessionOwners } from "../sessions/owners.ts";
 import { attachSessions } from "../sessions/attach.ts";
 import { SCORE_COLUMNS, type ScoreColumn } from "../sessions/scorecards.ts";
 import { findArtefacts, placeArtefacts, placement, refusal } from "./place.ts";
+import { lockKeptRows } from "../readiness/mod.ts";
+import { erasedLearners, erasedSessions } from "../privacy/tombstones.ts";
 
 export const IMPORT_LOG_PREFIX = "import_history";
 /** Scenario of legacy answers that do not name one. */
@@ -117,7 +120,8 @@ async function importScorecard(
       run.inserted(placed.userId ? item : `${item} (learner unknown)`);
     } else if (placed.kind === "attached") {
       run.skipped(`${item} (attached to learner ${placed.userId})`);
-    } else if (placed.kind === "refused") run.failed(item, placed.error);
+    } else if (placed.kind === "erased") run.skippedErased(item);
+    else if (placed.kind === "refused") run.failed(item, placed.error);
     else run.skipped(item);
   } catch (error) {
     run.failed(item, error);
@@ -242,9 +246,18 @@ async function importHistory(
         : run.skipped(`${item} (${present} events already present)`);
     }
     const inserted = rows.length === 0 ? 0 : await sql.begin(async (tx) => {
+      // The learner's lock before any row lock: the one order of every writer of a learner's rows.
+      await lockKeptRows(tx, [userId]);
+      // After it: an erase that committed before is seen, one after it waits for this.
+      const sessions = rows.map((r) => r.session_id);
+      if (
+        (await erasedLearners(tx, [userId])).size > 0 ||
+        (await erasedSessions(tx, sessions)).size > 0
+      ) return null;
       await upsertHistorySessions(tx, userId, rows);
       return await insertEventRows(tx, userId, rows);
     });
+    if (inserted === null) return run.skippedErased(item);
     summary.eventsInserted += inserted;
     if (inserted > 0) summary.learnersWithNewAnswers.push(userId);
     const present = rows.length - inserted;

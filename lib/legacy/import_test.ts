@@ -3,6 +3,7 @@ import { createTestDatabase, truncateAll } from "../../tests/db.ts";
 import type { Sql } from "../db/mod.ts";
 import { importHistoryDir, type ImportOptions } from "./import.ts";
 import { memoryLog, summaryLine } from "./run_log.ts";
+import { eraseLearner, liftTombstone } from "../privacy/mod.ts";
 
 const id = () => crypto.randomUUID();
 
@@ -310,7 +311,7 @@ Deno.test("legacy JSON import", async (t) => {
       ]);
       assert.equal(
         summaryLine("import_history", summary, { events_would_insert: summary.eventsInserted }),
-        "import_history: summary (dry run, nothing written) discovered=2 inserted=0 skipped=0 failed=0 would_insert=2 events_would_insert=2",
+        "import_history: summary (dry run, nothing written) discovered=2 inserted=0 skipped=0 failed=0 skipped_erased=0 would_insert=2 events_would_insert=2",
       );
       const [counts] = await db.sql`
         select (select count(*)::int from analytics.scorecards) as cards,
@@ -318,6 +319,46 @@ Deno.test("legacy JSON import", async (t) => {
                (select count(*)::int from analytics.sessions) as sessions,
                (select count(*)::int from analytics.learners) as learners`;
       assert.deepEqual(counts, { cards: 0, events: 0, sessions: 0, learners: 0 });
+    });
+
+    await t.step("an erased learner's files are skipped and counted, until lifted", async () => {
+      await truncateAll(db.sql);
+      const [u, s, card] = [id(), id(), id()];
+      const history = [{
+        session_id: s,
+        answer_id: "a",
+        ts: "2025-01-01T00:00:00Z",
+        scores: { probe: 10, structure: 20 },
+      }];
+      const first = await make({ [`users/history_${u}.json`]: history });
+      assert.equal((await run(db.sql, first)).summary.inserted, 1);
+      await eraseLearner(db.sql, u, { role: "admin", sub: id() });
+      const dir = await make({
+        // Names the learner; and one that does not, of a session they had.
+        [`sessions/${card}/scorecard.json`]: { user_id: u, bce_score: 1 },
+        [`sessions/${s}/scorecard.json`]: { bce_score: 2 },
+        [`users/history_${u}.json`]: history,
+      });
+      const { summary, lines } = await run(db.sql, dir);
+      assert.deepEqual(lines, [
+        `import_history: skipped erased learner scorecard ${[card, s].sort()[0]}`,
+        `import_history: skipped erased learner scorecard ${[card, s].sort()[1]}`,
+        `import_history: skipped erased learner history ${u}`,
+      ]);
+      assert.equal(
+        summaryLine("import_history", summary, { events_inserted: summary.eventsInserted }),
+        "import_history: summary discovered=3 inserted=0 skipped=0 failed=0 skipped_erased=3 events_inserted=0",
+      );
+      const [counts] = await db.sql`
+        select (select count(*)::int from analytics.scorecards) as cards,
+               (select count(*)::int from analytics.unattached_scorecards) as parked,
+               (select count(*)::int from analytics.session_events) as events,
+               (select count(*)::int from analytics.learners) as learners`;
+      assert.deepEqual(counts, { cards: 0, parked: 0, events: 0, learners: 0 });
+
+      assert.equal(await liftTombstone(db.sql, u), true);
+      const lifted = await run(db.sql, dir);
+      assert.deepEqual([lifted.summary.inserted, lifted.summary.skippedErased], [3, 0]);
     });
 
     await t.step("an empty or partial layout is fine", async () => {

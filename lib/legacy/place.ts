@@ -3,12 +3,15 @@
  * import share. The learner is the one the legacy files name, else the session's owner; a session
  * of another learner is refused; an artefact the learner has already is skipped; one parked
  * unattached is attached once its learner is known; anything else is inserted (for the learner,
- * or parked unattached when none is known). Stored rows are never updated.
+ * or parked unattached when none is known). Stored rows are never updated. An artefact of an
+ * erased learner (by the learner, or by a session they had) is never written.
  *
  * `findArtefacts` + `placement` give the verdict read-only (skips before any work, dry runs);
  * `placeArtefacts` applies the rule inside the caller's transaction, where it counts.
  */
 import type { Queryable } from "../db/mod.ts";
+import { lockKeptRows } from "../readiness/mod.ts";
+import { erasedLearners, erasedSessions } from "../privacy/tombstones.ts";
 import { attachSessions } from "../sessions/attach.ts";
 import { claimSessions, sessionOwners } from "../sessions/owners.ts";
 import { insertScorecard, type NewScorecard, storedScorecards } from "../sessions/scorecards.ts";
@@ -43,6 +46,7 @@ export type Placed =
   | { kind: "inserted"; userId: string | null }
   | { kind: "attached"; userId: string }
   | { kind: "skipped" }
+  | { kind: "erased" }
   | { kind: "refused"; error: string };
 
 /** The error of an artefact whose session belongs to another learner than its files name. */
@@ -99,17 +103,49 @@ export function placement(found: Found, named: string | null): Placement {
  */
 export async function placeArtefacts(tx: Queryable, items: Artefact[]): Promise<Placed[]> {
   const named = items.filter((a) => a.row.userId !== null);
+  const unnamed = items.filter((a) => a.row.userId === null).map((a) => a.row.sessionId);
+  // The learners' locks before any row lock (the one order of every writer of a learner's rows):
+  // the learners named, and the owners of the unnamed sessions, until no new owner appears.
+  const locked = new Set<string>();
+  for (let owners = new Map<string, string>();; owners = await sessionOwners(tx, unnamed)) {
+    const more = [...named.map((a) => a.row.userId!.toLowerCase()), ...owners.values()]
+      .filter((u) => !locked.has(u));
+    if (more.length === 0) break;
+    await lockKeptRows(tx, more);
+    for (const u of more) locked.add(u);
+  }
+  // After the locks: an erase that committed before them is seen, one after them waits for this.
+  // An artefact of an erased learner, or of a session an erased learner had, is not written.
+  const goneLearners = await erasedLearners(tx, [...locked]);
+  const goneSessions = await erasedSessions(tx, items.map((a) => a.row.sessionId));
+  const erased = items.map((a) =>
+    goneSessions.has(a.row.sessionId.toLowerCase()) ||
+    (a.row.userId !== null && goneLearners.has(a.row.userId.toLowerCase()))
+  );
   const owners = await claimSessions(
     tx,
-    named.map((a) => ({ session_id: a.row.sessionId, user_id: a.row.userId! })),
+    named.filter((a) => !erased[items.indexOf(a)]).map((a) => ({
+      session_id: a.row.sessionId,
+      user_id: a.row.userId!,
+    })),
   );
   // A session claimed since the caller's lookup: its artefact goes to that learner.
-  const unnamed = items.filter((a) => a.row.userId === null).map((a) => a.row.sessionId);
   for (const [s, u] of await sessionOwners(tx, unnamed)) owners.set(s, u);
 
   const learners = items.map((a) => owners.get(a.row.sessionId) ?? null);
-  const refused = items.map((a, i) => a.row.userId !== null && learners[i] !== a.row.userId);
-  const ready = items.map((_, i) => i).filter((i) => !refused[i]);
+  for (const [i, u] of learners.entries()) if (u !== null && goneLearners.has(u)) erased[i] = true;
+  const refused = items.map((a, i) =>
+    !erased[i] && a.row.userId !== null && learners[i] !== a.row.userId
+  );
+  const unlocked = learners.find((u, i) =>
+    u !== null && !refused[i] && !erased[i] && !locked.has(u)
+  );
+  if (unlocked) {
+    // Claimed in the instant since the owners were read: written without that learner's lock it
+    // could cross an erase of them. The caller retries the artefact on its own.
+    throw new Error(`a session was claimed by learner ${unlocked} meanwhile; retry`);
+  }
+  const ready = items.map((_, i) => i).filter((i) => !refused[i] && !erased[i]);
   // Attach first, so that an artefact parked for the session counts as present for the insert.
   const attached = await attachSessions(
     tx,
@@ -138,6 +174,7 @@ export async function placeArtefacts(tx: Queryable, items: Artefact[]): Promise<
   }
   return items.map((a, i): Placed => {
     const userId = learners[i];
+    if (erased[i]) return { kind: "erased" };
     if (refused[i]) return { kind: "refused", error: refusal(a.row.sessionId) };
     if (userId !== null && moved[a.kind].has(a.row.sessionId)) return { kind: "attached", userId };
     if (inserted.has(i)) return { kind: "inserted", userId };

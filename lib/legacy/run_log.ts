@@ -1,7 +1,7 @@
 /**
  * Log lines and counts of the ops runs (backfill, legacy import): one line per item —
- * `{prefix}: inserted {item}`, `skipped existing {item}`, `would insert {item}` (dry run) or
- * `failed {item}: {error}` — then one summary line.
+ * `{prefix}: inserted {item}`, `skipped existing {item}`, `skipped erased learner {item}`,
+ * `would insert {item}` (dry run) or `failed {item}: {error}` — then one summary line.
  */
 
 /** Receives every log line; `error` lines are the `failed` ones. */
@@ -20,6 +20,8 @@ export interface RunSummary {
   inserted: number;
   wouldInsert: number;
   skipped: number;
+  /** Items of erased learners, not written (not counted in `skipped`). */
+  skippedErased: number;
   failed: number;
 }
 
@@ -34,7 +36,15 @@ export class RunLog {
   readonly summary: RunSummary;
 
   constructor(readonly prefix: string, dryRun: boolean, private readonly sink: LogSink) {
-    this.summary = { dryRun, discovered: 0, inserted: 0, wouldInsert: 0, skipped: 0, failed: 0 };
+    this.summary = {
+      dryRun,
+      discovered: 0,
+      inserted: 0,
+      wouldInsert: 0,
+      skipped: 0,
+      skippedErased: 0,
+      failed: 0,
+    };
   }
 
   discovered(): void {
@@ -49,6 +59,12 @@ export class RunLog {
   skipped(item: string): void {
     this.summary.skipped++;
     this.sink(`${this.prefix}: skipped existing ${item}`, "info");
+  }
+
+  /** An item of an erased learner: left out, whatever it holds. */
+  skippedErased(item: string): void {
+    this.summary.skippedErased++;
+    this.sink(`${this.prefix}: skipped erased learner ${item}`, "info");
   }
 
   wouldInsert(item: string): void {
@@ -70,7 +86,8 @@ export function summaryLine(
 ): string {
   const more = Object.entries(extra).map(([k, v]) => ` ${k}=${v}`).join("");
   const counts =
-    `discovered=${s.discovered} inserted=${s.inserted} skipped=${s.skipped} failed=${s.failed}`;
+    `discovered=${s.discovered} inserted=${s.inserted} skipped=${s.skipped} failed=${s.failed}` +
+    ` skipped_erased=${s.skippedErased}`;
   return s.dryRun
     ? `${prefix}: summary (dry run, nothing written) ${counts} would_insert=${s.wouldInsert}${more}`
     : `${prefix}: summary ${counts}${more}`;

@@ -1,10 +1,22 @@
 /**
- * Privacy operations on one learner: export every row, erase every row. The tables are read from
- * the catalog (every table of schema `analytics` with a `user_id` column), so a table added by a
- * later migration is covered without a change here.
+ * Privacy operations on one learner: export every row, erase every row (and keep a tombstone, see
+ * tombstones.ts). The tables are read from the catalog (every table of schema `analytics` with a
+ * `user_id` column), so a table added by a later migration is covered without a change here.
  */
 import type { Queryable, Sql } from "../db/mod.ts";
 import { lockKeptRows } from "../readiness/mod.ts";
+import { type ErasedBy, writeTombstone } from "./tombstones.ts";
+
+export {
+  assertNotErased,
+  type ErasedBy,
+  erasedLearners,
+  erasedSessions,
+  isErased,
+  LearnerErasedError,
+  liftTombstone,
+  useErasureKey,
+} from "./tombstones.ts";
 
 export interface LearnerTable {
   /** Table name inside schema analytics. */
@@ -66,14 +78,19 @@ export async function exportLearner(
 }
 
 /**
- * Deletes every row of the learner in one transaction; answers the count per table. Takes the
- * learner's readiness lock first, like every writer of their snapshots and kept rows: a recompute
- * of the learner waits for the erase (and then finds no learner), or the erase waits for it (and
- * then deletes what it wrote).
+ * Deletes every row of the learner in one transaction and keeps their tombstone (`by`: who
+ * erased); answers the count per table. Takes the learner's lock first, like every writer of their
+ * rows: a writer of the learner waits for the erase (and then finds the tombstone), or the erase
+ * waits for it (and then deletes what it wrote).
  */
-export async function eraseLearner(sql: Sql, userId: string): Promise<Record<string, number>> {
+export async function eraseLearner(
+  sql: Sql,
+  userId: string,
+  by: ErasedBy = { role: "system", sub: "system" },
+): Promise<Record<string, number>> {
   return await sql.begin(async (tx) => {
     await lockKeptRows(tx, [userId]);
+    await writeTombstone(tx, userId, by);
     const deleted: Record<string, number> = {};
     for (const table of await learnerTables(tx)) {
       const result = await tx.unsafe(

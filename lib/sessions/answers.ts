@@ -4,6 +4,8 @@ import type { Queryable, Sql } from "../db/mod.ts";
 import { DomainConflict } from "../errors.ts";
 import type { EventsRequest } from "./schema.ts";
 import { claimSessions } from "./owners.ts";
+import { lockKeptRows } from "../readiness/mod.ts";
+import { assertNotErased } from "../privacy/tombstones.ts";
 
 export interface CaptureResult {
   session_id: string;
@@ -115,6 +117,10 @@ export async function captureEvents(
     body.answers[0].ts,
   );
   return await sql.begin(async (tx) => {
+    // The learner's lock before any row lock: the one order of every writer of a learner's rows.
+    await lockKeptRows(tx, [body.user_id.toLowerCase()]);
+    // After the lock: an erase that committed before it is seen, one after it waits for this.
+    await assertNotErased(tx, body.user_id);
     await upsertSession(tx, {
       sessionId,
       userId: body.user_id,

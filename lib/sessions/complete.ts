@@ -8,7 +8,13 @@ import type { Queryable, Sql } from "../db/mod.ts";
 import { upsertSession } from "./answers.ts";
 import { scoreValue } from "./schema.ts";
 import { isoTimestamp, MAX_FUTURE_MS } from "../validation.ts";
-import { type ComputedReadiness, computeUserReadiness } from "../readiness/mod.ts";
+import {
+  type ComputedReadiness,
+  computeUserReadiness,
+  lockKeptRows,
+  UnknownLearnerError,
+} from "../readiness/mod.ts";
+import { assertNotErased, isErased, LearnerErasedError } from "../privacy/tombstones.ts";
 import { transcriptLines } from "./normalise.ts";
 import { attachSessions } from "./attach.ts";
 import { insertScorecard, SCORE_COLUMNS } from "./scorecards.ts";
@@ -74,6 +80,10 @@ async function writeCompletion(
   body: CompletionRequest,
 ): Promise<Written> {
   const userId = body.user_id.toLowerCase();
+  // The learner's lock before any row lock: the one order of every writer of a learner's rows.
+  await lockKeptRows(tx, [userId]);
+  // After the lock: an erase that committed before it is seen, one after it waits for this.
+  await assertNotErased(tx, userId);
   // Claims the session for the learner (409 when it is another learner's).
   await upsertSession(tx, {
     sessionId,
@@ -127,7 +137,8 @@ async function writeCompletion(
 
 /**
  * Stores a validated completion (one transaction), then returns it with the learner's readiness
- * snapshot. Throws SessionOwnerConflict when the session belongs to another learner.
+ * snapshot. Throws SessionOwnerConflict when the session belongs to another learner,
+ * LearnerErasedError when the learner is erased (before or during the completion).
  */
 export async function completeSession(
   sql: Sql,
@@ -144,6 +155,12 @@ export async function completeSession(
   const { written: _, ...readiness } = await computeUserReadiness(sql, userId, {
     trigger: "session_completed",
     sessionId,
+  }).catch(async (error) => {
+    // Erased since the write: the erase removed the completion with the rest.
+    if (error instanceof UnknownLearnerError && await isErased(sql, userId)) {
+      throw new LearnerErasedError(userId);
+    }
+    throw error;
   });
   return {
     session_id: sessionId.toLowerCase(),

@@ -21,7 +21,7 @@ import {
   getProfile,
   type LearnerProfile,
   profileSchema,
-  upsertProfile,
+  saveProfile,
 } from "../../lib/learners/profile.ts";
 import { catalog } from "../../lib/static_config.ts";
 import { ApiError, apiRouter, errorResponses } from "../../http/errors.ts";
@@ -135,7 +135,7 @@ const route = createRoute({
   responses: {
     200: { description: "Updated", content: { "application/json": { schema: Profile } } },
     201: { description: "Created", content: { "application/json": { schema: Profile } } },
-    ...errorResponses(400, 401, 403),
+    ...errorResponses(400, 401, 403, 410),
   },
 });
 
@@ -203,7 +203,7 @@ export const learnersApi = apiRouter()
   })
   .openapi(route, async (c) => {
     const { userId } = c.req.valid("param");
-    const { profile, created } = await upsertProfile(c.get("sql"), userId, c.req.valid("json"));
+    const { profile, created } = await saveProfile(c.get("sql"), userId, c.req.valid("json"));
     return created ? c.json(asJson(profile), 201) : c.json(asJson(profile), 200);
   })
   .openapi(getRoute, async (c) => {

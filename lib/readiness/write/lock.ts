@@ -10,10 +10,10 @@ const KEPT_ROWS_LOCK = 0x50526472;
 const KEPT_ROWS_BUCKETS = 1024;
 
 /**
- * Holds, until the transaction ends, the locks of the learners' readiness rows: taken first, before
- * any write, by every transaction that writes or deletes a learner's snapshots or the rows kept
- * from them (compute, recompute, rebuild, the fill of kept reads, erase). Such transactions on one
- * learner run one after the other: the second sees what the first committed (a snapshot to build
+ * Holds, until the transaction ends, the locks of the learners' rows: taken first, before any
+ * other lock or write, by every transaction that writes or deletes a learner's rows (ingest,
+ * completion, profile writes, legacy placement, compute, recompute, rebuild, the fill of kept
+ * reads, erase). Such transactions on one learner run one after the other: the second sees what the first committed (a snapshot to build
  * the kept rows from, or a learner that is gone), and none waits for another's row locks while
  * holding this. Taken in bucket order, all at once: transactions never deadlock on them.
  */

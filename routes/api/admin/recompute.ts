@@ -5,10 +5,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { isoTimestamp } from "../../../lib/validation.ts";
 import { getProfile } from "../../../lib/learners/profile.ts";
+import { isErased, LearnerErasedError } from "../../../lib/privacy/mod.ts";
 import {
   computeUserReadiness,
   rebuildReadiness,
   recomputeAllReadiness,
+  UnknownLearnerError,
 } from "../../../lib/readiness/mod.ts";
 import { ApiError, apiRouter, errorResponses } from "../../../http/errors.ts";
 import { requireRole } from "../../../http/auth.ts";
@@ -71,7 +73,7 @@ const route = createRoute({
   },
   responses: {
     200: { description: "Recomputed", content: { "application/json": { schema: Result } } },
-    ...errorResponses(400, 401, 403, 404, 409),
+    ...errorResponses(400, 401, 403, 404, 409, 410),
   },
 });
 
@@ -79,9 +81,12 @@ export const recomputeApi = apiRouter().openapi(route, async (c) => {
   const body = c.req.valid("json") ?? {};
   const sql = c.get("sql");
   if (body.user_id) {
-    if (!(await getProfile(sql, body.user_id))) {
-      throw new ApiError(404, "not_found", `No learner ${body.user_id}`);
-    }
+    const userId = body.user_id;
+    const missing = async () => {
+      if (await isErased(sql, userId)) return new LearnerErasedError(userId);
+      return new ApiError(404, "not_found", `No learner ${userId}`);
+    };
+    if (!(await getProfile(sql, body.user_id))) throw await missing();
     if (body.rebuild) {
       const result = await rebuildReadiness(sql, { userIds: [body.user_id], trigger: TRIGGER });
       if (result.skipped) throw new ApiError(409, "busy", "Another recompute is running");
@@ -90,6 +95,10 @@ export const recomputeApi = apiRouter().openapi(route, async (c) => {
     const started = performance.now();
     const { written, ...snapshot } = await computeUserReadiness(sql, body.user_id, {
       trigger: TRIGGER,
+    }).catch(async (error) => {
+      // Erased since the check above.
+      if (error instanceof UnknownLearnerError) throw await missing();
+      throw error;
     });
     return c.json({
       mode: "full" as const,

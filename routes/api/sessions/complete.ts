@@ -1,7 +1,8 @@
 /** POST /api/sessions/:sessionId/complete — transcript + scorecard, then a readiness snapshot. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { completeSession, completionSchema } from "../../../lib/sessions/complete.ts";
-import { apiRouter, errorResponses } from "../../../http/errors.ts";
+import { UnknownLearnerError } from "../../../lib/readiness/mod.ts";
+import { ApiError, apiRouter, errorResponses } from "../../../http/errors.ts";
 import { requireRole } from "../../../http/auth.ts";
 import { Snapshot } from "../../../http/schemas.ts";
 import { SessionParams } from "./_shared.ts";
@@ -49,12 +50,20 @@ const route = createRoute({
       description: "Already stored by an earlier request (retry): nothing written",
       content: { "application/json": { schema: CompletionResult } },
     },
-    ...errorResponses(400, 401, 403, 409, 413),
+    ...errorResponses(400, 401, 403, 409, 410, 413),
   },
 });
 
 export const completeApi = apiRouter().openapi(route, async (c) => {
   const { sessionId } = c.req.valid("param");
-  const result = await completeSession(c.get("sql"), sessionId, c.req.valid("json"));
-  return c.json(result, result.replayed ? 200 : 201);
+  try {
+    const result = await completeSession(c.get("sql"), sessionId, c.req.valid("json"));
+    return c.json(result, result.replayed ? 200 : 201);
+  } catch (error) {
+    if (error instanceof UnknownLearnerError) {
+      // Gone between the stored completion and its snapshot (an erase removed both).
+      throw new ApiError(409, "conflict", "The learner was erased while the session completed");
+    }
+    throw error;
+  }
 });

@@ -38,7 +38,7 @@ const route = createRoute({
   },
   responses: {
     200: { description: "Stored", content: { "application/json": { schema: CaptureResult } } },
-    ...errorResponses(400, 401, 403, 409, 413),
+    ...errorResponses(400, 401, 403, 409, 410, 413),
   },
 });
 

@@ -1,5 +1,6 @@
 /**
- * DELETE /api/users/:userId (admin) — erase every row of a learner, in one transaction.
+ * DELETE /api/users/:userId (admin) — erase every row of a learner, in one transaction, and keep
+ * their tombstone (no personal data) so that nothing brings the data back.
  * GET /api/users/:userId/export (admin, or the learner for themself) — all of their data as JSON.
  */
 import { createRoute, z } from "@hono/zod-openapi";
@@ -29,7 +30,8 @@ const eraseRoute = createRoute({
   method: "delete",
   path: "/{userId}",
   tags: ["privacy"],
-  summary: "Erase every row of a learner in every analytics table (one transaction)",
+  summary:
+    "Erase every row of a learner in every analytics table and keep a tombstone (one transaction): their data is refused from then on",
   middleware: [requireRole("admin")] as const,
   request: { params: UserParams },
   responses: {
@@ -60,9 +62,13 @@ const exportRoute = createRoute({
 export const privacyApi = apiRouter()
   .openapi(eraseRoute, async (c) => {
     const userId = c.req.valid("param").userId.toLowerCase();
-    const deleted = await eraseLearner(c.get("sql"), userId);
+    const caller = callerOf(c);
+    const deleted = await eraseLearner(c.get("sql"), userId, {
+      role: caller.role,
+      sub: caller.userId,
+    });
     const total = Object.values(deleted).reduce((a, b) => a + b, 0);
-    log.info("learner erased", { user_id: userId, total, deleted, by: callerOf(c).userId });
+    log.info("learner erased", { user_id: userId, total, deleted, by: caller.userId });
     return c.json({ user_id: userId, deleted, total }, 200);
   })
   .openapi(exportRoute, async (c) => {

@@ -182,3 +182,110 @@ Deno.test("privacy: export and erase a learner across every analytics table", as
     await t.close();
   }
 });
+
+Deno.test("privacy: an erased learner stays erased until an admin lifts the tombstone", async (step) => {
+  const t = await startTestApp();
+  const learner = crypto.randomUUID();
+  try {
+    await learnerWithHistory(t, learner);
+    const [service, admin] = [await t.token("service"), await t.token("admin")];
+    const staff = crypto.randomUUID();
+    const erase = await t.call("DELETE", `/api/users/${learner}`, {
+      token: await t.token("admin", staff),
+    });
+    assert.equal(erase.status, 200);
+
+    const writes = () => [
+      t.call("POST", `/api/sessions/${crypto.randomUUID()}/events`, {
+        token: service,
+        body: {
+          user_id: learner,
+          scenario_id: "backend-senior-1",
+          answers: [{
+            answer_id: "again",
+            ts: "2026-11-05T09:00:00Z",
+            pulse_step: "lead",
+            scores: { communication: 70 },
+          }],
+        },
+      }),
+      t.call("POST", `/api/sessions/${crypto.randomUUID()}/complete`, {
+        token: service,
+        body: { user_id: learner, transcript: ["Coach: back?"], scorecard: { bce_score: 50 } },
+      }),
+      t.call("PUT", `/api/learners/${learner}`, { token: service, body: { level: "senior" } }),
+      t.call("POST", "/api/admin/recompute-readiness", {
+        token: admin,
+        body: { user_id: learner },
+      }),
+    ];
+
+    await step.step(
+      "ingest, completion, profile write and recompute: 410 learner_erased",
+      async () => {
+        for (const res of await Promise.all(writes())) {
+          assert.equal(res.status, 410, JSON.stringify(res.body));
+          assert.equal(res.body.error.code, "learner_erased");
+          assert.equal(typeof res.body.error.message, "string");
+        }
+        assert.deepEqual(Object.values(await rowsPerTable(t, learner)).filter((n) => n > 0), []);
+        // Reads find nothing, as for a learner never seen.
+        const read = await t.call("GET", `/api/learners/${learner}`, { token: service });
+        assert.equal(read.status, 404);
+      },
+    );
+
+    await step.step(
+      "the tombstone holds keyed hashes and the eraser, no user id in clear",
+      async () => {
+        const rows = await t.db.sql<Record<string, unknown>[]>`
+        select * from analytics.erased_learners`;
+        assert.equal(rows.length, 1);
+        const [row] = rows;
+        assert.deepEqual(Object.keys(row).sort(), [
+          "erased_at",
+          "erased_by_role",
+          "erased_by_sub",
+          "learner_hmac",
+          "session_hmacs",
+        ]);
+        const text = JSON.stringify(row).toLowerCase();
+        assert.ok(!text.includes(learner), "user id in clear");
+        assert.ok(!text.includes(learner.replaceAll("-", "")), "user id in clear (hex)");
+        assert.match(row.learner_hmac as string, /^[0-9a-f]{64}$/);
+        assert.equal((row.session_hmacs as string[]).length, 2);
+        assert.equal(row.erased_by_role, "admin");
+        assert.equal(row.erased_by_sub, staff);
+        // A keyed hash: not the plain SHA-256 of the id.
+        const plain = new Uint8Array(
+          await crypto.subtle.digest("SHA-256", new TextEncoder().encode(learner)),
+        );
+        const hex = Array.from(plain, (b) => b.toString(16).padStart(2, "0")).join("");
+        assert.notEqual(row.learner_hmac, hex);
+      },
+    );
+
+    await step.step("lifting: admin only, 204 then 404; data accepted again", async () => {
+      for (const role of ["service", "coach", "learner"] as const) {
+        const res = await t.call("DELETE", `/api/admin/erasures/${learner}`, {
+          token: await t.token(role),
+        });
+        assert.equal(res.status, 403, role);
+      }
+      const lifted = await t.call("DELETE", `/api/admin/erasures/${learner}`, { token: admin });
+      assert.equal(lifted.status, 204);
+      const again = await t.call("DELETE", `/api/admin/erasures/${learner}`, { token: admin });
+      assert.equal(again.status, 404);
+      assert.equal(again.body.error.code, "not_found");
+      const [ingest, complete, put] = await Promise.all(writes().slice(0, 3));
+      assert.equal(ingest.status, 200, JSON.stringify(ingest.body));
+      assert.equal(complete.status, 201, JSON.stringify(complete.body));
+      assert.equal(put.status, 200, JSON.stringify(put.body));
+      const [{ n }] = await t.db.sql<{ n: number }[]>`
+        select count(*)::int as n from analytics.erased_learners`;
+      assert.equal(n, 0);
+    });
+  } finally {
+    await t.close();
+  }
+});
