@@ -280,7 +280,8 @@ Deno.test("privacy: an erased learner stays erased until an admin lifts the tomb
       const [ingest, complete, put] = await Promise.all(writes().slice(0, 3));
       assert.equal(ingest.status, 200, JSON.stringify(ingest.body));
       assert.equal(complete.status, 201, JSON.stringify(complete.body));
-      assert.equal(put.status, 200, JSON.stringify(put.body));
+      // The three run at once: the profile write creates the learner (201) or finds them (200).
+      assert.ok([200, 201].includes(put.status), JSON.stringify(put.body));
       const [{ n }] = await t.db.sql<{ n: number }[]>`
         select count(*)::int as n from analytics.erased_learners`;
       assert.equal(n, 0);
