@@ -1,0 +1,69 @@
+/** The cohort page's skills table: participants, first/latest/best averages, the lift with its interval. */
+import type { CohortSkills as Skills } from "../../lib/cohorts/mod.ts";
+import { formatCount, liftText, plural, twoPlaces } from "../../lib/ui/cohort_format.ts";
+
+export interface CohortSkillsProps {
+  skills: Skills;
+  csvHref: string;
+  /** The period in short words, for the empty message ("between 3 Nov and 1 Dec 2026"). */
+  periodWords: string;
+}
+
+export function CohortSkills({ skills, csvHref, periodWords }: CohortSkillsProps) {
+  const rule = skills.low_skill_rule;
+  const active = skills.skills.some((s) => s.participants > 0);
+  return (
+    <section class="card" aria-labelledby="skills-title">
+      <div class="card-head">
+        <h2 id="skills-title">Skills</h2>
+        <a href={csvHref} download data-testid="csv-skills">Skills as CSV</a>
+      </div>
+      {!active ? <p class="empty">No answers on any skill {periodWords}.</p> : (
+        <>
+          <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="skills-title">
+            <table class="figures" data-testid="skills-table">
+              <caption class="visually-hidden">
+                Skills of the cohort in the period, averages of per-session scores
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Skill</th>
+                  <th scope="col" class="num">Participants</th>
+                  <th scope="col" class="num">Sessions</th>
+                  <th scope="col" class="num">Avg first</th>
+                  <th scope="col" class="num">Avg latest</th>
+                  <th scope="col" class="num">Avg best</th>
+                  <th scope="col">Lift, latest − first</th>
+                  <th scope="col" class="num">Persistently low</th>
+                </tr>
+              </thead>
+              <tbody>
+                {skills.skills.map((s) => (
+                  <tr key={s.skill_tag} data-skill={s.skill_tag}>
+                    <th scope="row">{s.label}</th>
+                    <td class="num" data-field="participants">{formatCount(s.participants)}</td>
+                    <td class="num">{formatCount(s.sessions)}</td>
+                    <td class="num">{twoPlaces(s.avg_first)}</td>
+                    <td class="num">{twoPlaces(s.avg_latest)}</td>
+                    <td class="num">{twoPlaces(s.avg_best)}</td>
+                    <td class="lift" data-field="lift">
+                      {s.participants === 0 ? "no participants" : liftText(s.lift)}
+                    </td>
+                    <td class="num">{formatCount(s.persistently_low)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <p class="muted">
+            Participants: learners with an answer on the skill in the period. Averages are means
+            over participants of their first, latest and best session on the skill. The lift counts
+            learners with at least 2 sessions on the skill, with its 95&nbsp;% confidence interval.
+            Persistently low: below {rule.threshold} in each of the last{" "}
+            {plural(rule.sessions, "session")} on the skill, at the end of the period.
+          </p>
+        </>
+      )}
+    </section>
+  );
+}
