@@ -25,6 +25,7 @@ import {
   resolveFilters,
   withPeriodCheck,
 } from "../lib/cohorts/mod.ts";
+import { periodProblem } from "../lib/cohorts/filters.ts";
 import { readinessConfig, timeToReadiness } from "../lib/readiness/mod.ts";
 import { catalog } from "../lib/static_config.ts";
 import { instantText, previousPeriodName } from "../lib/ui/cohort_format.ts";
@@ -58,6 +59,11 @@ function urlValues(q: Record<string, string>): CohortFilterValues {
   };
 }
 
+/** "the period is at most 3660 days" → "The period is at most 3660 days." */
+function sentence(text: string): string {
+  return `${text[0].toUpperCase()}${text.slice(1)}.`;
+}
+
 /** Why the URL's filters are not usable, in words for staff (empty when they are). */
 function parseFilters(values: CohortFilterValues): { filters: Filters | null; problems: string[] } {
   const parsed = withPeriodCheck(FilterQuery).safeParse({
@@ -86,12 +92,21 @@ function parseFilters(values: CohortFilterValues): { filters: Filters | null; pr
         if (i.code === "custom" && /after/.test(i.message)) {
           return "“To” must be after “From”.";
         }
-        if (i.code === "custom" && /at most/.test(i.message)) return `${i.message}.`;
+        if (i.code === "custom" && /at most/.test(i.message)) return sentence(i.message);
         return `“${i.path[0] === "from" ? "From" : "To"}” is not a date between 1970 and 9999.`;
       default:
         return i.message;
     }
   });
+  // The period is checked after the fields; say what is wrong with it too, when the dates parse.
+  const from = apiInstant(values.from);
+  const to = apiInstant(values.to);
+  if (from && to && !Number.isNaN(Date.parse(from)) && !Number.isNaN(Date.parse(to))) {
+    const period = periodProblem({ from, to });
+    if (period) {
+      problems.push(/after/.test(period) ? "“To” must be after “From”." : sentence(period));
+    }
+  }
   return { filters: null, problems: [...new Set(problems)] };
 }
 

@@ -20,7 +20,7 @@ export function CohortSkills({ skills, csvHref, periodWords }: CohortSkillsProps
       </div>
       {!active ? <p class="empty">No answers on any skill {periodWords}.</p> : (
         <>
-          <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="skills-title">
+          <div class="table-scroll" tabIndex={0}>
             <table class="figures" data-testid="skills-table">
               <caption class="visually-hidden">
                 Skills of the cohort in the period, averages of per-session scores
