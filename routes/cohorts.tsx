@@ -229,25 +229,23 @@ export const cohortRoutes = new Hono<AppEnv>().get(
                       dayMonthYear(filters.to.getTime())
                     }`}
                   />
-                  <div class="grid">
-                    <CohortBands
-                      points={bands}
-                      bands={bandNames}
-                      bucket={bucketOf(filters)}
-                      csvHref={csvHref("bands", filters, { bucket: bucketOf(filters) })}
-                    />
-                    <CohortAttention
-                      attention={attention}
-                      skillLabels={Object.fromEntries(catalog.skills.map((s) => [s.tag, s.label]))}
-                      insufficientLabel={readinessConfig.minimum_evidence.label}
-                      asOf={instantText(filters.to.getTime())}
-                      csvHref={csvHref("attention", filters)}
-                      moreHref={attention.next_cursor
-                        ? pageHref({ ...values, cursor: attention.next_cursor }, "#attention")
-                        : null}
-                      firstHref={cursor ? pageHref(values, "#attention") : null}
-                    />
-                  </div>
+                  <CohortBands
+                    points={bands}
+                    bands={bandNames}
+                    bucket={bucketOf(filters)}
+                    csvHref={csvHref("bands", filters, { bucket: bucketOf(filters) })}
+                  />
+                  <CohortAttention
+                    attention={attention}
+                    skillLabels={Object.fromEntries(catalog.skills.map((s) => [s.tag, s.label]))}
+                    insufficientLabel={readinessConfig.minimum_evidence.label}
+                    asOf={instantText(filters.to.getTime())}
+                    csvHref={csvHref("attention", filters)}
+                    moreHref={attention.next_cursor
+                      ? pageHref({ ...values, cursor: attention.next_cursor }, "#attention")
+                      : null}
+                    firstHref={cursor ? pageHref(values, "#attention") : null}
+                  />
                 </>
               )
           )}

@@ -9,6 +9,18 @@ export interface CohortSkillsProps {
   periodWords: string;
 }
 
+/** The lift's mean in bold with its interval after it, or why there is none. */
+function Lift({ lift }: { lift: Skills["skills"][number]["lift"] }) {
+  const text = liftText(lift);
+  const at = text.indexOf(" (95");
+  if (at < 0) return <span class="muted">{text}</span>;
+  return (
+    <>
+      <strong>{text.slice(0, at)}</strong> <span class="ci">{text.slice(at + 1)}</span>
+    </>
+  );
+}
+
 export function CohortSkills({ skills, csvHref, periodWords }: CohortSkillsProps) {
   const rule = skills.low_skill_rule;
   const active = skills.skills.some((s) => s.participants > 0);
@@ -20,7 +32,7 @@ export function CohortSkills({ skills, csvHref, periodWords }: CohortSkillsProps
       </div>
       {!active ? <p class="empty">No answers on any skill {periodWords}.</p> : (
         <>
-          <div class="table-scroll" tabIndex={0}>
+          <div class="table-scroll unbounded" tabIndex={0}>
             <table class="figures" data-testid="skills-table">
               <caption class="visually-hidden">
                 Skills of the cohort in the period, averages of per-session scores
@@ -33,7 +45,7 @@ export function CohortSkills({ skills, csvHref, periodWords }: CohortSkillsProps
                   <th scope="col" class="num">Avg first</th>
                   <th scope="col" class="num">Avg latest</th>
                   <th scope="col" class="num">Avg best</th>
-                  <th scope="col">Lift, latest − first</th>
+                  <th scope="col" class="lift">Lift, latest − first</th>
                   <th scope="col" class="num">Persistently low</th>
                 </tr>
               </thead>
@@ -41,15 +53,19 @@ export function CohortSkills({ skills, csvHref, periodWords }: CohortSkillsProps
                 {skills.skills.map((s) => (
                   <tr key={s.skill_tag} data-skill={s.skill_tag}>
                     <th scope="row">{s.label}</th>
-                    <td class="num" data-field="participants">{formatCount(s.participants)}</td>
-                    <td class="num">{formatCount(s.sessions)}</td>
-                    <td class="num">{twoPlaces(s.avg_first)}</td>
-                    <td class="num">{twoPlaces(s.avg_latest)}</td>
-                    <td class="num">{twoPlaces(s.avg_best)}</td>
-                    <td class="lift" data-field="lift">
-                      {s.participants === 0 ? "no participants" : liftText(s.lift)}
+                    <td class="num" data-label="Participants" data-field="participants">
+                      {formatCount(s.participants)}
                     </td>
-                    <td class="num">{formatCount(s.persistently_low)}</td>
+                    <td class="num" data-label="Sessions">{formatCount(s.sessions)}</td>
+                    <td class="num" data-label="Avg first">{twoPlaces(s.avg_first)}</td>
+                    <td class="num" data-label="Avg latest">{twoPlaces(s.avg_latest)}</td>
+                    <td class="num" data-label="Avg best">{twoPlaces(s.avg_best)}</td>
+                    <td class="lift" data-label="Lift" data-field="lift">
+                      {s.participants === 0 ? "no participants" : <Lift lift={s.lift} />}
+                    </td>
+                    <td class="num" data-label="Persistently low">
+                      {formatCount(s.persistently_low)}
+                    </td>
                   </tr>
                 ))}
               </tbody>
