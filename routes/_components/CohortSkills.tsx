@@ -15,9 +15,9 @@ function Lift({ lift }: { lift: Skills["skills"][number]["lift"] }) {
   const at = text.indexOf(" (95");
   if (at < 0) return <span class="muted">{text}</span>;
   return (
-    <>
+    <span>
       <strong>{text.slice(0, at)}</strong> <span class="ci">{text.slice(at + 1)}</span>
-    </>
+    </span>
   );
 }
 
