@@ -49,6 +49,12 @@ export function BandChart(props: BandChartProps) {
   const totals = points.map((p) => labels.reduce((s, l) => s + (p.bands[l] ?? 0), 0));
   const yMax = Math.max(1, ...totals);
   const yTicks = numberTicks(yMax, 5, "");
+  // Label the top (the cohort's size) too, when it is not too close to the last tick to read.
+  const lastTick = yTicks[yTicks.length - 1].value;
+  const tickStep = yTicks.length > 1 ? yTicks[1].value - yTicks[0].value : yMax;
+  if (lastTick < yMax && yMax - lastTick >= tickStep / 2) {
+    yTicks.push({ value: yMax, label: String(yMax) });
+  }
   const pct = (v: number) => `${v.toFixed(3)}%`;
   const barWidth = Math.min(70, (0.7 * step * 100) / (domain[1] - domain[0]));
   const dated = labelledPoints(points.length, maxDateLabels);
