@@ -21,9 +21,13 @@ export function navLinks(role: Caller["role"] | undefined): { href: string; labe
     case "learner":
       return [{ href: "/dashboard", label: "My progress" }];
     case "coach":
-      return [{ href: "/learners", label: "Learners" }];
+      return [{ href: "/learners", label: "Learners" }, { href: "/cohorts", label: "Cohorts" }];
     case "admin":
-      return [{ href: "/learners", label: "Learners" }, { href: "/admin", label: "Admin" }];
+      return [
+        { href: "/learners", label: "Learners" },
+        { href: "/cohorts", label: "Cohorts" },
+        { href: "/admin", label: "Admin" },
+      ];
     default:
       return [];
   }

@@ -1,4 +1,4 @@
-/** Admin: time to readiness between two thresholds by level, as one median and a Kaplan–Meier chart. */
+/** Time to readiness between two thresholds by level, as one median and a Kaplan–Meier chart. */
 import { type Signal, useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { DataTable } from "../components/DataTable.tsx";
@@ -13,7 +13,7 @@ interface KmStep {
   not_yet_reached: number;
 }
 
-interface CohortResult {
+export interface CohortResult {
   learners: { reached_from: number; reached_to: number; not_yet_reached: number };
   kaplan_meier: { median_days: number | null; curve: KmStep[] };
 }
@@ -22,6 +22,10 @@ export interface CohortViewProps {
   levels: string[];
   from: number;
   to: number;
+  /** Level asked first ("" or absent: every level). */
+  level?: string;
+  /** The answer for the first question, when the page has it already (no fetch on load). */
+  initial?: CohortResult | null;
 }
 
 /** A 0–100 number input bound to a signal. */
@@ -87,12 +91,15 @@ export function medianSentence(
     `(Kaplan–Meier), so slow learners are not left out.`;
 }
 
-export default function CohortView({ levels, from: initialFrom, to: initialTo }: CohortViewProps) {
+export default function CohortView(
+  { levels, from: initialFrom, to: initialTo, level: initialLevel = "", initial = null }:
+    CohortViewProps,
+) {
   const from = useSignal(initialFrom);
   const to = useSignal(initialTo);
-  const level = useSignal("");
-  const busy = useSignal(true);
-  const result = useSignal<CohortResult | null>(null);
+  const level = useSignal(initialLevel);
+  const busy = useSignal(initial === null);
+  const result = useSignal<CohortResult | null>(initial);
   const asked = useSignal({ from: initialFrom, to: initialTo });
   const error = useSignal<string | null>(null);
 
@@ -121,7 +128,7 @@ export default function CohortView({ levels, from: initialFrom, to: initialTo }:
   }
 
   useEffect(() => {
-    load();
+    if (initial === null) load();
   }, []);
 
   const r = result.value;
@@ -131,6 +138,10 @@ export default function CohortView({ levels, from: initialFrom, to: initialTo }:
   return (
     <section class="card" aria-labelledby="cohort-title" aria-busy={busy.value}>
       <h2 id="cohort-title">Time to readiness</h2>
+      <p class="muted">
+        Every learner of the level, over all their history: the period, track and cohort filters do
+        not apply here.
+      </p>
       <form
         class="form-row"
         onSubmit={(e) => {

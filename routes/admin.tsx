@@ -1,9 +1,7 @@
-/** GET /admin — admin console: recompute readiness, cohort view, learners with per-row recompute. */
+/** GET /admin — admin console: recompute readiness, learners with per-row recompute. */
 import { Hono } from "hono";
 import { Island } from "../islands/_render.tsx";
 import { RecentLearners } from "./_components/RecentLearners.tsx";
-import { readinessConfig } from "../lib/readiness/mod.ts";
-import { catalog } from "../lib/static_config.ts";
 import { countLearnersWithAnswers, listLearners } from "../lib/learners/list.ts";
 import { renderPage } from "../http/shell.tsx";
 import { requirePageRole } from "../http/auth.ts";
@@ -14,10 +12,6 @@ export const adminRoutes = new Hono<AppEnv>().get("/", requirePageRole("admin"),
   const learners = await listLearners(sql, 20);
   // "Recompute all" covers the learners with scored answers (the others have nothing to score).
   const n = await countLearnersWithAnswers(sql);
-  const bands = readinessConfig.bands;
-  // Default cohort question: from entering the second band to entering the third.
-  const from = bands[1]?.min ?? 40;
-  const to = bands[2]?.min ?? 70;
   return renderPage(
     c,
     "Admin",
@@ -25,7 +19,6 @@ export const adminRoutes = new Hono<AppEnv>().get("/", requirePageRole("admin"),
       <h1>Admin console</h1>
       <div class="grid">
         <Island name="RecomputePanel" props={{ learnerCount: n }} />
-        <Island name="CohortView" props={{ levels: catalog.levels, from, to }} />
         <div class="wide">
           <RecentLearners learners={learners} recompute />
         </div>

@@ -118,7 +118,6 @@ Deno.test({
           for (const width of [1280, 375]) {
             for (const p of pages) {
               const { page, close } = await open(p.role, p.userId, p.path, width);
-              if (p.name === "admin") await page.waitForSelector("[data-testid=cohort-result]");
               // Open the data tables too, so their markup is checked.
               await page.locator("details.data-table").evaluateAll((els) =>
                 els.forEach((e) => ((e as HTMLDetailsElement).open = true))
@@ -307,7 +306,7 @@ Deno.test({
           await page.locator("header nav a").evaluateAll((els) =>
             els.map((e) => [e.textContent, e.getAttribute("aria-current")])
           ),
-          [["Learners", "page"]],
+          [["Learners", "page"], ["Cohorts", null]],
         );
         const names = await page.locator("[data-testid=learner-table] tbody th a").allInnerTexts();
         for (const l of DEMO_LEARNERS) assert.ok(names.includes(l.name), l.name);
@@ -333,10 +332,12 @@ Deno.test({
       });
 
       await t.step("admin: KM curve from 100 % at day 0, one median, recompute", async () => {
-        const { page, errors, close } = await open("admin", DEMO_ADMIN.userId, "/admin");
+        // Time to readiness lives on the cohorts page; recompute stays on the admin console.
+        const cohorts = await open("admin", DEMO_ADMIN.userId, "/cohorts");
+        let page = cohorts.page;
         assert.deepEqual(
           await page.locator("header nav a").allInnerTexts(),
-          ["Learners", "Admin"],
+          ["Learners", "Cohorts", "Admin"],
         );
         await page.waitForSelector("[data-testid=cohort-result]");
         const cohort = await api("/api/cohorts/time-to-readiness?from=40&to=70", {}, "admin");
@@ -373,6 +374,10 @@ Deno.test({
           await page.locator("[data-testid=km-chart] .censor-mark").count(),
           censoredDays,
         );
+        assert.deepEqual(cohorts.errors, []);
+        await cohorts.close();
+        const { page: adminPage, errors, close } = await open("admin", DEMO_ADMIN.userId, "/admin");
+        page = adminPage;
 
         // Per-row recompute with nothing new writes nothing and says so.
         const count = async () =>
