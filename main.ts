@@ -12,6 +12,12 @@ import { log } from "./lib/log.ts";
 import { survive } from "./lib/survive.ts";
 import { buildAssets } from "./lib/ui/build.ts";
 
+/**
+ * No request waits longer than this on a server database: past it the query fails and the request
+ * is answered 503 (documented as "within 10 s" with the margin for the answer itself).
+ */
+const DATABASE_DEADLINE_MS = 8_000;
+
 /** Prints one line and exits 1: start-up failures are settings to fix, not stack traces. */
 function fail(message: string): never {
   log.error(message);
@@ -44,7 +50,11 @@ async function main() {
 
   let db;
   try {
-    db = await openDatabase(config.database, { embedded: "own", role: "server" });
+    db = await openDatabase(config.database, {
+      embedded: "own",
+      role: "server",
+      deadlineMs: DATABASE_DEADLINE_MS,
+    });
   } catch (error) {
     if (error instanceof OwnedElsewhereError) {
       fail(
