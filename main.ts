@@ -91,19 +91,21 @@ async function main() {
   }, app.fetch);
 
   let stopping = false;
-  const shutdown = async () => {
+  const shutdown = async (signal: Deno.Signal) => {
     if (stopping) return;
     stopping = true;
+    log.info(`shutting down (${signal})…`);
     // Whatever hangs (a stuck client, a driver waiting on a dead socket), the process ends.
     setTimeout(() => Deno.exit(1), 20_000);
     // Stop taking requests, let the ones in flight finish (10 s at most), then close the database
     // (which releases the embedded data directory's lock).
     await Promise.race([server.shutdown(), new Promise((r) => setTimeout(r, 10_000))]);
     await db.close().catch(() => {});
+    log.info("stopped");
     Deno.exit(0);
   };
-  Deno.addSignalListener("SIGINT", shutdown);
-  Deno.addSignalListener("SIGTERM", shutdown);
+  Deno.addSignalListener("SIGINT", () => shutdown("SIGINT"));
+  Deno.addSignalListener("SIGTERM", () => shutdown("SIGTERM"));
 }
 
 async function isEmpty(sql: Sql): Promise<boolean> {
