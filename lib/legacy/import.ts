@@ -37,13 +37,30 @@ export interface ImportSummary extends RunSummary {
   learnersWithNewAnswers: string[];
 }
 
-/** The first zod issue as `path: message` (+ how many more). */
-function describe(error: z.ZodError): string {
-  const [first] = error.issues;
-  const path = first.path.map((p) => typeof p === "number" ? `[${p}]` : `.${String(p)}`).join("")
-    .replace(/^\./, "");
-  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : "";
-  return `${path ? `${path}: ` : ""}${first.message}${more}`;
+/**
+ * Every zod issue of a file as `path: message`, on one line. In a history file an issue inside an
+ * answer names that answer first: its index and, when it has one, its answer_id.
+ */
+function describe(error: z.ZodError, doc?: unknown): string {
+  const answers = Array.isArray(doc)
+    ? doc
+    : (doc as { answers?: unknown; history?: unknown } | null)?.answers ??
+      (doc as { history?: unknown } | null)?.history;
+  const lines = error.issues.map((issue) => {
+    let path = issue.path;
+    let where = "";
+    const at = doc === undefined ? -1 : path.findIndex((p) => typeof p === "number");
+    if (at >= 0 && at <= 1 && Array.isArray(answers)) {
+      const index = path[at] as number;
+      const id = (answers[index] as { answer_id?: unknown } | null)?.answer_id;
+      where = `answer ${index}${id === undefined ? "" : ` (answer_id ${JSON.stringify(id)})`} `;
+      path = path.slice(at + 1);
+    }
+    const dotted = path.map((p) => typeof p === "number" ? `[${p}]` : `.${String(p)}`).join("")
+      .replace(/^\./, "");
+    return `${where}${dotted ? `${dotted}: ` : where ? ": " : ""}${issue.message}`;
+  });
+  return lines.length > 1 ? `${lines.length} errors: ${lines.join("; ")}` : lines[0];
 }
 
 async function readJsonFile(path: string): Promise<{ ok: true; doc: unknown } | { ok: false }> {
@@ -224,7 +241,7 @@ async function importHistory(
     const json = await readJsonFile(path);
     if (!json.ok) throw new Error(`${path} disappeared during the run`);
     const parsed = parseHistoryFile(options.catalog, json.doc);
-    if (!parsed.success) return run.failed(item, describe(parsed.error));
+    if (!parsed.success) return run.failed(item, describe(parsed.error, json.doc));
     const { entries } = parsed.data;
     const owners = [parsed.data.user_id, ...entries.map((e) => e.user_id)];
     const stranger = owners.find((u) => u !== undefined && u.toLowerCase() !== userId);
@@ -292,6 +309,15 @@ export async function importHistoryDir(
   for (const file of histories) {
     run.discovered();
     await importHistory(sql, file, `${usersDir}/${file}`, run, summary, { dryRun, catalog });
+  }
+  if (summary.discovered === 0) {
+    // A warning, not a failure: a drop folder imported on a schedule is often empty. A folder
+    // that does not exist is refused before this (exit 2).
+    log(
+      `${IMPORT_LOG_PREFIX}: warning: nothing to import in ${dir} ` +
+        `(expected sessions/<id>/scorecard.json or users/history_<user id>.json)`,
+      "error", // stderr: the operator sees it even when stdout goes elsewhere
+    );
   }
   return summary;
 }
