@@ -43,7 +43,7 @@ Deno.test("log writes the chosen format through the sink, secrets masked", () =>
     restoreFormat();
     restoreSink();
   }
-  assert.match(lines[0], /^\d\d:\d\d:\d\d INFO  stopped  password=\*\*\*$/);
+  assert.match(lines[0], /^\d\d:\d\d:\d\d INFO {2}stopped {2}password=\*\*\*$/);
   assert.deepEqual(
     { ...JSON.parse(lines[1]), ts: "" },
     { ts: "", level: "error", msg: "failed", url: "postgres://app:***@db/x" },
