@@ -13,6 +13,12 @@ import { type ReadinessRunner, startReadinessRunner } from "./lib/readiness/mod.
 import { survive } from "./lib/survive.ts";
 import { buildAssets } from "./lib/ui/build.ts";
 
+/**
+ * No request waits longer than this on a server database: past it the query fails and the request
+ * is answered 503 (documented as "within 10 s" with the margin for the answer itself).
+ */
+const DATABASE_DEADLINE_MS = 8_000;
+
 /** Prints one line and exits 1: start-up failures are settings to fix, not stack traces. */
 function fail(message: string): never {
   log.error(message);
@@ -45,7 +51,11 @@ async function main() {
 
   let db;
   try {
-    db = await openDatabase(config.database, { embedded: "own", role: "server" });
+    db = await openDatabase(config.database, {
+      embedded: "own",
+      role: "server",
+      deadlineMs: DATABASE_DEADLINE_MS,
+    });
   } catch (error) {
     if (error instanceof OwnedElsewhereError) {
       fail(
@@ -89,9 +99,10 @@ async function main() {
   }
 
   let stopping = false;
-  const shutdown = async () => {
+  const shutdown = async (signal: Deno.Signal) => {
     if (stopping) return;
     stopping = true;
+    log.info(`shutting down (${signal})…`);
     // Whatever hangs (a stuck client, a driver waiting on a dead socket), the process ends.
     setTimeout(() => Deno.exit(1), 20_000);
     // Stop taking requests and the runner (after its current batch), let the requests in flight
@@ -102,10 +113,11 @@ async function main() {
       new Promise((r) => setTimeout(r, 10_000)),
     ]);
     await db.close().catch(() => {});
+    log.info("stopped");
     Deno.exit(0);
   };
-  Deno.addSignalListener("SIGINT", shutdown);
-  Deno.addSignalListener("SIGTERM", shutdown);
+  Deno.addSignalListener("SIGINT", () => shutdown("SIGINT"));
+  Deno.addSignalListener("SIGTERM", () => shutdown("SIGTERM"));
 }
 
 async function isEmpty(sql: Sql): Promise<boolean> {

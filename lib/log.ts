@@ -1,6 +1,7 @@
 /**
  * Structured logs: one JSON object per line on stdout (errors on stderr) with `ts`, `level`,
- * `msg` and fields. Inside a request every line also carries its `request_id` (kept in an
+ * `msg` and fields; in a terminal during development, readable lines instead
+ * (`12:03:04 INFO  msg  key=value`). Inside a request every line also carries its `request_id` (kept in an
  * AsyncLocalStorage by the logging middleware), whoever writes it. Values that look like secrets
  * (bearer tokens, passwords in URLs, fields named like secrets) are masked before writing.
  */
@@ -55,6 +56,43 @@ function clean(value: unknown, key = ""): unknown {
   return value;
 }
 
+/** How lines are written: JSON for machines, readable text for a person at a terminal. */
+export type LogFormat = "json" | "text";
+
+/**
+ * Text when a person reads the console (stdout is a terminal) outside production; JSON
+ * otherwise (a collector, a file, a pipe, or production).
+ */
+export function chooseFormat(
+  env: string | undefined = Deno.env.get("PULSE_ENV"),
+  isTerminal: boolean = Deno.stdout.isTerminal(),
+): LogFormat {
+  return isTerminal && env !== "production" ? "text" : "json";
+}
+
+let format: LogFormat = chooseFormat();
+
+/** Sets the format (tests); returns a function restoring the previous one. */
+export function setFormat(next: LogFormat): () => void {
+  const previous = format;
+  format = next;
+  return () => (format = previous);
+}
+
+/** A record `{ ts, level, msg, ...fields }` as one line in `as` format. */
+export function formatLine(
+  record: { ts: string; level: Level; msg: string } & Fields,
+  as: LogFormat,
+): string {
+  if (as === "json") return JSON.stringify(record);
+  const { ts, level, msg, ...fields } = record;
+  const time = new Date(ts).toTimeString().slice(0, 8);
+  const pairs = Object.entries(fields).map(([k, v]) =>
+    `${k}=${typeof v === "string" && !/[\s"=]/.test(v) ? v : JSON.stringify(v)}`
+  );
+  return [`${time} ${level.toUpperCase().padEnd(5)} ${msg}`, ...pairs].join("  ");
+}
+
 function write(level: Level, msg: string, fields: Fields = {}) {
   const record = {
     ts: new Date().toISOString(),
@@ -62,7 +100,7 @@ function write(level: Level, msg: string, fields: Fields = {}) {
     msg: redact(msg),
     ...(clean({ ...context.getStore(), ...fields }) as Fields),
   };
-  sink(JSON.stringify(record), level);
+  sink(formatLine(record, format), level);
 }
 
 export const log = {

@@ -1,31 +1,42 @@
-/** Every ops script answers --help with its usage and exit 0, touching no database. */
+/** Every task answers --help with its usage and exit 0, touching no database. */
 import assert from "node:assert/strict";
-import { runScript } from "../tests/scripts.ts";
+import { childEnv, runScript } from "../tests/scripts.ts";
 
-const SCRIPTS = [
-  "recompute",
-  "import_history",
-  "backfill_transcripts",
-  "seed_demo",
-  "db",
-  "token",
-];
+/** The tasks of deno.json that people run by hand (not start, test, check, install:test). */
+const NOT_OPS = new Set(["start", "test", "check", "install:test"]);
+const ROOT = new URL("../", import.meta.url).pathname;
 
-Deno.test("ops scripts: --help prints the usage, exits 0 and opens nothing", async () => {
+Deno.test("every task answers --help and -h with its usage, exit 0, opening nothing", async () => {
+  const { tasks } = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`)) as {
+    tasks: Record<string, string>;
+  };
+  const names = Object.keys(tasks).filter((name) => !NOT_OPS.has(name));
+  for (const name of ["token", "db:migrate", "bench", "recompute", "backfill", "build"]) {
+    assert.ok(names.includes(name), `task ${name} is gone`);
+  }
   const dir = await Deno.makeTempDir({ prefix: "pulse-help-" });
   try {
-    for (const script of SCRIPTS) {
-      for (const flag of ["--help", "-h"]) {
-        const out = await runScript(
-          new URL(`./${script}.ts`, import.meta.url).pathname,
-          [flag],
-          { PULSE_DATA_DIR: `${dir}/data` },
-        );
-        assert.equal(out.code, 0, `${script} ${flag}: ${out.stderr.join("\n")}`);
-        assert.match(out.stdout.join("\n"), /usage/i, script);
-      }
+    // In parallel: each is a Deno process, most of whose time is start-up.
+    const runs = names.flatMap((name) =>
+      // -h once (every task parses both through the same exitOnHelp), --help for all.
+      (name === "token" ? ["--help", "-h"] : ["--help"]).map(async (flag) => {
+        const out = await new Deno.Command(Deno.execPath(), {
+          args: ["task", "--quiet", name, flag],
+          cwd: ROOT,
+          env: childEnv({ PULSE_DATA_DIR: `${dir}/data` }),
+          clearEnv: true,
+          stdin: "null",
+        }).output();
+        const text = (b: Uint8Array) => new TextDecoder().decode(b);
+        return { name, flag, code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
+      })
+    );
+    for (const run of await Promise.all(runs)) {
+      const what = `deno task ${run.name} ${run.flag}`;
+      assert.equal(run.code, 0, `${what}: ${run.stderr}`);
+      assert.match(run.stdout, /usage/i, what);
     }
-    // No database was opened: the data directory was never created.
+    // No database was opened and nothing was built: the data directory was never created.
     await assert.rejects(() => Deno.stat(`${dir}/data`), Deno.errors.NotFound);
   } finally {
     await Deno.remove(dir, { recursive: true });

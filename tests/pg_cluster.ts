@@ -12,6 +12,12 @@ export interface Cluster {
   start(): Promise<void>;
   /** `fast`: clean shutdown (clients are disconnected); `immediate`: like a crash. */
   stop(mode?: "fast" | "immediate"): Promise<void>;
+  /**
+   * SIGSTOP to the server and all its processes: a server that stops answering without closing
+   * its sockets (a hung host, a partition); `thaw()` resumes it.
+   */
+  freeze(): Promise<void>;
+  thaw(): Promise<void>;
   destroy(): Promise<void>;
 }
 
@@ -109,9 +115,30 @@ export async function startCluster(): Promise<Cluster> {
       await pgCtl("-w", "-m", mode, "stop");
       running = false;
     },
+    freeze: () => signalAll(data, "SIGSTOP"),
+    thaw: () => signalAll(data, "SIGCONT"),
     async destroy() {
+      await signalAll(data, "SIGCONT").catch(() => {});
       if (running) await pgCtl("-w", "-m", "immediate", "stop").catch(() => {});
       await Deno.remove(dir, { recursive: true }).catch(() => {});
     },
   };
+}
+
+/** Sends `signal` to the postmaster of `data` and to each of its child processes. */
+async function signalAll(data: string, signal: "SIGSTOP" | "SIGCONT"): Promise<void> {
+  const postmaster = Number((await Deno.readTextFile(`${data}/postmaster.pid`)).split("\n")[0]);
+  const out = await new Deno.Command("ps", {
+    args: ["-o", "pid=", "--ppid", String(postmaster)],
+    stdout: "piped",
+  }).output();
+  const children = new TextDecoder().decode(out.stdout).split(/\s+/).filter(Boolean).map(Number);
+  // Children first on stop (none can notice the postmaster stopping), the postmaster first on
+  // resume.
+  const order = signal === "SIGSTOP" ? [...children, postmaster] : [postmaster, ...children];
+  for (const pid of order) {
+    try {
+      Deno.kill(pid, signal);
+    } catch { /* exited meanwhile */ }
+  }
 }

@@ -1,42 +1,91 @@
 /** postgres.js client with the project's type parsing (numeric and int8 as JS numbers). */
 import postgres from "postgres";
+import { DatabaseTimeoutError, withTimeout } from "./errors.ts";
 
 export type Sql = postgres.Sql<Record<string, never>>;
 export type TransactionSql = postgres.TransactionSql<Record<string, never>>;
 /** Either a pool or a transaction: lib functions take this so callers can pass `tx` down. */
 export type Queryable = Sql | TransactionSql;
 
-/** Opens a client. `max` is 1 for the embedded database (it serves one connection at a time). */
-export function createClient(
-  url: string,
-  options: { max?: number; prepare?: boolean; connectTimeout?: number } = {},
-): Sql {
+export interface ClientOptions {
+  /** Pool size; 1 for the embedded database (it serves one connection at a time). */
+  max?: number;
+  prepare?: boolean;
+  /** Seconds to open a connection. */
+  connectTimeout?: number;
+  /**
+   * Milliseconds a query (from the moment it asks for a connection) or a whole transaction may take
+   * before it fails with a DatabaseTimeoutError, which callers answer as "unavailable" (503). A
+   * server that stopped answering without closing its sockets (frozen, partitioned) would
+   * otherwise hold the query forever: TCP keepalive is answered by the peer's kernel. The server
+   * is also told to cancel a statement a second after this (statement_timeout), so a slow
+   * statement abandoned by its caller does not keep running. Unset: no deadline (ops tasks,
+   * migrations and the embedded database run as long as they need).
+   */
+  deadlineMs?: number;
+}
+
+/** Opens a client with the project's types; see ClientOptions for the deadline. */
+export function createClient(url: string, options: ClientOptions = {}): Sql {
   const max = options.max ?? 10;
-  return instrument(
-    postgres(url, {
-      max: options.max ?? 10,
-      connect_timeout: options.connectTimeout ?? 30,
-      prepare: options.prepare ?? true,
-      onnotice: () => {},
-      // Scores are numeric(5,2) and counts int8: both well inside the exact range of a JS number.
-      types: {
-        numeric: {
-          to: 1700,
-          from: [1700],
-          serialize: (v: number) => String(v),
-          parse: (v: string) => Number(v),
-        },
-        int8: {
-          to: 20,
-          from: [20],
-          serialize: (v: number) => String(v),
-          parse: (v: string) => Number(v),
-        },
+  const deadline = options.deadlineMs;
+  const sql = instrument(open(url, options), max, deadline);
+  if (max > 1) {
+    // Health checks get a connection of their own, opened on first use, so they never queue
+    // behind a saturated pool. Not for a pool of one: that is the embedded database, which
+    // serves one connection at a time.
+    let probe: Sql | null = null;
+    probes.set(sql, () => probe ??= open(url, { max: 1, connectTimeout: 2 }));
+    const end = sql.end.bind(sql);
+    Object.defineProperty(sql, "end", {
+      value: async (o?: { timeout?: number }) => {
+        await Promise.all([end(o), probe?.end(o)]);
       },
-      connection: { application_name: "pulse-analytics" },
-    }) as unknown as Sql,
-    max,
-  );
+    });
+  }
+  return sql;
+}
+
+const probes = new WeakMap<object, () => Sql>();
+
+/**
+ * The connection for health checks of `sql`: a separate single connection to the same database
+ * for a pool made by createClient with more than one connection, else `sql` itself.
+ */
+export function probeConnection(sql: Sql): Sql {
+  return probes.get(sql)?.() ?? sql;
+}
+
+function open(url: string, options: ClientOptions): Sql {
+  const deadline = options.deadlineMs;
+  return postgres(url, {
+    max: options.max ?? 10,
+    connect_timeout: options.connectTimeout ?? 30,
+    // A dead peer that does answer keepalives is bounded by the deadline; one that does not is
+    // noticed in seconds rather than the driver's default minute.
+    keep_alive: deadline ? 5 : 60,
+    prepare: options.prepare ?? true,
+    onnotice: () => {},
+    // Scores are numeric(5,2) and counts int8: both well inside the exact range of a JS number.
+    types: {
+      numeric: {
+        to: 1700,
+        from: [1700],
+        serialize: (v: number) => String(v),
+        parse: (v: string) => Number(v),
+      },
+      int8: {
+        to: 20,
+        from: [20],
+        serialize: (v: number) => String(v),
+        parse: (v: string) => Number(v),
+      },
+    },
+    connection: {
+      application_name: "pulse-analytics",
+      ...(deadline ? { statement_timeout: deadline + 1_000 } : {}),
+    },
+  }) as unknown as Sql;
 }
 
 /** Pool use of a client from createClient: queries (or transactions) running and waiting. */
@@ -67,8 +116,10 @@ type QueryLike = {
 /**
  * Counts what is in flight on the pool: a query from the moment it is executed (not merely
  * built: fragments never run) until it settles, and a transaction for its whole duration.
+ * With a `deadline`, either fails with a DatabaseTimeoutError once it has run that long; a
+ * late answer from the driver is then ignored (the promise has settled).
  */
-function instrument(sql: Sql, size: number): Sql {
+function instrument(sql: Sql, size: number, deadline?: number): Sql {
   const state = { count: 0, size };
   const track = (query: unknown) => {
     const q = query as QueryLike;
@@ -81,9 +132,17 @@ function instrument(sql: Sql, size: number): Sql {
         state.count++;
         const [resolve, reject] = [this.resolve!, this.reject!];
         let done = false;
-        const settle = () => !done && (done = true, state.count--);
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const settle = () => !done && (done = true, state.count--, clearTimeout(timer));
         this.resolve = (x) => (settle(), resolve(x));
         this.reject = (x) => (settle(), reject(x));
+        if (deadline) {
+          // The caller's promise fails now; the query keeps counting until the driver settles it.
+          timer = setTimeout(
+            () => reject(new DatabaseTimeoutError(`the database did not answer in ${deadline} ms`)),
+            deadline,
+          );
+        }
       }
       return handle.apply(this, args);
     };
@@ -99,11 +158,17 @@ function instrument(sql: Sql, size: number): Sql {
       if (prop === "begin" && typeof value === "function") {
         return async (...args: unknown[]) => {
           state.count++;
+          let run: Promise<unknown>;
           try {
-            return await value.apply(target, args);
-          } finally {
+            run = Promise.resolve(value.apply(target, args));
+          } catch (error) {
             state.count--;
+            throw error;
           }
+          // Counted until the driver ends it, even when the caller stopped waiting.
+          const release = () => void state.count--;
+          run.then(release, release);
+          return await (deadline ? withTimeout(run, deadline, "the database transaction") : run);
         };
       }
       return value;

@@ -30,6 +30,12 @@ export interface OpenOptions {
    */
   embedded?: "own" | "share";
   role?: string;
+  /**
+   * Server only: every query or transaction fails as "unavailable" after this many milliseconds
+   * (see ClientOptions.deadlineMs). The app server sets it so that no request waits on a
+   * database that stopped answering; ops tasks leave it unset.
+   */
+  deadlineMs?: number;
 }
 
 /** Opens `target`, applies pending migrations first unless `migrate` is false. */
@@ -42,7 +48,11 @@ export async function openDatabase(
     await assertReachable(target.url, target.source);
     if (migrate) await migrateUp(target.url, { quiet: options.quiet });
     // A short connect timeout: while the server is unreachable, requests fail fast with a 503.
-    const sql = createClient(target.url, { max: 10, connectTimeout: 5 });
+    const sql = createClient(target.url, {
+      max: 10,
+      connectTimeout: 5,
+      deadlineMs: options.deadlineMs,
+    });
     return {
       sql,
       url: target.url,

@@ -10,7 +10,7 @@
 import type { Queryable, Sql } from "../db/mod.ts";
 import { type EventRow, insertEventRows, SessionOwnerConflict } from "../sessions/answers.ts";
 import { type Catalog, catalog as defaultCatalog } from "../static_config.ts";
-import { describeIssues } from "../validation.ts";
+import { describeIssues, type Issue } from "../validation.ts";
 import { documentSessionId, isUuid } from "../sessions/normalise.ts";
 import { type LogSink, RunLog, type RunSummary } from "./run_log.ts";
 import { type HistoryEntry, parseHistoryFile, scorecardFile } from "./shapes.ts";
@@ -38,6 +38,31 @@ export interface ImportSummary extends RunSummary {
   eventsInserted: number;
   /** The learners those rows belong to, in order (their readiness history needs a rebuild). */
   learnersWithNewAnswers: string[];
+}
+
+/**
+ * Every zod issue of a file as `path: message`, on one line. In a history file an issue inside an
+ * answer names that answer first: its index and, when it has one, its answer_id.
+ */
+function describe(error: { issues: readonly Issue[] }, doc?: unknown): string {
+  const answers = Array.isArray(doc)
+    ? doc
+    : (doc as { answers?: unknown; history?: unknown } | null)?.answers ??
+      (doc as { history?: unknown } | null)?.history;
+  const lines = error.issues.map((issue) => {
+    let path = issue.path;
+    let where = "";
+    const at = doc === undefined ? -1 : path.findIndex((p) => typeof p === "number");
+    if (at >= 0 && at <= 1 && Array.isArray(answers)) {
+      const index = path[at] as number;
+      const id = (answers[index] as { answer_id?: unknown } | null)?.answer_id;
+      where = `answer ${index}${id === undefined ? "" : ` (answer_id ${JSON.stringify(id)})`} `;
+      path = path.slice(at + 1);
+    }
+    const line = describeIssues([{ ...issue, path }], { path: "brackets", more: false });
+    return `${where}${where && path.length === 0 ? ": " : ""}${line}`;
+  });
+  return lines.length > 1 ? `${lines.length} errors: ${lines.join("; ")}` : lines[0];
 }
 
 async function readJsonFile(path: string): Promise<{ ok: true; doc: unknown } | { ok: false }> {
@@ -221,9 +246,7 @@ async function importHistory(
     const json = await readJsonFile(path);
     if (!json.ok) throw new Error(`${path} disappeared during the run`);
     const parsed = parseHistoryFile(options.catalog, json.doc);
-    if (!parsed.success) {
-      return run.failed(item, describeIssues(parsed.error.issues, { path: "brackets" }));
-    }
+    if (!parsed.success) return run.failed(item, describe(parsed.error, json.doc));
     const { entries } = parsed.data;
     const owners = [parsed.data.user_id, ...entries.map((e) => e.user_id)];
     const stranger = owners.find((u) => u !== undefined && u.toLowerCase() !== userId);
@@ -300,6 +323,15 @@ export async function importHistoryDir(
   for (const file of histories) {
     run.discovered();
     await importHistory(sql, file, `${usersDir}/${file}`, run, summary, { dryRun, catalog });
+  }
+  if (summary.discovered === 0) {
+    // A warning, not a failure: a drop folder imported on a schedule is often empty. A folder
+    // that does not exist is refused before this (exit 2).
+    log(
+      `${IMPORT_LOG_PREFIX}: warning: nothing to import in ${dir} ` +
+        `(expected sessions/<id>/scorecard.json or users/history_<user id>.json)`,
+      "error", // stderr: the operator sees it even when stdout goes elsewhere
+    );
   }
   return summary;
 }

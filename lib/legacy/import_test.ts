@@ -150,15 +150,15 @@ Deno.test("legacy JSON import", async (t) => {
       await db.sql`insert into analytics.session_owners (session_id, user_id)
                    values (${owned}, ${stranger})`;
       const dir = await make({
-        // a bare list in the API's shape
+        // a bare list in the API's shape, with labels in any case as the API accepts them
         [`users/history_${u1}.json`]: [
           {
             session_id: s1,
             answer_id: "q1",
             ts: "2025-01-05T09:00:00Z",
             scenario_id: "backend-1",
-            pulse_step: "lead",
-            scores: { communication: 70, system_design: "65.5" },
+            pulse_step: "Lead",
+            scores: { Communication: 70, "system design": "65.5" },
             raw_metrics: { filler_words: 2 },
           },
           {
@@ -173,16 +173,29 @@ Deno.test("legacy JSON import", async (t) => {
           user_id: u2,
           answers: [
             { session_id: s3, ts: "2025-02-01T10:00:00Z", skill_tag: "communication", score: 60 },
-            { session_id: s3, ts: "2025-02-01T10:00:00Z", skill_tag: "probe", score: 40 },
+            { session_id: s3, ts: "2025-02-01T10:00:00Z", skill_tag: "Probing", score: 40 },
             { session_id: s3, ts: "2025-02-01T10:05:00Z", skill_tag: "probe", score: 50 },
             { session_id: s3, ts: "2025-02-01T10:05:00Z", skill_tag: "probe", score: 50 },
           ],
         },
-        // `history` key, one bad entry: the whole file fails and writes nothing
+        // `history` key, two bad entries: the whole file fails, writes nothing, names both
         [`users/history_${u3}.json`]: {
           history: [
             { session_id: s4, ts: "2025-02-01T10:00:00Z", scores: { communication: 60 } },
             { session_id: s4, ts: "2025-02-01T10:01:00Z", scores: { charisma: 60 } },
+            {
+              session_id: s4,
+              answer_id: "a3",
+              ts: "2025-02-01T10:02:00Z",
+              pulse_step: "dance",
+              scores: { communication: 60 },
+            },
+            {
+              session_id: s4,
+              answer_id: "a4",
+              ts: "2025-02-01T10:03:00Z",
+              scores: { Communication: 60, communication: 61 },
+            },
           ],
         },
         // a session of another learner: refused, nothing written
@@ -221,7 +234,9 @@ Deno.test("legacy JSON import", async (t) => {
       assert.match(
         failed,
         new RegExp(
-          `failed history ${u3}: history\\[1\\]\\.scores\\.charisma: unknown skill tag 'charisma'`,
+          `failed history ${u3}: 3 errors: answer 1 scores\\.charisma: unknown skill tag 'charisma'.*; ` +
+            `answer 2 \\(answer_id "a3"\\) pulse_step: unknown pulse step 'dance'.*; ` +
+            `answer 3 \\(answer_id "a4"\\) scores\\.communication: 'communication' and 'Communication' both name skill 'communication'`,
         ),
       );
       assert.match(
@@ -361,9 +376,11 @@ Deno.test("legacy JSON import", async (t) => {
       assert.deepEqual([lifted.summary.inserted, lifted.summary.skippedErased], [3, 0]);
     });
 
-    await t.step("an empty or partial layout is fine", async () => {
+    await t.step("an empty layout is a warning, not a failure", async () => {
       const empty = await make({});
-      assert.deepEqual((await run(db.sql, empty)).summary.discovered, 0);
+      const result = await run(db.sql, empty);
+      assert.deepEqual([result.summary.discovered, result.summary.failed], [0, 0]);
+      assert.match(result.errors.join("\n"), /warning: nothing to import in /);
     });
   } finally {
     await db.close();

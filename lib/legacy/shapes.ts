@@ -3,7 +3,8 @@
  * session's `scorecard.json` and a learner's `history_{userId}.json`, as zod schemas.
  */
 import { z } from "zod";
-import { scoreValue } from "../sessions/schema.ts";
+import { scoreValue, skillVocabulary, stepVocabulary } from "../sessions/schema.ts";
+import { printableKey } from "../validation.ts";
 import { SCORE_COLUMNS } from "../sessions/scorecards.ts";
 import type { Catalog } from "../static_config.ts";
 
@@ -24,15 +25,20 @@ export const scorecardFile = z.looseObject({
   scores: z.record(z.string(), legacyScore.nullable()).optional(),
 });
 
-/** One entry of a history file: `scores: {skill: score}` or `skill_tag` + `score`. */
+/**
+ * One entry of a history file: `scores: {skill: score}` or `skill_tag` + `score`. Steps and
+ * skills are read with the API's own vocabularies (key or label, any case) and come out as the
+ * canonical keys.
+ */
 export function historyEntry(catalog: Catalog) {
+  const skills = skillVocabulary(catalog);
   return z.looseObject({
     user_id: z.uuid().optional(),
     session_id: z.uuid(),
     answer_id: z.union([z.string().trim().min(1).max(200), z.number().int()]).optional(),
     ts: timestamp,
     scenario_id: z.string().trim().min(1).max(200).optional(),
-    pulse_step: z.enum(catalog.pulseSteps as [string, ...string[]]).optional(),
+    pulse_step: stepVocabulary(catalog).schema().optional(),
     scores: z.record(z.string(), legacyScore).optional(),
     skill_tag: z.string().optional(),
     score: legacyScore.optional(),
@@ -52,16 +58,27 @@ export function historyEntry(catalog: Catalog) {
     }
     const tags = single ? [e.skill_tag ?? ""] : Object.keys(e.scores ?? {});
     if (tags.length === 0) ctx.addIssue({ code: "custom", message: "no scores" });
+    const spelledAs: Record<string, string> = {};
     for (const tag of tags) {
-      if (!catalog.skillTags.includes(tag)) {
+      const key = skills.resolve(tag);
+      const path = single ? ["skill_tag"] : ["scores", printableKey(tag)];
+      if (key === null) ctx.addIssue({ code: "custom", path, message: skills.unknown(tag) });
+      else if (key in spelledAs) {
         ctx.addIssue({
           code: "custom",
-          path: single ? ["skill_tag"] : ["scores", tag],
-          message: `unknown skill tag '${tag}'; allowed: ${catalog.skillTags.join(", ")}`,
+          path,
+          message: `'${printableKey(tag)}' and '${spelledAs[key]}' both name skill '${key}'`,
         });
-      }
+      } else spelledAs[key] = tag;
     }
-  });
+  }).transform((e) => ({
+    ...e,
+    // Canonical tags (validated above).
+    skill_tag: e.skill_tag === undefined ? undefined : skills.resolve(e.skill_tag)!,
+    scores: e.scores === undefined ? undefined : Object.fromEntries(
+      Object.entries(e.scores).map(([tag, score]) => [skills.resolve(tag)!, score]),
+    ),
+  }));
 }
 
 /**

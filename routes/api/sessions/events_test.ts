@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { setSink } from "../../../lib/log.ts";
 import { startTestApp, type TestApp } from "../../../tests/harness.ts";
 
 const SKILLS = ["communication", "technical_depth", "structure", "behavioral_examples"];
@@ -236,11 +237,20 @@ Deno.test("event capture", async (step) => {
       try {
         const body = batch(user, 3);
         body.answers[2].pulse_step = "evaluate";
-        const res = await t.call("POST", `/api/sessions/${session}/events`, {
-          token: service,
-          body,
-        });
+        // The 500 is logged as an unhandled error: kept (and checked) here rather than printed.
+        const logged: string[] = [];
+        const restoreSink = setSink((line) => logged.push(line));
+        let res;
+        try {
+          res = await t.call("POST", `/api/sessions/${session}/events`, {
+            token: service,
+            body,
+          });
+        } finally {
+          restoreSink();
+        }
         assert.equal(res.status, 500);
+        assert.match(logged.join("\n"), /unhandled error/);
         assert.equal(res.body.error.code, "internal");
         assert.equal(await count(t, session), 0);
         const [{ n }] = await t.db
