@@ -1,23 +1,29 @@
 /** Readiness progress card: the overall score, its band, the change since the last snapshot. */
-import { signedPoints } from "../lib/ui/format.ts";
+import { dateTime, personScore, personSigned } from "../lib/ui/format.ts";
 
 export interface ReadinessCardProps {
   overall: number | null;
-  band: string;
+  /** null without a snapshot. */
+  band: string | null;
   /** Change of overall since the previous snapshot; null for the first snapshot. */
   delta: number | null;
   /** Time of the snapshot (ISO), null when there is none yet. */
   ts: string | null;
+  /** Band thresholds: the score is printed so it never contradicts its band. */
+  thresholds: number[];
+  /** The reader's time zone (the server printed the same). */
+  timeZone: string;
 }
 
-/** "+6.2", "−3.45", "±0" or "first snapshot": the stored change, as computed (2 decimals). */
-export function formatDelta(delta: number | null, hasSnapshot: boolean): string {
-  if (!hasSnapshot) return "no snapshot yet";
+/** "+6", "−3", "+0.4", "±0" or "first snapshot": the change at a person's precision. */
+export function formatDelta(delta: number | null): string {
   if (delta === null) return "first snapshot";
-  return signedPoints(delta);
+  return personSigned(delta);
 }
 
-export default function ReadinessCard({ overall, band, delta, ts }: ReadinessCardProps) {
+export default function ReadinessCard(
+  { overall, band, delta, ts, thresholds, timeZone }: ReadinessCardProps,
+) {
   const deltaClass = delta === null
     ? "delta"
     : delta > 0
@@ -28,26 +34,34 @@ export default function ReadinessCard({ overall, band, delta, ts }: ReadinessCar
   return (
     <section class="card readiness-card" aria-labelledby="readiness-card-title">
       <h2 id="readiness-card-title">Interview readiness</h2>
-      <p class="readiness-number">
-        <span data-testid="readiness-overall">{overall === null ? "–" : overall}</span>
-        <span class="out-of">/ 100</span>
-      </p>
-      <p
-        class={`band band-${band.toLowerCase().replace(/[^a-z]+/g, "-")}`}
-        data-testid="readiness-band"
-      >
-        {band}
-      </p>
-      <p class={deltaClass} data-testid="readiness-delta">
-        {formatDelta(delta, ts !== null)}
-        {delta !== null && <span class="muted">since the previous snapshot</span>}
-      </p>
-      {ts && (
-        <p class="muted" data-testid="readiness-ts">
-          Updated{" "}
-          <time dateTime={ts}>{new Date(ts).toUTCString().replace(/:\d\d GMT$/, " UTC")}</time>
-        </p>
-      )}
+      {ts === null || overall === null
+        ? <p class="empty" data-testid="readiness-empty">No readiness score yet.</p>
+        : (
+          <>
+            <p class="readiness-number">
+              <span data-testid="readiness-overall" data-value={overall}>
+                {personScore(overall, thresholds)}
+              </span>
+              <span class="out-of">/ 100</span>
+            </p>
+            {band && (
+              <p
+                class={`band band-${band.toLowerCase().replace(/[^a-z]+/g, "-")}`}
+                data-testid="readiness-band"
+              >
+                {band}
+              </p>
+            )}
+            <p class={deltaClass} data-testid="readiness-delta" data-value={delta ?? ""}>
+              {formatDelta(delta)}
+              {delta !== null && <span class="muted">since the previous snapshot</span>}
+            </p>
+            <p class="muted" data-testid="readiness-ts">
+              Updated <time dateTime={ts}>{dateTime(ts, timeZone)}</time>{" "}
+              <span class="time-zone">({timeZone})</span>
+            </p>
+          </>
+        )}
     </section>
   );
 }
