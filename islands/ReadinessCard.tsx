@@ -52,10 +52,14 @@ export default function ReadinessCard(
                 {band}
               </p>
             )}
-            <p class={deltaClass} data-testid="readiness-delta" data-value={delta ?? ""}>
-              {formatDelta(delta)}
-              {delta !== null && <span class="muted">since the previous snapshot</span>}
-            </p>
+            {delta === null
+              ? <p class="muted" data-testid="readiness-delta">The first snapshot.</p>
+              : (
+                <p class={deltaClass} data-testid="readiness-delta" data-value={delta}>
+                  {formatDelta(delta)}
+                  <span class="muted">since the previous snapshot</span>
+                </p>
+              )}
             <p class="muted" data-testid="readiness-ts">
               Updated <time dateTime={ts}>{dateTime(ts, timeZone)}</time>{" "}
               <span class="time-zone">({timeZone})</span>

@@ -38,7 +38,7 @@ export function timeTicks(
   [min, max]: [number, number],
   timeZone = "UTC",
   maxTicks = 14,
-  narrowTicks = 4,
+  narrowTicks = 3,
 ): Tick[] {
   let first = startOfDay(min, timeZone);
   if (first < min) first = startOfDay(first + DAY_MS + 12 * 3_600_000, timeZone);
