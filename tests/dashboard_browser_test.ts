@@ -9,7 +9,7 @@ import type { Role } from "../lib/auth.ts";
 import { DEMO_ADMIN, DEMO_COACH, DEMO_LEARNERS } from "../lib/demo/people.ts";
 import { seedDemo } from "../lib/demo/seed.ts";
 import { formatDelta } from "../islands/ReadinessCard.tsx";
-import { personScore } from "../lib/ui/format.ts";
+import { personScore, wholeDays } from "../lib/ui/format.ts";
 import { hasChromium, SCREENSHOT_DIR, startBrowserApp } from "./browser.ts";
 
 const [maya, jonas] = DEMO_LEARNERS;
@@ -349,7 +349,7 @@ Deno.test({
         const km = cohort.kaplan_meier;
         assert.equal(
           await page.locator("[data-testid=km-median]").innerText(),
-          km.median_days === null ? "not yet known" : `${km.median_days} days`,
+          km.median_days === null ? "not yet known" : wholeDays(km.median_days),
         );
         assert.equal(await page.locator("[data-testid=median-sentence]").count(), 1);
         // The curve starts at 100 % on day 0: the first dot sits on the plot's top-left corner.
