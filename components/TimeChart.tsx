@@ -2,7 +2,8 @@
  * The app's own line chart, rendered by Preact on the server and in the browser alike (the same
  * markup, no chart library owning DOM). x is proportional to time (or days), y is 0–100. Lines are
  * SVG stretched to the plot (strokes do not scale); dots, marks and labels are HTML placed by
- * percentage, so they stay round and readable at any width.
+ * percentage, so they stay round and readable at any width. Band labels sit in a gutter right of
+ * the plot, so they never cover the line or its dots; minor date ticks are hidden on narrow charts.
  */
 import { percentOf, type Tick } from "../lib/ui/time_axis.ts";
 
@@ -19,7 +20,7 @@ export interface TimeChartProps {
   xDomain: [number, number];
   xTicks: Tick[];
   yTicks: Tick[];
-  /** Horizontal reference lines (band thresholds), labelled at the right. */
+  /** Horizontal reference lines (band thresholds), labelled in a gutter right of the plot. */
   lines?: Tick[];
   /** Draw as a step function (each value holds until the next point). */
   step?: boolean;
@@ -50,7 +51,7 @@ export function TimeChart(props: TimeChartProps) {
   const pct = (v: number) => `${v.toFixed(3)}%`;
   return (
     <div
-      class="tchart"
+      class={lines.length ? "tchart has-bands" : "tchart"}
       role="img"
       aria-label={props.label}
       data-chart="svg"
@@ -86,11 +87,6 @@ export function TimeChart(props: TimeChartProps) {
           ))}
           <path class="series-line" d={d} vector-effect="non-scaling-stroke" />
         </svg>
-        {lines.map((t) => (
-          <span key={`bl${t.value}`} class="band-label" style={{ top: pct(py(t.value)) }}>
-            {t.label}
-          </span>
-        ))}
         {points.map((p) => (
           <span
             key={p.key}
@@ -115,11 +111,38 @@ export function TimeChart(props: TimeChartProps) {
         ))}
       </div>
       <div class="tchart-y" aria-hidden="true">
-        {yTicks.map((t) => <span key={t.value} style={{ top: pct(py(t.value)) }}>{t.label}</span>)}
+        {yTicks.map((t) => (
+          <span
+            key={t.value}
+            class={t.value === Y[0] ? "axis-floor" : undefined}
+            style={{ top: pct(py(t.value)) }}
+          >
+            {t.label}
+          </span>
+        ))}
       </div>
+      {lines.length > 0 && (
+        <div class="tchart-bands" aria-hidden="true">
+          {lines.map((t) => (
+            <span
+              key={`bl${t.value}`}
+              class="band-label"
+              data-band={t.value}
+              style={{ top: pct(py(t.value)) }}
+            >
+              {t.label}
+            </span>
+          ))}
+        </div>
+      )}
       <div class="tchart-x" aria-hidden="true">
         {xTicks.map((t) => (
-          <span key={t.value} data-tick={t.value} style={{ left: pct(px(t.value)) }}>
+          <span
+            key={t.value}
+            class={t.minor ? "minor" : undefined}
+            data-tick={t.value}
+            style={{ left: pct(px(t.value)) }}
+          >
             {t.label}
           </span>
         ))}

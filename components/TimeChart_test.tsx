@@ -42,13 +42,29 @@ Deno.test("a step chart moves only horizontally and vertically, to the end of th
   assert.match(html, /d="M0\.0 0\.0H500\.0V500\.0H1000\.0"/);
 });
 
-Deno.test("time ticks: whole days, at most five, short labels", () => {
+Deno.test("time ticks: the reader's midnights, enough for the span, fewer on narrow charts", () => {
+  // 40 days: every 3 days (14 ticks), every 5th of them kept on narrow charts.
   const ticks = timeTicks([T0 + 3600_000, T0 + 40 * DAY]);
-  assert.ok(ticks.length <= 5);
+  assert.ok(ticks.length <= 14);
   assert.equal(ticks[0].value, T0 + DAY);
-  assert.deepEqual(ticks.map((t) => t.label), ["2 Nov", "16 Nov", "30 Nov"]);
+  assert.deepEqual(ticks.filter((t) => !t.minor).map((t) => t.label), [
+    "2 Nov",
+    "17 Nov",
+    "2 Dec",
+  ]);
+  // 12 weeks: weekly at full width, at most 3 on a phone.
+  const weeks = timeTicks([T0, T0 + 84 * DAY]);
+  assert.equal(weeks.length, 13);
+  assert.equal(weeks[1].value - weeks[0].value, 7 * DAY);
+  assert.ok(weeks.filter((t) => !t.minor).length <= 3);
+  // In Kolkata the ticks are at its midnights (18:30 UTC the day before).
+  const kolkata = timeTicks([T0, T0 + 10 * DAY], "Asia/Kolkata");
+  assert.equal(new Date(kolkata[0].value).toISOString(), "2026-11-01T18:30:00.000Z");
+  assert.equal(kolkata[0].label, "2 Nov");
   assert.equal(dayMonth(Date.parse("2026-12-31T23:59:59Z")), "31 Dec");
-  assert.deepEqual(timeDomain([T0]), [T0 - DAY, T0 + DAY]);
+  assert.equal(dayMonth(Date.parse("2026-09-07T12:00:00Z")), "7 Sep");
+  // The axis ends at the data: one snapshot gets the week before it, never tomorrow.
+  assert.deepEqual(timeDomain([T0]), [T0 - 7 * DAY, T0]);
   assert.equal(percentOf(5, [5, 5]), 50);
   assert.deepEqual(numberTicks(72).map((t) => t.label), [
     "0 d",

@@ -3,6 +3,7 @@ import { type Signal, useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { DataTable } from "../components/DataTable.tsx";
 import { type ChartPoint, TimeChart } from "../components/TimeChart.tsx";
+import { wholeDays } from "../lib/ui/format.ts";
 import { numberTicks } from "../lib/ui/time_axis.ts";
 
 interface KmStep {
@@ -86,7 +87,7 @@ export function medianSentence(
     return `Fewer than half of the ${learners.reached_from} learners who reached ${from} have ` +
       `reached ${to} so far, so the median is not known yet.`;
   }
-  return `Half of the learners who reach ${from} get to ${to} within ${median} days. This ` +
+  return `Half of the learners who reach ${from} get to ${to} within ${wholeDays(median)}. This ` +
     `counts the ${learners.not_yet_reached} still on the way for as long as we have watched them ` +
     `(Kaplan–Meier), so slow learners are not left out.`;
 }
@@ -185,7 +186,7 @@ export default function CohortView(
               <dd data-testid="km-median">
                 {r.kaplan_meier.median_days === null
                   ? "not yet known"
-                  : `${r.kaplan_meier.median_days} days`}
+                  : wholeDays(r.kaplan_meier.median_days)}
               </dd>
             </div>
           </dl>

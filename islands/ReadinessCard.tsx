@@ -1,9 +1,10 @@
 /** Readiness progress card: the overall score, its band, the change since the last snapshot. */
-import { signedPoints } from "../lib/ui/format.ts";
+import { dateTime, personScore, personSigned } from "../lib/ui/format.ts";
 
 export interface ReadinessCardProps {
   overall: number | null;
-  band: string;
+  /** null without a snapshot. */
+  band: string | null;
   /** Change of overall since the previous snapshot; null for the first snapshot. */
   delta: number | null;
   /** Time of the snapshot (ISO), null when there is none yet. */
@@ -12,19 +13,20 @@ export interface ReadinessCardProps {
   updatedAt?: string | null;
   /** Newer answers are waiting for the next update. */
   pending?: boolean;
+  /** Band thresholds: the score is printed so it never contradicts its band. */
+  thresholds: number[];
+  /** The reader's time zone (the server printed the same). */
+  timeZone: string;
 }
 
-const shownTime = (iso: string) => new Date(iso).toUTCString().replace(/:\d\d GMT$/, " UTC");
-
-/** "+6.2", "−3.45", "±0" or "first snapshot": the stored change, as computed (2 decimals). */
-export function formatDelta(delta: number | null, hasSnapshot: boolean): string {
-  if (!hasSnapshot) return "no snapshot yet";
+/** "+6", "−3", "+0.4", "±0" or "first snapshot": the change at a person's precision. */
+export function formatDelta(delta: number | null): string {
   if (delta === null) return "first snapshot";
-  return signedPoints(delta);
+  return personSigned(delta);
 }
 
 export default function ReadinessCard(
-  { overall, band, delta, ts, updatedAt, pending }: ReadinessCardProps,
+  { overall, band, delta, ts, thresholds, timeZone, updatedAt, pending }: ReadinessCardProps,
 ) {
   const updated = updatedAt ?? ts;
   const deltaClass = delta === null
@@ -37,30 +39,43 @@ export default function ReadinessCard(
   return (
     <section class="card readiness-card" aria-labelledby="readiness-card-title">
       <h2 id="readiness-card-title">Interview readiness</h2>
-      <p class="readiness-number">
-        <span data-testid="readiness-overall">{overall === null ? "–" : overall}</span>
-        <span class="out-of">/ 100</span>
-      </p>
-      <p
-        class={`band band-${band.toLowerCase().replace(/[^a-z]+/g, "-")}`}
-        data-testid="readiness-band"
-      >
-        {band}
-      </p>
-      <p class={deltaClass} data-testid="readiness-delta">
-        {formatDelta(delta, ts !== null)}
-        {delta !== null && <span class="muted">since the previous snapshot</span>}
-      </p>
-      {((ts && updated) || pending) && (
-        <p class="muted" data-testid="readiness-ts">
-          {ts && updated && (
-            <>
-              Updated <time dateTime={updated}>{shownTime(updated)}</time>
-            </>
-          )}
-          {pending && (ts ? " · newer answers are being counted" : "New answers are being counted")}
-        </p>
-      )}
+      {ts === null || overall === null
+        ? (
+          <p class="empty" data-testid="readiness-empty">
+            No readiness score yet.{pending && " New answers are being counted."}
+          </p>
+        )
+        : (
+          <>
+            <p class="readiness-number">
+              <span data-testid="readiness-overall" data-value={overall}>
+                {personScore(overall, thresholds)}
+              </span>
+              <span class="out-of">/ 100</span>
+            </p>
+            {band && (
+              <p
+                class={`band band-${band.toLowerCase().replace(/[^a-z]+/g, "-")}`}
+                data-testid="readiness-band"
+              >
+                {band}
+              </p>
+            )}
+            {delta === null
+              ? <p class="muted" data-testid="readiness-delta">The first snapshot.</p>
+              : (
+                <p class={deltaClass} data-testid="readiness-delta" data-value={delta}>
+                  {formatDelta(delta)}
+                  <span class="muted">since the previous snapshot</span>
+                </p>
+              )}
+            <p class="muted" data-testid="readiness-ts">
+              Updated <time dateTime={updated ?? ts}>{dateTime(updated ?? ts, timeZone)}</time>{" "}
+              <span class="time-zone">({timeZone})</span>
+              {pending && " · newer answers are being counted"}
+            </p>
+          </>
+        )}
     </section>
   );
 }

@@ -5,6 +5,7 @@
 import { useComputed, useSignal } from "@preact/signals";
 import { DataTable } from "../components/DataTable.tsx";
 import { TimeChart } from "../components/TimeChart.tsx";
+import { count } from "../lib/ui/format.ts";
 import { dayMonthYear, timeDomain, timeTicks } from "../lib/ui/time_axis.ts";
 
 export interface ReadinessTrendProps {
@@ -13,6 +14,8 @@ export interface ReadinessTrendProps {
   /** Band thresholds above 0, e.g. 40 Developing, 70 Nearly Ready, 85 Strong. */
   bands: { min: number; label: string }[];
   projection: { shown: boolean; text: string | null; reason: string | null; rule: string };
+  /** The reader's time zone (the server printed the same). */
+  timeZone: string;
 }
 
 const RANGES = [
@@ -21,7 +24,9 @@ const RANGES = [
   { key: "all", label: "All", size: Infinity },
 ] as const;
 
-export default function ReadinessTrend({ points, bands, projection }: ReadinessTrendProps) {
+export default function ReadinessTrend(
+  { points, bands, projection, timeZone }: ReadinessTrendProps,
+) {
   const range = useSignal<(typeof RANGES)[number]["key"]>("10");
   const shown = useComputed(() => {
     const size = RANGES.find((r) => r.key === range.value)!.size;
@@ -31,6 +36,7 @@ export default function ReadinessTrend({ points, bands, projection }: ReadinessT
   const list = shown.value;
   const times = list.map((p) => Date.parse(p.ts));
   const domain = timeDomain(times.length ? times : [0]);
+  const day = (ms: number) => dayMonthYear(ms, timeZone);
 
   return (
     <section class="card" aria-labelledby="trend-title">
@@ -53,28 +59,32 @@ export default function ReadinessTrend({ points, bands, projection }: ReadinessT
       {list.length === 0
         ? (
           <p class="empty">
-            No readiness snapshots yet. Finish a practice session to see your trend.
+            No readiness snapshots yet: the trend starts with the first scored session.
           </p>
         )
         : (
           <figure class="chart-figure">
             <figcaption class="chart-title">
-              Readiness from {dayMonthYear(domain[0])} to {dayMonthYear(domain[1])}{" "}
-              <span class="muted">({list.length} snapshots; dashed lines: band thresholds)</span>
+              {list.length === 1
+                ? `Readiness on ${day(times[0])} `
+                : `Readiness from ${day(domain[0])} to ${day(domain[1])} `}
+              <span class="muted">
+                ({count(list.length, "snapshot")}; dashed lines: band thresholds)
+              </span>
             </figcaption>
             <TimeChart
               testId="readiness-chart"
-              label={`Readiness over time, ${list.length} snapshots, from ${list[0].overall} to ${
-                list[list.length - 1].overall
-              }`}
+              label={`Readiness over time, ${count(list.length, "snapshot")}, from ${
+                list[0].overall
+              } to ${list[list.length - 1].overall}`}
               points={list.map((p, i) => ({
                 x: times[i],
                 y: p.overall!,
-                title: `${dayMonthYear(times[i])}: ${p.overall}`,
+                title: `${day(times[i])}: ${p.overall}`,
                 key: p.ts,
               }))}
               xDomain={domain}
-              xTicks={timeTicks(domain)}
+              xTicks={timeTicks(domain, timeZone)}
               yTicks={[0, ...bands.map((b) => b.min), 100].map((v) => ({
                 value: v,
                 label: String(v),
@@ -86,19 +96,21 @@ export default function ReadinessTrend({ points, bands, projection }: ReadinessT
               caption="Readiness snapshots"
               columns={["Date", "Readiness"]}
               rows={list.map((p, i) => [
-                <time key="t" dateTime={p.ts}>{dayMonthYear(times[i])}</time>,
+                <time key="t" dateTime={p.ts}>{day(times[i])}</time>,
                 p.overall,
               ])}
             />
           </figure>
         )}
-      <div class="projection" data-testid="projection" data-shown={projection.shown}>
-        <h3>Projection</h3>
-        {projection.shown
-          ? <p data-testid="projection-text">{projection.text}</p>
-          : <p class="muted" data-testid="projection-reason">{projection.reason}</p>}
-        <p class="muted">Rule: {projection.rule}.</p>
-      </div>
+      {points.some((p) => p.overall !== null) && (
+        <div class="projection" data-testid="projection" data-shown={projection.shown}>
+          <h3>Projection</h3>
+          {projection.shown
+            ? <p data-testid="projection-text">{projection.text}</p>
+            : <p class="muted" data-testid="projection-reason">{projection.reason}</p>}
+          <p class="muted">Rule: {projection.rule}.</p>
+        </div>
+      )}
     </section>
   );
 }

@@ -1,8 +1,12 @@
-/** Per-session scores of one skill over the learner's last sessions, with a skill picker. */
+/**
+ * Per-session scores of one skill over the learner's last sessions, with a skill picker: the house
+ * TimeChart (x proportional to time, like the readiness trend) and the numbers as a table.
+ */
 import { useComputed, useSignal } from "@preact/signals";
 import { DataTable } from "../components/DataTable.tsx";
-import { LineChart } from "../components/LineChart.tsx";
-import { dayMonth, dayMonthYear } from "../lib/ui/time_axis.ts";
+import { TimeChart } from "../components/TimeChart.tsx";
+import { count } from "../lib/ui/format.ts";
+import { dayMonthYear, timeDomain, timeTicks } from "../lib/ui/time_axis.ts";
 
 export interface SkillTrendProps {
   skills: {
@@ -12,11 +16,19 @@ export interface SkillTrendProps {
   }[];
   initial: string;
   sessions: number;
+  /** The reader's time zone (the server printed the same). */
+  timeZone: string;
 }
 
-export default function SkillTrend({ skills, initial, sessions }: SkillTrendProps) {
+const Y_TICKS = [0, 20, 40, 60, 80, 100].map((v) => ({ value: v, label: String(v) }));
+
+export default function SkillTrend({ skills, initial, sessions, timeZone }: SkillTrendProps) {
   const selected = useSignal(initial);
   const skill = useComputed(() => skills.find((s) => s.tag === selected.value) ?? skills[0]);
+  const points = skill.value?.points ?? [];
+  const times = points.map((p) => Date.parse(p.ts));
+  const domain = timeDomain(times.length ? times : [0]);
+  const day = (ms: number) => dayMonthYear(ms, timeZone);
 
   return (
     <section class="card" aria-labelledby="skill-trend-title">
@@ -32,29 +44,38 @@ export default function SkillTrend({ skills, initial, sessions }: SkillTrendProp
           </select>
         </label>
       </div>
-      {!skill.value || skill.value.points.length === 0
+      {points.length === 0
         ? <p class="empty">No scores for this skill yet.</p>
         : (
           <figure class="chart-figure">
-            <p class="chart-title" data-testid="skill-chart-title">
-              {skill.value.label}: score per session
-            </p>
-            <p class="axis-label y">Average score in the session (0–100)</p>
-            <LineChart
-              testId="skill-chart"
-              labels={skill.value.points.map((p) => dayMonth(Date.parse(p.ts)))}
-              series={[{ name: skill.value.label, values: skill.value.points.map((p) => p.score) }]}
-              colors={["#0f8a6a"]}
-              height={220}
-            />
-            <figcaption class="axis-label x">
-              Session (last {sessions} sessions with this skill, one point each, oldest first)
+            <figcaption class="chart-title" data-testid="skill-chart-title">
+              {skill.value.label}: score per session{" "}
+              <span class="muted">
+                ({count(points.length, "session")} of the last {sessions} with this skill)
+              </span>
             </figcaption>
+            <TimeChart
+              testId="skill-chart"
+              label={`${skill.value.label}: score per session, ${
+                count(points.length, "session")
+              }, from ${points[0].score} to ${points[points.length - 1].score}`}
+              points={points.map((p, i) => ({
+                x: times[i],
+                y: p.score,
+                title: `${day(times[i])}: ${p.score}`,
+                key: p.session_id,
+              }))}
+              xDomain={domain}
+              xTicks={timeTicks(domain, timeZone)}
+              yTicks={Y_TICKS}
+              color="#0f8a6a"
+            />
+            <p class="axis-label x">Session date (spaced by time)</p>
             <DataTable
               caption={`${skill.value.label}: score per session`}
               columns={["Session date", "Score"]}
-              rows={skill.value.points.map((p) => [
-                <time key="t" dateTime={p.ts}>{dayMonthYear(Date.parse(p.ts))}</time>,
+              rows={points.map((p, i) => [
+                <time key="t" dateTime={p.ts}>{day(times[i])}</time>,
                 p.score,
               ])}
             />

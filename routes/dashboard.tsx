@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { LearnerDashboard } from "./_components/LearnerDashboard.tsx";
 import { loadDashboard } from "../lib/readiness/mod.ts";
+import { timeZoneFromCookies } from "../lib/ui/format.ts";
 import { renderPage } from "../http/shell.tsx";
 import { callerOf, requirePageRole } from "../http/auth.ts";
 import type { AppEnv } from "../http/env.ts";
@@ -10,7 +11,11 @@ export const dashboardRoutes = new Hono<AppEnv>().get(
   "/",
   requirePageRole("learner"),
   async (c) => {
-    const data = await loadDashboard(c.get("sql"), callerOf(c).userId);
+    const timeZone = timeZoneFromCookies(c.req.header("cookie"));
+    const data = await loadDashboard(c.get("sql"), callerOf(c).userId, {
+      audience: "learner",
+      timeZone,
+    });
     if (!data) {
       return renderPage(
         c,
@@ -23,6 +28,14 @@ export const dashboardRoutes = new Hono<AppEnv>().get(
         </section>,
       );
     }
-    return renderPage(c, "My progress", <LearnerDashboard data={data} heading="My progress" />);
+    return renderPage(
+      c,
+      "My progress",
+      <LearnerDashboard
+        data={data}
+        heading="My progress"
+        reader={{ audience: "learner", name: "", timeZone }}
+      />,
+    );
   },
 );

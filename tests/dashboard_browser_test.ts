@@ -9,6 +9,7 @@ import type { Role } from "../lib/auth.ts";
 import { DEMO_ADMIN, DEMO_COACH, DEMO_LEARNERS } from "../lib/demo/people.ts";
 import { COHORT_SIZE, seedDemo } from "../lib/demo/seed.ts";
 import { formatDelta } from "../islands/ReadinessCard.tsx";
+import { personScore, wholeDays } from "../lib/ui/format.ts";
 import { hasChromium, SCREENSHOT_DIR, startBrowserApp } from "./browser.ts";
 
 const [maya, jonas] = DEMO_LEARNERS;
@@ -88,7 +89,11 @@ Deno.test({
         assert.equal(await page.locator("input[name=next]").count(), 0);
         await page.goto(`${b.baseUrl}/sign-out`);
         assert.match(page.url(), /\/demo$/);
-        assert.deepEqual(await page.context().cookies(), []);
+        // Signed out: no session cookie (the time-zone preference stays).
+        assert.deepEqual(
+          (await page.context().cookies()).filter((c) => c.name !== "pulse_tz"),
+          [],
+        );
         await close();
       });
 
@@ -143,28 +148,36 @@ Deno.test({
 
       await t.step("the dashboard shows the API's numbers", async () => {
         const readiness = await api(`/api/users/${maya.userId}/readiness?limit=500`);
-        const coaching = await api(`/api/users/${maya.userId}/coaching`);
+        const coaching = await api(`/api/users/${maya.userId}/coaching?audience=learner`);
+        const bands = [40, 70, 85];
         const html = await (await fetch(`${b.baseUrl}/dashboard`, {
           headers: { cookie: `pulse_token=${await b.token("learner", maya.userId)}` },
         })).text();
-        assert.ok(html.includes(`>${readiness.latest.overall}<`), "overall is in the server HTML");
+        assert.ok(
+          html.includes(
+            `data-value="${readiness.latest.overall}">${
+              personScore(readiness.latest.overall, bands)
+            }<`,
+          ),
+          "overall is in the server HTML",
+        );
 
         const { page, errors, close } = await open("learner", maya.userId, "/dashboard");
         const text = async (selector: string) => (await page.locator(selector).innerText()).trim();
         assert.equal(
           await text("[data-testid=readiness-overall]"),
-          String(readiness.latest.overall),
+          personScore(readiness.latest.overall, bands),
         );
         assert.equal(await text("[data-testid=readiness-band]"), readiness.latest.band);
         assert.ok(
           (await text("[data-testid=readiness-delta]")).startsWith(
-            formatDelta(readiness.delta, true),
+            formatDelta(readiness.delta),
           ),
         );
         assert.equal(await text("[data-testid=coaching-headline]"), coaching.headline);
         assert.match(
           coaching.headline,
-          /^You're at \d+(\.\d+)? \(Nearly Ready\): [\d.]+ points to Strong\.$/,
+          /^You're at \d+(\.\d)? \(Nearly Ready\): [\d.]+ points? to Strong\.$/,
         );
 
         // All six skills, each with the API's window average and evidence.
@@ -175,7 +188,7 @@ Deno.test({
           const row = page.locator(`[aria-labelledby=breakdown-title] [data-skill=${s.skill_tag}]`);
           assert.equal(
             await row.locator("[data-testid=skill-avg]").innerText(),
-            String(s.avg_score),
+            personScore(s.avg_score, bands),
           );
           assert.equal(
             await row.locator("[data-testid=skill-evidence]").innerText(),
@@ -268,7 +281,7 @@ Deno.test({
         assert.equal(points, 10);
         await page.selectOption("[data-island=SkillTrend] select", "system_design");
         await page.waitForFunction(
-          (n) => document.querySelectorAll("[data-testid=skill-chart] svg circle").length === n,
+          (n) => document.querySelectorAll("[data-testid=skill-chart] .dot").length === n,
           points,
         );
         assert.match(await text("[data-testid=skill-chart-title]"), /^System design/);
@@ -344,7 +357,7 @@ Deno.test({
         const km = cohort.kaplan_meier;
         assert.equal(
           await page.locator("[data-testid=km-median]").innerText(),
-          km.median_days === null ? "not yet known" : `${km.median_days} days`,
+          km.median_days === null ? "not yet known" : wholeDays(km.median_days),
         );
         assert.equal(await page.locator("[data-testid=median-sentence]").count(), 1);
         // The curve starts at 100 % on day 0: the first dot sits on the plot's top-left corner.

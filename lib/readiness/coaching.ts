@@ -6,6 +6,7 @@ import { catalog } from "../static_config.ts";
 import { type Component, componentOf, COMPONENTS, type ReadinessConfig } from "./config.ts";
 import { Exact } from "./exact.ts";
 import type { SessionPoint, Snapshot } from "./snapshot.ts";
+import { LEARNER_READER, personScore, type Reader, voiceOf } from "./text.ts";
 
 export interface LowSkill {
   skill_tag: string;
@@ -116,23 +117,29 @@ export function focusComponent(
   return best?.focus ?? null;
 }
 
-/** One learner-facing sentence: where they are and what comes next. */
+/** One sentence for `reader`: where the learner is and what comes next. */
 export function coachingMessage(
   snapshot: Snapshot | null,
   focus: Focus | null,
   config: ReadinessConfig,
+  reader: Reader = LEARNER_READER,
 ): string {
+  const v = voiceOf(reader);
   if (!snapshot || snapshot.overall === null) {
-    return "Complete a few practice sessions so we can measure your readiness.";
+    return v.staff
+      ? `${v.You} has no readiness score yet: it needs a few practice sessions.`
+      : "Complete a few practice sessions so we can measure your readiness.";
   }
-  const at = Exact.of(snapshot.overall).toFixed(0);
+  const at = personScore(snapshot.overall, config.bands.map((b) => b.min));
   const next = focus ? `next we focus on ${(focus.skill_label ?? focus.label).toLowerCase()}` : "";
   if (snapshot.band === config.minimum_evidence.label) {
     return focus
-      ? `You're at ${at} so far, from only a few answers; ${next}.`
-      : `You're at ${at} so far, from only a few answers; keep practising.`;
+      ? `${v.YouAre} at ${at} so far, from only a few answers; ${next}.`
+      : `${v.YouAre} at ${at} so far, from only a few answers; keep practising.`;
   }
-  return focus ? `You're at ${at}; ${next}.` : `You're at ${at}; keep practising to stay there.`;
+  return focus
+    ? `${v.YouAre} at ${at}; ${next}.`
+    : `${v.YouAre} at ${at}; keep practising to stay there.`;
 }
 
 /** A skill's stored readiness-window average, as the focus reads it. */
@@ -152,8 +159,12 @@ export function coachingOf(
   persistentlyLow: LowSkill[],
   windowAverages: WindowAverage[],
   config: ReadinessConfig,
+  reader: Reader = LEARNER_READER,
 ): Coaching {
-  const component = focusComponent(latest, config);
+  // No focus from less than the minimum evidence: the band says there is not enough yet.
+  const component = latest?.band === config.minimum_evidence.label
+    ? null
+    : focusComponent(latest, config);
   let focus: Focus | null = null;
   if (component) {
     const skills = config.components[component.component].skills;
@@ -182,6 +193,6 @@ export function coachingOf(
         `below ${threshold} in each of the learner's last ${sessions} sessions that touched the skill`,
     },
     focus,
-    message: coachingMessage(latest, focus, config),
+    message: coachingMessage(latest, focus, config, reader),
   };
 }

@@ -40,7 +40,7 @@ export { listSnapshots } from "./read/history.ts";
 export { DEFAULT_HISTORY } from "./sql.ts";
 export { readinessBody } from "./read/readiness_body.ts";
 export { type TrendsData, trendsData } from "./read/trends.ts";
-export { coachingData } from "./read/coaching.ts";
+export { coachingData, type CoachingView } from "./read/coaching.ts";
 export { sessionScores } from "./read/series.ts";
 export { type DashboardData, loadDashboard } from "./read/dashboard.ts";
 export { type TimeToReadiness, timeToReadiness } from "./read/cohorts.ts";

@@ -1,9 +1,11 @@
 /**
  * A learner's dashboard: readiness card, what to do next, why the score changed, the trend with
- * its projection, all six skills and the per-skill trend.
+ * its projection, all six skills and the per-skill trend, in the words and time zone of `reader`
+ * (the learner: "your"; staff: the learner's name).
  */
 import { readinessConfig, windowSpec } from "../../lib/readiness/mod.ts";
 import type { DashboardData } from "../../lib/readiness/mod.ts";
+import { type Reader, voiceOf } from "../../lib/readiness/text.ts";
 import { Island } from "../../islands/_render.tsx";
 import { CoachingFocus } from "./CoachingFocus.tsx";
 import { SkillsBreakdown } from "./SkillsBreakdown.tsx";
@@ -16,13 +18,16 @@ function windowWords(key: string): string {
 }
 
 export function LearnerDashboard(
-  { data, heading, back }: {
+  { data, heading, back, reader }: {
     data: DashboardData;
     heading: string;
     back?: { href: string; label: string };
+    reader: Reader;
   },
 ) {
   const { latest, profile, coaching } = data;
+  const voice = voiceOf(reader);
+  const thresholds = readinessConfig.bands.map((b) => b.min);
   const firstWithPoints = data.skillTrends.find((s) => s.points.length > 0) ?? data.skillTrends[0];
   return (
     <>
@@ -42,19 +47,23 @@ export function LearnerDashboard(
           name="ReadinessCard"
           props={{
             overall: latest?.overall ?? null,
-            band: latest?.band ?? "No snapshot yet",
+            band: latest?.band ?? null,
             delta: data.delta,
             ts: latest?.ts ?? null,
             updatedAt: data.freshness.updatedAt,
             pending: data.freshness.pending,
+            thresholds,
+            timeZone: reader.timeZone,
           }}
         />
-        <CoachingFocus coaching={coaching} />
-        <WhyChanged why={coaching.why_changed} />
+        <CoachingFocus coaching={coaching} voice={voice} thresholds={thresholds} />
+        {coaching.why_changed && <WhyChanged why={coaching.why_changed} voice={voice} />}
         <SkillsBreakdown
           components={data.components}
           skills={coaching.skills}
           window={windowWords(readinessConfig.readiness_window)}
+          voice={voice}
+          thresholds={thresholds}
         />
         <div class="wide">
           <Island
@@ -68,6 +77,7 @@ export function LearnerDashboard(
                 reason: coaching.projection.reason,
                 rule: coaching.projection.rule.description,
               },
+              timeZone: reader.timeZone,
             }}
           />
         </div>
@@ -78,6 +88,7 @@ export function LearnerDashboard(
               skills: data.skillTrends,
               initial: firstWithPoints.tag,
               sessions: data.trendSessions,
+              timeZone: reader.timeZone,
             }}
           />
         </div>

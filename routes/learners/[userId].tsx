@@ -4,6 +4,8 @@ import { LearnerDashboard } from "../_components/LearnerDashboard.tsx";
 import { canReadLearner } from "../../lib/auth.ts";
 import { loadDashboard } from "../../lib/readiness/mod.ts";
 import { learnerLabel } from "../../lib/learners/label.ts";
+import type { Reader } from "../../lib/readiness/text.ts";
+import { timeZoneFromCookies } from "../../lib/ui/format.ts";
 import { forbiddenPage, renderPage } from "../../http/shell.tsx";
 import { callerOf, requirePageRole } from "../../http/auth.ts";
 import type { AppEnv } from "../../http/env.ts";
@@ -17,7 +19,13 @@ export const learnerPageRoutes = new Hono<AppEnv>().get(
     const userId = c.req.param("userId");
     const caller = callerOf(c);
     if (!canReadLearner(caller, userId)) return forbiddenPage(c);
-    const data = UUID.test(userId) ? await loadDashboard(c.get("sql"), userId) : null;
+    // The learner reads their own page in the second person; coaches and admins in the third,
+    // with the learner's label.
+    const audience = caller.role === "learner" ? "learner" : "staff";
+    const timeZone = timeZoneFromCookies(c.req.header("cookie"));
+    const data = UUID.test(userId)
+      ? await loadDashboard(c.get("sql"), userId, { audience, timeZone })
+      : null;
     if (!data) {
       return renderPage(
         c,
@@ -36,6 +44,11 @@ export const learnerPageRoutes = new Hono<AppEnv>().get(
     const back = caller.role === "learner"
       ? { href: "/dashboard", label: "My progress" }
       : { href: "/learners", label: "All learners" };
-    return renderPage(c, name, <LearnerDashboard data={data} heading={name} back={back} />);
+    const reader: Reader = { audience, name, timeZone };
+    return renderPage(
+      c,
+      name,
+      <LearnerDashboard data={data} heading={name} back={back} reader={reader} />,
+    );
   },
 );

@@ -1,7 +1,7 @@
 /**
  * Coaching people act on: every skill with its evidence, the points to the next band, one next
  * step from the coaching rubric (config/rubrics.json), the skills that stay low (dated, in order
- * of priority, in the second person), why the score changed (the change split by component), and
+ * of priority, in the reader's voice), why the score changed (the change split by component), and
  * a projection of when the next band is reached, shown only when the history supports it.
  *
  * Everything here is pure: read/coaching.ts reads what it needs in one statement. Figures derived from
@@ -13,10 +13,18 @@ import type { Coaching, LowSkill } from "../coaching.ts";
 import { type Component, COMPONENTS, type ReadinessConfig } from "../config.ts";
 import { Exact } from "../exact.ts";
 import type { Snapshot } from "../snapshot.ts";
-import { longDate } from "../text.ts";
+import {
+  count,
+  LEARNER_READER,
+  longDate,
+  personGap,
+  personScore,
+  type Reader,
+  voiceOf,
+} from "../text.ts";
 import { type NextBand, nextBand } from "./bands.ts";
 import { type Projection, projectReadiness } from "./projection.ts";
-import { nextStepFor, type Rubrics } from "./rubrics.ts";
+import { acknowledgementFor, nextStepFor, type Rubrics } from "./rubrics.ts";
 import { type WhyChanged, whyChanged } from "./why_changed.ts";
 
 export interface SkillEvidence {
@@ -66,9 +74,15 @@ export interface LowSkillItem {
 
 /**
  * Persistently low skills, most urgent first: lowest mean of the low sessions first, then the
- * most recent; each dated and phrased for the learner.
+ * most recent; each dated and phrased for `reader`.
  */
-export function lowSkillList(low: LowSkill[], threshold: number): LowSkillItem[] {
+export function lowSkillList(
+  low: LowSkill[],
+  threshold: number,
+  reader: Reader = LEARNER_READER,
+): LowSkillItem[] {
+  const v = voiceOf(reader);
+  const day = (iso: string) => longDate(iso, reader.timeZone);
   return low
     .map((s) => {
       // Each session's exact average (its total over its answers), then their mean: compared
@@ -89,25 +103,28 @@ export function lowSkillList(low: LowSkill[], threshold: number): LowSkillItem[]
       since,
       last,
       scores: s.sessions.map((p) => p.score),
-      text:
-        `Your ${s.label.toLowerCase()} scores have stayed below ${threshold} in your last ${s.sessions.length} sessions with it (${
-          longDate(since)
-        } to ${longDate(last)}: ${s.sessions.map((p) => p.score).join(", ")}).`,
+      text: `${v.Your} ${s.label.toLowerCase()} scores have stayed below ${threshold} in ${
+        v.staff ? "their" : "your"
+      } last ${count(s.sessions.length, "session")} with it (${day(since)} to ${day(last)}: ${
+        s.sessions.map((p) => personScore(p.score, [threshold])).join(", ")
+      }).`,
     }));
 }
 /**
- * What is missing for a full score, in the learner's words: components without answers and the
+ * What is missing for a full score, in `reader`'s words: components without answers and the
  * minimum evidence for a band ("2 more sessions with structure questions").
  */
 export function missingEvidence(
   latest: Snapshot | null,
   skills: SkillEvidence[],
   config: ReadinessConfig,
+  reader: Reader = LEARNER_READER,
 ): string[] {
+  const v = voiceOf(reader);
   const { answers, sessions } = config.minimum_evidence;
   if (!latest) {
     return [
-      `Your first readiness score needs ${answers} scored answers, with at least one skill ` +
+      `${v.Your} first readiness score needs ${answers} scored answers, with at least one skill ` +
       `seen in ${sessions} sessions.`,
     ];
   }
@@ -132,7 +149,7 @@ export function missingEvidence(
     out.push(
       `1 session with ${names.join(" or ")} questions to add ${
         config.components[c].label.toLowerCase()
-      } to your score (it counts for ${Math.round(config.components[c].weight * 100)}%).`,
+      } to ${v.your} score (it counts for ${Math.round(config.components[c].weight * 100)}%).`,
     );
   }
   return out;
@@ -151,18 +168,29 @@ export interface Guidance {
   projection: Projection;
   missing: string[];
   headline: string;
+  /** Who the sentences speak to: the learner ("you") or staff (the learner's name). */
+  audience: Reader["audience"];
   rubric_version: string;
 }
 
-/** Everything above from the readiness data of one learner (pure). */
+/**
+ * Everything above from the readiness data of one learner (pure), measured from `now` (ms) and
+ * phrased for `reader` (the learner by default).
+ */
 export function buildGuidance(input: {
   coaching: Coaching;
   history: Snapshot[];
   aggregates: Parameters<typeof skillEvidence>[0];
   config: ReadinessConfig;
   rubrics: Rubrics;
+  now: number;
+  reader?: Reader;
 }): Guidance {
-  const { coaching, history, config } = input;
+  const { coaching, history, config, now } = input;
+  const reader = input.reader ?? LEARNER_READER;
+  const v = voiceOf(reader);
+  const staffName = v.staff ? v.You : null;
+  const thresholds = config.bands.map((b) => b.min);
   const r = input.rubrics;
   const [latest = null, previous = null] = history;
   const skills = skillEvidence(input.aggregates, config);
@@ -172,21 +200,32 @@ export function buildGuidance(input: {
   const focusSkill = coaching.focus?.skill_tag
     ? skills.find((s) => s.skill_tag === coaching.focus!.skill_tag)
     : null;
-  const step = focusSkill && focusSkill.avg_score !== null
-    ? nextStepFor(r, focusSkill.skill_tag, focusSkill.avg_score)
+  // A next step only from enough evidence on the skill itself (the band's minimum evidence).
+  const { answers: minAnswers, sessions: minSessions } = config.minimum_evidence;
+  const step = sufficient && focusSkill && focusSkill.avg_score !== null &&
+      focusSkill.answers >= minAnswers && focusSkill.sessions >= minSessions
+    ? nextStepFor(r, focusSkill.skill_tag, focusSkill.avg_score, staffName)
     : null;
   const top = config.bands[config.bands.length - 1];
-  const acknowledgement = sufficient && latest!.band === top.label ? r.acknowledgement : null;
+  const acknowledgement = sufficient && latest!.band === top.label
+    ? acknowledgementFor(r, staffName)
+    : null;
   let headline: string;
   if (!latest || latest.overall === null) {
-    headline = "Complete a few practice sessions so we can measure your readiness.";
+    headline = v.staff
+      ? `${v.You} has no readiness score yet: it needs a few practice sessions.`
+      : "Complete a few practice sessions so we can measure your readiness.";
   } else if (!sufficient) {
-    headline = `You're at ${latest.overall} so far, from only a few answers.`;
+    headline = `${v.YouAre} at ${personScore(latest.overall, thresholds)} so far, from only a ` +
+      `few answers.`;
   } else if (band) {
-    headline =
-      `You're at ${latest.overall} (${latest.band}): ${band.points} points to ${band.label}.`;
+    const gap = personGap(latest.overall, band.min, thresholds);
+    headline = `${v.YouAre} at ${personScore(latest.overall, thresholds)} (${latest.band}): ` +
+      `${gap} point${gap === "1" ? "" : "s"} to ${band.label}.`;
   } else {
-    headline = `You're at ${latest.overall}: ${latest.band}, the top band.`;
+    headline = `${v.YouAre} at ${
+      personScore(latest.overall, thresholds)
+    }: ${latest.band}, the top band.`;
   }
   return {
     skills,
@@ -199,12 +238,13 @@ export function buildGuidance(input: {
         text: step,
       }
       : null,
-    low_skills: lowSkillList(coaching.persistently_low, coaching.low_skill_rule.threshold),
+    low_skills: lowSkillList(coaching.persistently_low, coaching.low_skill_rule.threshold, reader),
     acknowledgement,
-    why_changed: whyChanged(latest, previous, config),
-    projection: projectReadiness(history, config, r),
-    missing: missingEvidence(latest, skills, config),
+    why_changed: whyChanged(latest, previous, config, reader),
+    projection: projectReadiness(history, config, r, { now, reader }),
+    missing: missingEvidence(latest, skills, config, reader),
     headline,
+    audience: reader.audience,
     rubric_version: r.version,
   };
 }

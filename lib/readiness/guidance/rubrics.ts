@@ -6,6 +6,8 @@ const nextStep = z.object({
   /** The step applies to scores below this value (the first matching entry wins). */
   below: z.number().min(0).max(101),
   text: z.string().min(10),
+  /** The same step in the third person for coaches and admins; `{name}` is the learner's label. */
+  staff: z.string().min(10).includes("{name}"),
 }).strict();
 
 /** zod schema of config/rubrics.json: every skill of config/skills.json needs its next steps. */
@@ -17,8 +19,11 @@ export function rubricsSchema(skillTags: readonly string[]) {
       min_days: z.number().min(1),
       lookback_days: z.number().min(1),
       max_horizon_days: z.number().min(1),
+      /** Latest evidence older than this (or the lookback): practice stopped, no date. */
+      stale_days: z.number().min(1),
     }).strict(),
     acknowledgement: z.string().min(10),
+    acknowledgement_staff: z.string().min(10).includes("{name}"),
     skills: z.record(z.string(), z.object({ next_steps: z.array(nextStep).min(1) }).strict()),
   }).strict().superRefine((r, ctx) => {
     for (const tag of skillTags) {
@@ -51,6 +56,13 @@ export function rubricsSchema(skillTags: readonly string[]) {
         });
       }
     }
+    if (r.projection.stale_days > r.projection.lookback_days) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["projection", "stale_days"],
+        message: "must not exceed lookback_days",
+      });
+    }
     if (r.projection.min_days > r.projection.lookback_days) {
       ctx.addIssue({
         code: "custom",
@@ -70,7 +82,19 @@ export function loadRubrics(dir?: URL): Rubrics {
 
 export const rubrics: Rubrics = loadRubrics();
 
-/** The rubric's next step for `skillTag` at `score`. */
-export function nextStepFor(r: Rubrics, skillTag: string, score: number): string | null {
-  return r.skills[skillTag]?.next_steps.find((s) => score < s.below)?.text ?? null;
+/** The rubric's next step for `skillTag` at `score`, for the learner or (with `name`) for staff. */
+export function nextStepFor(
+  r: Rubrics,
+  skillTag: string,
+  score: number,
+  name: string | null = null,
+): string | null {
+  const step = r.skills[skillTag]?.next_steps.find((s) => score < s.below);
+  if (!step) return null;
+  return name === null ? step.text : step.staff.replaceAll("{name}", name);
+}
+
+/** The top-band acknowledgement, for the learner or (with `name`) for staff. */
+export function acknowledgementFor(r: Rubrics, name: string | null = null): string {
+  return name === null ? r.acknowledgement : r.acknowledgement_staff.replaceAll("{name}", name);
 }

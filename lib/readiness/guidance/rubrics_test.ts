@@ -7,6 +7,7 @@ Deno.test("the next step comes from the rubric by score", () => {
   assert.match(nextStepFor(rubrics, "structure", 60)!, /one-sentence summary/);
   assert.match(nextStepFor(rubrics, "structure", 100)!, /interrupted/);
   assert.equal(nextStepFor(rubrics, "unknown", 50), null);
+  assert.match(nextStepFor(rubrics, "structure", 59.99, "Maya")!, /^Maya should announce the/);
 });
 
 Deno.test("rubrics.json is validated: every skill, increasing thresholds, 100 covered", () => {
@@ -21,9 +22,10 @@ Deno.test("rubrics.json is validated: every skill, increasing thresholds, 100 co
     skills: {
       ...rubrics.skills,
       probe: {
-        next_steps: [{ below: 80, text: "ten chars or more" }, {
+        next_steps: [{ below: 80, text: "ten chars or more", staff: "{name} needs ten chars" }, {
           below: 60,
           text: "ten chars or more",
+          staff: "{name} needs ten chars",
         }],
       },
     },

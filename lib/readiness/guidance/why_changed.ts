@@ -2,7 +2,7 @@
 import { type Component, COMPONENTS, type ReadinessConfig } from "../config.ts";
 import { Exact } from "../exact.ts";
 import type { Snapshot } from "../snapshot.ts";
-import { longDate, signedPoints } from "../text.ts";
+import { LEARNER_READER, longDate, personSigned, type Reader, voiceOf } from "../text.ts";
 
 export interface ChangePart {
   component: Component;
@@ -30,12 +30,14 @@ export interface WhyChanged {
 /**
  * The change of overall between two snapshots split by component: each component contributes
  * its score times its applied (renormalised) weight, now minus then. The parts are rounded to
- * hundredths; `rounding` is what makes them add up to the delta exactly.
+ * hundredths; `rounding` is what makes them add up to the delta exactly. The sentence speaks to
+ * `reader` to a tenth of a point, so its parts visibly add up (the table keeps 2 decimals).
  */
 export function whyChanged(
   latest: Snapshot | null,
   previous: Snapshot | null,
   config: ReadinessConfig,
+  reader: Reader = LEARNER_READER,
 ): WhyChanged | null {
   if (!latest || !previous || latest.overall === null || previous.overall === null) return null;
   // Components and weights (stored with 6 decimals) read as the decimals they print as.
@@ -62,9 +64,12 @@ export function whyChanged(
   const moved = parts.filter((p) => p.contribution !== 0)
     .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
   const direction = delta > 0 ? "went up" : delta < 0 ? "went down" : "did not change";
-  const amount = delta === 0 ? "" : ` ${Math.abs(delta)} points`;
+  const size = personSigned(Math.abs(delta), 1).slice(1);
+  const amount = delta === 0 ? "" : ` ${size} point${size === "1" ? "" : "s"}`;
   const detail = moved.length
-    ? `: ${moved.map((p) => `${p.label.toLowerCase()} ${signedPoints(p.contribution)}`).join(", ")}`
+    ? `: ${
+      moved.map((p) => `${p.label.toLowerCase()} ${personSigned(p.contribution, 1)}`).join(", ")
+    }`
     : "";
   return {
     since: previous.ts,
@@ -74,6 +79,8 @@ export function whyChanged(
     parts,
     rounding: deltaExact.minus(sum).round2(),
     formula_changed: latest.formula_version !== previous.formula_version,
-    text: `Your score ${direction}${amount} since ${longDate(previous.ts)}${detail}.`,
+    text: `${voiceOf(reader).Your} score ${direction}${amount} since ${
+      longDate(previous.ts, reader.timeZone)
+    }${detail}.`,
   };
 }

@@ -41,7 +41,7 @@ Deno.test("why it changed: a new component renormalises the weights; rounding is
   );
   assert.equal(why.delta, -9.37);
   assert.equal(why.rounding, 0.01);
-  assert.match(why.text, /^Your score went down 9.37 points/);
+  assert.match(why.text, /^Your score went down 9.4 points/);
 });
 
 Deno.test("why it changed: nothing to compare before two scored snapshots", () => {

@@ -11,6 +11,8 @@ import type { ReadinessConfig, WindowSpec } from "../config.ts";
 import { buildGuidance, type Guidance, GUIDANCE_HISTORY_LIMIT } from "../guidance/mod.ts";
 import { rubrics } from "../guidance/rubrics.ts";
 import type { SessionPoint, Snapshot } from "../snapshot.ts";
+import { type Audience, LEARNER_READER, type Reader } from "../text.ts";
+import { learnerLabel } from "../../learners/label.ts";
 import { isoText, skillSessions, snapshotJson } from "../sql.ts";
 import { sessionPointsJson } from "./trends.ts";
 
@@ -24,6 +26,16 @@ export interface CoachingRead {
 }
 
 /**
+ * Who the sentences are for: the learner (default) or staff, who read the learner's label (the
+ * profile's display name, else a label from the profile); dates in `timeZone` (default UTC), projections from `now` (default: now).
+ */
+export interface CoachingView {
+  audience?: Audience;
+  timeZone?: string;
+  now?: number;
+}
+
+/**
  * A learner's coaching and guidance (`coachingOf`, `buildGuidance`) from one statement: the
  * snapshot history (meta only on the latest two, the ones coaching reads), the low-skill evidence
  * and the readiness-window averages. Null when `userId` is not a learner.
@@ -32,8 +44,9 @@ export async function coachingData(
   sql: Queryable,
   userId: string,
   config: ReadinessConfig,
+  view: CoachingView = {},
 ): Promise<(Coaching & Guidance) | null> {
-  return (await coachingRead(sql, userId, config))?.coaching ?? null;
+  return (await coachingRead(sql, userId, config, undefined, view))?.coaching ?? null;
 }
 
 /**
@@ -45,10 +58,12 @@ export async function coachingRead(
   userId: string,
   config: ReadinessConfig,
   trend?: Pick<WindowSpec, "kind" | "size">,
+  view: CoachingView = {},
 ): Promise<CoachingRead | null> {
   const [row] = await sql<
     {
       known: boolean;
+      profile: { display_name: string | null; level: string | null; track: string | null } | null;
       history: Snapshot[];
       points: SessionPoint[];
       low: LowSkillRow[];
@@ -63,6 +78,8 @@ export async function coachingRead(
   >`
     select
       exists (select 1 from analytics.learners where user_id = ${userId}) as known,
+      (select json_build_object('display_name', l.display_name, 'level', l.level, 'track', l.track)
+       from analytics.learners l where l.user_id = ${userId}) as profile,
       (select coalesce(json_agg(${
     sql.unsafe(snapshotJson(true))
   } order by s.ts desc, s.id desc), '[]')
@@ -98,16 +115,36 @@ export async function coachingRead(
   // Only the latest two snapshots carry their whole meta: older ones feed the projection, which
   // reads their time, overall and band.
   const history = row.history;
+  const reader: Reader = {
+    ...LEARNER_READER,
+    timeZone: view.timeZone ?? "UTC",
+    ...(view.audience === "staff"
+      ? {
+        audience: "staff",
+        name: learnerLabel({ user_id: userId, ...row.profile }),
+      }
+      : {}),
+  };
   const coaching = coachingOf(
     history[0] ?? null,
     lowSkillsOf(row.low, config),
     row.averages,
     config,
+    reader,
   );
+  const now = view.now ?? Date.now();
   return {
     coaching: {
       ...coaching,
-      ...buildGuidance({ coaching, history, aggregates: row.averages, config, rubrics }),
+      ...buildGuidance({
+        coaching,
+        history,
+        aggregates: row.averages,
+        config,
+        rubrics,
+        now,
+        reader,
+      }),
     },
     history,
     points: row.points,

@@ -9,7 +9,7 @@ import type { Coaching } from "../coaching.ts";
 import { type Component, COMPONENTS, readinessConfig, windowSpec } from "../config.ts";
 import type { Guidance } from "../guidance/mod.ts";
 import { deltaOf, type Snapshot } from "../snapshot.ts";
-import { coachingRead } from "./coaching.ts";
+import { coachingRead, type CoachingView } from "./coaching.ts";
 import { type ReadinessFreshness, readinessFreshness } from "./freshness.ts";
 
 export interface DashboardData {
@@ -30,13 +30,17 @@ export interface DashboardData {
   freshness: ReadinessFreshness;
 }
 
-/** The dashboard of `userId`, or null for an unknown learner. */
-export async function loadDashboard(sql: Queryable, userId: string): Promise<DashboardData | null> {
+/** The dashboard of `userId` with its sentences for `view`, or null for an unknown learner. */
+export async function loadDashboard(
+  sql: Queryable,
+  userId: string,
+  view: CoachingView = {},
+): Promise<DashboardData | null> {
   const trend = windowSpec(readinessConfig, readinessConfig.trend_window);
   // Issued together: postgres.js pipelines them on one connection.
   const [profile, read, freshness] = await Promise.all([
     getProfile(sql, userId),
-    coachingRead(sql, userId, readinessConfig, trend),
+    coachingRead(sql, userId, readinessConfig, trend, view),
     readinessFreshness(sql, userId),
   ]);
   if (!profile || !read) return null;

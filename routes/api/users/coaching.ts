@@ -3,7 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { coachingData, COMPONENTS, readinessConfig } from "../../../lib/readiness/mod.ts";
 import { apiRouter, errorResponses } from "../../../http/errors.ts";
 import { nullableRef } from "../../../http/openapi.ts";
-import { requireRole } from "../../../http/auth.ts";
+import { callerOf, requireRole } from "../../../http/auth.ts";
 import {
   assertReadable,
   READER_ROLES,
@@ -45,9 +45,13 @@ const Coaching = z.object({
   }).nullable().openapi({
     description: "the component with the largest weighted gap; null without a scored snapshot",
   }),
-  message: z.string().openapi({ description: "one learner-facing sentence" }),
+  message: z.string().openapi({ description: "one sentence for the audience" }),
   headline: z.string().openapi({
     description: "where the learner is: score, band and the points to the next band",
+  }),
+  audience: z.enum(["learner", "staff"]).openapi({
+    description: "who the sentences speak to: the learner (second person) or staff (third " +
+      "person, with the learner's display name)",
   }),
   skills: z.array(z.object({
     skill_tag: z.string(),
@@ -78,7 +82,7 @@ const Coaching = z.object({
     since: z.string(),
     last: z.string(),
     scores: z.array(z.number()),
-    text: z.string().openapi({ description: "second person, dated" }),
+    text: z.string().openapi({ description: "for the audience, dated" }),
   })),
   acknowledgement: z.string().nullable().openapi({ description: "for learners in the top band" }),
   why_changed: z.object({
@@ -131,7 +135,15 @@ const route = createRoute({
   tags: ["readiness"],
   summary: "What the learner should practise next (used to pick the next scenario)",
   middleware: [requireRole(...READER_ROLES)] as const,
-  request: { params: UserParams },
+  request: {
+    params: UserParams,
+    query: z.object({
+      audience: z.enum(["learner", "staff"]).optional().openapi({
+        description: 'who reads the sentences: learner ("You\'re at 76") or staff ("Maya is ' +
+          'at 76"); default learner for a learner caller, staff otherwise',
+      }),
+    }),
+  },
   responses: {
     200: { description: "Coaching", content: { "application/json": { schema: Coaching } } },
     ...errorResponses(400, 401, 403, 404),
@@ -140,9 +152,12 @@ const route = createRoute({
 
 export const coachingApi = apiRouter().openapi(route, async (c) => {
   const { userId } = c.req.valid("param");
+  const { audience } = c.req.valid("query");
   assertReadable(c, userId);
   // One statement: the learner check and everything coaching and guidance read.
-  const coaching = await coachingData(c.get("sql"), userId, readinessConfig);
+  const coaching = await coachingData(c.get("sql"), userId, readinessConfig, {
+    audience: audience ?? (callerOf(c).role === "learner" ? "learner" : "staff"),
+  });
   if (!coaching) throw unknownLearner(userId);
   return c.json({ user_id: userId.toLowerCase(), ...coaching }, 200);
 });

@@ -35,8 +35,11 @@ Deno.test("GET /api/users/:userId/coaching", async (step) => {
       assert.equal(snapshot.overall, 65.15);
       // gaps to 100: technical 0.3 · 31.67 = 9.501 → 9.5; communication 0.3 · 22.5 = 6.75;
       // structure 0.2 · 53 = 10.6; behavioral 0.2 · 40 = 8 → structure.
-      const res = await t.call("GET", path, { token: await t.token("service") });
+      const res = await t.call("GET", `${path}?audience=learner`, {
+        token: await t.token("service"),
+      });
       assert.equal(res.status, 200);
+      assert.equal(res.body.audience, "learner");
       assert.equal(res.body.latest.id, snapshot.id);
       assert.deepEqual(res.body.focus, {
         component: "structure",
@@ -56,7 +59,7 @@ Deno.test("GET /api/users/:userId/coaching", async (step) => {
         [["structure", [50, 45, 40]]],
       );
       // Guidance: six skills, 70 − 65.15 = 4.85 points to Nearly Ready, the rubric's step for
-      // structure at 47, the low skill in the second person, no comparison and no projection yet.
+      // structure at 47, the low skill in the second person, no comparison and no projection.
       assert.equal(res.body.skills.length, 6);
       assert.deepEqual(res.body.next_band, { label: "Nearly Ready", min: 70, points: 4.85 });
       assert.equal(res.body.next_step.skill_tag, "structure");
@@ -66,7 +69,50 @@ Deno.test("GET /api/users/:userId/coaching", async (step) => {
       assert.equal(res.body.why_changed, null);
       assert.equal(res.body.projection.shown, false);
       assert.match(res.body.projection.rule.description, /at least 5 snapshots/);
-      assert.match(res.body.projection.reason, /4 more sessions/);
+      // The fixture's sessions end on 20 Nov 2026: measured from now, practice has stopped.
+      assert.match(
+        res.body.projection.reason,
+        /^Practice stopped on 20 Nov 2026, so there is no date to project\. One more session /,
+      );
+    });
+
+    await step.step("audience: staff read the third person with the learner's label", async () => {
+      await t.call("PUT", `/api/learners/${a}`, {
+        token: await t.token("admin"),
+        body: { level: "senior", track: "backend" },
+      });
+      const label = `Senior backend learner ${a.slice(0, 4)}`;
+      // Default: staff for a coach, the learner for the learner; either can be asked for.
+      const coach = await t.call("GET", path, { token: await t.token("coach") });
+      assert.equal(coach.status, 200);
+      assert.equal(coach.body.audience, "staff");
+      assert.equal(coach.body.message, `${label} is at 65; next we focus on structure.`);
+      assert.equal(
+        coach.body.headline,
+        `${label} is at 65 (Developing): 5 points to Nearly Ready.`,
+      );
+      assert.match(coach.body.next_step.text, new RegExp(`^${label} should announce`));
+      assert.match(coach.body.low_skills[0].text, new RegExp(`^${label}'s structure scores`));
+      const sentences = [
+        coach.body.message,
+        coach.body.headline,
+        coach.body.next_step.text,
+        ...coach.body.low_skills.map((l: { text: string }) => l.text),
+        coach.body.projection.reason,
+        ...coach.body.missing,
+      ];
+      for (const s of sentences) assert.doesNotMatch(s, /\byou(r|'re)?\b/i, s);
+      const learner = await t.call("GET", path, { token: await t.token("learner", a) });
+      assert.equal(learner.body.audience, "learner");
+      assert.match(learner.body.headline, /^You're at 65 \(Developing\)/);
+      const asked = await t.call("GET", `${path}?audience=staff`, {
+        token: await t.token("learner", a),
+      });
+      assert.equal(asked.body.audience, "staff");
+      assertInvalid(
+        await t.call("GET", `${path}?audience=parent`, { token: await t.token("coach") }),
+        /audience/,
+      );
     });
 
     await step.step("access and bad params", async () => {
