@@ -3,6 +3,7 @@ import { migrateUp, migrationVersions, pendingMigrations, runDbmate } from "./mi
 import { createEmptyTestDatabase } from "../../tests/db.ts";
 
 const TABLES = [
+  "erased_learners",
   "interview_outcomes",
   "learners",
   "readiness_pending",
