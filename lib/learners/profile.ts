@@ -1,7 +1,7 @@
 /** Learner profiles (display name, level, track, cohort) used for cohort questions. */
 import { z } from "zod";
 import type { Queryable, Sql } from "../db/mod.ts";
-import { lockKeptRows } from "../readiness/mod.ts";
+import { lockLearners } from "./lock.ts";
 import { assertNotErased } from "../privacy/tombstones.ts";
 import type { Catalog } from "../static_config.ts";
 
@@ -65,7 +65,7 @@ export async function saveProfile(
   input: ProfileInput,
 ): Promise<{ profile: LearnerProfile; created: boolean }> {
   return await sql.begin(async (tx) => {
-    await lockKeptRows(tx, [userId.toLowerCase()]);
+    await lockLearners(tx, [userId.toLowerCase()]);
     await assertNotErased(tx, userId);
     return await upsertProfile(tx, userId, input);
   });

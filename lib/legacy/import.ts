@@ -18,7 +18,7 @@ import { claimSessions, sessionOwners } from "../sessions/owners.ts";
 import { attachSessions } from "../sessions/attach.ts";
 import { SCORE_COLUMNS, type ScoreColumn } from "../sessions/scorecards.ts";
 import { findArtefacts, placeArtefacts, placement, refusal } from "./place.ts";
-import { lockKeptRows } from "../readiness/mod.ts";
+import { lockLearners } from "../learners/lock.ts";
 import { erasedLearners, erasedSessions } from "../privacy/tombstones.ts";
 
 export const IMPORT_LOG_PREFIX = "import_history";
@@ -270,7 +270,7 @@ async function importHistory(
     }
     const inserted = rows.length === 0 ? 0 : await sql.begin(async (tx) => {
       // The learner's lock before any row lock: the one order of every writer of a learner's rows.
-      await lockKeptRows(tx, [userId]);
+      await lockLearners(tx, [userId]);
       // After it: an erase that committed before is seen, one after it waits for this.
       const sessions = rows.map((r) => r.session_id);
       if (

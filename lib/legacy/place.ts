@@ -10,7 +10,7 @@
  * `placeArtefacts` applies the rule inside the caller's transaction, where it counts.
  */
 import type { Queryable } from "../db/mod.ts";
-import { lockKeptRows } from "../readiness/mod.ts";
+import { lockLearners } from "../learners/lock.ts";
 import { erasedLearners, erasedSessions } from "../privacy/tombstones.ts";
 import { attachSessions } from "../sessions/attach.ts";
 import { claimSessions, sessionOwners } from "../sessions/owners.ts";
@@ -111,7 +111,7 @@ export async function placeArtefacts(tx: Queryable, items: Artefact[]): Promise<
     const more = [...named.map((a) => a.row.userId!.toLowerCase()), ...owners.values()]
       .filter((u) => !locked.has(u));
     if (more.length === 0) break;
-    await lockKeptRows(tx, more);
+    await lockLearners(tx, more);
     for (const u of more) locked.add(u);
   }
   // After the locks: an erase that committed before them is seen, one after them waits for this.

@@ -8,7 +8,8 @@ import { recordLearnerA } from "../../tests/readiness_fixtures.ts";
 import { createTestDatabase, testServerUrl } from "../../tests/db.ts";
 import type { Sql } from "../db/mod.ts";
 import { refreshReadinessReads } from "../readiness/write/kept_reads.ts";
-import { lockKeptRows, recomputeAllReadiness } from "../readiness/mod.ts";
+import { recomputeAllReadiness } from "../readiness/mod.ts";
+import { lockLearners } from "../learners/lock.ts";
 import { eraseLearner, learnerTables } from "./mod.ts";
 import { gate, someoneWaitsForALock } from "../../tests/locks.ts";
 
@@ -52,7 +53,7 @@ serverTest(
     const locked = gate();
     const release = gate();
     const fill = sql.begin(async (tx) => {
-      await lockKeptRows(tx, [a]);
+      await lockLearners(tx, [a]);
       locked.open();
       await release.opened;
       await refreshReadinessReads(tx, [a]);
@@ -84,7 +85,7 @@ serverTest(
     const deleted = gate();
     const commit = gate();
     const erase = sql.begin(async (tx) => {
-      await lockKeptRows(tx, [a]);
+      await lockLearners(tx, [a]);
       for (const t of await learnerTables(tx)) {
         await tx.unsafe(`delete from ${t.qualified} where user_id = $1`, [a]);
       }

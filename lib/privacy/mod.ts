@@ -4,7 +4,7 @@
  * `user_id` column), so a table added by a later migration is covered without a change here.
  */
 import type { Queryable, Sql } from "../db/mod.ts";
-import { lockKeptRows } from "../readiness/mod.ts";
+import { lockLearners } from "../learners/lock.ts";
 import { type ErasedBy, writeTombstone } from "./tombstones.ts";
 
 export {
@@ -89,7 +89,7 @@ export async function eraseLearner(
   by: ErasedBy = { role: "system", sub: "system" },
 ): Promise<Record<string, number>> {
   return await sql.begin(async (tx) => {
-    await lockKeptRows(tx, [userId]);
+    await lockLearners(tx, [userId]);
     await writeTombstone(tx, userId, by);
     const deleted: Record<string, number> = {};
     for (const table of await learnerTables(tx)) {

@@ -10,7 +10,7 @@
  * to the old secret.
  */
 import type { Queryable, Sql } from "../db/mod.ts";
-import { lockKeptRows } from "../readiness/mod.ts";
+import { lockLearners } from "../learners/lock.ts";
 
 /** Thrown by a writer asked to store data of an erased learner (the API answers 410). */
 export class LearnerErasedError extends Error {
@@ -133,7 +133,7 @@ export async function isErased(sql: Queryable, userId: string): Promise<boolean>
  */
 export async function liftTombstone(sql: Sql, userId: string): Promise<boolean> {
   return await sql.begin(async (tx) => {
-    await lockKeptRows(tx, [userId.toLowerCase()]);
+    await lockLearners(tx, [userId.toLowerCase()]);
     const deleted = await tx`
       delete from analytics.erased_learners where learner_hmac = ${await learnerHash(userId)}`;
     return deleted.count > 0;

@@ -28,7 +28,6 @@ export type { WhyChanged } from "./guidance/why_changed.ts";
 export { type RefreshResult, refreshSkillAggregates } from "./write/aggregates.ts";
 export { computeReadiness, computeUserReadiness } from "./write/snapshots.ts";
 export { refreshProgress } from "./write/progress.ts";
-export { lockKeptRows } from "./write/lock.ts";
 export {
   rebuildReadiness,
   recomputeAllReadiness,

@@ -4,7 +4,7 @@ import type { Queryable, Sql } from "../db/mod.ts";
 import { DomainConflict } from "../errors.ts";
 import type { EventsRequest } from "./schema.ts";
 import { claimSessions } from "./owners.ts";
-import { lockKeptRows } from "../readiness/mod.ts";
+import { lockLearners } from "../learners/lock.ts";
 import { assertNotErased } from "../privacy/tombstones.ts";
 
 export interface CaptureResult {
@@ -118,7 +118,7 @@ export async function captureEvents(
   );
   return await sql.begin(async (tx) => {
     // The learner's lock before any row lock: the one order of every writer of a learner's rows.
-    await lockKeptRows(tx, [body.user_id.toLowerCase()]);
+    await lockLearners(tx, [body.user_id.toLowerCase()]);
     // After the lock: an erase that committed before it is seen, one after it waits for this.
     await assertNotErased(tx, body.user_id);
     await upsertSession(tx, {

@@ -11,9 +11,9 @@ import { isoTimestamp, MAX_FUTURE_MS } from "../validation.ts";
 import {
   type ComputedReadiness,
   computeUserReadiness,
-  lockKeptRows,
   UnknownLearnerError,
 } from "../readiness/mod.ts";
+import { lockLearners } from "../learners/lock.ts";
 import { assertNotErased, isErased, LearnerErasedError } from "../privacy/tombstones.ts";
 import { transcriptLines } from "./normalise.ts";
 import { attachSessions } from "./attach.ts";
@@ -81,7 +81,7 @@ async function writeCompletion(
 ): Promise<Written> {
   const userId = body.user_id.toLowerCase();
   // The learner's lock before any row lock: the one order of every writer of a learner's rows.
-  await lockKeptRows(tx, [userId]);
+  await lockLearners(tx, [userId]);
   // After the lock: an erase that committed before it is seen, one after it waits for this.
   await assertNotErased(tx, userId);
   // Claims the session for the learner (409 when it is another learner's).

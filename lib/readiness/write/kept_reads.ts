@@ -4,11 +4,11 @@
  */
 import type { Queryable, Sql } from "../../db/mod.ts";
 import { bodiesSql, BUILDER, DEFAULT_HISTORY } from "../sql.ts";
-import { lockKeptRows } from "./lock.ts";
+import { lockLearners } from "../../learners/lock.ts";
 
 /**
  * Rewrites the kept readiness bodies of `userIds` from their snapshots (after any change to
- * them), after `lockKeptRows`. Bodies that did not change are left alone; learners that no
+ * them), after `lockLearners`. Bodies that did not change are left alone; learners that no
  * longer exist have none.
  */
 export async function refreshReadinessReads(tx: Queryable, userIds: string[]): Promise<void> {
@@ -42,7 +42,7 @@ export async function fillKeptReads(sql: Sql, batchSize: number): Promise<number
   for (let i = 0; i < ids.length; i += batchSize) {
     await sql.begin(async (tx) => {
       const batch = ids.slice(i, i + batchSize);
-      await lockKeptRows(tx, batch);
+      await lockLearners(tx, batch);
       await refreshReadinessReads(tx, batch);
     });
   }

@@ -8,7 +8,7 @@ import { recordRecompute } from "../../metrics.ts";
 import type { Queryable, Sql } from "../../db/mod.ts";
 import { type ReadinessConfig, readinessConfig } from "../config.ts";
 import { fillKeptReads } from "./kept_reads.ts";
-import { lockKeptRows } from "./lock.ts";
+import { lockLearners } from "../../learners/lock.ts";
 import { computeReadiness, replaySnapshots } from "./snapshots.ts";
 
 export interface RecomputeProgress {
@@ -161,7 +161,7 @@ export async function recomputeAllReadiness(
       const batch = ids.slice(i, i + batchSize);
       const r = await sql.begin(async (tx) => {
         // The batch's locks first, before any read it acts on or any write.
-        await lockKeptRows(tx, batch);
+        await lockLearners(tx, batch);
         if (options.rebuild) {
           // The learners' histories are replayed as one: nobody sees half a history.
           // Marks seen before the replay: one that a new answer sets meanwhile is kept.

@@ -11,7 +11,7 @@ import {
 } from "../snapshot.ts";
 import { refreshSkillAggregates } from "./aggregates.ts";
 import { refreshReadinessReads } from "./kept_reads.ts";
-import { lockKeptRows } from "./lock.ts";
+import { lockLearners } from "../../learners/lock.ts";
 import { type AsOfSpec, momentsOf, scoreMoments, windowAsOf } from "./moments.ts";
 import { clearMarks, pendingMarks } from "./pending.ts";
 import { refreshProgress } from "./progress.ts";
@@ -46,7 +46,7 @@ function figures(tx: Queryable, alias: string, withSession = false) {
 /**
  * What is kept from the learners' snapshots, rewritten in the transaction that changed them: the
  * progress rows (time-to-readiness) and the kept readiness reads. The caller holds the learners'
- * locks (`lockKeptRows`, taken before writing their snapshots).
+ * locks (`lockLearners`, taken before writing their snapshots).
  */
 async function snapshotsChanged(tx: Queryable, userIds: string[]): Promise<void> {
   await refreshProgress(tx, userIds);
@@ -86,7 +86,7 @@ export async function computeReadiness(
   const ids = [...new Set(userIds.map((id) => id.toLowerCase()))].sort();
   if (ids.length === 0) return { snapshots: [], written: 0, unchanged: 0 };
   // Before any write: another writer of these learners (or an erase) goes first or after, whole.
-  await lockKeptRows(tx, ids);
+  await lockLearners(tx, ids);
   const config = options.config ?? readinessConfig;
   const trigger = options.trigger ?? "manual";
   const spec: AsOfSpec = options.at ??
@@ -203,7 +203,7 @@ export async function replaySnapshots(
 ): Promise<{ written: number; unchanged: number; removed: number }> {
   const ids = [...new Set(userIds.map((id) => id.toLowerCase()))].sort();
   if (ids.length === 0) return { written: 0, unchanged: 0, removed: 0 };
-  await lockKeptRows(tx, ids);
+  await lockLearners(tx, ids);
   const every: AsOfSpec = { kind: "every_session" };
   const removed = await tx`
     delete from analytics.user_readiness r

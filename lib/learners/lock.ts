@@ -2,7 +2,7 @@
  * The per-learner write lock: every transaction that writes or deletes a learner's snapshots or the
  * rows kept from them takes it first, before any write.
  */
-import type { Queryable } from "../../db/mod.ts";
+import type { Queryable } from "../db/mod.ts";
 
 /** Advisory lock class of the learners' rows kept from their snapshots ('PRdr' in ASCII). */
 const KEPT_ROWS_LOCK = 0x50526472;
@@ -17,7 +17,7 @@ const KEPT_ROWS_BUCKETS = 1024;
  * the kept rows from, or a learner that is gone), and none waits for another's row locks while
  * holding this. Taken in bucket order, all at once: transactions never deadlock on them.
  */
-export async function lockKeptRows(tx: Queryable, userIds: string[]): Promise<void> {
+export async function lockLearners(tx: Queryable, userIds: string[]): Promise<void> {
   if (userIds.length === 0) return;
   await tx`
     select pg_advisory_xact_lock(${KEPT_ROWS_LOCK}::int, b)
