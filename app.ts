@@ -12,6 +12,7 @@ import { authenticate } from "./http/auth.ts";
 import { erasuresApi } from "./routes/api/admin/erasures.ts";
 import { useErasureKey } from "./lib/privacy/tombstones.ts";
 import { recomputeApi } from "./routes/api/admin/recompute.ts";
+import { backtestApi } from "./routes/api/admin/backtest.ts";
 import { timeToReadinessApi } from "./routes/api/cohorts/time_to_readiness.ts";
 import { overviewApi } from "./routes/api/cohorts/overview.ts";
 import { skillsApi } from "./routes/api/cohorts/skills.ts";
@@ -102,6 +103,7 @@ export function createApp(deps: AppDeps, options: { log?: boolean } = {}) {
   app.route("/api/users", outcomesApi);
   app.route("/api/admin", recomputeApi);
   app.route("/api/admin", erasuresApi);
+  app.route("/api/admin", backtestApi);
   app.route("/api/cohorts", timeToReadinessApi);
   app.route("/api/cohorts", overviewApi);
   app.route("/api/cohorts", skillsApi);

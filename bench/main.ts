@@ -10,8 +10,16 @@ import type { Bench, BenchOptions } from "./helpers.ts";
 import { ingestBench } from "./ingest.ts";
 import { readinessBench } from "./readiness.ts";
 import { readsBench } from "./reads.ts";
+import { validityBench } from "./validity.ts";
 
-const BENCHES: Bench[] = [ingestBench, readinessBench, cohortsBench, readsBench, backfillBench];
+const BENCHES: Bench[] = [
+  ingestBench,
+  readinessBench,
+  cohortsBench,
+  readsBench,
+  backfillBench,
+  validityBench,
+];
 
 const USAGE = [
   "usage: deno task bench [NAME...] [--pool N] [--seconds N] [--keep NAME]",
@@ -27,7 +35,7 @@ const USAGE = [
   "Environment:",
   "  PULSE_TEST_DATABASE_URL  the Postgres server to measure on (readiness, cohorts and reads",
   "                           need it; ingest and backfill also run on embedded PGlite)",
-  "  PULSE_BENCH_LEARNERS     fewer learners for a quick try (readiness, cohorts)",
+  "  PULSE_BENCH_LEARNERS     fewer learners for a quick try (readiness, cohorts, validity)",
 ].join("\n");
 
 /** A bad command line: printed with the usage, exit code 2. */

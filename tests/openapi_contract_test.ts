@@ -11,12 +11,16 @@ import addFormats from "ajv-formats";
 import { createApp } from "../app.ts";
 import { issueToken, type Role } from "../lib/auth.ts";
 import { loadConfig } from "../lib/config.ts";
+import { readinessConfig } from "../lib/readiness/mod.ts";
 import postgres from "postgres";
 import { startTestApp, TEST_SECRET, type TestApp } from "./harness.ts";
 
 // deno-lint-ignore no-explicit-any -- the document and bodies are walked as plain JSON
 type Json = any;
 type App = TestApp["app"];
+
+/** The period of the cohort figures and the backtest (the seeded answers are in November). */
+const NOVEMBER = { from: "2026-11-01T00:00:00Z", to: "2026-11-29T00:00:00Z" };
 
 const METHODS = ["get", "put", "post", "delete", "patch"];
 const pointer = (s: string) => s.replaceAll("~", "~0").replaceAll("/", "~1");
@@ -157,7 +161,7 @@ async function seed(t: TestApp): Promise<Fixtures> {
         "getCohortValidity",
       ].map((
         id,
-      ) => [id, { from: "2026-11-01T00:00:00Z", to: "2026-11-29T00:00:00Z" }]),
+      ) => [id, NOVEMBER]),
     ),
     bodies: {
       recordSessionEvents: { user_id: learner, scenario_id: "contract", answers: answers(2, 2) },
@@ -168,6 +172,7 @@ async function seed(t: TestApp): Promise<Fixtures> {
       },
       putLearnerProfile: { level: "senior", track: "backend" },
       recomputeReadiness: { user_id: learner },
+      backtestReadinessFormula: { config: readinessConfig, ...NOVEMBER },
       recordInterviewOutcomes: {
         outcomes: [
           { outcome_id: "contract-1", occurred_at: "2026-11-05T10:00:00Z", result: "passed" },

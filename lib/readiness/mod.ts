@@ -10,6 +10,7 @@ export {
   loadReadinessConfig,
   type ReadinessConfig,
   readinessConfig,
+  readinessConfigSchema,
   type WindowSpec,
   windowSpec,
 } from "./config.ts";
@@ -36,6 +37,12 @@ export {
 } from "./write/recompute.ts";
 export { type SkillAggregate, skillAggregates } from "./read/aggregates.ts";
 export { listSnapshots } from "./read/history.ts";
+export {
+  type AsOfPair,
+  type ReadinessAsOf,
+  readinessAsOf,
+  readinessAsOfEach,
+} from "./read/as_of.ts";
 export { DEFAULT_HISTORY } from "./sql.ts";
 export { readinessBody } from "./read/readiness_body.ts";
 export { type TrendsData, trendsData } from "./read/trends.ts";

@@ -50,3 +50,4 @@ export {
   wilson,
   Z95,
 } from "./stats.ts";
+export { type AucDifference, aucDifference, type Backtest, backtest } from "./backtest.ts";

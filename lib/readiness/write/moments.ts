@@ -2,6 +2,7 @@
  * The moments readiness is computed at (latest evidence, a fixed time, one session, every session)
  * and the readiness window's figures as of each, scored into the rows to write.
  */
+import type postgres from "postgres";
 import type { Queryable } from "../../db/mod.ts";
 import { type ReadinessConfig, windowSpec } from "../config.ts";
 import { Exact } from "../exact.ts";
@@ -25,7 +26,9 @@ export type AsOfSpec =
   /** One session's time (completion, else its last answer); the learner is the session's. */
   | { kind: "session"; sessionId: string }
   /** Every session of each learner, in time order (rebuild). */
-  | { kind: "every_session" };
+  | { kind: "every_session" }
+  /** Given moments (a learner and a time each, e.g. interview outcomes); duplicates count once. */
+  | { kind: "moments"; moments: readonly { user_id: string; t: string }[] };
 
 /** The relation `moments(user_id, t, session_id)` for `userIds` under `spec`. */
 export function momentsOf(tx: Queryable, userIds: string[], spec: AsOfSpec) {
@@ -51,6 +54,12 @@ export function momentsOf(tx: Queryable, userIds: string[], spec: AsOfSpec) {
         select distinct on (st.user_id, st.t) st.user_id, st.t, st.session_id
         from (${sessionTimes}) st
         order by st.user_id, st.t, st.session_id desc`;
+    case "moments":
+      return tx`
+        select distinct m.user_id, m.t, null::uuid as session_id
+        from jsonb_to_recordset(${tx.json(spec.moments as unknown as postgres.JSONValue)}::jsonb)
+          as m(user_id uuid, t timestamptz)
+        where m.user_id = any(${userIds}::uuid[])`;
     case "latest":
       // No evidence yet: the learner's snapshot is dated when the learner was first seen.
       return tx`

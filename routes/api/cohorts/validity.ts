@@ -88,7 +88,7 @@ const Version = z.object({
   ...figureFields,
 }).openapi("ValidityByFormulaVersion");
 
-const Result = z.object({
+export const ValidityResult = z.object({
   filters: FiltersSchema,
   outcomes: z.number().int().openapi({ description: "outcomes of the cohort in the period" }),
   unpaired: z.number().int().openapi({
@@ -114,7 +114,7 @@ const route = createRoute({
   responses: {
     200: {
       description: "The validity report",
-      content: { "application/json": { schema: Result } },
+      content: { "application/json": { schema: ValidityResult } },
     },
     ...errorResponses(400, 401, 403),
   },

@@ -1,0 +1,160 @@
+/**
+ * The validity report at 100,000 learners (10 snapshots each) and 50,000 outcomes on the server
+ * (PULSE_TEST_DATABASE_URL), timed against its 2 s target; and the formula backtest of those
+ * outcomes against a full recompute of the paired learners as of their outcomes (the write path,
+ * rolled back), as a ratio against its 2× target. `PULSE_BENCH_LEARNERS` scales it down.
+ */
+import { computeReadiness, readinessConfig } from "../lib/readiness/mod.ts";
+import { backtest, validityReport } from "../lib/validity/mod.ts";
+import { catalog } from "../lib/static_config.ts";
+import {
+  type Bench,
+  median,
+  ms,
+  serverDatabase,
+  serverOrSkip,
+  timeRuns,
+  times,
+} from "./helpers.ts";
+
+const LEARNERS = Number(Deno.env.get("PULSE_BENCH_LEARNERS") ?? 100_000);
+/** Learners with an outcome (one each), and so with sessions to recompute from. */
+const PAIRED = Math.floor(LEARNERS / 2);
+const SNAPSHOTS = 10;
+const SESSIONS = 6;
+const EVENTS_PER_SESSION = 4;
+const RUNS = 3;
+const PERIOD = { from: new Date("2025-06-01T00:00:00Z"), to: new Date("2026-12-01T00:00:00Z") };
+
+/** Rolls back whatever `fn` wrote. */
+class Rollback extends Error {}
+
+export const validityBench: Bench = {
+  name: "validity",
+  summary: "validity report at 100,000 learners × 50,000 outcomes; backtest vs a full recompute",
+  async run() {
+    if (!serverOrSkip()) return;
+    const db = await serverDatabase();
+    const { sql } = db;
+    try {
+      const t0 = performance.now();
+      const learner = () => sql`md5('validity-' || u)::uuid`;
+      const session = () => sql`md5('validity-session-' || u || '-' || s)::uuid`;
+      // Session s of learner u: a week apart from 2026-01-05, at a time of day that varies.
+      const at = () =>
+        sql`timestamptz '2026-01-05' + make_interval(days => 7 * s, secs => u % 43200)`;
+      await sql.begin(async (tx) => {
+        await tx`
+          insert into analytics.learners (user_id, level)
+          select ${learner()}, (${catalog.levels}::text[])[1 + u % ${catalog.levels.length}]
+          from generate_series(1, ${LEARNERS}) u`;
+        // Readiness that climbs by learner, one snapshot every 5 days.
+        await tx`
+          insert into analytics.user_readiness (user_id, ts, readiness_overall, band, meta)
+          select ${learner()}, timestamptz '2026-01-01' + make_interval(days => 5 * s, secs => u % 43200),
+                 least(100, 20 + u % 41 + s * (u % 4))::numeric(5, 2), 'x',
+                 jsonb_build_object('sufficient_evidence', true, 'formula_version', 'bench')
+          from generate_series(1, ${LEARNERS}) u, generate_series(0, ${SNAPSHOTS - 1}) s`;
+        await tx`
+          insert into analytics.sessions (session_id, user_id, scenario_id, started_at)
+          select ${session()}, ${learner()}, 'bench', ${at()}
+          from generate_series(1, ${PAIRED}) u, generate_series(0, ${SESSIONS - 1}) s`;
+        await tx`
+          insert into analytics.session_events
+            (user_id, session_id, answer_id, ts, scenario_id, pulse_step, skill_tag, score)
+          select ${learner()}, ${session()}, 'a' || k, ${at()} + make_interval(mins => k), 'bench',
+                 ${catalog.pulseSteps[0]},
+                 (${catalog.skillTags}::text[])[1 + (s * ${EVENTS_PER_SESSION} + k) % ${catalog.skillTags.length}],
+                 ((u * 7 + s * 13 + k * 29) % 10001) / 100.0
+          from generate_series(1, ${PAIRED}) u, generate_series(0, ${SESSIONS - 1}) s,
+               generate_series(0, ${EVENTS_PER_SESSION - 1}) k`;
+        // One outcome per paired learner between its 3rd and 6th session; passing more often the
+        // higher the learner's number (readiness climbs with it above).
+        await tx`
+          insert into analytics.interview_outcomes (user_id, outcome_id, occurred_at, result)
+          select ${learner()}, 'o1',
+                 timestamptz '2026-01-20' + make_interval(days => u % 21, secs => u % 43200 + 1),
+                 case when abs(hashtext('r' || u)) % 100 < 30 + u % 41 then 'passed'
+                      else 'failed' end
+          from generate_series(1, ${PAIRED}) u`;
+      });
+      await sql`vacuum analyze`;
+      console.log(
+        `data: ${LEARNERS.toLocaleString("en")} learners × ${SNAPSHOTS} snapshots, ${
+          PAIRED.toLocaleString("en")
+        } outcomes, ${
+          PAIRED.toLocaleString("en")
+        } learners × ${SESSIONS} sessions × ${EVENTS_PER_SESSION} answers, in ${
+          ms(performance.now() - t0)
+        }`,
+      );
+
+      await validityReport(sql, PERIOD);
+      const report = await timeRuns(RUNS, () => validityReport(sql, PERIOD));
+      const r = await validityReport(sql, PERIOD);
+      console.log(
+        `validity report: ${ms(median(report))} (target ≤ 2000 ms) [${
+          report.map((x) => x.toFixed(0)).join(", ")
+        }]; ${r.paired} paired, ${r.unpaired} unpaired, AUC ${r.auc.value}`,
+      );
+
+      // The baseline: the recompute's write path for the paired learners as of their outcomes,
+      // in batches of the configured size, each rolled back.
+      const outcomes = await sql<{ user_id: string; t: string }[]>`
+        select user_id::text, to_json(occurred_at) #>> '{}' as t
+        from analytics.interview_outcomes order by user_id`;
+      const batch = readinessConfig.recompute.batch_size;
+      const recompute = async () => {
+        for (let i = 0; i < outcomes.length; i += batch) {
+          const moments = outcomes.slice(i, i + batch);
+          await sql.begin(async (tx) => {
+            await computeReadiness(tx, moments.map((m) => m.user_id), {
+              at: { kind: "moments", moments },
+              details: false,
+              trigger: "bench",
+            });
+            throw new Rollback();
+          }).catch((error) => {
+            if (!(error instanceof Rollback)) throw error;
+          });
+        }
+      };
+      const weights = (t: number, c: number, s: number, b: number) => ({
+        technical: { ...readinessConfig.components.technical, weight: t },
+        communication: { ...readinessConfig.components.communication, weight: c },
+        structure: { ...readinessConfig.components.structure, weight: s },
+        behavioral: { ...readinessConfig.components.behavioral, weight: b },
+      });
+      const sameWindow = {
+        ...readinessConfig,
+        formula_version: "bench-weights",
+        components: weights(0.4, 0.2, 0.2, 0.2),
+      };
+      const otherWindow = { ...sameWindow, readiness_window: "last_10_sessions" };
+      await recompute();
+      const full = median(await timeRuns(RUNS, recompute));
+      const same = median(
+        await timeRuns(RUNS, () => backtest(sql, PERIOD, sameWindow, readinessConfig)),
+      );
+      const other = median(
+        await timeRuns(RUNS, () => backtest(sql, PERIOD, otherWindow, readinessConfig)),
+      );
+      const b = await backtest(sql, PERIOD, sameWindow, readinessConfig);
+      console.log(
+        `full recompute of ${outcomes.length.toLocaleString("en")} outcomes' moments: ${ms(full)}`,
+      );
+      console.log(
+        `  backtest, other weights (one window statement): ${ms(same)} = ${
+          times(same / full)
+        } the recompute (target ≤ 2×); AUC ${b.current.auc.value} → ${b.candidate.auc.value}`,
+      );
+      console.log(
+        `  backtest, other window (two window statements): ${ms(other)} = ${
+          times(other / full)
+        } the recompute (target ≤ 2×)`,
+      );
+    } finally {
+      await db.close();
+    }
+  },
+};
