@@ -1,4 +1,5 @@
 /** Entry point: configuration → database (server or embedded, migrated) → HTTP server. */
+import { createApp } from "./app.ts";
 import { ensureDevSecret } from "./lib/auth.ts";
 import { type Config, ConfigError, loadConfig } from "./lib/config.ts";
 import {
@@ -10,6 +11,7 @@ import {
 import { seedDemo } from "./lib/demo/seed.ts";
 import { log } from "./lib/log.ts";
 import { type ReadinessRunner, startReadinessRunner } from "./lib/readiness/mod.ts";
+import { loadStaticConfig, type StaticConfig } from "./lib/static_config.ts";
 import { survive } from "./lib/survive.ts";
 import { buildAssets } from "./lib/ui/build.ts";
 
@@ -33,10 +35,9 @@ async function main() {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
-  // Importing the app loads and validates config/*.json; a bad file stops start-up with its name.
-  let createApp;
+  let settings: StaticConfig;
   try {
-    ({ createApp } = await import("./app.ts"));
+    settings = loadStaticConfig();
   } catch (error) {
     fail((error as Error).message);
   }
@@ -78,7 +79,7 @@ async function main() {
   }
 
   const assets = await buildAssets();
-  const app = createApp({ sql: db.sql, config: { ...config, authSecret }, assets });
+  const app = createApp({ sql: db.sql, config: { ...config, authSecret }, settings, assets });
   const shown = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const server = Deno.serve({
     port: config.port,

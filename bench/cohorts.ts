@@ -7,7 +7,7 @@
  * scales it down.
  */
 import { refreshProgress, timeToReadiness } from "../lib/readiness/mod.ts";
-import { catalog } from "../lib/static_config.ts";
+import { catalog } from "../lib/catalog.ts";
 import { type Bench, median, serverDatabase, serverOrSkip, timeRuns } from "./helpers.ts";
 
 const LEARNERS = Number(Deno.env.get("PULSE_BENCH_LEARNERS") ?? 100_000);

@@ -13,7 +13,7 @@
 import { issueToken } from "../lib/auth.ts";
 import type { Sql } from "../lib/db/client.ts";
 import { rebuildReadiness } from "../lib/readiness/mod.ts";
-import { catalog } from "../lib/static_config.ts";
+import { catalog } from "../lib/catalog.ts";
 import {
   type Bench,
   freePort,

@@ -27,7 +27,7 @@ import {
 } from "../lib/cohorts/mod.ts";
 import { periodProblem } from "../lib/cohorts/filters.ts";
 import { readinessConfig, timeToReadiness } from "../lib/readiness/mod.ts";
-import { catalog } from "../lib/static_config.ts";
+import { catalog } from "../lib/catalog.ts";
 import { instantText, previousPeriodName } from "../lib/ui/cohort_format.ts";
 import { dayMonthYear } from "../lib/ui/time_axis.ts";
 import { renderPage } from "../http/shell.tsx";

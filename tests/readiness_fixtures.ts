@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import type { Sql } from "../lib/db/mod.ts";
 import { captureEvents } from "../lib/sessions/answers.ts";
 import { eventsRequestSchema } from "../lib/sessions/schema.ts";
-import { catalog } from "../lib/static_config.ts";
+import { catalog } from "../lib/catalog.ts";
 import type { TestApp } from "./harness.ts";
 
 /** The "now" of the hand-built histories. */

@@ -4,7 +4,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import type { Queryable } from "../db/mod.ts";
-import { catalog } from "../static_config.ts";
+import { catalog } from "../catalog.ts";
 import { isoTimestamp } from "../validation.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;

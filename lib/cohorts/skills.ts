@@ -5,7 +5,7 @@
  */
 import type { Queryable } from "../db/mod.ts";
 import { Exact, readinessConfig } from "../readiness/mod.ts";
-import { catalog } from "../static_config.ts";
+import { catalog } from "../catalog.ts";
 import { type CohortFilters, cohortLearners, echo, type FiltersEcho } from "./filters.ts";
 import { tInterval95 } from "./stats.ts";
 

@@ -9,7 +9,7 @@
  */
 import type { Queryable, Sql } from "../db/mod.ts";
 import { type EventRow, insertEventRows, SessionOwnerConflict } from "../sessions/answers.ts";
-import { type Catalog, catalog as defaultCatalog } from "../static_config.ts";
+import { type Catalog, catalog as defaultCatalog } from "../catalog.ts";
 import { describeIssues, type Issue } from "../validation.ts";
 import { documentSessionId, isUuid } from "../sessions/normalise.ts";
 import { type LogSink, RunLog, type RunSummary } from "./run_log.ts";

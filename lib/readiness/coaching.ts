@@ -2,7 +2,7 @@
  * What to practise next: the latest snapshot, the skills that stay low, and the component whose
  * improvement would raise readiness most. The orchestrator calls this to pick the next scenario.
  */
-import { catalog } from "../static_config.ts";
+import { catalog } from "../catalog.ts";
 import { type Component, componentOf, COMPONENTS, type ReadinessConfig } from "./config.ts";
 import { Exact } from "./exact.ts";
 import type { SessionPoint, Snapshot } from "./snapshot.ts";

@@ -4,7 +4,8 @@
  * `formula_version` so snapshots say which formula made them.
  */
 import { z } from "zod";
-import { catalog, readConfigFile } from "../static_config.ts";
+import { catalog } from "../catalog.ts";
+import { readConfigFile } from "../config_file.ts";
 import { describeIssues } from "../validation.ts";
 
 /**

@@ -23,7 +23,7 @@ import {
   profileSchema,
   saveProfile,
 } from "../../lib/learners/profile.ts";
-import { catalog } from "../../lib/static_config.ts";
+import { catalog } from "../../lib/catalog.ts";
 import { ApiError, apiRouter, errorResponses } from "../../http/errors.ts";
 import { assertCanReadLearner, callerOf, requireRole } from "../../http/auth.ts";
 

@@ -13,7 +13,7 @@ import {
   type DirectorySort,
   listDirectory,
 } from "../../lib/learners/directory.ts";
-import { catalog } from "../../lib/static_config.ts";
+import { catalog } from "../../lib/catalog.ts";
 import { renderPage } from "../../http/shell.tsx";
 import { requirePageRole } from "../../http/auth.ts";
 import { type AppEnv } from "../../http/env.ts";

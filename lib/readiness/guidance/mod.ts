@@ -8,7 +8,7 @@
  * scores are computed exactly (see exact.ts) and rounded once, half away from zero; the
  * projection (projection.ts) is a statistical estimate.
  */
-import { catalog } from "../../static_config.ts";
+import { catalog } from "../../catalog.ts";
 import type { Coaching, LowSkill } from "../coaching.ts";
 import { type Component, COMPONENTS, type ReadinessConfig } from "../config.ts";
 import { Exact } from "../exact.ts";

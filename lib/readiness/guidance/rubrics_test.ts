@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { catalog } from "../../static_config.ts";
+import { catalog } from "../../catalog.ts";
 import { nextStepFor, rubrics, rubricsSchema } from "./rubrics.ts";
 
 Deno.test("the next step comes from the rubric by score", () => {

@@ -4,7 +4,7 @@
  */
 import type { Queryable } from "../../db/mod.ts";
 import { getProfile, type LearnerProfile } from "../../learners/profile.ts";
-import { catalog } from "../../static_config.ts";
+import { catalog } from "../../catalog.ts";
 import type { Coaching } from "../coaching.ts";
 import { type Component, COMPONENTS, readinessConfig, windowSpec } from "../config.ts";
 import type { Guidance } from "../guidance/mod.ts";

@@ -3,7 +3,7 @@ import { recordLearnerA, recordSession } from "../../../tests/readiness_fixtures
 import type { Sql } from "../../db/mod.ts";
 import { createTestDatabase } from "../../../tests/db.ts";
 import { getProfile } from "../../learners/profile.ts";
-import { catalog } from "../../static_config.ts";
+import { catalog } from "../../catalog.ts";
 import { COMPONENTS, readinessConfig, windowSpec } from "../config.ts";
 import { deltaOf } from "../snapshot.ts";
 import { rebuildReadiness } from "../write/recompute.ts";

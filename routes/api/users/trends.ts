@@ -1,7 +1,7 @@
 /** GET /api/users/:userId/skills/trends — per-session scores of a skill over a window, plus aggregates. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { readinessConfig, trendsData, windowSpec } from "../../../lib/readiness/mod.ts";
-import { catalog } from "../../../lib/static_config.ts";
+import { catalog } from "../../../lib/catalog.ts";
 import { apiRouter, errorResponses } from "../../../http/errors.ts";
 import { requireRole } from "../../../http/auth.ts";
 import {

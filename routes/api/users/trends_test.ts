@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { computeUserReadiness } from "../../../lib/readiness/mod.ts";
-import { catalog } from "../../../lib/static_config.ts";
+import { catalog } from "../../../lib/catalog.ts";
 import { startTestApp } from "../../../tests/harness.ts";
 import {
   AS_OF,
