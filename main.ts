@@ -1,5 +1,4 @@
 /** Entry point: configuration → database (server or embedded, migrated) → HTTP server. */
-import { createApp } from "./app.ts";
 import { ensureDevSecret } from "./lib/auth.ts";
 import { type Config, ConfigError, loadConfig } from "./lib/config.ts";
 import {
@@ -8,9 +7,8 @@ import {
   OwnedElsewhereError,
   type Sql,
 } from "./lib/db/mod.ts";
-import { seedDemo } from "./lib/demo/seed.ts";
 import { log } from "./lib/log.ts";
-import { type ReadinessRunner, startReadinessRunner } from "./lib/readiness/mod.ts";
+import type { ReadinessRunner } from "./lib/readiness/mod.ts";
 import { loadStaticConfig, type StaticConfig } from "./lib/static_config.ts";
 import { survive } from "./lib/survive.ts";
 import { buildAssets } from "./lib/ui/build.ts";
@@ -41,6 +39,13 @@ async function main() {
   } catch (error) {
     fail((error as Error).message);
   }
+  // Validated above, so importing the app, the demo seed and the runner (modules that still read
+  // config/ when first imported) cannot fail on a config file.
+  const [{ createApp }, { seedDemo }, { startReadinessRunner }] = await Promise.all([
+    import("./app.ts"),
+    import("./lib/demo/seed.ts"),
+    import("./lib/readiness/mod.ts"),
+  ]);
   let authSecret = config.authSecret;
   if (!authSecret) {
     authSecret = await ensureDevSecret(config.dataDir);

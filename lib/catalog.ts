@@ -50,6 +50,3 @@ export function loadCatalog(dir?: URL): Catalog {
     levels: unique(levels, "level"),
   };
 }
-
-/** The catalog of this deployment, loaded (and validated) once when first imported. */
-export const catalog: Catalog = loadCatalog();

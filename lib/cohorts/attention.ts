@@ -5,11 +5,10 @@
  */
 import { z } from "zod";
 import type { Queryable } from "../db/mod.ts";
-import { readinessConfig } from "../readiness/mod.ts";
-import { catalog } from "../catalog.ts";
-import { type AttentionConfig, attentionConfig } from "./attention_config.ts";
+import { type AttentionConfig } from "./attention_config.ts";
 import { learnerLabel } from "../learners/label.ts";
 import { type CohortFilters, cohortLearners, echo, type FiltersEcho } from "./filters.ts";
+import { attentionConfig, catalog, readinessConfig } from "../shipped_config.ts";
 
 export const DEFAULT_ATTENTION_LIMIT = 50;
 export const MAX_ATTENTION_LIMIT = 200;

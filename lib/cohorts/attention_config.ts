@@ -20,6 +20,3 @@ export type AttentionConfig = z.infer<typeof attentionFile>;
 export function loadAttentionConfig(dir?: URL): AttentionConfig {
   return readConfigFile("attention.json", attentionFile, dir);
 }
-
-/** The attention thresholds of this deployment, loaded (and validated) once when first imported. */
-export const attentionConfig: AttentionConfig = loadAttentionConfig();

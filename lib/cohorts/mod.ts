@@ -38,7 +38,7 @@ export {
   MAX_ATTENTION_LIMIT,
   type Reason,
 } from "./attention.ts";
-export { type AttentionConfig, attentionConfig, loadAttentionConfig } from "./attention_config.ts";
+export { type AttentionConfig, loadAttentionConfig } from "./attention_config.ts";
 export { type FilterChoices, filterChoices } from "./choices.ts";
 export { csvResponse, csvStream, csvText, primed, wantsCsv } from "../csv.ts";
 export { mean, sampleSd, tCritical, tInterval95 } from "./stats.ts";

@@ -9,7 +9,6 @@ export {
   COMPONENTS,
   loadReadinessConfig,
   type ReadinessConfig,
-  readinessConfig,
   type WindowSpec,
   windowSpec,
 } from "./config.ts";

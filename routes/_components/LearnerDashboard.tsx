@@ -2,12 +2,13 @@
  * A learner's dashboard: readiness card, what to do next, why the score changed, the trend with
  * its projection, all six skills and the per-skill trend.
  */
-import { readinessConfig, windowSpec } from "../../lib/readiness/mod.ts";
+import { windowSpec } from "../../lib/readiness/mod.ts";
 import type { DashboardData } from "../../lib/readiness/mod.ts";
 import { Island } from "../../islands/_render.tsx";
 import { CoachingFocus } from "./CoachingFocus.tsx";
 import { SkillsBreakdown } from "./SkillsBreakdown.tsx";
 import { WhyChanged } from "./WhyChanged.tsx";
+import { readinessConfig } from "../../lib/shipped_config.ts";
 
 /** "last 5 sessions with the skill" / "last 14 days". */
 function windowWords(key: string): string {

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
-import { readinessConfig as config } from "../config.ts";
 import { projectReadiness } from "./projection.ts";
-import { rubrics } from "./rubrics.ts";
 import { snap } from "./snapshot_fixture.ts";
+import { readinessConfig as config, rubrics } from "../../shipped_config.ts";
 
 Deno.test("projection: a straight line of 5 snapshots over 14 days, hand-computed", () => {
   // overall 50, 52, 54, 56, 58 at days 0, 3.5, 7, 10.5, 14: slope 4/7 points per day = 4 per

@@ -1,6 +1,6 @@
 /** config/rubrics.json: its schema, its loader, and the next step it gives for a skill's score. */
 import { z } from "zod";
-import { catalog } from "../../catalog.ts";
+import { loadCatalog } from "../../catalog.ts";
 import { readConfigFile } from "../../config_file.ts";
 
 const nextStep = z.object({
@@ -67,12 +67,10 @@ export type Rubrics = z.infer<ReturnType<typeof rubricsSchema>>;
 /** Reads and validates config/rubrics.json (start-up fails with the field at fault named). */
 export function loadRubrics(
   dir?: URL,
-  skillTags: readonly string[] = catalog.skillTags,
+  skillTags: readonly string[] = loadCatalog().skillTags,
 ): Rubrics {
   return readConfigFile("rubrics.json", rubricsSchema(skillTags), dir);
 }
-
-export const rubrics: Rubrics = loadRubrics();
 
 /** The rubric's next step for `skillTag` at `score`. */
 export function nextStepFor(r: Rubrics, skillTag: string, score: number): string | null {

@@ -3,14 +3,14 @@ import { recordLearnerA, recordSession } from "../../../tests/readiness_fixtures
 import type { Sql } from "../../db/mod.ts";
 import { createTestDatabase } from "../../../tests/db.ts";
 import { getProfile } from "../../learners/profile.ts";
-import { catalog } from "../../catalog.ts";
-import { COMPONENTS, readinessConfig, windowSpec } from "../config.ts";
+import { COMPONENTS, windowSpec } from "../config.ts";
 import { deltaOf } from "../snapshot.ts";
 import { rebuildReadiness } from "../write/recompute.ts";
 import { coachingData } from "./coaching.ts";
 import { loadDashboard } from "./dashboard.ts";
 import { listSnapshots } from "./history.ts";
 import { sessionScores } from "./series.ts";
+import { catalog, readinessConfig } from "../../shipped_config.ts";
 
 /** The dashboard as separate reads built it: the history, the trend points and coaching apart. */
 async function dashboardAsBefore(sql: Sql, userId: string) {
