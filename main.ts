@@ -7,9 +7,9 @@ import {
   OwnedElsewhereError,
   type Sql,
 } from "./lib/db/mod.ts";
-import { seedDemo } from "./lib/demo/seed.ts";
 import { log } from "./lib/log.ts";
-import { type ReadinessRunner, startReadinessRunner } from "./lib/readiness/mod.ts";
+import type { ReadinessRunner } from "./lib/readiness/mod.ts";
+import { loadStaticConfig, type StaticConfig } from "./lib/static_config.ts";
 import { survive } from "./lib/survive.ts";
 import { buildAssets } from "./lib/ui/build.ts";
 
@@ -33,13 +33,19 @@ async function main() {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
-  // Importing the app loads and validates config/*.json; a bad file stops start-up with its name.
-  let createApp;
+  let settings: StaticConfig;
   try {
-    ({ createApp } = await import("./app.ts"));
+    settings = loadStaticConfig();
   } catch (error) {
     fail((error as Error).message);
   }
+  // Validated above, so importing the app, the demo seed and the runner (modules that still read
+  // config/ when first imported) cannot fail on a config file.
+  const [{ createApp }, { seedDemo }, { startReadinessRunner }] = await Promise.all([
+    import("./app.ts"),
+    import("./lib/demo/seed.ts"),
+    import("./lib/readiness/mod.ts"),
+  ]);
   let authSecret = config.authSecret;
   if (!authSecret) {
     authSecret = await ensureDevSecret(config.dataDir);
@@ -78,7 +84,7 @@ async function main() {
   }
 
   const assets = await buildAssets();
-  const app = createApp({ sql: db.sql, config: { ...config, authSecret }, assets });
+  const app = createApp({ sql: db.sql, config: { ...config, authSecret }, settings, assets });
   const shown = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const server = Deno.serve({
     port: config.port,

@@ -7,8 +7,8 @@
  * scales it down.
  */
 import { refreshProgress, timeToReadiness } from "../lib/readiness/mod.ts";
-import { catalog } from "../lib/static_config.ts";
 import { type Bench, median, serverDatabase, serverOrSkip, timeRuns } from "./helpers.ts";
+import { catalog } from "../lib/shipped_config.ts";
 
 const LEARNERS = Number(Deno.env.get("PULSE_BENCH_LEARNERS") ?? 100_000);
 const SNAPSHOTS = 20;

@@ -6,6 +6,7 @@
 import { createApp } from "../app.ts";
 import { issueToken } from "../lib/auth.ts";
 import { loadConfig } from "../lib/config.ts";
+import { loadStaticConfig } from "../lib/static_config.ts";
 import { type Bench, median, onEachDatabase, type TestDatabase } from "./helpers.ts";
 
 const SECRET = "bench-secret-for-pulse-analytics-0000000000";
@@ -27,7 +28,7 @@ function request(userId: string, answers: number) {
 
 async function measure(db: TestDatabase, label: string) {
   const config = { ...loadConfig({}), authSecret: SECRET };
-  const app = createApp({ sql: db.sql, config }, { log: false });
+  const app = createApp({ sql: db.sql, config, settings: loadStaticConfig() }, { log: false });
   const token = await issueToken(SECRET, "service", "bench");
   const rows = 1000 * SKILLS.length;
   const times: number[] = [];

@@ -8,8 +8,8 @@
 import postgres from "postgres";
 import { insertEventRows } from "../lib/sessions/answers.ts";
 import { computeReadiness, recomputeAllReadiness } from "../lib/readiness/mod.ts";
-import { catalog } from "../lib/static_config.ts";
 import { type Bench, median, ms, serverDatabase, serverOrSkip, timed } from "./helpers.ts";
+import { catalog } from "../lib/shipped_config.ts";
 
 const LEARNERS = Number(Deno.env.get("PULSE_BENCH_LEARNERS") ?? 30_000);
 const SESSIONS = 10;

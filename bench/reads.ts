@@ -13,7 +13,6 @@
 import { issueToken } from "../lib/auth.ts";
 import type { Sql } from "../lib/db/client.ts";
 import { rebuildReadiness } from "../lib/readiness/mod.ts";
-import { catalog } from "../lib/static_config.ts";
 import {
   type Bench,
   freePort,
@@ -25,6 +24,7 @@ import {
   wrk,
   type WrkResult,
 } from "./helpers.ts";
+import { catalog } from "../lib/shipped_config.ts";
 
 const LEARNERS = 5_000;
 const SESSIONS = 12;

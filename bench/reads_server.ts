@@ -5,6 +5,7 @@
  */
 import { createApp } from "../app.ts";
 import { loadConfig } from "../lib/config.ts";
+import { loadStaticConfig } from "../lib/static_config.ts";
 import { createClient } from "../lib/db/client.ts";
 
 const env = (name: string) => {
@@ -15,7 +16,7 @@ const env = (name: string) => {
 
 const sql = createClient(env("BENCH_DATABASE_URL"), { max: Number(env("BENCH_POOL")) });
 const config = { ...loadConfig({}), authSecret: env("BENCH_SECRET") };
-const app = createApp({ sql, config });
+const app = createApp({ sql, config, settings: loadStaticConfig() });
 Deno.serve(
   { hostname: "127.0.0.1", port: Number(env("BENCH_PORT")), onListen: () => {} },
   app.fetch,

@@ -4,9 +4,10 @@
  * outcomes against a full recompute of the paired learners as of their outcomes (the write path,
  * rolled back), as a ratio against its 2× target. `PULSE_BENCH_LEARNERS` scales it down.
  */
-import { computeReadiness, readinessConfig } from "../lib/readiness/mod.ts";
+import { computeReadiness } from "../lib/readiness/mod.ts";
+import { readinessConfig } from "../lib/shipped_config.ts";
 import { backtest, validityReport } from "../lib/validity/mod.ts";
-import { catalog } from "../lib/static_config.ts";
+import { catalog } from "../lib/shipped_config.ts";
 import {
   type Bench,
   median,

@@ -26,13 +26,13 @@ import {
   withPeriodCheck,
 } from "../lib/cohorts/mod.ts";
 import { periodProblem } from "../lib/cohorts/filters.ts";
-import { readinessConfig, timeToReadiness } from "../lib/readiness/mod.ts";
-import { catalog } from "../lib/static_config.ts";
+import { timeToReadiness } from "../lib/readiness/mod.ts";
 import { instantText, previousPeriodName } from "../lib/ui/cohort_format.ts";
 import { dayMonthYear } from "../lib/ui/time_axis.ts";
 import { renderPage } from "../http/shell.tsx";
 import { requirePageRole } from "../http/auth.ts";
 import type { AppEnv } from "../http/env.ts";
+import { catalog, readinessConfig } from "../lib/shipped_config.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Learners per page of the needs-attention list. */

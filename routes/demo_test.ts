@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createApp } from "../app.ts";
 import { DEMO_LEARNERS } from "../lib/demo/people.ts";
 import { loadConfig } from "../lib/config.ts";
+import { loadStaticConfig } from "../lib/static_config.ts";
 import { createTestDatabase } from "../tests/db.ts";
 import { TEST_SECRET } from "../tests/harness.ts";
 import { GOOD_NEXT, HOSTILE_NEXT } from "../tests/next_paths.ts";
@@ -9,7 +10,7 @@ import { GOOD_NEXT, HOSTILE_NEXT } from "../tests/next_paths.ts";
 Deno.test("/demo answers only on loopback, in development", async (step) => {
   const db = await createTestDatabase();
   const dev = { ...loadConfig({ PULSE_ENV: "development" }), authSecret: TEST_SECRET };
-  const app = createApp({ sql: db.sql, config: dev }, { log: false });
+  const app = createApp({ sql: db.sql, config: dev, settings: loadStaticConfig() }, { log: false });
   const remote = (hostname: string) => ({
     remoteAddr: { transport: "tcp", hostname, port: 50000 },
   });
@@ -88,7 +89,11 @@ Deno.test("/demo answers only on loopback, in development", async (step) => {
 
     await step.step("production: 404 even on loopback", async () => {
       const prod = { ...loadConfig({ PULSE_ENV: "production", PULSE_AUTH_SECRET: TEST_SECRET }) };
-      const prodApp = createApp({ sql: db.sql, config: { ...prod, authSecret: TEST_SECRET } }, {
+      const prodApp = createApp({
+        sql: db.sql,
+        config: { ...prod, authSecret: TEST_SECRET },
+        settings: loadStaticConfig(),
+      }, {
         log: false,
       });
       const res = await prodApp.request("http://localhost/demo", {}, remote("127.0.0.1"));

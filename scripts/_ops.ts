@@ -8,6 +8,7 @@ import { pendingMigrations } from "../lib/db/migrate.ts";
 import { type Database, openDatabase } from "../lib/db/mod.ts";
 import { devSecretPath } from "../lib/auth.ts";
 import { useErasureKey } from "../lib/privacy/tombstones.ts";
+import { loadStaticConfig, type StaticConfig } from "../lib/static_config.ts";
 
 /** 0: every item inserted or skipped; 1: some item failed or the run aborted; 2: usage or config. */
 export const EXIT_OK = 0;
@@ -34,6 +35,15 @@ export function opsConfig(): Config {
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
+  }
+}
+
+/** config/*.json, validated; a bad file is a UsageError naming the file and the field. */
+export function opsStaticConfig(): StaticConfig {
+  try {
+    return loadStaticConfig();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
   }
 }
 

@@ -7,7 +7,8 @@
 import { parseArgs } from "node:util";
 import { z } from "@hono/zod-openapi";
 import { filterFields, withPeriodCheck } from "../lib/cohorts/mod.ts";
-import { loadReadinessConfig, readinessConfig } from "../lib/readiness/mod.ts";
+import { loadReadinessConfig } from "../lib/readiness/mod.ts";
+import { readinessConfig } from "../lib/shipped_config.ts";
 import { type Backtest, backtest, resolveValidityFilters } from "../lib/validity/mod.ts";
 import { describeIssues } from "../lib/validation.ts";
 import { EXIT_OK, exitOnHelp, openOpsDatabase, opsConfig, runScript, UsageError } from "./_ops.ts";

@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createApp } from "../app.ts";
 import { loadConfig } from "../lib/config.ts";
+import { loadStaticConfig } from "../lib/static_config.ts";
 import { createTestDatabase } from "./db.ts";
 import { setSink } from "../lib/log.ts";
 import { TEST_SECRET } from "./harness.ts";
@@ -177,7 +178,11 @@ Deno.test({
       }),
       authSecret: TEST_SECRET,
     });
-    const app = createApp({ sql: db.sql, config: config(provider.issuer) }, { log: false });
+    const app = createApp({
+      sql: db.sql,
+      config: config(provider.issuer),
+      settings: loadStaticConfig(),
+    }, { log: false });
     const jar = new Jar();
 
     /** Start at the app, sign in at the provider, and return the app's answer to the callback. */
@@ -311,7 +316,11 @@ Deno.test({
         const closed = Deno.listen({ hostname: "127.0.0.1", port: 0 });
         const port = (closed.addr as Deno.NetAddr).port;
         closed.close();
-        const down = createApp({ sql: db.sql, config: config(`http://127.0.0.1:${port}`) }, {
+        const down = createApp({
+          sql: db.sql,
+          config: config(`http://127.0.0.1:${port}`),
+          settings: loadStaticConfig(),
+        }, {
           log: false,
         });
         lines.length = 0;

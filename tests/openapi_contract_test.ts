@@ -11,7 +11,8 @@ import addFormats from "ajv-formats";
 import { createApp } from "../app.ts";
 import { issueToken, type Role } from "../lib/auth.ts";
 import { loadConfig } from "../lib/config.ts";
-import { readinessConfig } from "../lib/readiness/mod.ts";
+import { readinessConfig } from "../lib/shipped_config.ts";
+import { loadStaticConfig } from "../lib/static_config.ts";
 import postgres from "postgres";
 import { startTestApp, TEST_SECRET, type TestApp } from "./harness.ts";
 
@@ -446,7 +447,11 @@ Deno.test({
     });
     const config = { ...loadConfig({ PULSE_ENV: "development" }), authSecret: TEST_SECRET };
     const app = createApp(
-      { sql: sql as unknown as Parameters<typeof createApp>[0]["sql"], config },
+      {
+        sql: sql as unknown as Parameters<typeof createApp>[0]["sql"],
+        config,
+        settings: loadStaticConfig(),
+      },
       {
         log: false,
       },

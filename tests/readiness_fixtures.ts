@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import type { Sql } from "../lib/db/mod.ts";
 import { captureEvents } from "../lib/sessions/answers.ts";
 import { eventsRequestSchema } from "../lib/sessions/schema.ts";
-import { catalog } from "../lib/static_config.ts";
 import type { TestApp } from "./harness.ts";
+import { catalog } from "../lib/shipped_config.ts";
 
 /** The "now" of the hand-built histories. */
 export const AS_OF = new Date("2026-11-20T12:00:00Z");

@@ -5,32 +5,10 @@
  */
 import { z } from "zod";
 import type { Queryable } from "../db/mod.ts";
-import { readinessConfig } from "../readiness/mod.ts";
-import { catalog, readConfigFile } from "../static_config.ts";
+import { type AttentionConfig } from "./attention_config.ts";
 import { learnerLabel } from "../learners/label.ts";
 import { type CohortFilters, cohortLearners, echo, type FiltersEcho } from "./filters.ts";
-
-const score = z.number().min(0).max(100);
-const attentionFile = z.object({
-  /** Stalled: no answer in this many days before `to` … */
-  stalled_days: z.number().int().min(1).max(3650),
-  /** … while the latest readiness is below this (or unmeasured). */
-  stalled_below: score,
-  /** Declining: the latest overall at least this many points below … */
-  declining_points: z.number().min(0).max(100),
-  /** … the highest overall of this many snapshots before it. */
-  declining_lookback: z.number().int().min(1).max(100),
-}).strict();
-
-export type AttentionConfig = z.infer<typeof attentionFile>;
-
-/** Loads and validates config/attention.json (or the file in another config directory). */
-export function loadAttentionConfig(dir?: URL): AttentionConfig {
-  return readConfigFile("attention.json", attentionFile, dir);
-}
-
-/** The attention thresholds of this deployment, loaded (and validated) once when first imported. */
-export const attentionConfig: AttentionConfig = loadAttentionConfig();
+import { attentionConfig, catalog, readinessConfig } from "../shipped_config.ts";
 
 export const DEFAULT_ATTENTION_LIMIT = 50;
 export const MAX_ATTENTION_LIMIT = 200;

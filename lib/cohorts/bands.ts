@@ -4,8 +4,9 @@
  * Band movement asks it at `to`, `to` − 7 days, … back to `from`; the overview at `to` and `from`.
  */
 import type { Queryable } from "../db/mod.ts";
-import { Exact, readinessConfig } from "../readiness/mod.ts";
+import { Exact } from "../readiness/mod.ts";
 import { type CohortFilters, cohortLearners } from "./filters.ts";
+import { readinessConfig } from "../shipped_config.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Spacing of the band-movement points. */

@@ -4,8 +4,8 @@
  */
 import { z } from "@hono/zod-openapi";
 import type { Queryable } from "../db/mod.ts";
-import { catalog } from "../static_config.ts";
 import { isoTimestamp } from "../validation.ts";
+import { catalog } from "../shipped_config.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The default period: the 28 days ending now. */

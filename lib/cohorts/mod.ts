@@ -29,17 +29,16 @@ export {
 export {
   type Attention,
   ATTENTION_CSV_HEADER,
-  attentionConfig,
   attentionCsvRows,
   type AttentionCursor,
   cohortAttention,
   decodeCursor,
   DEFAULT_ATTENTION_LIMIT,
   encodeCursor,
-  loadAttentionConfig,
   MAX_ATTENTION_LIMIT,
   type Reason,
 } from "./attention.ts";
+export { type AttentionConfig, loadAttentionConfig } from "./attention_config.ts";
 export { type FilterChoices, filterChoices } from "./choices.ts";
 export { csvResponse, csvStream, csvText, primed, wantsCsv } from "../csv.ts";
 export { mean, sampleSd, tCritical, tInterval95 } from "./stats.ts";

@@ -4,10 +4,10 @@
  * skill persistently low at the period's end. One statement; the means are finished exactly here.
  */
 import type { Queryable } from "../db/mod.ts";
-import { Exact, readinessConfig } from "../readiness/mod.ts";
-import { catalog } from "../static_config.ts";
+import { Exact } from "../readiness/mod.ts";
 import { type CohortFilters, cohortLearners, echo, type FiltersEcho } from "./filters.ts";
 import { tInterval95 } from "./stats.ts";
+import { catalog, readinessConfig } from "../shipped_config.ts";
 
 export interface Lift {
   /** Mean of (latest − first) over participants with ≥ 2 sessions; null when there are none. */

@@ -10,10 +10,10 @@ import { type EventRow, insertEventRows } from "../sessions/answers.ts";
 import { claimSessions } from "../sessions/owners.ts";
 import type { Sql } from "../db/mod.ts";
 import { rebuildReadiness } from "../readiness/mod.ts";
-import { catalog } from "../static_config.ts";
 import type { EventsRequest } from "../sessions/schema.ts";
 import { DEMO_LEARNERS, type DemoLearner } from "./people.ts";
 import { seedDemoOutcomes } from "./outcomes.ts";
+import { catalog } from "../shipped_config.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
 export const HISTORY_DAYS = 84;

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createTestDatabase } from "../../tests/db.ts";
 import { DEMO_LEARNERS } from "./people.ts";
 import { COHORT_SIZE, cohortHistory, COHORTS, demoCohort, demoHistory, seedDemo } from "./seed.ts";
-import { catalog } from "../static_config.ts";
+import { catalog } from "../shipped_config.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
 

@@ -4,7 +4,7 @@
  */
 import type postgres from "postgres";
 import type { Queryable } from "../db/mod.ts";
-import { readinessConfig } from "../readiness/mod.ts";
+import { readinessConfig } from "../shipped_config.ts";
 
 export const DIRECTORY_SORTS = ["readiness", "last_active", "sessions", "delta", "name"] as const;
 export type DirectorySort = typeof DIRECTORY_SORTS[number];

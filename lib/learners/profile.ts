@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Queryable, Sql } from "../db/mod.ts";
 import { lockLearners } from "./lock.ts";
 import { assertNotErased } from "../privacy/tombstones.ts";
-import type { Catalog } from "../static_config.ts";
+import type { Catalog } from "../catalog.ts";
 
 /** zod schema for `PUT /api/learners/:userId` bodies; omitted fields keep their stored value. */
 export function profileSchema(catalog: Catalog) {

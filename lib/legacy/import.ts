@@ -9,7 +9,7 @@
  */
 import type { Queryable, Sql } from "../db/mod.ts";
 import { type EventRow, insertEventRows, SessionOwnerConflict } from "../sessions/answers.ts";
-import { type Catalog, catalog as defaultCatalog } from "../static_config.ts";
+import { type Catalog } from "../catalog.ts";
 import { describeIssues, type Issue } from "../validation.ts";
 import { documentSessionId, isUuid } from "../sessions/normalise.ts";
 import { type LogSink, RunLog, type RunSummary } from "./run_log.ts";
@@ -20,6 +20,7 @@ import { SCORE_COLUMNS, type ScoreColumn } from "../sessions/scorecards.ts";
 import { findArtefacts, placeArtefacts, placement, refusal } from "./place.ts";
 import { lockLearners } from "../learners/lock.ts";
 import { erasedLearners, erasedSessions } from "../privacy/tombstones.ts";
+import { catalog as defaultCatalog } from "../shipped_config.ts";
 
 export const IMPORT_LOG_PREFIX = "import_history";
 /** Scenario of legacy answers that do not name one. */

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { scoreValue, skillVocabulary, stepVocabulary } from "../sessions/schema.ts";
 import { printableKey } from "../validation.ts";
 import { SCORE_COLUMNS } from "../sessions/scorecards.ts";
-import type { Catalog } from "../static_config.ts";
+import type { Catalog } from "../catalog.ts";
 
 /** A score as legacy files wrote it: a number or a numeric string, 0–100. */
 const legacyScore = z.preprocess(

@@ -2,10 +2,10 @@
  * What to practise next: the latest snapshot, the skills that stay low, and the component whose
  * improvement would raise readiness most. The orchestrator calls this to pick the next scenario.
  */
-import { catalog } from "../static_config.ts";
 import { type Component, componentOf, COMPONENTS, type ReadinessConfig } from "./config.ts";
 import { Exact } from "./exact.ts";
 import type { SessionPoint, Snapshot } from "./snapshot.ts";
+import { catalog } from "../shipped_config.ts";
 import { LEARNER_READER, personScore, type Reader, voiceOf } from "./text.ts";
 
 export interface LowSkill {

@@ -4,9 +4,10 @@ import { createTestDatabase } from "../../tests/db.ts";
 import type { Sql } from "../db/mod.ts";
 import { upsertProfile } from "../learners/profile.ts";
 import { coachingMessage, focusComponent } from "./coaching.ts";
-import { loadReadinessConfig, type ReadinessConfig, readinessConfig } from "./config.ts";
+import { loadReadinessConfig, type ReadinessConfig } from "./config.ts";
 import { coachingData } from "./read/coaching.ts";
 import { computeUserReadiness } from "./write/snapshots.ts";
+import { readinessConfig } from "../shipped_config.ts";
 
 /** A known learner's coaching, as the coaching API reads it. */
 async function coachingFor(sql: Sql, userId: string, config: ReadinessConfig) {

@@ -4,7 +4,8 @@
  * `formula_version` so snapshots say which formula made them.
  */
 import { z } from "zod";
-import { catalog, readConfigFile } from "../static_config.ts";
+import { loadCatalog } from "../catalog.ts";
+import { readConfigFile } from "../config_file.ts";
 import { describeIssues } from "../validation.ts";
 
 /**
@@ -113,7 +114,7 @@ export type WindowSpec = ReadinessConfig["windows"][number];
  */
 export function loadReadinessConfig(
   source?: URL | Record<string, unknown>,
-  skillTags: readonly string[] = catalog.skillTags,
+  skillTags: readonly string[] = loadCatalog().skillTags,
 ): ReadinessConfig {
   const schema = readinessConfigSchema(skillTags);
   if (source === undefined || source instanceof URL) {
@@ -142,6 +143,3 @@ export function windowSpec(config: ReadinessConfig, key: string): WindowSpec {
 export function componentOf(config: ReadinessConfig, skillTag: string): Component | null {
   return COMPONENTS.find((c) => config.components[c].skills.includes(skillTag)) ?? null;
 }
-
-/** The readiness config of this deployment, loaded (and validated) once when first imported. */
-export const readinessConfig: ReadinessConfig = loadReadinessConfig();

@@ -9,7 +9,6 @@ export {
   COMPONENTS,
   loadReadinessConfig,
   type ReadinessConfig,
-  readinessConfig,
   readinessConfigSchema,
   type WindowSpec,
   windowSpec,

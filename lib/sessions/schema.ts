@@ -1,6 +1,6 @@
 /** Request shape of a batch of scored answers, built from the skill and step lists in config/. */
 import { z } from "zod";
-import type { Catalog } from "../static_config.ts";
+import type { Catalog } from "../catalog.ts";
 import { isoTimestamp, MAX_FUTURE_MS, printableKey, Vocabulary } from "../validation.ts";
 
 export const MAX_ANSWERS_PER_REQUEST = 1000;

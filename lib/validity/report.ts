@@ -7,7 +7,6 @@
 import type { Queryable } from "../db/mod.ts";
 import { type CohortFilters, echo, resolveFilters } from "../cohorts/mod.ts";
 import type { FilterInput, FiltersEcho } from "../cohorts/filters.ts";
-import { readinessConfig } from "../readiness/mod.ts";
 import { type PairedOutcome, pairOutcomes } from "./pairing.ts";
 import {
   auc,
@@ -21,6 +20,7 @@ import {
   type ReliabilityRow,
   wilson,
 } from "./stats.ts";
+import { readinessConfig } from "../shipped_config.ts";
 
 /** Below this many outcomes in either class the figures are flagged as too few to judge. */
 export const MIN_PER_CLASS = 20;

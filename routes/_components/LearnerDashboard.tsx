@@ -3,13 +3,14 @@
  * its projection, all six skills and the per-skill trend, in the words and time zone of `reader`
  * (the learner: "your"; staff: the learner's name).
  */
-import { readinessConfig, windowSpec } from "../../lib/readiness/mod.ts";
+import { windowSpec } from "../../lib/readiness/mod.ts";
 import type { DashboardData } from "../../lib/readiness/mod.ts";
 import { type Reader, voiceOf } from "../../lib/readiness/text.ts";
 import { Island } from "../../islands/_render.tsx";
 import { CoachingFocus } from "./CoachingFocus.tsx";
 import { SkillsBreakdown } from "./SkillsBreakdown.tsx";
 import { WhyChanged } from "./WhyChanged.tsx";
+import { readinessConfig } from "../../lib/shipped_config.ts";
 
 /** "last 5 sessions with the skill" / "last 14 days". */
 function windowWords(key: string): string {

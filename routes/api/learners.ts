@@ -23,9 +23,9 @@ import {
   profileSchema,
   saveProfile,
 } from "../../lib/learners/profile.ts";
-import { catalog } from "../../lib/static_config.ts";
 import { ApiError, apiRouter, errorResponses } from "../../http/errors.ts";
 import { assertCanReadLearner, callerOf, requireRole } from "../../http/auth.ts";
+import { catalog } from "../../lib/shipped_config.ts";
 
 const Profile = z.object({
   user_id: z.uuid(),

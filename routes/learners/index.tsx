@@ -13,11 +13,11 @@ import {
   type DirectorySort,
   listDirectory,
 } from "../../lib/learners/directory.ts";
-import { catalog } from "../../lib/static_config.ts";
 import { renderPage } from "../../http/shell.tsx";
 import { requirePageRole } from "../../http/auth.ts";
 import { type AppEnv } from "../../http/env.ts";
 import { callerOf } from "../../http/auth.ts";
+import { catalog } from "../../lib/shipped_config.ts";
 
 /** The page's state from the URL; a value the page cannot use is dropped (and said so). */
 function stateOf(url: URL, bands: string[]): { state: DirectoryState; dropped: string[] } {

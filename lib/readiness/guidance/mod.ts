@@ -8,7 +8,6 @@
  * scores are computed exactly (see exact.ts) and rounded once, half away from zero; the
  * projection (projection.ts) is a statistical estimate.
  */
-import { catalog } from "../../static_config.ts";
 import type { Coaching, LowSkill } from "../coaching.ts";
 import { type Component, COMPONENTS, type ReadinessConfig } from "../config.ts";
 import { Exact } from "../exact.ts";
@@ -26,6 +25,7 @@ import { type NextBand, nextBand } from "./bands.ts";
 import { type Projection, projectReadiness } from "./projection.ts";
 import { acknowledgementFor, nextStepFor, type Rubrics } from "./rubrics.ts";
 import { type WhyChanged, whyChanged } from "./why_changed.ts";
+import { catalog } from "../../shipped_config.ts";
 
 export interface SkillEvidence {
   skill_tag: string;

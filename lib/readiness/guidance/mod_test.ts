@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
-import { readinessConfig as config } from "../config.ts";
 import { Exact } from "../exact.ts";
 import { buildGuidance, lowSkillList, missingEvidence, skillEvidence } from "./mod.ts";
-import { rubrics } from "./rubrics.ts";
 import { DAY, snap, T0 } from "./snapshot_fixture.ts";
+import { readinessConfig as config, rubrics } from "../../shipped_config.ts";
 
 Deno.test("all six skills with evidence; skills without answers say so", () => {
   const skills = skillEvidence([

@@ -1,6 +1,7 @@
 /** config/rubrics.json: its schema, its loader, and the next step it gives for a skill's score. */
 import { z } from "zod";
-import { catalog, readConfigFile } from "../../static_config.ts";
+import { loadCatalog } from "../../catalog.ts";
+import { readConfigFile } from "../../config_file.ts";
 
 const nextStep = z.object({
   /** The step applies to scores below this value (the first matching entry wins). */
@@ -76,11 +77,12 @@ export function rubricsSchema(skillTags: readonly string[]) {
 export type Rubrics = z.infer<ReturnType<typeof rubricsSchema>>;
 
 /** Reads and validates config/rubrics.json (start-up fails with the field at fault named). */
-export function loadRubrics(dir?: URL): Rubrics {
-  return readConfigFile("rubrics.json", rubricsSchema(catalog.skillTags), dir);
+export function loadRubrics(
+  dir?: URL,
+  skillTags: readonly string[] = loadCatalog().skillTags,
+): Rubrics {
+  return readConfigFile("rubrics.json", rubricsSchema(skillTags), dir);
 }
-
-export const rubrics: Rubrics = loadRubrics();
 
 /** The rubric's next step for `skillTag` at `score`, for the learner or (with `name`) for staff. */
 export function nextStepFor(

@@ -9,12 +9,12 @@ import type { Queryable } from "../../db/mod.ts";
 import { type Coaching, coachingOf, type LowSkillRow, lowSkillsOf } from "../coaching.ts";
 import type { ReadinessConfig, WindowSpec } from "../config.ts";
 import { buildGuidance, type Guidance, GUIDANCE_HISTORY_LIMIT } from "../guidance/mod.ts";
-import { rubrics } from "../guidance/rubrics.ts";
 import type { SessionPoint, Snapshot } from "../snapshot.ts";
 import { type Audience, LEARNER_READER, type Reader } from "../text.ts";
 import { learnerLabel } from "../../learners/label.ts";
 import { isoText, skillSessions, snapshotJson } from "../sql.ts";
 import { sessionPointsJson } from "./trends.ts";
+import { rubrics } from "../../shipped_config.ts";
 
 /** The coaching answer with the history and per-session points it was built from. */
 export interface CoachingRead {

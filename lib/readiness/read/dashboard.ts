@@ -4,13 +4,13 @@
  */
 import type { Queryable } from "../../db/mod.ts";
 import { getProfile, type LearnerProfile } from "../../learners/profile.ts";
-import { catalog } from "../../static_config.ts";
 import type { Coaching } from "../coaching.ts";
-import { type Component, COMPONENTS, readinessConfig, windowSpec } from "../config.ts";
+import { type Component, COMPONENTS, windowSpec } from "../config.ts";
 import type { Guidance } from "../guidance/mod.ts";
 import { deltaOf, type Snapshot } from "../snapshot.ts";
 import { coachingRead, type CoachingView } from "./coaching.ts";
 import { type ReadinessFreshness, readinessFreshness } from "./freshness.ts";
+import { catalog, readinessConfig } from "../../shipped_config.ts";
 
 export interface DashboardData {
   profile: LearnerProfile;

@@ -3,8 +3,7 @@ import { recordLearnerA, recordSession } from "../../../tests/readiness_fixtures
 import type { Sql } from "../../db/mod.ts";
 import { createTestDatabase } from "../../../tests/db.ts";
 import { getProfile } from "../../learners/profile.ts";
-import { catalog } from "../../static_config.ts";
-import { COMPONENTS, readinessConfig, windowSpec } from "../config.ts";
+import { COMPONENTS, windowSpec } from "../config.ts";
 import { deltaOf } from "../snapshot.ts";
 import { rebuildReadiness } from "../write/recompute.ts";
 import { coachingData } from "./coaching.ts";
@@ -12,6 +11,7 @@ import { loadDashboard } from "./dashboard.ts";
 import { readinessFreshness } from "./freshness.ts";
 import { listSnapshots } from "./history.ts";
 import { sessionScores } from "./series.ts";
+import { catalog, readinessConfig } from "../../shipped_config.ts";
 
 /** The dashboard as separate reads built it: the history, the trend points and coaching apart. */
 async function dashboardAsBefore(sql: Sql, userId: string) {

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { recordLearnerA, recordSession } from "../../../tests/readiness_fixtures.ts";
 import { createTestDatabase } from "../../../tests/db.ts";
-import { readinessConfig } from "../config.ts";
 import { rebuildReadiness } from "../write/recompute.ts";
 import { skillAggregates } from "./aggregates.ts";
 import { coachingData } from "./coaching.ts";
@@ -10,6 +9,7 @@ import { readinessAsBefore } from "./body_oracle.ts";
 import { readinessBody } from "./readiness_body.ts";
 import { sessionScores } from "./series.ts";
 import { trendsData } from "./trends.ts";
+import { readinessConfig } from "../../shipped_config.ts";
 
 Deno.test("one-statement reads answer exactly what the separate queries did", async (t) => {
   const db = await createTestDatabase();

@@ -3,8 +3,9 @@
  * set-based for every learner in scope at once.
  */
 import type { Queryable } from "../../db/mod.ts";
-import { type ReadinessConfig, readinessConfig, type WindowSpec } from "../config.ts";
+import { type ReadinessConfig, type WindowSpec } from "../config.ts";
 import { skillSessions } from "../sql.ts";
+import { readinessConfig } from "../../shipped_config.ts";
 
 export interface RefreshOptions {
   config?: ReadinessConfig;

@@ -8,7 +8,8 @@ import {
 import { createTestDatabase } from "../../../tests/db.ts";
 import { skillAggregates } from "../read/aggregates.ts";
 import { refreshSkillAggregates } from "./aggregates.ts";
-import { loadReadinessConfig, readinessConfig } from "../config.ts";
+import { loadReadinessConfig } from "../config.ts";
+import { readinessConfig } from "../../shipped_config.ts";
 
 type Row = [window: string, skill: string, avg: number, answers: number, sessions: number];
 

@@ -6,10 +6,11 @@
  */
 import { recordRecompute } from "../../metrics.ts";
 import type { Queryable, Sql } from "../../db/mod.ts";
-import { type ReadinessConfig, readinessConfig } from "../config.ts";
+import { type ReadinessConfig } from "../config.ts";
 import { fillKeptReads } from "./kept_reads.ts";
 import { lockLearners } from "../../learners/lock.ts";
 import { computeReadiness, replaySnapshots } from "./snapshots.ts";
+import { readinessConfig } from "../../shipped_config.ts";
 
 export interface RecomputeProgress {
   done: number;

@@ -1,7 +1,7 @@
 /** user_readiness: computing and writing readiness snapshots (one learner, a batch, or a replay). */
 import type postgres from "postgres";
 import type { Queryable, Sql } from "../../db/mod.ts";
-import { type ReadinessConfig, readinessConfig, windowSpec } from "../config.ts";
+import { type ReadinessConfig, windowSpec } from "../config.ts";
 import {
   type ComputedReadiness,
   deltaOf,
@@ -15,6 +15,7 @@ import { lockLearners } from "../../learners/lock.ts";
 import { type AsOfSpec, momentsOf, scoreMoments, windowAsOf } from "./moments.ts";
 import { clearMarks, pendingMarks } from "./pending.ts";
 import { refreshProgress } from "./progress.ts";
+import { readinessConfig } from "../../shipped_config.ts";
 
 export interface ComputeOptions {
   /** Why the snapshot was taken (e.g. session_complete, admin, recompute); stored in meta. */

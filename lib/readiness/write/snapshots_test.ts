@@ -6,10 +6,11 @@ import {
   recordSession,
 } from "../../../tests/readiness_fixtures.ts";
 import { createTestDatabase } from "../../../tests/db.ts";
-import { loadReadinessConfig, readinessConfig } from "../config.ts";
+import { loadReadinessConfig } from "../config.ts";
 import { listSnapshots } from "../read/history.ts";
 import { UnknownLearnerError } from "../snapshot.ts";
 import { computeUserReadiness } from "./snapshots.ts";
+import { readinessConfig } from "../../shipped_config.ts";
 
 Deno.test("computeUserReadiness", async (step) => {
   const db = await createTestDatabase();

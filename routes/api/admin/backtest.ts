@@ -5,8 +5,9 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { filterFields, withPeriodCheck } from "../../../lib/cohorts/mod.ts";
-import { readinessConfig, readinessConfigSchema } from "../../../lib/readiness/mod.ts";
-import { catalog } from "../../../lib/static_config.ts";
+import { readinessConfigSchema } from "../../../lib/readiness/mod.ts";
+import { readinessConfig } from "../../../lib/shipped_config.ts";
+import { catalog } from "../../../lib/shipped_config.ts";
 import { backtest, resolveValidityFilters } from "../../../lib/validity/mod.ts";
 import { apiRouter, errorResponses } from "../../../http/errors.ts";
 import { requireRole } from "../../../http/auth.ts";

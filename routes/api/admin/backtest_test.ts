@@ -5,7 +5,8 @@
  * a 400 naming the field, and only admins may call it.
  */
 import assert from "node:assert/strict";
-import { loadReadinessConfig, readinessAsOf, readinessConfig } from "../../../lib/readiness/mod.ts";
+import { loadReadinessConfig, readinessAsOf } from "../../../lib/readiness/mod.ts";
+import { readinessConfig } from "../../../lib/shipped_config.ts";
 import { startTestApp } from "../../../tests/harness.ts";
 import { assertInvalid, recordSession } from "../../../tests/readiness_fixtures.ts";
 

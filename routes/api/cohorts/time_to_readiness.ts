@@ -1,9 +1,9 @@
 /** GET /api/cohorts/time-to-readiness — days from readiness A to B by level, with Kaplan–Meier. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { timeToReadiness } from "../../../lib/readiness/mod.ts";
-import { catalog } from "../../../lib/static_config.ts";
 import { apiRouter, errorResponses } from "../../../http/errors.ts";
 import { requireRole } from "../../../http/auth.ts";
+import { catalog } from "../../../lib/shipped_config.ts";
 
 const score = (what: string) =>
   z.coerce.number().min(0).max(100).openapi({

@@ -2,10 +2,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { captureEvents } from "../../../lib/sessions/answers.ts";
 import { eventsRequestSchema, MAX_ANSWERS_PER_REQUEST } from "../../../lib/sessions/schema.ts";
-import { catalog } from "../../../lib/static_config.ts";
 import { apiRouter, errorResponses } from "../../../http/errors.ts";
 import { requireRole } from "../../../http/auth.ts";
 import { SessionParams } from "./_shared.ts";
+import { catalog } from "../../../lib/shipped_config.ts";
 
 const CaptureResult = z.object({
   session_id: z.uuid(),

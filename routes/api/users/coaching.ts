@@ -1,6 +1,6 @@
 /** GET /api/users/:userId/coaching — latest snapshot, persistently low skills and what to focus on next. */
 import { createRoute, z } from "@hono/zod-openapi";
-import { coachingData, COMPONENTS, readinessConfig } from "../../../lib/readiness/mod.ts";
+import { coachingData, COMPONENTS } from "../../../lib/readiness/mod.ts";
 import { apiRouter, errorResponses } from "../../../http/errors.ts";
 import { nullableRef } from "../../../http/openapi.ts";
 import { callerOf, requireRole } from "../../../http/auth.ts";
@@ -12,6 +12,7 @@ import {
   UserParams,
 } from "./_shared.ts";
 import { Snapshot } from "../../../http/schemas.ts";
+import { readinessConfig } from "../../../lib/shipped_config.ts";
 
 const Coaching = z.object({
   user_id: z.uuid(),

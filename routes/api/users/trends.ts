@@ -1,7 +1,6 @@
 /** GET /api/users/:userId/skills/trends — per-session scores of a skill over a window, plus aggregates. */
 import { createRoute, z } from "@hono/zod-openapi";
-import { readinessConfig, trendsData, windowSpec } from "../../../lib/readiness/mod.ts";
-import { catalog } from "../../../lib/static_config.ts";
+import { trendsData, windowSpec } from "../../../lib/readiness/mod.ts";
 import { apiRouter, errorResponses } from "../../../http/errors.ts";
 import { requireRole } from "../../../http/auth.ts";
 import {
@@ -11,6 +10,7 @@ import {
   unknownLearner,
   UserParams,
 } from "./_shared.ts";
+import { catalog, readinessConfig } from "../../../lib/shipped_config.ts";
 
 const windowKeys = readinessConfig.windows.map((w) => w.key) as [string, ...string[]];
 

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { computeUserReadiness } from "../../../lib/readiness/mod.ts";
-import { catalog } from "../../../lib/static_config.ts";
 import { startTestApp } from "../../../tests/harness.ts";
 import {
   AS_OF,
@@ -10,6 +9,7 @@ import {
   recordLearnerA,
   recordSession,
 } from "../../../tests/readiness_fixtures.ts";
+import { catalog } from "../../../lib/shipped_config.ts";
 
 Deno.test("GET /api/users/:userId/skills/trends", async (step) => {
   const t = await startTestApp();
