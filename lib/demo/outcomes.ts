@@ -7,6 +7,7 @@
  */
 import type { Sql } from "../db/mod.ts";
 import { logistic, recordOutcomes } from "../validity/mod.ts";
+import { prng } from "./random.ts";
 
 /** The stated model: P(pass) = logistic(intercept + slope · readiness). */
 export const DEMO_OUTCOME_MODEL = { intercept: -6, slope: 0.09 } as const;
@@ -18,18 +19,6 @@ const STAGES = ["screen", "onsite", "final"];
 /** The model's pass probability at `readiness`. */
 export function demoPassProbability(readiness: number): number {
   return logistic(DEMO_OUTCOME_MODEL.intercept + DEMO_OUTCOME_MODEL.slope * readiness);
-}
-
-/** Small deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** FNV-1a of a text: a learner's seed, independent of the order learners are seeded in. */

@@ -14,22 +14,11 @@ import type { EventsRequest } from "../sessions/schema.ts";
 import { DEMO_LEARNERS, type DemoLearner } from "./people.ts";
 import { seedDemoOutcomes } from "./outcomes.ts";
 import { catalog } from "../shipped_config.ts";
+import { prng } from "./random.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
 export const HISTORY_DAYS = 84;
 const STEPS = catalog.pulseSteps;
-
-/** Small deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A v4-shaped uuid derived from `rand`. */
 function uuidFrom(rand: () => number): string {
