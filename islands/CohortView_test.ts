@@ -33,7 +33,7 @@ Deno.test("one median in plain words, or why it is not known yet", () => {
   const learners = { reached_from: 5, reached_to: 3, not_yet_reached: 2 };
   assert.match(
     medianSentence(23.5, 40, 70, learners),
-    /^Half of the learners who reach 40 get to 70 within 23.5 days\. This counts the 2 still on the way/,
+    /^Half of the learners who reach 40 get to 70 within 24 days\. This counts the 2 still on the way/,
   );
   assert.match(medianSentence(null, 40, 70, learners), /Fewer than half of the 5 learners/);
   assert.equal(
