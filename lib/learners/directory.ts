@@ -4,6 +4,7 @@
  */
 import type postgres from "postgres";
 import type { Queryable } from "../db/mod.ts";
+import { flaggedLearners } from "../cohorts/attention.ts";
 import { readinessConfig } from "../readiness/mod.ts";
 
 export const DIRECTORY_SORTS = ["readiness", "last_active", "sessions", "delta", "name"] as const;
@@ -13,8 +14,6 @@ export type SortOrder = "asc" | "desc";
 /** Largest page; also the default page size's upper bound. */
 export const DIRECTORY_MAX_LIMIT = 200;
 export const DIRECTORY_DEFAULT_LIMIT = 50;
-/** A learner is stalled after this many days without an answer (see `needsAttention`). */
-export const STALLED_DAYS = 14;
 
 /** The default order of a sort: names A to Z, every figure highest (or latest) first. */
 export function defaultOrder(sort: DirectorySort): SortOrder {
@@ -142,20 +141,12 @@ export function bandFilterValues(): string[] {
 }
 
 /**
- * The needs-attention rule, as one SQL condition on the directory row `d` (swap it here to add
- * reasons). Stalled: the learner has answers, none in the `STALLED_DAYS` days before `now`, and
- * the latest snapshot is below the "Nearly Ready" threshold, has insufficient evidence, or is
- * missing.
+ * The needs-attention rule, as one SQL condition on the directory row `d`: the learner has a
+ * reason on the needs-attention list (stalled, declining, persistently low) as of `now`, by the
+ * same definition (`flaggedLearners`).
  */
 export function needsAttention(sql: Queryable, now: Date): postgres.PendingQuery<postgres.Row[]> {
-  const nearlyReady = readinessConfig.bands.find((b) => b.label === "Nearly Ready")?.min ?? 70;
-  const since = new Date(now.getTime() - STALLED_DAYS * 24 * 60 * 60 * 1000);
-  return sql`(
-    exists (select 1 from analytics.session_events e where e.user_id = d.user_id)
-    and not exists (select 1 from analytics.session_events e
-                    where e.user_id = d.user_id and e.ts >= ${since})
-    and (d.readiness is null or d.readiness < ${nearlyReady} or not d.sufficient)
-  )`;
+  return sql`d.user_id in (${flaggedLearners(sql, sql`select d.user_id from d`, now)})`;
 }
 
 /** Bounds of the ids that start with `hex` (1–32 hex digits), for an index range scan. */
