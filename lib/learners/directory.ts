@@ -158,8 +158,12 @@ function idRange(hex: string): [string, string] {
   return [uuid(lo), uuid(hi)];
 }
 
-/** `d` (every learner with the directory's columns, profile filters applied) and `m` (the rest). */
-function matching(sql: Queryable, q: DirectoryQuery) {
+/**
+ * `d` (every learner with the directory's columns, profile filters applied) and `m` (the rest).
+ * `countOnly`: only `m`'s rows matter, not its columns, so the per-learner figures are left out
+ * unless a filter reads them (the band filter).
+ */
+function matching(sql: Queryable, q: DirectoryQuery, countOnly = false) {
   const none = sql``;
   const search = q.q?.trim() ?? "";
   const hex = search.replaceAll("-", "").toLowerCase();
@@ -173,17 +177,13 @@ function matching(sql: Queryable, q: DirectoryQuery) {
     delta: sql`d.delta`,
     name: sql`lower(d.label)`,
   }[q.sort];
-  return sql`
-    d as (
-      select l.user_id, l.level, l.track, l.cohort, s.last_active,
-             coalesce(s.sessions, 0)::int as sessions, r.readiness, r.band, r.sufficient,
-             (r.readiness - r.previous) as delta,
-             coalesce(l.display_name, ${labelSql(sql)}) as label
-      from analytics.learners l
+  // The per-learner figures: sessions and last activity, and the latest two snapshots.
+  const sessions = sql`
       left join lateral (
         select max(coalesce(x.completed_at, x.started_at)) as last_active, count(*) as sessions
         from analytics.sessions x where x.user_id = l.user_id
-      ) s on true
+      ) s on true`;
+  const snapshots = sql`
       left join lateral (
         select (array_agg(t.readiness_overall order by t.ts desc, t.id desc))[1] as readiness,
                (array_agg(t.readiness_overall order by t.ts desc, t.id desc))[2] as previous,
@@ -195,14 +195,27 @@ function matching(sql: Queryable, q: DirectoryQuery) {
           from analytics.user_readiness ur where ur.user_id = l.user_id
           order by ur.ts desc, ur.id desc limit 2
         ) t
-      ) r on true
+      ) r on true`;
+  const figures = countOnly
+    ? (q.band === undefined ? none : sql`, r.band`)
+    : sql`, s.last_active, coalesce(s.sessions, 0)::int as sessions, r.readiness, r.band,
+             r.sufficient, (r.readiness - r.previous) as delta`;
+  const joins = countOnly
+    ? (q.band === undefined ? none : snapshots)
+    : sql`${sessions} ${snapshots}`;
+  return sql`
+    d as (
+      select l.user_id, l.level, l.track, l.cohort,
+             coalesce(l.display_name, ${labelSql(sql)}) as label ${figures}
+      from analytics.learners l
+      ${joins}
       where true
         ${q.level ? sql`and l.level = ${q.level}` : none}
         ${q.track ? sql`and l.track = ${q.track}` : none}
         ${q.cohort ? sql`and l.cohort = ${q.cohort}` : none}
     ),
     m as (
-      select d.*, ${sortKey} as sort_key from d
+      select d.* ${countOnly ? none : sql`, ${sortKey} as sort_key`} from d
       where true
         ${
     search
@@ -289,7 +302,7 @@ export async function listDirectory(sql: Queryable, q: DirectoryQuery): Promise<
     throw error;
   });
   const [{ total }] = await sql<{ total: number }[]>`
-    with ${matching(sql, q)} select count(*)::int as total from m`;
+    with ${matching(sql, q, true)} select count(*)::int as total from m`;
   const more = rows.length > limit;
   const page = rows.slice(0, limit);
   const last = page.at(-1);
