@@ -161,9 +161,15 @@ function idRange(hex: string): [string, string] {
 /**
  * `d` (every learner with the directory's columns, profile filters applied) and `m` (the rest).
  * `countOnly`: only `m`'s rows matter, not its columns, so the per-learner figures are left out
- * unless a filter reads them (the band filter).
+ * unless a filter reads them (the band filter). `sessionsLater`: the session figures are left to
+ * the caller, which adds them to the rows of a page only (when the order does not need them).
  */
-function matching(sql: Queryable, q: DirectoryQuery, countOnly = false) {
+function matching(
+  sql: Queryable,
+  q: DirectoryQuery,
+  countOnly = false,
+  sessionsLater = false,
+) {
   const none = sql``;
   const search = q.q?.trim() ?? "";
   const hex = search.replaceAll("-", "").toLowerCase();
@@ -198,10 +204,13 @@ function matching(sql: Queryable, q: DirectoryQuery, countOnly = false) {
       ) r on true`;
   const figures = countOnly
     ? (q.band === undefined ? none : sql`, r.band`)
-    : sql`, s.last_active, coalesce(s.sessions, 0)::int as sessions, r.readiness, r.band,
-             r.sufficient, (r.readiness - r.previous) as delta`;
+    : sql`${
+      sessionsLater ? none : sql`, s.last_active, coalesce(s.sessions, 0)::int as sessions`
+    }, r.readiness, r.band, r.sufficient, (r.readiness - r.previous) as delta`;
   const joins = countOnly
     ? (q.band === undefined ? none : snapshots)
+    : sessionsLater
+    ? snapshots
     : sql`${sessions} ${snapshots}`;
   return sql`
     d as (
@@ -281,14 +290,38 @@ function pageRows(sql: Queryable, q: DirectoryQuery, limit: number | null) {
       : sql`and (m.sort_key < ${v} or (m.sort_key = ${v} and m.user_id > ${c.userId}::uuid)
                  or m.sort_key is null)`;
   }
+  const order = sql`order by m.sort_key ${dir} nulls last, m.user_id`;
+  const bound = limit === null ? none : sql`limit ${limit}`;
+  if (q.sort === "sessions" || q.sort === "last_active") {
+    return sql<(DirectoryRow & { cursor_value: string | null })[]>`
+      with ${matching(sql, q)}
+      select m.user_id, m.label, m.level, m.track, m.cohort, m.sessions, m.last_active,
+             m.readiness, m.band, m.delta, m.sort_key::text as cursor_value
+      from m
+      where true ${after}
+      ${order}
+      ${bound}`;
+  }
+  // The order does not read the session figures: the page is chosen first, and only its rows
+  // count their sessions.
   return sql<(DirectoryRow & { cursor_value: string | null })[]>`
-    with ${matching(sql, q)}
-    select m.user_id, m.label, m.level, m.track, m.cohort, m.sessions, m.last_active,
-           m.readiness, m.band, m.delta, m.sort_key::text as cursor_value
-    from m
-    where true ${after}
-    order by m.sort_key ${dir} nulls last, m.user_id
-    ${limit === null ? none : sql`limit ${limit}`}`;
+    with ${matching(sql, q, false, true)},
+    page as (
+      select m.user_id, m.label, m.level, m.track, m.cohort, m.readiness, m.band, m.delta,
+             m.sort_key
+      from m
+      where true ${after}
+      ${order}
+      ${bound}
+    )
+    select m.user_id, m.label, m.level, m.track, m.cohort, coalesce(s.sessions, 0)::int as sessions,
+           s.last_active, m.readiness, m.band, m.delta, m.sort_key::text as cursor_value
+    from page m
+    left join lateral (
+      select max(coalesce(x.completed_at, x.started_at)) as last_active, count(*) as sessions
+      from analytics.sessions x where x.user_id = m.user_id
+    ) s on true
+    ${order}`;
 }
 
 /** One page of the directory, the number of learners matching the filters and the next cursor. */
