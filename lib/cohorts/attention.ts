@@ -4,11 +4,15 @@
  * readiness, keyset paged. Thresholds from config/attention.json.
  */
 import { z } from "zod";
+import type postgres from "postgres";
 import type { Queryable } from "../db/mod.ts";
 import { type AttentionConfig } from "./attention_config.ts";
 import { learnerLabel } from "../learners/label.ts";
 import { type CohortFilters, cohortLearners, echo, type FiltersEcho } from "./filters.ts";
 import { attentionConfig, catalog, readinessConfig } from "../shipped_config.ts";
+
+/** A piece of SQL to splice into a statement. */
+type Fragment = postgres.PendingQuery<postgres.Row[]>;
 
 export const DEFAULT_ATTENTION_LIMIT = 50;
 export const MAX_ATTENTION_LIMIT = 200;
@@ -109,28 +113,20 @@ const iso = (column: string) =>
   `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
- * The statement: every flagged learner of the cohort as of `to`, in order, after `cursor`;
- * `limit` rows (all when undefined: the CSV export streams them).
+ * The needs-attention rules as CTEs over the learners `learners` (a statement selecting `user_id`)
+ * as of `to`: `stalled`, `declining` and `low` (persistently low skills) name the learners with
+ * that reason, `latest` is each one's latest snapshot before `to`. The one definition of the rules:
+ * the attention list and the directory's `attention` filter both use it.
  */
-export function attentionSql(
-  sql: Queryable,
-  f: CohortFilters,
-  options: { cursor?: AttentionCursor | null; limit?: number } = {},
-) {
+export function attentionReasons(sql: Queryable, learners: Fragment, to: Date) {
   const cfg = attentionConfig;
   const { threshold, sessions: lastN } = readinessConfig.low_skill;
-  const quietSince = new Date(f.to.getTime() - cfg.stalled_days * 24 * 60 * 60 * 1000);
-  const after = options.cursor
-    ? sql`and (-fl.reasons, fl.rank, fl.user_id)
-              > (${-options.cursor.reasons}::int, ${options.cursor.rank}::numeric,
-                 ${options.cursor.user_id}::uuid)`
-    : sql``;
-  const limit = options.limit === undefined ? sql`` : sql`limit ${options.limit}`;
-  return sql<AttentionRow[]>`
-    with c as (${cohortLearners(sql, f)}),
+  const quietSince = new Date(to.getTime() - cfg.stalled_days * 24 * 60 * 60 * 1000);
+  return sql`
+    c as (${learners}),
     last_answer as (
       select e.user_id, max(e.ts) as at from analytics.session_events e
-      where e.user_id in (select user_id from c) and e.ts < ${f.to}
+      where e.user_id in (select user_id from c) and e.ts < ${to}
       group by e.user_id
     ),
     snaps as (
@@ -139,7 +135,7 @@ export function attentionSql(
               and coalesce((r.meta ->> 'sufficient_evidence')::boolean, true)) as sufficient,
              row_number() over (partition by r.user_id order by r.ts desc, r.id desc) as rn
       from analytics.user_readiness r
-      where r.user_id in (select user_id from c) and r.ts < ${f.to}
+      where r.user_id in (select user_id from c) and r.ts < ${to}
     ),
     latest as (select * from snaps where rn = 1),
     scored as (
@@ -168,7 +164,7 @@ export function attentionSql(
       select e.user_id, e.skill_tag, e.session_id, min(e.ts) as ts, sum(e.score) as s,
              count(*) as n
       from analytics.session_events e
-      where e.user_id in (select user_id from c) and e.ts < ${f.to}
+      where e.user_id in (select user_id from c) and e.ts < ${to}
         and e.skill_tag = any(${catalog.skillTags}::text[])
       group by e.user_id, e.skill_tag, e.session_id
     ),
@@ -183,7 +179,34 @@ export function attentionSql(
         group by user_id, skill_tag
         having count(*) = ${lastN} and bool_and(s < ${String(threshold)}::numeric * n)
       ) x group by user_id
-    ),
+    )`;
+}
+
+/** `select user_id …`: the learners among `learners` with at least one reason as of `to`. */
+export function flaggedLearners(sql: Queryable, learners: Fragment, to: Date) {
+  return sql`
+    with ${attentionReasons(sql, learners, to)}
+    select user_id from stalled union select user_id from declining
+    union select user_id from low`;
+}
+
+/**
+ * The statement: every flagged learner of the cohort as of `to`, in order, after `cursor`;
+ * `limit` rows (all when undefined: the CSV export streams them).
+ */
+export function attentionSql(
+  sql: Queryable,
+  f: CohortFilters,
+  options: { cursor?: AttentionCursor | null; limit?: number } = {},
+) {
+  const after = options.cursor
+    ? sql`and (-fl.reasons, fl.rank, fl.user_id)
+              > (${-options.cursor.reasons}::int, ${options.cursor.rank}::numeric,
+                 ${options.cursor.user_id}::uuid)`
+    : sql``;
+  const limit = options.limit === undefined ? sql`` : sql`limit ${options.limit}`;
+  return sql<AttentionRow[]>`
+    with ${attentionReasons(sql, cohortLearners(sql, f), f.to)},
     flagged as (
       select l.user_id, l.display_name, l.level, l.track, l.cohort,
              ((s.user_id is not null)::int + (d.user_id is not null)::int

@@ -50,13 +50,15 @@ export async function cohortOverview(sql: Queryable, f: CohortFilters): Promise<
       where e.user_id in (select user_id from c) and e.ts >= ${prevFrom} and e.ts < ${f.to}
       group by e.user_id, e.session_id, e.answer_id
     ),
-    touched as (select distinct user_id, session_id from ans),
     sess as (
-      -- A session's time is its first answer's, which may lie before both periods.
-      select t.user_id, t.session_id, min(e.ts) as ts
-      from touched t
-      join analytics.session_events e on e.user_id = t.user_id and e.session_id = t.session_id
-      group by t.user_id, t.session_id
+      -- A session's time is its first answer's: a session with an answer before both periods
+      -- counts in neither, else its time is its first answer here (one index probe each).
+      select a.user_id, a.session_id, min(a.ts) as ts
+      from ans a
+      group by a.user_id, a.session_id
+      having not exists (
+        select 1 from analytics.session_events e
+        where e.user_id = a.user_id and e.session_id = a.session_id and e.ts < ${prevFrom})
     )
     select
       (select count(*) from c)::int as learners,

@@ -5,6 +5,7 @@
 import type postgres from "postgres";
 import type { Queryable } from "../db/mod.ts";
 import { readinessConfig } from "../shipped_config.ts";
+import { flaggedLearners } from "../cohorts/attention.ts";
 
 export const DIRECTORY_SORTS = ["readiness", "last_active", "sessions", "delta", "name"] as const;
 export type DirectorySort = typeof DIRECTORY_SORTS[number];
@@ -13,8 +14,6 @@ export type SortOrder = "asc" | "desc";
 /** Largest page; also the default page size's upper bound. */
 export const DIRECTORY_MAX_LIMIT = 200;
 export const DIRECTORY_DEFAULT_LIMIT = 50;
-/** A learner is stalled after this many days without an answer (see `needsAttention`). */
-export const STALLED_DAYS = 14;
 
 /** The default order of a sort: names A to Z, every figure highest (or latest) first. */
 export function defaultOrder(sort: DirectorySort): SortOrder {
@@ -142,20 +141,12 @@ export function bandFilterValues(): string[] {
 }
 
 /**
- * The needs-attention rule, as one SQL condition on the directory row `d` (swap it here to add
- * reasons). Stalled: the learner has answers, none in the `STALLED_DAYS` days before `now`, and
- * the latest snapshot is below the "Nearly Ready" threshold, has insufficient evidence, or is
- * missing.
+ * The needs-attention rule, as one SQL condition on the directory row `d`: the learner has a
+ * reason on the needs-attention list (stalled, declining, persistently low) as of `now`, by the
+ * same definition (`flaggedLearners`).
  */
 export function needsAttention(sql: Queryable, now: Date): postgres.PendingQuery<postgres.Row[]> {
-  const nearlyReady = readinessConfig.bands.find((b) => b.label === "Nearly Ready")?.min ?? 70;
-  const since = new Date(now.getTime() - STALLED_DAYS * 24 * 60 * 60 * 1000);
-  return sql`(
-    exists (select 1 from analytics.session_events e where e.user_id = d.user_id)
-    and not exists (select 1 from analytics.session_events e
-                    where e.user_id = d.user_id and e.ts >= ${since})
-    and (d.readiness is null or d.readiness < ${nearlyReady} or not d.sufficient)
-  )`;
+  return sql`d.user_id in (${flaggedLearners(sql, sql`select d.user_id from d`, now)})`;
 }
 
 /** Bounds of the ids that start with `hex` (1–32 hex digits), for an index range scan. */
@@ -167,8 +158,18 @@ function idRange(hex: string): [string, string] {
   return [uuid(lo), uuid(hi)];
 }
 
-/** `d` (every learner with the directory's columns, profile filters applied) and `m` (the rest). */
-function matching(sql: Queryable, q: DirectoryQuery) {
+/**
+ * `d` (every learner with the directory's columns, profile filters applied) and `m` (the rest).
+ * `countOnly`: only `m`'s rows matter, not its columns, so the per-learner figures are left out
+ * unless a filter reads them (the band filter). `sessionsLater`: the session figures are left to
+ * the caller, which adds them to the rows of a page only (when the order does not need them).
+ */
+function matching(
+  sql: Queryable,
+  q: DirectoryQuery,
+  countOnly = false,
+  sessionsLater = false,
+) {
   const none = sql``;
   const search = q.q?.trim() ?? "";
   const hex = search.replaceAll("-", "").toLowerCase();
@@ -182,17 +183,13 @@ function matching(sql: Queryable, q: DirectoryQuery) {
     delta: sql`d.delta`,
     name: sql`lower(d.label)`,
   }[q.sort];
-  return sql`
-    d as (
-      select l.user_id, l.level, l.track, l.cohort, s.last_active,
-             coalesce(s.sessions, 0)::int as sessions, r.readiness, r.band, r.sufficient,
-             (r.readiness - r.previous) as delta,
-             coalesce(l.display_name, ${labelSql(sql)}) as label
-      from analytics.learners l
+  // The per-learner figures: sessions and last activity, and the latest two snapshots.
+  const sessions = sql`
       left join lateral (
         select max(coalesce(x.completed_at, x.started_at)) as last_active, count(*) as sessions
         from analytics.sessions x where x.user_id = l.user_id
-      ) s on true
+      ) s on true`;
+  const snapshots = sql`
       left join lateral (
         select (array_agg(t.readiness_overall order by t.ts desc, t.id desc))[1] as readiness,
                (array_agg(t.readiness_overall order by t.ts desc, t.id desc))[2] as previous,
@@ -204,14 +201,30 @@ function matching(sql: Queryable, q: DirectoryQuery) {
           from analytics.user_readiness ur where ur.user_id = l.user_id
           order by ur.ts desc, ur.id desc limit 2
         ) t
-      ) r on true
+      ) r on true`;
+  const figures = countOnly
+    ? (q.band === undefined ? none : sql`, r.band`)
+    : sql`${
+      sessionsLater ? none : sql`, s.last_active, coalesce(s.sessions, 0)::int as sessions`
+    }, r.readiness, r.band, r.sufficient, (r.readiness - r.previous) as delta`;
+  const joins = countOnly
+    ? (q.band === undefined ? none : snapshots)
+    : sessionsLater
+    ? snapshots
+    : sql`${sessions} ${snapshots}`;
+  return sql`
+    d as (
+      select l.user_id, l.level, l.track, l.cohort,
+             coalesce(l.display_name, ${labelSql(sql)}) as label ${figures}
+      from analytics.learners l
+      ${joins}
       where true
         ${q.level ? sql`and l.level = ${q.level}` : none}
         ${q.track ? sql`and l.track = ${q.track}` : none}
         ${q.cohort ? sql`and l.cohort = ${q.cohort}` : none}
     ),
     m as (
-      select d.*, ${sortKey} as sort_key from d
+      select d.* ${countOnly ? none : sql`, ${sortKey} as sort_key`} from d
       where true
         ${
     search
@@ -277,14 +290,38 @@ function pageRows(sql: Queryable, q: DirectoryQuery, limit: number | null) {
       : sql`and (m.sort_key < ${v} or (m.sort_key = ${v} and m.user_id > ${c.userId}::uuid)
                  or m.sort_key is null)`;
   }
+  const order = sql`order by m.sort_key ${dir} nulls last, m.user_id`;
+  const bound = limit === null ? none : sql`limit ${limit}`;
+  if (q.sort === "sessions" || q.sort === "last_active") {
+    return sql<(DirectoryRow & { cursor_value: string | null })[]>`
+      with ${matching(sql, q)}
+      select m.user_id, m.label, m.level, m.track, m.cohort, m.sessions, m.last_active,
+             m.readiness, m.band, m.delta, m.sort_key::text as cursor_value
+      from m
+      where true ${after}
+      ${order}
+      ${bound}`;
+  }
+  // The order does not read the session figures: the page is chosen first, and only its rows
+  // count their sessions.
   return sql<(DirectoryRow & { cursor_value: string | null })[]>`
-    with ${matching(sql, q)}
-    select m.user_id, m.label, m.level, m.track, m.cohort, m.sessions, m.last_active,
-           m.readiness, m.band, m.delta, m.sort_key::text as cursor_value
-    from m
-    where true ${after}
-    order by m.sort_key ${dir} nulls last, m.user_id
-    ${limit === null ? none : sql`limit ${limit}`}`;
+    with ${matching(sql, q, false, true)},
+    page as (
+      select m.user_id, m.label, m.level, m.track, m.cohort, m.readiness, m.band, m.delta,
+             m.sort_key
+      from m
+      where true ${after}
+      ${order}
+      ${bound}
+    )
+    select m.user_id, m.label, m.level, m.track, m.cohort, coalesce(s.sessions, 0)::int as sessions,
+           s.last_active, m.readiness, m.band, m.delta, m.sort_key::text as cursor_value
+    from page m
+    left join lateral (
+      select max(coalesce(x.completed_at, x.started_at)) as last_active, count(*) as sessions
+      from analytics.sessions x where x.user_id = m.user_id
+    ) s on true
+    ${order}`;
 }
 
 /** One page of the directory, the number of learners matching the filters and the next cursor. */
@@ -298,7 +335,7 @@ export async function listDirectory(sql: Queryable, q: DirectoryQuery): Promise<
     throw error;
   });
   const [{ total }] = await sql<{ total: number }[]>`
-    with ${matching(sql, q)} select count(*)::int as total from m`;
+    with ${matching(sql, q, true)} select count(*)::int as total from m`;
   const more = rows.length > limit;
   const page = rows.slice(0, limit);
   const last = page.at(-1);

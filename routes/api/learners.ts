@@ -49,9 +49,9 @@ const DirectoryQuery = z.object({
     description: "band label of the latest snapshot, or `none` (no snapshot yet)",
   }),
   attention: z.enum(["true", "false"]).optional().openapi({
-    description: "`true`: only learners who need attention (stalled: answers, but none in the " +
-      "14 days before now, while the latest readiness is below 70, has insufficient evidence " +
-      "or is missing); `false`: only the others",
+    description: "`true`: only learners who need attention as of now, by the rules of " +
+      "GET /api/cohorts/attention (stalled, declining or a skill persistently low); " +
+      "`false`: only the others",
   }),
   sort: z.enum(DIRECTORY_SORTS).optional().openapi({
     description: "default `last_active`; ties by user_id, nulls last in both orders",

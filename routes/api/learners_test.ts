@@ -190,9 +190,10 @@ Deno.test("learner directory: search, filters, sorts, keyset paging, CSV", async
       assert.deepEqual(ids(await get("?track=frontend")), [B]);
       assert.deepEqual(ids(await get("?band=none")), [C]);
       assert.deepEqual(ids(await get("?band=Developing")), [B]);
-      // Stalled: B's answers stopped 20 days ago below 70; C never answered; A and D are above 70.
-      assert.deepEqual(ids(await get("?attention=true")), [B]);
-      assert.deepEqual(ids(await get("?attention=false&sort=name")), [A, D, C]);
+      // The needs-attention rules: B stalled (answers stopped 20 days ago, below 70); D declining
+      // (70.1 is 9.9 below 80); C never answered; A answered a day ago and climbs.
+      assert.deepEqual(ids(await get("?attention=true")), [D, B]);
+      assert.deepEqual(ids(await get("?attention=false&sort=name")), [A, C]);
       assert.equal((await get("?level=senior&band=Strong")).total, 0);
     });
 

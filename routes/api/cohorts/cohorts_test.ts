@@ -3,7 +3,9 @@
  * skills, band movement, needs attention, their CSV, filters, boundaries at `from` and `to`, roles.
  */
 import assert from "node:assert/strict";
+import { cohortAttention, resolveFilters } from "../../../lib/cohorts/mod.ts";
 import type { Sql } from "../../../lib/db/mod.ts";
+import { listDirectory } from "../../../lib/learners/directory.ts";
 import { startTestApp } from "../../../tests/harness.ts";
 import { assertInvalid } from "../../../tests/readiness_fixtures.ts";
 
@@ -286,6 +288,55 @@ Deno.test("cohort analytics on a hand-built cohort", async (step) => {
       assert.deepEqual(month.body.points[0].bands, bands(0, 1, 0, 1, 1, 2));
       assert.equal((await get(`bands?${PERIOD}`)).body.bucket, "week");
     });
+
+    await step.step(
+      "the directory's attention filter flags exactly the attention list",
+      async () => {
+        // One definition of the rules: as of the same instant, with and without a profile filter,
+        // the directory (attention=true) and the attention list name the same learners, and
+        // attention=false names every other learner.
+        const sql = t.db.sql;
+        const sorted = (xs: string[]) => [...xs].sort();
+        for (const to of [TO, "2026-11-22T00:00:00.000Z", "2026-11-09T00:00:00.000Z"]) {
+          for (const level of [undefined, "senior"]) {
+            const listed = await cohortAttention(sql, resolveFilters({ to, level }), {
+              limit: 200,
+            });
+            const query = { level, sort: "name" as const, order: "asc" as const, limit: 200 };
+            const flagged = await listDirectory(sql, {
+              ...query,
+              attention: true,
+              now: new Date(to),
+            });
+            const others = await listDirectory(sql, {
+              ...query,
+              attention: false,
+              now: new Date(to),
+            });
+            const expected = sorted(listed.learners.map((l) => l.user_id));
+            assert.deepEqual(
+              sorted(flagged.learners.map((l) => l.user_id)),
+              expected,
+              `${to} ${level}`,
+            );
+            assert.equal(flagged.total, expected.length);
+            const all = level ? [A, B, E] : [A, B, C, D, E];
+            assert.deepEqual(
+              sorted(others.learners.map((l) => l.user_id)),
+              all.filter((u) => !expected.includes(u)),
+            );
+          }
+        }
+        const atTo = await listDirectory(sql, {
+          sort: "name",
+          order: "asc",
+          limit: 200,
+          attention: true,
+          now: new Date(TO),
+        });
+        assert.deepEqual(sorted(atTo.learners.map((l) => l.user_id)), [B, C, D]);
+      },
+    );
 
     await step.step("attention: reasons with evidence, order, keyset pages", async () => {
       const res = await get(`attention?${PERIOD}`);
