@@ -7,6 +7,7 @@ import { type ReadinessConfig, windowSpec } from "../config.ts";
 import { Exact } from "../exact.ts";
 import { round2, scoreReadiness, type SkillAverage } from "../formula.ts";
 import { skillSessions } from "../sql.ts";
+import type { WindowFigures } from "./aggregates.ts";
 
 /** One moment to compute readiness at: a learner, the as-of time, and the session that dates it. */
 export interface Moment {
@@ -26,6 +27,14 @@ export type AsOfSpec =
   | { kind: "session"; sessionId: string }
   /** Every session of each learner, in time order (rebuild). */
   | { kind: "every_session" };
+
+/** A moment with one skill's figures of the readiness window (no skill: no evidence in it). */
+type Row = Moment & {
+  skill_tag: string | null;
+  score_total: string | null;
+  sample_size: number;
+  session_count: number;
+};
 
 /** The relation `moments(user_id, t, session_id)` for `userIds` under `spec`. */
 export function momentsOf(tx: Queryable, userIds: string[], spec: AsOfSpec) {
@@ -74,38 +83,26 @@ export async function windowAsOf(
   tx: Queryable,
   moments: ReturnType<typeof momentsOf>,
   config: ReadinessConfig,
-  fromAggregates: boolean,
-  /** The learners, sorted (lower case). */
-  ids: string[],
+  /**
+   * The readiness window's figures of the learners as just computed, when they are the figures as
+   * of every moment (latest evidence, a last-N-sessions window): then only the moments are read.
+   */
+  current: WindowFigures[] | null,
 ): Promise<Map<string, { moment: Moment; skills: SkillAverage[] }>> {
   const window = windowSpec(config, config.readiness_window);
   const dayBound = window.kind === "days"
     ? tx`and e.ts > m.t - make_interval(hours => 24 * ${window.size})`
     : tx``;
   const sessionBound = window.kind === "sessions" ? tx`where rn <= ${window.size}` : tx``;
-  type Row = Moment & {
-    skill_tag: string | null;
-    score_total: string | null;
-    sample_size: number;
-    session_count: number;
-  };
-  // As of the latest evidence, a last-N-sessions window is what the current aggregates hold
-  // (just refreshed, with exact sums): no second pass over the answers.
-  const rows = fromAggregates
-    ? await tx<Row[]>`
+  // As of the latest evidence, a last-N-sessions window is what was just computed from the
+  // answers (exact sums): neither a second pass over the answers nor a read of the stored rows.
+  const rows: Row[] = current
+    ? withFigures(
+      await tx<Moment[]>`
     with m as materialized (${moments})
-    select m.user_id, to_json(m.t) #>> '{}' as t, m.session_id, a.skill_tag,
-           a.score_total::text as score_total, coalesce(a.sample_size, 0) as sample_size,
-           coalesce(a.session_count, 0) as session_count
-    from m left join (
-      -- The batch's rows through the (user_id, ...) key and its id range: never a scan of every
-      -- learner's rows.
-      select a.user_id, a.skill_tag, a.score_total, a.sample_size, a.session_count
-      from analytics.user_skill_agg a
-      where a.user_id = any(${ids}::uuid[]) and a.user_id between ${ids[0]} and ${ids.at(-1)!}
-        and a.window_key = ${config.readiness_window}
-    ) a on a.user_id = m.user_id
-    where m.t is not null`
+    select m.user_id, to_json(m.t) #>> '{}' as t, m.session_id from m where m.t is not null`,
+      current,
+    )
     : await tx<Row[]>`
     with m as materialized (${moments}),
     ranked as (${skillSessions(tx, { where: tx`true ${dayBound}`, perMoment: true })}),
@@ -138,6 +135,20 @@ export async function windowAsOf(
     }
   }
   return out;
+}
+
+/** Each moment with its learner's figures: a row per skill, or one without a skill. */
+function withFigures(
+  moments: Moment[],
+  figures: WindowFigures[],
+): Row[] {
+  const byLearner = Map.groupBy(figures, (f) => f.user_id);
+  return moments.flatMap((m) => {
+    const skills = byLearner.get(m.user_id);
+    return skills
+      ? skills.map((f): Row => ({ ...m, ...f }))
+      : [{ ...m, skill_tag: null, score_total: null, sample_size: 0, session_count: 0 }];
+  });
 }
 
 /** Scores every moment; the rows to write, as `jsonb_to_recordset` input. */
