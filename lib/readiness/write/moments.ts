@@ -62,15 +62,19 @@ export function momentsOf(tx: Queryable, userIds: string[], spec: AsOfSpec) {
         order by st.user_id, st.t, st.session_id desc`;
     case "latest":
       // No evidence yet: the learner's snapshot is dated when the learner was first seen.
+      // Grouped per learner over the batch's rows (one index pass each), not a lookup per learner.
       return tx`
-        select l.user_id,
-               coalesce(greatest(ev.t, (select max(s.completed_at) from analytics.sessions s
-                                        where s.user_id = l.user_id)), l.created_at) as t,
+        select l.user_id, coalesce(greatest(ev.t, ss.t), l.created_at) as t,
                null::uuid as session_id
         from analytics.learners l
-        left join lateral (
-          select max(e.ts) as t from analytics.session_events e where e.user_id = l.user_id
-        ) ev on true
+        left join (
+          select e.user_id, max(e.ts) as t from analytics.session_events e
+          where e.user_id = any(${userIds}::uuid[]) group by e.user_id
+        ) ev on ev.user_id = l.user_id
+        left join (
+          select s.user_id, max(s.completed_at) as t from analytics.sessions s
+          where s.user_id = any(${userIds}::uuid[]) group by s.user_id
+        ) ss on ss.user_id = l.user_id
         where l.user_id = any(${userIds}::uuid[])`;
   }
 }
