@@ -1,15 +1,16 @@
 /**
  * Readiness recompute at 30,000 learners × 10 sessions × 4 answers on the server
  * (PULSE_TEST_DATABASE_URL). Floor, measured in the same run: one set-based statement computing
- * every learner × skill last-5-sessions average into a table. Reports full, nothing-new and
- * 1%-new recompute as ratios, and EXPLAIN ANALYZE of the main statements (auto_explain).
+ * every configured window of every learner × skill into a table. Reports each full recompute
+ * (with its first and last ten batch times), nothing-new and 1%-new recompute as ratios, and
+ * EXPLAIN ANALYZE of the main statements of a batch (auto_explain).
  * `PULSE_BENCH_LEARNERS` scales the data down for a quick try.
  */
 import postgres from "postgres";
 import { insertEventRows } from "../lib/sessions/answers.ts";
 import { computeReadiness, recomputeAllReadiness } from "../lib/readiness/mod.ts";
 import { type Bench, median, ms, serverDatabase, serverOrSkip, timed } from "./helpers.ts";
-import { catalog } from "../lib/shipped_config.ts";
+import { catalog, readinessConfig } from "../lib/shipped_config.ts";
 
 const LEARNERS = Number(Deno.env.get("PULSE_BENCH_LEARNERS") ?? 30_000);
 const SESSIONS = 10;
@@ -20,7 +21,7 @@ const SPAN_DAYS = 60;
 
 export const readinessBench: Bench = {
   name: "readiness",
-  summary: "full, nothing-new and 1%-new recompute at 30,000 learners vs one set-based statement",
+  summary: "full, nothing-new and 1%-new recompute at 30,000 learners vs one all-windows statement",
   async run() {
     if (!serverOrSkip()) return;
     const db = await serverDatabase();
@@ -63,7 +64,43 @@ export const readinessBench: Bench = {
         } rows, generated in ${ms(performance.now() - t0)}`,
       );
 
-      // Floor: one statement, every learner × skill last-5-sessions average, into a table.
+      // Floor: one statement computing every configured window (last N sessions, N days) for
+      // every learner × skill into a table: the work of a full recompute without batches, diffs
+      // or snapshots.
+      const windows = readinessConfig.windows;
+      const alias = (prefix: string, i: number) => sql.unsafe(`${prefix}${i}`);
+      const join = (parts: ReturnType<typeof sql.unsafe>[]) =>
+        parts.slice(1).reduce((acc, part) => sql`${acc}, ${part}`, parts[0]);
+      const perSession = windows.flatMap((w, i) =>
+        w.kind === "days"
+          ? [
+            sql`sum(score) filter (where ts > now() - make_interval(days => ${w.size})) as ${
+              alias("dt", i)
+            }`,
+            sql`count(*) filter (where ts > now() - make_interval(days => ${w.size})) as ${
+              alias("da", i)
+            }`,
+          ]
+          : []
+      );
+      const perSkill = windows.flatMap((w, i) =>
+        w.kind === "sessions"
+          ? [
+            sql`sum(total) filter (where rn <= ${w.size}) as ${alias("t", i)}`,
+            sql`sum(answers) filter (where rn <= ${w.size}) as ${alias("a", i)}`,
+            sql`count(*) filter (where rn <= ${w.size}) as ${alias("c", i)}`,
+          ]
+          : [
+            sql`sum(${alias("dt", i)}) as ${alias("t", i)}`,
+            sql`sum(${alias("da", i)}) as ${alias("a", i)}`,
+            sql`count(*) filter (where ${alias("da", i)} > 0) as ${alias("c", i)}`,
+          ]
+      );
+      const unpivot = join(
+        windows.map((w, i) =>
+          sql`(${w.key}::text, ${alias("t", i)}, ${alias("a", i)}, ${alias("c", i)})`
+        ),
+      );
       const floor = async () => {
         await sql`drop table if exists bench_floor`;
         // The same work_mem as a recompute transaction, so both sort in memory alike.
@@ -72,34 +109,48 @@ export const readinessBench: Bench = {
             await tx`set local work_mem = '64MB'`;
             await tx`
           create table bench_floor as
-          select user_id, skill_tag, round(sum(total) / sum(answers), 2) as avg_score,
-                 sum(answers) as answers
+          select k.user_id, k.skill_tag, w.key as window_key,
+                 round(w.total / w.answers, 2) as avg_score, w.total as score_total,
+                 w.answers::int as sample_size, w.sessions::int as session_count
           from (
-            select user_id, skill_tag, total, answers,
-                   row_number() over (partition by user_id, skill_tag
-                                      order by first_ts desc, session_id desc) as rn
+            select user_id, skill_tag, ${join(perSkill)}
             from (
-              select user_id, skill_tag, session_id, min(ts) as first_ts, sum(score) as total,
-                     count(*) as answers
+              select user_id, skill_tag, session_id, sum(score) as total, count(*) as answers,
+                     ${join(perSession)},
+                     row_number() over (partition by user_id, skill_tag
+                                        order by min(ts) desc, session_id desc) as rn
               from analytics.session_events group by user_id, skill_tag, session_id
-            ) p
-          ) r
-          where rn <= 5
-          group by user_id, skill_tag`;
+            ) r
+            group by user_id, skill_tag
+          ) k
+          cross join lateral (values ${unpivot}) as w(key, total, answers, sessions)
+          where w.answers > 0`;
           })
         ))[0];
+      };
+      /** Mean of the first and of the last ten batch times of a run. */
+      const ends = (batchMs: number[]) => {
+        const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+        return `first 10 batches ${mean(batchMs.slice(0, 10)).toFixed(0)} ms, last 10 ${
+          mean(batchMs.slice(-10)).toFixed(0)
+        } ms (of ${batchMs.length})`;
       };
 
       const full: number[] = [];
       const nothing: number[] = [];
       const onePercent: number[] = [];
       const floors: number[] = [];
+      const batches: number[][] = [];
       let newAnswer = 0;
       for (let run = 0; run < RUNS; run++) {
         floors.push(await floor());
         // Full: every learner checked and scored; the first run writes every snapshot and
         // aggregate, later ones find them unchanged (forced with `full`).
-        const [fullMs, f] = await timed(() => recomputeAllReadiness(sql, { full: true }));
+        const batchMs: number[] = [];
+        const [fullMs, f] = await timed(() =>
+          recomputeAllReadiness(sql, { full: true, onBatch: (b) => batchMs.push(b.ms) })
+        );
+        batches.push(batchMs);
         if (f.learners !== LEARNERS) throw new Error(`recomputed ${f.learners} learners`);
         full.push(fullMs);
         const [noneMs, n] = await timed(() => recomputeAllReadiness(sql));
@@ -136,20 +187,19 @@ export const readinessBench: Bench = {
         }
         onePercent.push(oneMs);
       }
-      const base = median(floors);
-      const first = full[0];
       const fullMs = median(full);
       const ratio = (x: number, of: number) => (x / of).toFixed(3);
       console.log(
         [
           `server, ${RUNS} runs (median; range in brackets):`,
-          `  floor, one statement, last-5-sessions averages into a table: ${ms(base)} [${
-            floors.map((x) => x.toFixed(0)).join(", ")
-          }]`,
-          `  full recompute (every learner): first ${ms(first)} = ${ratio(first, base)}× floor; ` +
-          `median ${ms(fullMs)} = ${ratio(fullMs, base)}× floor [${
-            full.map((x) => ratio(x, floors[full.indexOf(x)])).join(", ")
-          }]`,
+          `  floor, one statement, all ${windows.length} windows of every learner into a table: ${
+            ms(median(floors))
+          } [${floors.map((x) => x.toFixed(0)).join(", ")}]`,
+          ...full.map((x, i) =>
+            `  full recompute ${i === 0 ? "(first, writes everything)" : `(run ${i + 1})`}: ${
+              ms(x)
+            } = ${ratio(x, floors[i])}× floor; ${ends(batches[i])}`
+          ),
           `  nothing new (incremental): ${ms(median(nothing))} = ${
             ratio(median(nothing), fullMs)
           }× full [${nothing.map((x, i) => ratio(x, full[i])).join(", ")}]`,

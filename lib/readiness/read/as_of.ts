@@ -54,8 +54,7 @@ export async function readinessAsOfEach(
           sql,
           momentsOf(sql, ids, { kind: "moments", moments }),
           config,
-          false,
-          ids,
+          null,
         );
         for (const { moment, skills } of rows.values()) {
           byKey.set(keyOf(moment.user_id, moment.t), skills);

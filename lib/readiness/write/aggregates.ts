@@ -11,11 +11,27 @@ export interface RefreshOptions {
   config?: ReadinessConfig;
   /** Evaluate the windows at this time instead of now(): later events are ignored. */
   asOf?: Date;
+  /**
+   * Also return the fresh rows of this window (`figures`), from the same statement: a caller that
+   * scores them needs no second pass over the answers or the stored rows.
+   */
+  figuresOf?: string;
+}
+
+/** One learner's figures for one skill in one window, exact (`score_total` as numeric text). */
+export interface WindowFigures {
+  user_id: string;
+  skill_tag: string;
+  score_total: string;
+  sample_size: number;
+  session_count: number;
 }
 
 export interface RefreshResult {
   upserted: number;
   deleted: number;
+  /** With `figuresOf`: that window's fresh rows of every learner refreshed. */
+  figures?: WindowFigures[];
 }
 
 /** The learners a statement touches: all, or `user_id = any(userIds)` (uses the per-learner indexes). */
@@ -113,6 +129,12 @@ export async function refreshSkillAggregates(
   if (userIds && userIds.length === 0) return { upserted: 0, deleted: 0 };
   const config = options.config ?? readinessConfig;
   const fresh = windowRows(tx, config.windows, userIds, options.asOf);
+  const figures = options.figuresOf === undefined ? tx`` : tx`,
+    (select coalesce(json_agg(json_build_object(
+              'user_id', f.user_id, 'skill_tag', f.skill_tag,
+              'score_total', f.score_total::text, 'sample_size', f.sample_size,
+              'session_count', f.session_count)), '[]')
+     from fresh f where f.window_key = ${options.figuresOf}) as figures`;
   const [result] = await tx<RefreshResult[]>`
     with fresh as materialized (${fresh}),
     existing as materialized (
@@ -158,6 +180,6 @@ export async function refreshSkillAggregates(
       returning 1
     )
     select (select count(*) from upserted)::int as upserted,
-           (select count(*) from deleted)::int as deleted`;
+           (select count(*) from deleted)::int as deleted${figures}`;
   return result;
 }

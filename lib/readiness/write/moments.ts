@@ -8,6 +8,7 @@ import { type ReadinessConfig, windowSpec } from "../config.ts";
 import { Exact } from "../exact.ts";
 import { round2, scoreReadiness, type SkillAverage } from "../formula.ts";
 import { skillSessions } from "../sql.ts";
+import type { WindowFigures } from "./aggregates.ts";
 
 /** One moment to compute readiness at: a learner, the as-of time, and the session that dates it. */
 export interface Moment {
@@ -29,6 +30,14 @@ export type AsOfSpec =
   | { kind: "every_session" }
   /** Given moments (a learner and a time each, e.g. interview outcomes); duplicates count once. */
   | { kind: "moments"; moments: readonly { user_id: string; t: string }[] };
+
+/** A moment with one skill's figures of the readiness window (no skill: no evidence in it). */
+type Row = Moment & {
+  skill_tag: string | null;
+  score_total: string | null;
+  sample_size: number;
+  session_count: number;
+};
 
 /** The relation `moments(user_id, t, session_id)` for `userIds` under `spec`. */
 export function momentsOf(tx: Queryable, userIds: string[], spec: AsOfSpec) {
@@ -62,15 +71,19 @@ export function momentsOf(tx: Queryable, userIds: string[], spec: AsOfSpec) {
         where m.user_id = any(${userIds}::uuid[])`;
     case "latest":
       // No evidence yet: the learner's snapshot is dated when the learner was first seen.
+      // Grouped per learner over the batch's rows (one index pass each), not a lookup per learner.
       return tx`
-        select l.user_id,
-               coalesce(greatest(ev.t, (select max(s.completed_at) from analytics.sessions s
-                                        where s.user_id = l.user_id)), l.created_at) as t,
+        select l.user_id, coalesce(greatest(ev.t, ss.t), l.created_at) as t,
                null::uuid as session_id
         from analytics.learners l
-        left join lateral (
-          select max(e.ts) as t from analytics.session_events e where e.user_id = l.user_id
-        ) ev on true
+        left join (
+          select e.user_id, max(e.ts) as t from analytics.session_events e
+          where e.user_id = any(${userIds}::uuid[]) group by e.user_id
+        ) ev on ev.user_id = l.user_id
+        left join (
+          select s.user_id, max(s.completed_at) as t from analytics.sessions s
+          where s.user_id = any(${userIds}::uuid[]) group by s.user_id
+        ) ss on ss.user_id = l.user_id
         where l.user_id = any(${userIds}::uuid[])`;
   }
 }
@@ -83,38 +96,26 @@ export async function windowAsOf(
   tx: Queryable,
   moments: ReturnType<typeof momentsOf>,
   config: ReadinessConfig,
-  fromAggregates: boolean,
-  /** The learners, sorted (lower case). */
-  ids: string[],
+  /**
+   * The readiness window's figures of the learners as just computed, when they are the figures as
+   * of every moment (latest evidence, a last-N-sessions window): then only the moments are read.
+   */
+  current: WindowFigures[] | null,
 ): Promise<Map<string, { moment: Moment; skills: SkillAverage[] }>> {
   const window = windowSpec(config, config.readiness_window);
   const dayBound = window.kind === "days"
     ? tx`and e.ts > m.t - make_interval(hours => 24 * ${window.size})`
     : tx``;
   const sessionBound = window.kind === "sessions" ? tx`where rn <= ${window.size}` : tx``;
-  type Row = Moment & {
-    skill_tag: string | null;
-    score_total: string | null;
-    sample_size: number;
-    session_count: number;
-  };
-  // As of the latest evidence, a last-N-sessions window is what the current aggregates hold
-  // (just refreshed, with exact sums): no second pass over the answers.
-  const rows = fromAggregates
-    ? await tx<Row[]>`
+  // As of the latest evidence, a last-N-sessions window is what was just computed from the
+  // answers (exact sums): neither a second pass over the answers nor a read of the stored rows.
+  const rows: Row[] = current
+    ? withFigures(
+      await tx<Moment[]>`
     with m as materialized (${moments})
-    select m.user_id, to_json(m.t) #>> '{}' as t, m.session_id, a.skill_tag,
-           a.score_total::text as score_total, coalesce(a.sample_size, 0) as sample_size,
-           coalesce(a.session_count, 0) as session_count
-    from m left join (
-      -- The batch's rows through the (user_id, ...) key and its id range: never a scan of every
-      -- learner's rows.
-      select a.user_id, a.skill_tag, a.score_total, a.sample_size, a.session_count
-      from analytics.user_skill_agg a
-      where a.user_id = any(${ids}::uuid[]) and a.user_id between ${ids[0]} and ${ids.at(-1)!}
-        and a.window_key = ${config.readiness_window}
-    ) a on a.user_id = m.user_id
-    where m.t is not null`
+    select m.user_id, to_json(m.t) #>> '{}' as t, m.session_id from m where m.t is not null`,
+      current,
+    )
     : await tx<Row[]>`
     with m as materialized (${moments}),
     ranked as (${skillSessions(tx, { where: tx`true ${dayBound}`, perMoment: true })}),
@@ -147,6 +148,20 @@ export async function windowAsOf(
     }
   }
   return out;
+}
+
+/** Each moment with its learner's figures: a row per skill, or one without a skill. */
+function withFigures(
+  moments: Moment[],
+  figures: WindowFigures[],
+): Row[] {
+  const byLearner = Map.groupBy(figures, (f) => f.user_id);
+  return moments.flatMap((m) => {
+    const skills = byLearner.get(m.user_id);
+    return skills
+      ? skills.map((f): Row => ({ ...m, ...f }))
+      : [{ ...m, skill_tag: null, score_total: null, sample_size: 0, session_count: 0 }];
+  });
 }
 
 /** Scores every moment; the rows to write, as `jsonb_to_recordset` input. */

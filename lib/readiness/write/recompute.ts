@@ -17,6 +17,13 @@ export interface RecomputeProgress {
   total: number;
 }
 
+/** One batch done: its position, learners and wall time (for timing a run batch by batch). */
+export interface RecomputeBatch {
+  index: number;
+  learners: number;
+  ms: number;
+}
+
 export interface RecomputeOptions {
   /** Only learners with an event at or after this time (implies a full check of them). */
   activeSince?: Date;
@@ -29,6 +36,7 @@ export interface RecomputeOptions {
   /** Learners per transaction (default from config/readiness.json). */
   batchSize?: number;
   onProgress?: (progress: RecomputeProgress) => void;
+  onBatch?: (batch: RecomputeBatch) => void;
   trigger?: string;
   config?: ReadinessConfig;
 }
@@ -160,6 +168,7 @@ export async function recomputeAllReadiness(
     const trigger = options.trigger ?? (options.rebuild ? "rebuild" : "recompute");
     for (let i = 0; i < ids.length; i += batchSize) {
       const batch = ids.slice(i, i + batchSize);
+      const batchStarted = performance.now();
       const r = await sql.begin(async (tx) => {
         // The batch's locks first, before any read it acts on or any write.
         await lockLearners(tx, batch);
@@ -183,6 +192,11 @@ export async function recomputeAllReadiness(
       out.learners += batch.length;
       out.snapshots += r.written;
       out.unchanged += r.unchanged;
+      options.onBatch?.({
+        index: out.batches,
+        learners: batch.length,
+        ms: performance.now() - batchStarted,
+      });
       out.batches++;
       options.onProgress?.({ done: out.learners, total: ids.length });
     }

@@ -76,6 +76,37 @@ Deno.test("recomputeAllReadiness", async (step) => {
       },
     );
 
+    await step.step(
+      "a full run computes the windows once per batch, in the statement that stores them",
+      async () => {
+        // Every statement the server receives during the run (postgres.js reports each one
+        // to `debug` as it sends it).
+        const statements: string[] = [];
+        const options = (db.sql as unknown as { options: { debug?: unknown } }).options;
+        options.debug = (_: number, text: string) => statements.push(text);
+        let result;
+        try {
+          result = await recomputeAllReadiness(db.sql, { full: true, batchSize: 2 });
+        } finally {
+          delete options.debug;
+        }
+        assert.equal(result.batches, 3);
+        // The window rule (a learner's sessions on a skill ranked, skillSessions) and the stored
+        // windows.
+        const computes = statements.filter((s) => /partition by e\.user_id/.test(s));
+        const reads = statements.filter((s) => /analytics\.user_skill_agg/.test(s));
+        assert.equal(computes.length, result.batches, computes.join("\n---\n"));
+        assert.equal(reads.length, result.batches, reads.join("\n---\n"));
+        for (const s of computes) {
+          assert.match(s, /insert into analytics\.user_skill_agg/, "computed where stored");
+        }
+        const customPlans = statements.filter((s) =>
+          /'plan_cache_mode', 'force_custom_plan'/.test(s)
+        );
+        assert.equal(customPlans.length, result.batches, "each batch planned for its learners");
+      },
+    );
+
     await step.step("incremental: only learners with new evidence", async () => {
       const before = await count();
       await recordSession(db.sql, learners[2], 0.5, { behavioral_examples: [60] });

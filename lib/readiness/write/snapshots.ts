@@ -93,19 +93,27 @@ export async function computeReadiness(
   const spec: AsOfSpec = options.at ??
     (options.asOf ? { kind: "fixed", at: options.asOf } : { kind: "latest" });
   const marks = spec.kind === "latest" ? await pendingMarks(tx, ids) : [];
-  // Sorting and hashing a batch's answers fits in memory instead of spilling to disk.
-  await tx`select set_config('work_mem', ${WORK_MEM}, true)`;
+  // Sorting and hashing a batch's answers fits in memory instead of spilling to disk. A plan
+  // for the batch's own learners on every execution: from the sixth execution of a prepared
+  // statement on a connection Postgres may switch to a generic plan, which cannot see how many
+  // learners the array holds nor their id range, and picks scans that compare every learner
+  // with every row (a batch then takes many times as long). Local to the transaction.
+  await tx`
+    select set_config('work_mem', ${WORK_MEM}, true),
+           set_config('plan_cache_mode', 'force_custom_plan', true)`;
+  // As of the latest evidence a last-N-sessions readiness window is the learners' current one:
+  // the refresh below computes it once, for the stored aggregates and the scores alike.
+  const current = spec.kind === "latest" &&
+    windowSpec(config, config.readiness_window).kind === "sessions";
   // The stored aggregates are the learner's current state: as of now, unless a caller fixed the
   // moment for everyone (then as of that moment, as before).
-  await refreshSkillAggregates(tx, ids, {
+  const refreshed = await refreshSkillAggregates(tx, ids, {
     config,
     asOf: spec.kind === "fixed" ? spec.at : undefined,
+    figuresOf: current ? config.readiness_window : undefined,
   });
-
-  const fromAggregates = spec.kind === "latest" &&
-    windowSpec(config, config.readiness_window).kind === "sessions";
   const input = scoreMoments(
-    await windowAsOf(tx, momentsOf(tx, ids, spec), config, fromAggregates, ids),
+    await windowAsOf(tx, momentsOf(tx, ids, spec), config, refreshed.figures ?? null),
     config,
     trigger,
   );
