@@ -143,15 +143,21 @@ Deno.test({
           for (const s of sentences) assert.doesNotMatch(s, /\d\.\d\d/, `2 decimals in: ${s}`);
           assert.match(sentences[0], /^You're at /);
           // 5: the time in the browser's zone, one month format, same text as the server's.
+          // The card's time is when readiness was last brought up to date (a run or the snapshot,
+          // never before the snapshot), printed in the reader's zone.
           const shown = await text("[data-testid=readiness-ts]");
-          assert.ok(shown.includes(dateTime(readiness.latest.ts, ZONE)), shown);
+          const updated = await page.locator("[data-testid=readiness-ts] time").getAttribute(
+            "datetime",
+          );
+          assert.ok(updated && Date.parse(updated) >= Date.parse(readiness.latest.ts), updated!);
+          assert.ok(shown.includes(dateTime(updated!, ZONE)), shown);
           assert.ok(shown.includes(ZONE));
           const body = await text("main");
           assert.doesNotMatch(body, /\bSept\b/);
           const html = await page.context().request.get(`${b.baseUrl}/dashboard`).then((r) =>
             r.text()
           );
-          assert.ok(html.includes(dateTime(readiness.latest.ts, ZONE)), "server text = browser");
+          assert.ok(html.includes(dateTime(updated!, ZONE)), "server text = browser");
           // 1: a shown projection is about the future.
           const coaching = await api(`/api/users/${maya.userId}/coaching?audience=learner`);
           if (coaching.projection.shown) {
