@@ -23,6 +23,11 @@ export interface ClientOptions {
    * migrations and the embedded database run as long as they need).
    */
   deadlineMs?: number;
+  /**
+   * Called with the text and parameters of every statement the client sends (tests and tools
+   * that look at the statements a code path sends, e.g. their plans).
+   */
+  onQuery?: (query: string, parameters: readonly unknown[]) => void;
 }
 
 /** Opens a client with the project's types; see ClientOptions for the deadline. */
@@ -66,6 +71,12 @@ function open(url: string, options: ClientOptions): Sql {
     keep_alive: deadline ? 5 : 60,
     prepare: options.prepare ?? true,
     onnotice: () => {},
+    ...(options.onQuery
+      ? {
+        debug: (_connection: number, query: string, parameters: unknown[]) =>
+          options.onQuery!(query, parameters),
+      }
+      : {}),
     // Scores are numeric(5,2) and counts int8: both well inside the exact range of a JS number.
     types: {
       numeric: {
