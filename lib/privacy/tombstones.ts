@@ -71,15 +71,16 @@ export interface ErasedBy {
 }
 
 /**
- * Writes (or refreshes) the learner's tombstone with the hashes of their sessions, in the erase's
- * transaction, after the learner's lock and before their rows are deleted.
+ * Writes (or refreshes) the learner's tombstone with the hashes of their sessions (`sessionIds`),
+ * in the erase's transaction, after the learner's lock and before their rows are deleted.
  */
-export async function writeTombstone(tx: Queryable, userId: string, by: ErasedBy): Promise<void> {
-  const sessions = await tx<{ session_id: string }[]>`
-    select session_id from analytics.session_owners where user_id = ${userId}
-    union
-    select session_id from analytics.sessions where user_id = ${userId}`;
-  const hashes = await Promise.all(sessions.map((s) => sessionHash(s.session_id)));
+export async function writeTombstone(
+  tx: Queryable,
+  userId: string,
+  sessionIds: string[],
+  by: ErasedBy,
+): Promise<void> {
+  const hashes = await Promise.all(sessionIds.map((s) => sessionHash(s)));
   await tx`
     insert into analytics.erased_learners
       (learner_hmac, session_hmacs, erased_at, erased_by_role, erased_by_sub)

@@ -55,6 +55,7 @@ export async function readinessAsOfEach(
           momentsOf(sql, ids, { kind: "moments", moments }),
           config,
           null,
+          ids,
         );
         for (const { moment, skills } of rows.values()) {
           byKey.set(keyOf(moment.user_id, moment.t), skills);

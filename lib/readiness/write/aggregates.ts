@@ -176,7 +176,7 @@ export async function refreshSkillAggregates(
       delete from analytics.user_skill_agg a
       using diff d
       where d.gone and a.user_id = d.x_user and a.skill_tag = d.x_skill
-        and a.window_key = d.x_window
+        and a.window_key = d.x_window ${scope(tx, "a", userIds)}
       returning 1
     )
     select (select count(*) from upserted)::int as upserted,

@@ -46,7 +46,7 @@ export function momentsOf(tx: Queryable, userIds: string[], spec: AsOfSpec) {
     select s.user_id, s.session_id, coalesce(s.completed_at, max(e.ts)) as t
     from analytics.sessions s
     join analytics.session_events e on e.user_id = s.user_id and e.session_id = s.session_id
-    where s.user_id = any(${userIds}::uuid[])
+    where s.user_id = any(${userIds}::uuid[]) and e.user_id = any(${userIds}::uuid[])
     group by s.user_id, s.session_id, s.completed_at`;
   switch (spec.kind) {
     case "fixed":
@@ -101,6 +101,8 @@ export async function windowAsOf(
    * of every moment (latest evidence, a last-N-sessions window): then only the moments are read.
    */
   current: WindowFigures[] | null,
+  /** The learners of the moments: every statement names them (one shard each on Citus). */
+  userIds: string[],
 ): Promise<Map<string, { moment: Moment; skills: SkillAverage[] }>> {
   const window = windowSpec(config, config.readiness_window);
   const dayBound = window.kind === "days"
@@ -118,7 +120,12 @@ export async function windowAsOf(
     )
     : await tx<Row[]>`
     with m as materialized (${moments}),
-    ranked as (${skillSessions(tx, { where: tx`true ${dayBound}`, perMoment: true })}),
+    ranked as (${
+      skillSessions(tx, {
+        where: tx`e.user_id = any(${userIds}::uuid[]) ${dayBound}`,
+        perMoment: true,
+      })
+    }),
     skills as (
       select user_id, t, skill_tag, sum(total)::text as score_total,
              sum(answers)::int as sample_size, count(*)::int as session_count

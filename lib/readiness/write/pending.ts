@@ -16,5 +16,6 @@ export async function clearMarks(tx: Queryable, marks: { user_id: string; versio
     delete from analytics.readiness_pending p
     using jsonb_to_recordset(${tx.json(marks as unknown as postgres.JSONValue)}::jsonb)
       as m(user_id uuid, version bigint)
-    where p.user_id = m.user_id and p.version = m.version`;
+    where p.user_id = m.user_id and p.version = m.version
+      and p.user_id = any(${marks.map((m) => m.user_id)}::uuid[])`;
 }

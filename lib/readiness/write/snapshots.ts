@@ -113,7 +113,7 @@ export async function computeReadiness(
     figuresOf: current ? config.readiness_window : undefined,
   });
   const input = scoreMoments(
-    await windowAsOf(tx, momentsOf(tx, ids, spec), config, refreshed.figures ?? null),
+    await windowAsOf(tx, momentsOf(tx, ids, spec), config, refreshed.figures ?? null, ids),
     config,
     trigger,
   );
@@ -124,7 +124,7 @@ export async function computeReadiness(
     with input as materialized (
       select r.* from jsonb_to_recordset(${tx.json(input as unknown as postgres.JSONValue)}::jsonb)
         as r(${tx.unsafe(INPUT_COLUMNS)})
-      join analytics.learners l on l.user_id = r.user_id
+      join analytics.learners l on l.user_id = r.user_id and l.user_id = any(${ids}::uuid[])
     ), prev as materialized (
       -- The snapshot in effect at each moment. A join and DISTINCT ON rather than a lateral
       -- subquery: on Citus it runs on the learner's shard, where a lateral outer join is refused.
@@ -132,6 +132,7 @@ export async function computeReadiness(
       from input i
       join analytics.user_readiness p
         on p.user_id = i.user_id and ${replay ? tx`p.ts = i.ts` : tx`p.ts <= i.ts`}
+      where p.user_id = any(${ids}::uuid[])
       order by p.user_id, i.ts, p.ts desc
     ), changed as (
       select i.* from input i
@@ -178,11 +179,13 @@ export async function computeReadiness(
                p.readiness_communication, p.readiness_structure, p.readiness_behavioral, p.band,
                p.meta
         from k join analytics.user_readiness p on p.user_id = k.user_id and p.ts <= k.ts
+        where p.user_id = any(${ids}::uuid[])
         order by p.user_id, k.ts, p.ts desc
       ), prev as materialized (
         -- The one before it.
         select distinct on (p.user_id, s.ts) s.ts as of_ts, p.user_id, p.readiness_overall
         from s join analytics.user_readiness p on p.user_id = s.user_id and p.ts < s.ts
+        where p.user_id = any(${ids}::uuid[])
         order by p.user_id, s.ts, p.ts desc
       )
       select s.*, prev.readiness_overall as previous_overall
