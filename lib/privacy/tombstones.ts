@@ -80,15 +80,23 @@ export async function writeTombstone(
   sessionIds: string[],
   by: ErasedBy,
 ): Promise<void> {
-  const hashes = await Promise.all(sessionIds.map((s) => sessionHash(s)));
+  const learner = await learnerHash(userId);
+  // A tombstone written before (the learner came back and was erased again) keeps its sessions.
+  // Read first, under the learner's lock: Citus takes no subquery in an upsert's DO UPDATE.
+  const [earlier] = await tx<{ session_hmacs: string[] }[]>`
+    select session_hmacs from analytics.erased_learners where learner_hmac = ${learner}`;
+  const hashes = [
+    ...new Set([
+      ...(earlier?.session_hmacs ?? []),
+      ...await Promise.all(sessionIds.map((s) => sessionHash(s))),
+    ]),
+  ].sort();
   await tx`
     insert into analytics.erased_learners
       (learner_hmac, session_hmacs, erased_at, erased_by_role, erased_by_sub)
-    values (${await learnerHash(userId)}, ${hashes}::text[], now(), ${by.role}, ${by.sub})
+    values (${learner}, ${hashes}::text[], now(), ${by.role}, ${by.sub})
     on conflict (learner_hmac) do update set
-      session_hmacs = array(
-        select distinct h from unnest(analytics.erased_learners.session_hmacs
-                                      || excluded.session_hmacs) h order by 1),
+      session_hmacs = excluded.session_hmacs,
       erased_at = excluded.erased_at,
       erased_by_role = excluded.erased_by_role,
       erased_by_sub = excluded.erased_by_sub`;

@@ -57,39 +57,57 @@ export interface EventRow {
   notes: string | null;
 }
 
+/** Rows of one `insert … values` statement: well inside the protocol's 65,535 parameters. */
+const ROWS_PER_INSERT = 5_000;
+
 /**
- * Inserts one learner's rows in one statement (they travel as one JSON parameter); rows already
- * stored (same session, answer and skill) are left as they are. Returns how many were new.
+ * Inserts one learner's rows as `insert … values` statements (one per 5,000 rows), then marks the
+ * learner's readiness due when any was new; rows already stored (same session, answer and skill)
+ * are left as they are. Returns how many were new. On Citus each statement names the learner in
+ * every row, so it goes to the learner's shard alone, the rows straight from the app.
  */
 export async function insertEventRows(
   tx: Queryable,
   userId: string,
   rows: EventRow[],
 ): Promise<number> {
-  const [{ inserted }] = await tx<{ inserted: number }[]>`
-    with input as (
-      select * from jsonb_to_recordset(${
-    tx.json(rows as unknown as postgres.JSONValue)
-  }::jsonb) as r(
-        session_id uuid, answer_id text, ts timestamptz, scenario_id text, pulse_step text,
-        skill_tag text, score numeric, raw_metrics jsonb, notes text)
-    ), written as (
-      insert into analytics.session_events
-        (user_id, session_id, answer_id, ts, scenario_id, pulse_step, skill_tag, score, raw_metrics, notes)
-      select ${userId}, session_id, answer_id, ts, scenario_id, pulse_step, skill_tag, score,
-             raw_metrics, notes
-      from input
-      on conflict (user_id, session_id, answer_id, skill_tag) do nothing
-      returning 1
-    ), marked as (
-      -- New evidence: the learner's readiness is due for the next incremental recompute.
-      -- (The time travels in the inserted row: Citus takes only immutable expressions in DO UPDATE.)
+  let inserted = 0;
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    const values = rows.slice(i, i + ROWS_PER_INSERT).map((r) => ({
+      user_id: userId,
+      ...r,
+      raw_metrics: r.raw_metrics === null
+        ? null
+        : tx.json(r.raw_metrics as unknown as postgres.JSONValue),
+    }));
+    const written = await tx`
+      insert into analytics.session_events ${
+      tx(
+        values,
+        "user_id",
+        "session_id",
+        "answer_id",
+        "ts",
+        "scenario_id",
+        "pulse_step",
+        "skill_tag",
+        "score",
+        "raw_metrics",
+        "notes",
+      )
+    }
+      on conflict (user_id, session_id, answer_id, skill_tag) do nothing`;
+    inserted += written.count;
+  }
+  if (inserted > 0) {
+    // New evidence: the learner's readiness is due for the next incremental recompute.
+    // (The time travels in the inserted row: Citus takes only immutable expressions in DO UPDATE.)
+    await tx`
       insert into analytics.readiness_pending (user_id, marked_at)
-      select ${userId}::uuid, now() where exists (select 1 from written)
+      values (${userId}, now())
       on conflict (user_id) do update
-        set version = analytics.readiness_pending.version + 1, marked_at = excluded.marked_at
-    )
-    select count(*)::int as inserted from written`;
+        set version = analytics.readiness_pending.version + 1, marked_at = excluded.marked_at`;
+  }
   return inserted;
 }
 

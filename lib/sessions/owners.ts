@@ -25,25 +25,17 @@ export async function claimSessions(
     ...new Map(claims.map((c) => [c.session_id.toLowerCase(), c.user_id.toLowerCase()])),
   ].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const ids = unique.map(([s]) => s);
-  const users = unique.map(([, u]) => u);
-  // One statement: the new claims, plus the owners that were there when it started.
-  const rows = await tx<SessionClaim[]>`
-    with claimed as (
-      insert into analytics.session_owners (session_id, user_id)
-      select session_id, user_id
-      from unnest(${ids}::uuid[], ${users}::uuid[]) as c(session_id, user_id)
-      order by session_id
-      on conflict (session_id) do nothing
-      returning session_id, user_id
-    )
-    select session_id, user_id from claimed
-    union all
-    select session_id, user_id from analytics.session_owners where session_id = any(${ids}::uuid[])`;
-  for (const r of rows) owners.set(r.session_id, r.user_id);
-  // A claim committed by another transaction while this one waited is not in the statement's
-  // snapshot: read it again.
-  const late = ids.filter((s) => !owners.has(s));
-  if (late.length > 0) { for (const [s, u] of await sessionOwners(tx, late)) owners.set(s, u); }
+  // The claims as rows of `values` (on Citus each goes straight to its session's shard), then
+  // the owners of the sessions already claimed (by this learner or another).
+  const claimed = await tx<SessionClaim[]>`
+    insert into analytics.session_owners ${
+    tx(unique.map(([session_id, user_id]) => ({ session_id, user_id })), "session_id", "user_id")
+  }
+    on conflict (session_id) do nothing
+    returning session_id, user_id`;
+  for (const r of claimed) owners.set(r.session_id, r.user_id);
+  const taken = ids.filter((s) => !owners.has(s));
+  if (taken.length > 0) { for (const [s, u] of await sessionOwners(tx, taken)) owners.set(s, u); }
   return owners;
 }
 

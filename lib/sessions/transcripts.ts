@@ -26,6 +26,9 @@ export interface StoredTranscript {
   created_at: Date;
 }
 
+/** Transcripts of one `insert … values` statement (4 parameters each). */
+const TRANSCRIPTS_PER_INSERT = 1_000;
+
 function asJson(value: unknown): postgres.JSONValue {
   return (value ?? null) as postgres.JSONValue;
 }
@@ -59,13 +62,19 @@ export async function insertTranscripts(
   const attached = transcripts.filter((t) => t.userId !== null);
   const unattached = transcripts.filter((t) => t.userId === null);
   const inserted = new Map<string, number>();
-  if (attached.length > 0) {
+  // The learners' transcripts as rows of `values`: on Citus each row goes straight to its
+  // learner's shard (a learner's completion: one shard), not through the coordinator.
+  for (let i = 0; i < attached.length; i += TRANSCRIPTS_PER_INSERT) {
+    const values = attached.slice(i, i + TRANSCRIPTS_PER_INSERT).map((t) => ({
+      user_id: t.userId,
+      session_id: t.sessionId,
+      transcript_lines: t.lines,
+      transcript_json: sql.json(asJson(t.json)),
+    }));
     const written = await sql<{ session_id: string; api_id: number }[]>`
-      insert into analytics.session_transcripts
-        (user_id, session_id, transcript_lines, transcript_json)
-      select user_id, session_id, array(select jsonb_array_elements_text(lines)), json
-      from jsonb_to_recordset(${rows(attached)}::jsonb)
-        as r(user_id uuid, session_id uuid, lines jsonb, json jsonb)
+      insert into analytics.session_transcripts ${
+      sql(values, "user_id", "session_id", "transcript_lines", "transcript_json")
+    }
       on conflict (user_id, session_id) do nothing
       returning session_id, api_id`;
     for (const r of written) inserted.set(r.session_id, r.api_id);
