@@ -119,5 +119,6 @@ export async function shardProblems(
 
 /** True when the statement names a table of schema analytics (the ones worth planning). */
 export function touchesAnalytics(query: string): boolean {
-  return /\banalytics\./i.test(query) && !/^\s*(begin|commit|rollback|savepoint|release)\b/i.test(query);
+  return /\banalytics\./i.test(query) &&
+    !/^\s*(begin|commit|rollback|savepoint|release)\b/i.test(query);
 }

@@ -42,11 +42,11 @@ Deno.test("every statement of one learner's work is restricted to the learner's 
       );
       // Rows of a function inserted into a distributed table: pulled through the coordinator.
       assert.deepEqual(
-        (await shardProblems(db.sql, {
+        await shardProblems(db.sql, {
           query: `insert into analytics.readiness_pending (user_id)
                   select u from unnest($1::uuid[]) u`,
           parameters: [`{${u}}`],
-        }, columns)),
+        }, columns),
         [
           "insert into readiness_pending from Function Scan (no values, no user_id-restricted " +
           "scan of a distributed table)",
@@ -82,7 +82,9 @@ Deno.test("every statement of one learner's work is restricted to the learner's 
           if (cte) {
             throughCoordinator.add(`${s.label}: ${cte[1]}`);
           } else {
-            problems.push(`${s.label}: ${p}\n  ${s.query.trim().replace(/\s+/g, " ").slice(0, 160)}`);
+            problems.push(
+              `${s.label}: ${p}\n  ${s.query.trim().replace(/\s+/g, " ").slice(0, 160)}`,
+            );
           }
         }
       }
