@@ -1,7 +1,7 @@
 /**
  * Per-learner reads over HTTP: `GET /api/users/:id/readiness` (the kept body; and `?limit=5`,
  * built from the snapshots), `/skills/trends` and `/coaching` for random learners among 5,000
- * (12 sessions each, a snapshot per session), with wrk at 32 connections against the app served
+ * (12 sessions each, a snapshot per session; `PULSE_BENCH_LEARNERS` for another number), with wrk at 32 connections against the app served
  * in its own process (`reads_server.ts`, logging on) on the server database
  * (PULSE_TEST_DATABASE_URL). Baseline: `GET /healthz` (no token) in the same run:
  * three rounds of every endpoint, each ratio against its round's healthz.
@@ -26,7 +26,8 @@ import {
 } from "./helpers.ts";
 import { catalog } from "../lib/shipped_config.ts";
 
-const LEARNERS = 5_000;
+/** `PULSE_BENCH_LEARNERS` sets another number of learners (e.g. 100,000). */
+const LEARNERS = Number(Deno.env.get("PULSE_BENCH_LEARNERS") ?? 5_000);
 const SESSIONS = 12;
 const ANSWERS_PER_SESSION = 5;
 /** Sessions are spread over this many days before now, so every day window has data. */
