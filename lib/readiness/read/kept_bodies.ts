@@ -197,7 +197,9 @@ export async function keptReadBody(
     // Whoever holds the lock is writing the learner's data: this body is answered, not kept.
     const locked = await tryLockLearner(tx, userId);
     const built = await build(tx, userId, read, now);
-    if (built && locked) await store(tx, [{ user_id: userId.toLowerCase(), read, kept: built.kept }]);
+    if (built && locked) {
+      await store(tx, [{ user_id: userId.toLowerCase(), read, kept: built.kept }]);
+    }
     return built?.text ?? null;
   });
 }
