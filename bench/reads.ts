@@ -146,7 +146,7 @@ export const readsBench: Bench = {
       // The kept trends and coaching bodies of every learner (reads build the missing ones too,
       // one each; filled here so that every round measures the steady state).
       const f0 = performance.now();
-      const filled = await fillLearnerReads(sql, 500);
+      const filled = await fillLearnerReads(sql, 200, 3);
       console.log(
         `kept trends and coaching bodies: ${filled.toLocaleString("en")} learners filled in ${
           ((performance.now() - f0) / 1000).toFixed(1)

@@ -224,20 +224,30 @@ export async function keepLearnerReads(tx: Queryable, userIds: string[]): Promis
 /**
  * Builds and keeps the trends and coaching bodies of every learner who lacks one from this builder
  * (after an upgrade, or to have every body kept before the first reads). Batches of `batchSize`,
- * one transaction each, after the batch's locks; returns how many learners it wrote.
+ * one transaction each after the batch's locks, `concurrency` transactions at a time (default 1);
+ * returns how many learners it wrote.
  */
-export async function fillLearnerReads(sql: Sql, batchSize: number): Promise<number> {
+export async function fillLearnerReads(
+  sql: Sql,
+  batchSize: number,
+  concurrency = 1,
+): Promise<number> {
   const ids = (await sql<{ user_id: string }[]>`
     select l.user_id from analytics.learners l
     where (select count(*) from analytics.learner_reads k
            where k.user_id = l.user_id and k.builder = ${READS_BUILDER}) < ${KEPT_READS.length}
     order by l.user_id`).map((r) => r.user_id);
-  for (let i = 0; i < ids.length; i += batchSize) {
-    await sql.begin(async (tx) => {
+  let next = 0;
+  const worker = async () => {
+    for (let i = next; i < ids.length; i = next) {
+      next += batchSize;
       const batch = ids.slice(i, i + batchSize);
-      await lockLearners(tx, batch);
-      await keepLearnerReads(tx, batch);
-    });
-  }
+      await sql.begin(async (tx) => {
+        await lockLearners(tx, batch);
+        await keepLearnerReads(tx, batch);
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
   return ids.length;
 }
