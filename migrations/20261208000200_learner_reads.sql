@@ -14,6 +14,9 @@ create table analytics.learner_reads (
   projection text,
   primary key (user_id, read)
 );
+-- Stored as it is (not compressed): every read sends the text, no read decompresses it.
+alter table analytics.learner_reads alter column body set storage external;
+alter table analytics.learner_reads alter column tail set storage external;
 comment on table analytics.learner_reads is 'Per learner and read, the body of a per-learner API read as JSON text; deleted by every write of what it is built from, built again by the next read (lib/readiness/read/kept_bodies.ts).';
 comment on column analytics.learner_reads.builder is 'Hash of the code version and configuration that built body: a body from another builder is ignored and rebuilt.';
 comment on column analytics.learner_reads.body is 'The whole body; for coaching the text before the projection''s value, which depends on the time of the read.';
