@@ -35,7 +35,7 @@ const USAGE = [
   "Environment:",
   "  PULSE_TEST_DATABASE_URL  the Postgres server to measure on (readiness, cohorts and reads",
   "                           need it; ingest and backfill also run on embedded PGlite)",
-  "  PULSE_BENCH_LEARNERS     fewer learners for a quick try (readiness, cohorts, validity)",
+  "  PULSE_BENCH_LEARNERS     another number of learners (readiness, cohorts, validity, reads)",
 ].join("\n");
 
 /** A bad command line: printed with the usage, exit code 2. */

@@ -13,10 +13,40 @@ export type Fields = Record<string, unknown>;
 const context = new AsyncLocalStorage<Fields>();
 const SECRET_KEY = /pass(word)?|secret|token|authorization|cookie|connection_?string/i;
 
+/**
+ * Lines for stdout not written yet: gathered while the pending callbacks of the event loop run (a
+ * busy server finishes many requests at once) and written together by one system call right
+ * after them, instead of one call per line. Written at once when many are waiting, before any warning or error line,
+ * and when the process exits.
+ */
+let pending: string[] = [];
+let flushScheduled = false;
+const MAX_PENDING = 256;
+const encoder = new TextEncoder();
+
+/** Writes the lines gathered for stdout now. */
+export function flushLog(): void {
+  flushScheduled = false;
+  if (pending.length === 0) return;
+  const bytes = encoder.encode(pending.join("\n") + "\n");
+  pending = [];
+  for (let at = 0; at < bytes.length;) at += Deno.stdout.writeSync(bytes.subarray(at));
+}
+globalThis.addEventListener("unload", flushLog);
+
 /** Where lines go; tests swap it to capture them. */
 export let sink: (line: string, level: Level) => void = (line, level) => {
-  if (level === "error" || level === "warn") console.error(line);
-  else console.log(line);
+  if (level === "error" || level === "warn") {
+    flushLog();
+    console.error(line);
+    return;
+  }
+  pending.push(line);
+  if (pending.length >= MAX_PENDING) flushLog();
+  else if (!flushScheduled) {
+    flushScheduled = true;
+    queueMicrotask(flushLog);
+  }
 };
 
 /** Replaces the sink (tests); returns a function restoring the previous one. */

@@ -49,3 +49,26 @@ Deno.test("log writes the chosen format through the sink, secrets masked", () =>
     { ts: "", level: "error", msg: "failed", url: "postgres://app:***@db/x" },
   );
 });
+
+Deno.test("stdout lines are written in batches, all of them, in order, warnings after them", async () => {
+  // A process logging as a server does: many lines in one turn, a warning, more lines, exit.
+  const program = `
+    import { log } from ${JSON.stringify(new URL("./log.ts", import.meta.url).href)};
+    for (let i = 0; i < 600; i++) log.info("request", { i });
+    await new Promise((r) => setTimeout(r, 10));
+    log.info("request", { i: 600 });
+    log.warn("slow");
+    for (let i = 601; i < 700; i++) log.info("request", { i });
+    Deno.exit(0);
+  `;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--ext=ts", program],
+    env: { PULSE_ENV: "production" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  const lines = new TextDecoder().decode(out.stdout).trim().split("\n").map((l) => JSON.parse(l));
+  assert.deepEqual(lines.map((l) => l.i), Array.from({ length: 700 }, (_, i) => i));
+  assert.equal(JSON.parse(new TextDecoder().decode(out.stderr)).msg, "slow");
+});

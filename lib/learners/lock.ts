@@ -27,3 +27,15 @@ export async function lockLearners(tx: Queryable, userIds: string[]): Promise<vo
       order by 1
     ) buckets`;
 }
+
+/**
+ * Takes the lock of one learner's rows if it is free, without waiting (until the transaction
+ * ends); false when a writer of the learner holds it. For a reader that keeps what it read.
+ */
+export async function tryLockLearner(tx: Queryable, userId: string): Promise<boolean> {
+  const [{ locked }] = await tx<{ locked: boolean }[]>`
+    select pg_try_advisory_xact_lock(
+      ${KEPT_ROWS_LOCK}::int, hashtext(${userId}::uuid::text) & ${KEPT_ROWS_BUCKETS - 1}::int
+    ) as locked`;
+  return locked;
+}

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Queryable, Sql } from "../db/mod.ts";
 import { lockLearners } from "./lock.ts";
 import { assertNotErased } from "../privacy/tombstones.ts";
+import { forgetLearnerReads } from "../readiness/write/learner_reads.ts";
 import type { Catalog } from "../catalog.ts";
 
 /** zod schema for `PUT /api/learners/:userId` bodies; omitted fields keep their stored value. */
@@ -50,6 +51,8 @@ export async function upsertProfile(
       cohort = case when ${has("cohort")} then excluded.cohort else analytics.learners.cohort end,
       updated_at = excluded.updated_at
     returning user_id, display_name, level, track, cohort, created_at, updated_at, (xmax = 0) as created`;
+  // Staff read the learner's name in the kept coaching body.
+  await forgetLearnerReads(sql, [userId]);
   const { created, ...profile } = row;
   return { profile, created };
 }

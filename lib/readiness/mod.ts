@@ -45,6 +45,15 @@ export {
 export { DEFAULT_HISTORY } from "./sql.ts";
 export { readinessBody } from "./read/readiness_body.ts";
 export { type TrendsData, trendsData } from "./read/trends.ts";
+export { type TrendsBody, trendsBody } from "./read/trends_body.ts";
+export {
+  fillLearnerReads,
+  KEPT_READS,
+  type KeptRead,
+  keptReadBody,
+  READS_BUILDER,
+  TRENDS_KEPT,
+} from "./read/kept_bodies.ts";
 export { coachingData, type CoachingView } from "./read/coaching.ts";
 export { sessionScores } from "./read/series.ts";
 export { type DashboardData, loadDashboard } from "./read/dashboard.ts";

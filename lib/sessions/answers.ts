@@ -6,6 +6,7 @@ import type { EventsRequest } from "./schema.ts";
 import { claimSessions } from "./owners.ts";
 import { lockLearners } from "../learners/lock.ts";
 import { assertNotErased } from "../privacy/tombstones.ts";
+import { forgetLearnerReads } from "../readiness/write/learner_reads.ts";
 
 export interface CaptureResult {
   session_id: string;
@@ -107,6 +108,8 @@ export async function insertEventRows(
       values (${userId}, now())
       on conflict (user_id) do update
         set version = analytics.readiness_pending.version + 1, marked_at = excluded.marked_at`;
+    // New answers change the learner's kept trends and coaching bodies.
+    await forgetLearnerReads(tx, [userId]);
   }
   return inserted;
 }

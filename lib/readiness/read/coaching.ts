@@ -23,6 +23,8 @@ export interface CoachingRead {
   history: Snapshot[];
   /** The trend window's per-session points, as `sessionScores` returns them (none unasked). */
   points: SessionPoint[];
+  /** Whom the sentences speak to (the projection is phrased for the same reader). */
+  reader: Reader;
 }
 
 /**
@@ -148,5 +150,6 @@ export async function coachingRead(
     },
     history,
     points: row.points,
+    reader,
   };
 }

@@ -11,6 +11,7 @@ import {
 } from "../snapshot.ts";
 import { refreshSkillAggregates } from "./aggregates.ts";
 import { refreshReadinessReads } from "./kept_reads.ts";
+import { forgetLearnerReads } from "./learner_reads.ts";
 import { lockLearners } from "../../learners/lock.ts";
 import { type AsOfSpec, momentsOf, scoreMoments, windowAsOf } from "./moments.ts";
 import { clearMarks, pendingMarks } from "./pending.ts";
@@ -163,6 +164,8 @@ export async function computeReadiness(
     select count(*)::int as written, coalesce(array_agg(distinct user_id), '{}') as users
     from written`;
   if (options.refreshKept !== false) await snapshotsChanged(tx, users);
+  // The kept trends and coaching bodies read the aggregates and snapshots just refreshed.
+  await forgetLearnerReads(tx, ids);
   await clearMarks(tx, marks);
 
   let snapshots: ComputeForResult["snapshots"] = [];

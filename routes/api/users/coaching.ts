@@ -1,18 +1,18 @@
 /** GET /api/users/:userId/coaching — latest snapshot, persistently low skills and what to focus on next. */
 import { createRoute, z } from "@hono/zod-openapi";
-import { coachingData, COMPONENTS } from "../../../lib/readiness/mod.ts";
+import { COMPONENTS, keptReadBody } from "../../../lib/readiness/mod.ts";
 import { apiRouter, errorResponses } from "../../../http/errors.ts";
 import { nullableRef } from "../../../http/openapi.ts";
 import { callerOf, requireRole } from "../../../http/auth.ts";
 import {
   assertReadable,
+  jsonText,
   READER_ROLES,
   SessionPoint,
   unknownLearner,
   UserParams,
 } from "./_shared.ts";
 import { Snapshot } from "../../../http/schemas.ts";
-import { readinessConfig } from "../../../lib/shipped_config.ts";
 
 const Coaching = z.object({
   user_id: z.uuid(),
@@ -155,10 +155,10 @@ export const coachingApi = apiRouter().openapi(route, async (c) => {
   const { userId } = c.req.valid("param");
   const { audience } = c.req.valid("query");
   assertReadable(c, userId);
-  // One statement: the learner check and everything coaching and guidance read.
-  const coaching = await coachingData(c.get("sql"), userId, readinessConfig, {
-    audience: audience ?? (callerOf(c).role === "learner" ? "learner" : "staff"),
-  });
-  if (!coaching) throw unknownLearner(userId);
-  return c.json({ user_id: userId.toLowerCase(), ...coaching }, 200);
+  const reader = audience ?? (callerOf(c).role === "learner" ? "learner" : "staff");
+  // The kept body with the projection computed as of now (one primary-key lookup), or built from
+  // one statement: the learner check and everything coaching and guidance read.
+  const body = await keptReadBody(c.get("sql"), userId, `coaching_${reader}`);
+  if (body === null) throw unknownLearner(userId);
+  return jsonText<z.infer<typeof Coaching>>(c, body);
 });

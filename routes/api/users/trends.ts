@@ -1,10 +1,11 @@
 /** GET /api/users/:userId/skills/trends — per-session scores of a skill over a window, plus aggregates. */
 import { createRoute, z } from "@hono/zod-openapi";
-import { trendsData, windowSpec } from "../../../lib/readiness/mod.ts";
+import { keptReadBody, TRENDS_KEPT, trendsBody, windowSpec } from "../../../lib/readiness/mod.ts";
 import { apiRouter, errorResponses } from "../../../http/errors.ts";
 import { requireRole } from "../../../http/auth.ts";
 import {
   assertReadable,
+  jsonText,
   READER_ROLES,
   SessionPoint,
   unknownLearner,
@@ -60,21 +61,14 @@ export const trendsApi = apiRouter().openapi(route, async (c) => {
   const { userId } = c.req.valid("param");
   const { skill_tag: skillTag, window: key = readinessConfig.trend_window } = c.req.valid("query");
   assertReadable(c, userId);
-  const window = windowSpec(readinessConfig, key);
+  if (!skillTag && key === readinessConfig.trend_window && TRENDS_KEPT) {
+    // Every skill in the default window: the kept body (one primary-key lookup), or built.
+    const body = await keptReadBody(c.get("sql"), userId, "trends");
+    if (body === null) throw unknownLearner(userId);
+    return jsonText<z.infer<typeof Trends>>(c, body);
+  }
   // One statement: the learner check, the per-session points and the aggregates.
-  const data = await trendsData(c.get("sql"), userId, window, { skillTag });
-  if (!data) throw unknownLearner(userId);
-  const points = Map.groupBy(data.points, (p) => p.skill_tag);
-  const aggregates = Map.groupBy(data.aggregates, (a) => a.skill_tag);
-  const skills = catalog.skills.filter((s) => !skillTag || s.tag === skillTag);
-  return c.json({
-    user_id: userId.toLowerCase(),
-    window,
-    skills: skills.map((s) => ({
-      skill_tag: s.tag,
-      label: s.label,
-      points: (points.get(s.tag) ?? []).map(({ skill_tag: _, ...p }) => p),
-      aggregates: (aggregates.get(s.tag) ?? []).map(({ skill_tag: _, ...a }) => a),
-    })),
-  }, 200);
+  const body = await trendsBody(c.get("sql"), userId, windowSpec(readinessConfig, key), skillTag);
+  if (!body) throw unknownLearner(userId);
+  return c.json(body, 200);
 });
