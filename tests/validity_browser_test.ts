@@ -283,22 +283,32 @@ Deno.test({
         await close();
       });
 
-      await t.step("a coach gets the 403 page and no link to it", async () => {
-        const { page, res, close } = await open("coach", DEMO_COACH.userId, "/cohorts/validity");
-        assert.equal(res?.status(), 403);
-        assert.match(
-          await page.locator("[data-testid=forbidden-text]").innerText(),
-          /^This page is for admins\./,
-        );
-        const post = await page.context().request.post(`${b.baseUrl}/cohorts/validity`, {
-          form: { config: "{}" },
-          headers: { origin: b.baseUrl },
-        });
-        assert.equal(post.status(), 403);
-        await page.goto(`${b.baseUrl}/cohorts`);
-        assert.equal(await page.locator("[data-testid=validity-link]").count(), 0);
-        await close();
-      });
+      await t.step(
+        "a coach and a learner get the 403 page; a coach sees no link to it",
+        async () => {
+          const { page, res, close } = await open("coach", DEMO_COACH.userId, "/cohorts/validity");
+          assert.equal(res?.status(), 403);
+          assert.match(
+            await page.locator("[data-testid=forbidden-text]").innerText(),
+            /^This page is for admins\./,
+          );
+          const post = await page.context().request.post(`${b.baseUrl}/cohorts/validity`, {
+            form: { config: "{}" },
+            headers: { origin: b.baseUrl },
+          });
+          assert.equal(post.status(), 403);
+          await page.goto(`${b.baseUrl}/cohorts`);
+          assert.equal(await page.locator("[data-testid=validity-link]").count(), 0);
+          await close();
+          const learner = await open("learner", DEMO_LEARNERS[0].userId, "/cohorts/validity");
+          assert.equal(learner.res?.status(), 403);
+          assert.match(
+            await learner.page.locator("[data-testid=forbidden-text]").innerText(),
+            /^You can only see your own progress/,
+          );
+          await learner.close();
+        },
+      );
 
       await t.step("axe-core, no horizontal scroll, no errors at 1280 and 375 px", async () => {
         const found: string[] = [];
