@@ -30,6 +30,7 @@ import { observe } from "./http/observe.ts";
 import { notFoundPage } from "./http/shell.tsx";
 import { adminRoutes } from "./routes/admin.tsx";
 import { cohortRoutes } from "./routes/cohorts.tsx";
+import { validityPageRoutes } from "./routes/cohorts/validity.tsx";
 import { dashboardRoutes } from "./routes/dashboard.tsx";
 import { demoRoutes } from "./routes/demo.tsx";
 import { indexRoutes } from "./routes/index.tsx";
@@ -87,6 +88,7 @@ export function createApp(deps: AppDeps, options: { log?: boolean } = {}) {
   app.route("/dashboard", dashboardRoutes);
   app.route("/learners", learnersIndexRoutes);
   app.route("/learners", learnerPageRoutes);
+  app.route("/cohorts/validity", validityPageRoutes);
   app.route("/cohorts", cohortRoutes);
   app.route("/admin", adminRoutes);
   app.route("/demo", demoRoutes);

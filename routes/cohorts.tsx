@@ -7,9 +7,16 @@ import { Hono } from "hono";
 import { Island } from "../islands/_render.tsx";
 import { CohortAttention } from "./_components/CohortAttention.tsx";
 import { CohortBands } from "./_components/CohortBands.tsx";
-import { CohortFilters, type CohortFilterValues } from "./_components/CohortFilters.tsx";
+import { CohortFilters } from "./_components/CohortFilters.tsx";
 import { CohortKpis } from "./_components/CohortKpis.tsx";
 import { CohortSkills } from "./_components/CohortSkills.tsx";
+import {
+  type CohortFilterValues,
+  filterHref,
+  parseFilters,
+  periodText,
+  urlValues,
+} from "../lib/ui/cohort_filters.ts";
 import {
   bandLabels,
   bandMovement,
@@ -20,12 +27,8 @@ import {
   cohortSkills,
   decodeCursor,
   filterChoices,
-  FilterQuery,
   NO_SNAPSHOT,
-  resolveFilters,
-  withPeriodCheck,
 } from "../lib/cohorts/mod.ts";
-import { periodProblem } from "../lib/cohorts/filters.ts";
 import { timeToReadiness } from "../lib/readiness/mod.ts";
 import { instantText, previousPeriodName } from "../lib/ui/cohort_format.ts";
 import { dayMonthYear } from "../lib/ui/time_axis.ts";
@@ -39,87 +42,10 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const ATTENTION_PAGE = 20;
 /** Periods longer than this show band movement monthly (weekly bars would crowd the chart). */
 const WEEKLY_UP_TO_DAYS = 182;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const FIELDS = ["level", "track", "cohort", "from", "to"] as const;
-
-/** A URL value as the API takes it: a date means 00:00 UTC that day; "" means not given. */
-function apiInstant(v: string): string | undefined {
-  if (v === "") return undefined;
-  return DATE.test(v) ? `${v}T00:00:00.000Z` : v;
-}
-
-/** The filter values of the page URL ("" when absent). */
-function urlValues(q: Record<string, string>): CohortFilterValues {
-  const v = (k: string) => (q[k] ?? "").trim();
-  return {
-    level: v("level"),
-    track: v("track"),
-    cohort: v("cohort"),
-    from: v("from"),
-    to: v("to"),
-  };
-}
-
-/** "the period is at most 3660 days" → "The period is at most 3660 days." */
-function sentence(text: string): string {
-  return `${text[0].toUpperCase()}${text.slice(1)}.`;
-}
-
-/** Why the URL's filters are not usable, in words for staff (empty when they are). */
-function parseFilters(values: CohortFilterValues): { filters: Filters | null; problems: string[] } {
-  const parsed = withPeriodCheck(FilterQuery).safeParse({
-    level: values.level || undefined,
-    track: values.track || undefined,
-    cohort: values.cohort || undefined,
-    from: apiInstant(values.from),
-    to: apiInstant(values.to),
-  });
-  if (parsed.success) {
-    try {
-      return { filters: resolveFilters(parsed.data), problems: [] };
-    } catch {
-      return { filters: null, problems: ["The end of the period must be after its start."] };
-    }
-  }
-  const problems = parsed.error.issues.map((i) => {
-    switch (i.path[0]) {
-      case "level":
-        return `There is no level “${values.level}”.`;
-      case "track":
-      case "cohort":
-        return `The ${String(i.path[0])} is at most 100 characters.`;
-      case "from":
-      case "to":
-        if (i.code === "custom" && /after/.test(i.message)) {
-          return "“To” must be after “From”.";
-        }
-        if (i.code === "custom" && /at most/.test(i.message)) return sentence(i.message);
-        return `“${i.path[0] === "from" ? "From" : "To"}” is not a date between 1970 and 9999.`;
-      default:
-        return i.message;
-    }
-  });
-  // The period is checked after the fields; say what is wrong with it too, when the dates parse.
-  const from = apiInstant(values.from);
-  const to = apiInstant(values.to);
-  if (from && to && !Number.isNaN(Date.parse(from)) && !Number.isNaN(Date.parse(to))) {
-    const period = periodProblem({ from, to });
-    if (period) {
-      problems.push(/after/.test(period) ? "“To” must be after “From”." : sentence(period));
-    }
-  }
-  return { filters: null, problems: [...new Set(problems)] };
-}
 
 /** The page URL with these values (empty ones left out). */
 function pageHref(values: Partial<CohortFilterValues> & { cursor?: string }, hash = ""): string {
-  const q = new URLSearchParams();
-  for (const k of [...FIELDS, "cursor"] as const) {
-    const v = values[k];
-    if (v) q.set(k, v);
-  }
-  const s = q.toString();
-  return `/cohorts${s ? `?${s}` : ""}${hash}`;
+  return filterHref("/cohorts", values, hash);
 }
 
 /** An API CSV link for the page's filters, the period as resolved (so it matches the page). */
@@ -133,20 +59,6 @@ function csvHref(path: string, f: Filters, extra: Record<string, string> = {}): 
   for (const [k, v] of Object.entries(extra)) q.set(k, v);
   q.set("format", "csv");
   return `/api/cohorts/${path}?${q}`;
-}
-
-/** The period in words. */
-function periodText(f: Filters, values: CohortFilterValues): string {
-  const days = (f.to.getTime() - f.from.getTime()) / DAY_MS;
-  const length = Number.isInteger(days) ? `${days} ${days === 1 ? "day" : "days"}` : null;
-  if (values.to === "") {
-    return `${length ? `The ${length}` : "The period"} ending now: from ${
-      instantText(f.from.getTime())
-    } to now.`;
-  }
-  return `From ${instantText(f.from.getTime())} up to ${instantText(f.to.getTime())}, not included${
-    length ? ` (${length})` : ""
-  }.`;
 }
 
 export const cohortRoutes = new Hono<AppEnv>().get(
@@ -195,6 +107,13 @@ export const cohortRoutes = new Hono<AppEnv>().get(
     const body = (
       <>
         <h1>Cohorts</h1>
+        {c.get("caller")?.role === "admin" && (
+          <p>
+            <a href={filterHref("/cohorts/validity", keep)} data-testid="validity-link">
+              Readiness against real interview outcomes
+            </a>
+          </p>
+        )}
         <div class="stack">
           <CohortFilters
             values={values}

@@ -194,18 +194,22 @@ export function reportOf(pairs: readonly PairedOutcome[], filters: CohortFilters
   const versions = [...new Set(paired.map((p) => p.formula_version))].sort((a, b) =>
     (a ?? "").localeCompare(b ?? "")
   );
-  const byVersion = versions.map((formula_version) => ({
-    formula_version,
-    ...roundFigures(
-      computeFigures(judgedOf(paired.filter((p) => p.formula_version === formula_version)))
-        .figures,
-    ),
-  }));
+  const overall = roundFigures(computeFigures(judgedOf(paired)).figures);
+  // One version (the usual case) judged every paired outcome: its figures are the overall ones.
+  const byVersion = versions.length === 1
+    ? [{ formula_version: versions[0], ...overall }]
+    : versions.map((formula_version) => ({
+      formula_version,
+      ...roundFigures(
+        computeFigures(judgedOf(paired.filter((p) => p.formula_version === formula_version)))
+          .figures,
+      ),
+    }));
   return {
     filters: echo(filters),
     outcomes: pairs.length,
     unpaired: pairs.length - paired.length,
-    ...roundFigures(computeFigures(judgedOf(paired)).figures),
+    ...overall,
     by_formula_version: byVersion,
   };
 }

@@ -1,13 +1,7 @@
-/** The cohort page's filters: a plain GET form (the URL carries them), quick periods, the period in words. */
+/** A cohort page's filters: a plain GET form (the URL carries them), quick periods, the period in words. */
+import type { CohortFilterValues } from "../../lib/ui/cohort_filters.ts";
 
-export interface CohortFilterValues {
-  level: string;
-  track: string;
-  cohort: string;
-  /** As given in the URL: a date (YYYY-MM-DD) or an ISO instant; empty when not given. */
-  from: string;
-  to: string;
-}
+export type { CohortFilterValues };
 
 export interface CohortFiltersProps {
   values: CohortFilterValues;
@@ -19,6 +13,12 @@ export interface CohortFiltersProps {
   quickLinks: { href: string; label: string; current: boolean }[];
   /** What is wrong with the filters in the URL, in words. */
   problems: string[];
+  /** The page the form opens (default /cohorts). */
+  action?: string;
+  /** The period when both dates are empty, in words (default "the 28 days ending now"). */
+  defaultPeriod?: string;
+  /** What the period filters on (default nothing said). */
+  periodOn?: string;
 }
 
 /** The date part of a URL value, for a date input ("" when there is none). */
@@ -53,7 +53,12 @@ export function CohortFilters(props: CohortFiltersProps) {
   return (
     <section class="card filters" aria-labelledby="filters-title">
       <h2 id="filters-title">Filters</h2>
-      <form method="get" action="/cohorts" class="form-row" data-testid="cohort-filters">
+      <form
+        method="get"
+        action={props.action ?? "/cohorts"}
+        class="form-row"
+        data-testid="cohort-filters"
+      >
         <Choice
           name="level"
           label="Level"
@@ -86,7 +91,8 @@ export function CohortFilters(props: CohortFiltersProps) {
         <button type="submit">Show</button>
       </form>
       <p class="muted">
-        Leave both dates empty for the 28 days ending now. Quick periods:{" "}
+        {props.periodOn ? `${props.periodOn} ` : ""}Leave both dates empty for{" "}
+        {props.defaultPeriod ?? "the 28 days ending now"}. Quick periods:{" "}
         {props.quickLinks.map((q, i) => (
           <span key={q.href}>
             {i > 0 && " · "}
