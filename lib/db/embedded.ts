@@ -4,9 +4,12 @@
  * a data directory owns it (see owner.ts); other processes connect to the owner's socket, with
  * the per-start password that only this OS user can read.
  */
-import { PGlite } from "@electric-sql/pglite";
+import { PGlite, type PGliteOptions } from "@electric-sql/pglite";
 import { acquireOwnership } from "./owner.ts";
 import { startWireServer } from "./wire_server.ts";
+
+/** Options every embedded PGlite of the app is created with (the data directory aside). */
+export const PGLITE_OPTIONS: Omit<PGliteOptions, "dataDir"> = {};
 
 export interface EmbeddedDatabase {
   url: string;
@@ -31,7 +34,7 @@ export async function startEmbedded(
     ownership = acquireOwnership(dataDir, options.role ?? "server");
   }
   try {
-    const db = await PGlite.create({ dataDir });
+    const db = await PGlite.create({ ...PGLITE_OPTIONS, dataDir });
     // A fresh password per start: another OS user can reach the loopback port but cannot read
     // the password, which is only in this process and in the owner lock (mode 0600, owner.ts)
     // that this user's ops tasks read to connect.
