@@ -1,5 +1,5 @@
 /**
- * Embedded first start: `deno task start` (`deno run -A main.ts`) on a fresh machine — no data
+ * Embedded first start: `deno task start` (the deno command of its task) on a fresh machine — no data
  * directory yet (so the demo data is seeded) and no islands bundle (a fresh checkout has none) —
  * until `GET /readyz` first answers 200. Floor in the same run: PGlite alone
  * (`embedded_floor.ts`: one Deno process creates a fresh PGlite data directory with the server's
@@ -165,6 +165,14 @@ async function floor(): Promise<Sample> {
   }
 }
 
+/** The arguments `deno task start` runs deno with (deno.json). */
+async function startArgs(): Promise<string[]> {
+  const { tasks } = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
+  const [deno, ...args] = (tasks.start as string).split(/\s+/);
+  if (deno !== "deno") throw new Error(`unexpected start task: ${tasks.start}`);
+  return args;
+}
+
 /** A fresh `deno task start`: time until /readyz answers 200, memory then, and its log. */
 async function start(): Promise<Sample & { lines: LogLine[] }> {
   // A fresh checkout has no islands bundle: the start builds it.
@@ -176,7 +184,7 @@ async function start(): Promise<Sample & { lines: LogLine[] }> {
   const port = freePort();
   const t0 = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "main.ts"],
+    args: await startArgs(),
     cwd: ROOT,
     env: {
       PULSE_DATA_DIR: dir,
