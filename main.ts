@@ -5,6 +5,7 @@ import {
   DatabaseUnreachableError,
   openDatabase,
   OwnedElsewhereError,
+  returnFreedMemory,
   type Sql,
 } from "./lib/db/mod.ts";
 import { log } from "./lib/log.ts";
@@ -39,6 +40,9 @@ async function main() {
   } catch (error) {
     fail((error as Error).message);
   }
+  // The islands bundle builds in its own process while the database starts.
+  const building = buildAssets();
+  building.catch(() => {});
   // Validated above, so importing the app, the demo seed and the runner (modules that still read
   // config/ when first imported) cannot fail on a config file.
   const [{ createApp }, { seedDemo }, { startReadinessRunner }] = await Promise.all([
@@ -83,7 +87,8 @@ async function main() {
     );
   }
 
-  const assets = await buildAssets();
+  const assets = await building;
+  if (db.embedded === "owner") returnFreedMemory();
   const app = createApp({ sql: db.sql, config: { ...config, authSecret }, settings, assets });
   const shown = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const server = Deno.serve({

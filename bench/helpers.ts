@@ -16,6 +16,8 @@ export interface BenchOptions {
   seconds?: number;
   /** Name of a database on the test server kept between runs. */
   keep?: string;
+  /** Interleaved rounds of a bench that alternates with its floor (embedded). */
+  rounds?: number;
 }
 
 /** One benchmark: its name on the command line, one line for `--help`, and the run. */

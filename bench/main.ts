@@ -6,6 +6,7 @@
 import { parseArgs } from "node:util";
 import { backfillBench } from "./backfill.ts";
 import { cohortsBench } from "./cohorts.ts";
+import { embeddedBench } from "./embedded.ts";
 import type { Bench, BenchOptions } from "./helpers.ts";
 import { ingestBench } from "./ingest.ts";
 import { readinessBench } from "./readiness.ts";
@@ -19,10 +20,11 @@ const BENCHES: Bench[] = [
   readsBench,
   backfillBench,
   validityBench,
+  embeddedBench,
 ];
 
 const USAGE = [
-  "usage: deno task bench [NAME...] [--pool N] [--seconds N] [--keep NAME]",
+  "usage: deno task bench [NAME...] [--pool N] [--seconds N] [--keep NAME] [--rounds N]",
   "",
   "Benchmarks (all of them when no NAME is given):",
   ...BENCHES.map((b) => `  ${b.name.padEnd(10)} ${b.summary}`),
@@ -31,6 +33,9 @@ const USAGE = [
   "  --pool N      database connections of the server under test (default 4)",
   "  --seconds N   seconds per measurement (default 5)",
   "  --keep NAME   a database of that name on the test server, seeded once and kept",
+  "",
+  "Options (embedded):",
+  "  --rounds N    interleaved rounds of PGlite alone and a fresh start (default 3)",
   "",
   "Environment:",
   "  PULSE_TEST_DATABASE_URL  the Postgres server to measure on (readiness, cohorts and reads",
@@ -54,6 +59,7 @@ function parse(args: string[]): { help: boolean; wanted: Bench[]; options: Bench
         pool: { type: "string" },
         seconds: { type: "string" },
         keep: { type: "string" },
+        rounds: { type: "string" },
       },
     });
   } catch (error) {
@@ -62,7 +68,7 @@ function parse(args: string[]): { help: boolean; wanted: Bench[]; options: Bench
   const { values, positionals } = parsed;
   const unknown = positionals.filter((name) => !BENCHES.some((b) => b.name === name));
   if (unknown.length) throw new UsageError(`unknown benchmark: ${unknown.join(", ")}`);
-  const count = (name: "pool" | "seconds") => {
+  const count = (name: "pool" | "seconds" | "rounds") => {
     if (values[name] === undefined) return undefined;
     const n = Number(values[name]);
     if (!Number.isInteger(n) || n < 1) {
@@ -73,7 +79,12 @@ function parse(args: string[]): { help: boolean; wanted: Bench[]; options: Bench
   return {
     help: values.help ?? false,
     wanted: positionals.length ? BENCHES.filter((b) => positionals.includes(b.name)) : BENCHES,
-    options: { pool: count("pool"), seconds: count("seconds"), keep: values.keep },
+    options: {
+      pool: count("pool"),
+      seconds: count("seconds"),
+      keep: values.keep,
+      rounds: count("rounds"),
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 /** `deno task start` on a fresh data dir: embedded database, migrated, serving, data kept on restart. */
 import assert from "node:assert/strict";
 import { issueToken } from "../lib/auth.ts";
+import { DEMO_LEARNERS } from "../lib/demo/people.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 
@@ -65,6 +66,13 @@ Deno.test("embedded start: migrates, serves healthz/readyz, keeps data across re
     assert.match(server.output(), /deno task token/);
 
     const secret = (await Deno.readTextFile(`${dataDir}/dev_auth_secret`)).trim();
+    // Ready means the demo data is there: a demo learner reads their readiness history.
+    const demo = DEMO_LEARNERS[0].userId;
+    const history = await fetch(`${base}/api/users/${demo}/readiness`, {
+      headers: { authorization: `Bearer ${await issueToken(secret, "learner", demo)}` },
+    });
+    assert.equal(history.status, 200, await history.clone().text());
+    assert.ok((await history.json()).history.length > 0);
     const token = await issueToken(secret, "service", "svc");
     const post = await fetch(`${base}/api/sessions/${session}/events`, {
       method: "POST",

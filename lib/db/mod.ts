@@ -7,6 +7,7 @@ import { OwnedElsewhereError, type OwnerRecord, readOwner } from "./owner.ts";
 
 export type { Queryable, Sql, TransactionSql } from "./client.ts";
 export { OwnedElsewhereError } from "./owner.ts";
+export { returnFreedMemory } from "./embedded.ts";
 
 export interface Database {
   sql: Sql;

@@ -1,14 +1,15 @@
 /**
  * Demo data: the named demo people and a cohort of ~200 generated learners (levels, tracks, two
  * cohorts; improvers, plateaus, decliners, drop-outs, late starters) with ~12 weeks of practice
- * sessions. Written set-based through the capture path's own statements (session owners,
- * sessions, events), then one readiness rebuild gives every learner a snapshot per session, in
- * event time. Deterministic ids and scores, so seeding twice adds nothing.
+ * sessions. Written set-based (session owners through the capture path's claim; sessions; events
+ * as the capture path writes them, many learners a statement), then a readiness rebuild gives
+ * every learner a snapshot per session, in event time. Deterministic ids and scores, so seeding
+ * twice adds nothing.
  */
 import type postgres from "postgres";
-import { type EventRow, insertEventRows } from "../sessions/answers.ts";
+import type { EventRow } from "../sessions/answers.ts";
 import { claimSessions } from "../sessions/owners.ts";
-import type { Sql } from "../db/mod.ts";
+import type { Queryable, Sql } from "../db/mod.ts";
 import { rebuildReadiness } from "../readiness/mod.ts";
 import type { EventsRequest } from "../sessions/schema.ts";
 import { DEMO_LEARNERS, type DemoLearner } from "./people.ts";
@@ -242,6 +243,45 @@ export function cohortHistory(learner: CohortLearner, index: number, now: Date):
   });
 }
 
+/**
+ * Learners per statement (events) and per transaction (the readiness rebuild) while seeding: a
+ * batch's sorts and hashes then fit in the embedded database's memory as it is at start-up, which
+ * never gives back what it grows by.
+ */
+const LEARNERS_PER_STATEMENT = 50;
+
+/**
+ * Inserts demo answers of many learners (`user_id` in every row) in one statement, as
+ * insertEventRows does for one learner: rows already stored are left as they are, and the
+ * learners with new rows are marked for the next incremental recompute. Returns how many were new.
+ */
+async function insertDemoEvents(
+  tx: Queryable,
+  rows: (Omit<EventRow, "notes"> & { user_id: string })[],
+): Promise<number> {
+  const [{ inserted }] = await tx<{ inserted: number }[]>`
+    with input as (
+      select * from jsonb_to_recordset(${tx.json(rows as unknown as postgres.JSONValue)}::jsonb)
+        as r(user_id uuid, session_id uuid, answer_id text, ts timestamptz, scenario_id text,
+             pulse_step text, skill_tag text, score numeric, raw_metrics jsonb)
+    ), written as (
+      insert into analytics.session_events
+        (user_id, session_id, answer_id, ts, scenario_id, pulse_step, skill_tag, score, raw_metrics)
+      select user_id, session_id, answer_id, ts, scenario_id, pulse_step, skill_tag, score,
+             raw_metrics
+      from input
+      on conflict (user_id, session_id, answer_id, skill_tag) do nothing
+      returning user_id
+    ), marked as (
+      insert into analytics.readiness_pending (user_id, marked_at)
+      select distinct user_id, now() from written
+      on conflict (user_id) do update
+        set version = analytics.readiness_pending.version + 1, marked_at = excluded.marked_at
+    )
+    select count(*)::int as inserted from written`;
+  return inserted;
+}
+
 /** Seeds the demo people and (unless `cohort` is false) the cohort. Safe to run again. */
 export async function seedDemo(
   sql: Sql,
@@ -303,23 +343,28 @@ export async function seedDemo(
         as s(session_id uuid, user_id uuid, scenario_id text, started_at timestamptz,
              completed_at timestamptz)
       on conflict (user_id, session_id) do nothing`;
-    for (const { learner, history } of people) {
-      const rows: EventRow[] = history.flatMap((s) =>
-        s.answers.flatMap((a) =>
-          Object.entries(a.scores).map(([skill_tag, score]) => ({
-            session_id: s.sessionId,
-            answer_id: a.answer_id,
-            ts: a.ts,
-            scenario_id: s.scenarioId,
-            pulse_step: a.pulse_step,
-            skill_tag,
-            score,
-            raw_metrics: a.raw_metrics ?? null,
-            notes: null,
-          }))
+    // A few statements of many learners each instead of one per learner (round trips and plans
+    // are what a fresh embedded database spends its time on), small enough that the embedded
+    // database's memory does not grow for them.
+    for (let i = 0; i < people.length; i += LEARNERS_PER_STATEMENT) {
+      const rows = people.slice(i, i + LEARNERS_PER_STATEMENT).flatMap(({ learner, history }) =>
+        history.flatMap((s) =>
+          s.answers.flatMap((a) =>
+            Object.entries(a.scores).map(([skill_tag, score]) => ({
+              user_id: learner.userId,
+              session_id: s.sessionId,
+              answer_id: a.answer_id,
+              ts: a.ts,
+              scenario_id: s.scenarioId,
+              pulse_step: a.pulse_step,
+              skill_tag,
+              score,
+              raw_metrics: a.raw_metrics ?? null,
+            }))
+          )
         )
       );
-      result.eventsInserted += await insertEventRows(tx, learner.userId, rows);
+      result.eventsInserted += await insertDemoEvents(tx, rows);
     }
     return ids.filter((id) => !withSnapshots.has(id));
   });
@@ -328,7 +373,11 @@ export async function seedDemo(
   );
   if (fresh.length > 0) {
     // One replay of every session of the new learners: a snapshot per session, in event time.
-    const rebuilt = await rebuildReadiness(sql, { userIds: fresh, trigger: "demo_seed" });
+    const rebuilt = await rebuildReadiness(sql, {
+      userIds: fresh,
+      trigger: "demo_seed",
+      batchSize: LEARNERS_PER_STATEMENT,
+    });
     result.snapshots = rebuilt.snapshots;
     log(`${rebuilt.snapshots} readiness snapshots for ${rebuilt.learners} learners`);
   }
