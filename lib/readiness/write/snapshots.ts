@@ -12,7 +12,7 @@ import {
 import { refreshSkillAggregates } from "./aggregates.ts";
 import { refreshReadinessReads } from "./kept_reads.ts";
 import { lockLearners } from "../../learners/lock.ts";
-import { type AsOfSpec, momentsOf, scoreMoments, windowAsOf } from "./moments.ts";
+import { type AsOfSpec, inBatch, momentsOf, scoreMoments, windowAsOf } from "./moments.ts";
 import { clearMarks, pendingMarks } from "./pending.ts";
 import { refreshProgress } from "./progress.ts";
 import { readinessConfig } from "../../shipped_config.ts";
@@ -124,24 +124,26 @@ export async function computeReadiness(
     with input as materialized (
       select r.* from jsonb_to_recordset(${tx.json(input as unknown as postgres.JSONValue)}::jsonb)
         as r(${tx.unsafe(INPUT_COLUMNS)})
-      join analytics.learners l on l.user_id = r.user_id
-    ), prev as materialized (
-      -- The snapshot in effect at each moment. A join and DISTINCT ON rather than a lateral
-      -- subquery: on Citus it runs on the learner's shard, where a lateral outer join is refused.
-      select distinct on (p.user_id, i.ts) i.ts as at, p.*
-      from input i
-      join analytics.user_readiness p
-        on p.user_id = i.user_id and ${replay ? tx`p.ts = i.ts` : tx`p.ts <= i.ts`}
-      order by p.user_id, i.ts, p.ts desc
-    ), changed as (
-      select i.* from input i
-      left join prev p on p.user_id = i.user_id and p.at = i.ts
-      where p.id is null
-         or ${figures(tx, "p", replay)} is distinct from
-            (i.overall, i.technical, i.communication, i.structure, i.behavioral, i.band,
-             i.meta -> 'formula_version', i.meta -> 'evidence'${
+      join analytics.learners l on l.user_id = r.user_id and ${inBatch(tx, "l", ids)}
+    ), compared as (
+      -- Each moment with the snapshot in effect then (or none), in one pass over the moments:
+      -- a left join and DISTINCT ON rather than a lateral subquery (on Citus it runs on the
+      -- learner's shard, where a lateral outer join is refused), and no second join back to the
+      -- moments, whose plan would hang on the planner's guess of how many rows the input holds.
+      select distinct on (i.user_id, i.ts) i.*,
+             p.id is null
+               or ${figures(tx, "p", replay)} is distinct from
+                  (i.overall, i.technical, i.communication, i.structure, i.behavioral, i.band,
+                   i.meta -> 'formula_version', i.meta -> 'evidence'${
     replay ? tx`, i.meta -> 'session_id'` : tx``
-  })
+  }) as differs
+      from input i
+      left join analytics.user_readiness p
+        on p.user_id = i.user_id and ${replay ? tx`p.ts = i.ts` : tx`p.ts <= i.ts`}
+       and ${inBatch(tx, "p", ids)}
+      order by i.user_id, i.ts, p.ts desc
+    ), changed as (
+      select * from compared where differs
     ), written as (
       insert into analytics.user_readiness as u
         (user_id, ts, readiness_overall, readiness_technical, readiness_communication,
