@@ -43,12 +43,23 @@ type Row = Moment & {
  * `alias.user_id` is one of `userIds`, and inside their id range: a batch of consecutive learners
  * is then one index range whatever the plan, not a filter applied to every row of the table.
  */
-export function inBatch(tx: Queryable, alias: "e" | "l" | "p" | "s", userIds: string[]) {
+export function inBatch(tx: Queryable, alias: "e" | "l" | "s", userIds: string[]) {
   const column = tx.unsafe(`${alias}.user_id`);
   if (userIds.length === 0) return tx`${column} = any(${userIds}::uuid[])`;
   const sorted = userIds.map((id) => id.toLowerCase()).sort();
   return tx`${column} = any(${userIds}::uuid[])
     and ${column} between ${sorted[0]}::uuid and ${sorted[sorted.length - 1]}::uuid`;
+}
+
+/**
+ * `alias.user_id` inside the id range of `userIds` only: for the inner side of a join that already
+ * matches one learner per row, where the ids as an array would be re-read at every probe.
+ */
+export function inRange(tx: Queryable, alias: "p", userIds: string[]) {
+  const column = tx.unsafe(`${alias}.user_id`);
+  if (userIds.length === 0) return tx`false`;
+  const sorted = userIds.map((id) => id.toLowerCase()).sort();
+  return tx`${column} between ${sorted[0]}::uuid and ${sorted[sorted.length - 1]}::uuid`;
 }
 
 /** The relation `moments(user_id, t, session_id)` for `userIds` under `spec`. */

@@ -12,7 +12,7 @@ import {
 import { refreshSkillAggregates } from "./aggregates.ts";
 import { refreshReadinessReads } from "./kept_reads.ts";
 import { lockLearners } from "../../learners/lock.ts";
-import { type AsOfSpec, inBatch, momentsOf, scoreMoments, windowAsOf } from "./moments.ts";
+import { type AsOfSpec, inBatch, inRange, momentsOf, scoreMoments, windowAsOf } from "./moments.ts";
 import { clearMarks, pendingMarks } from "./pending.ts";
 import { refreshProgress } from "./progress.ts";
 import { readinessConfig } from "../../shipped_config.ts";
@@ -140,7 +140,7 @@ export async function computeReadiness(
       from input i
       left join analytics.user_readiness p
         on p.user_id = i.user_id and ${replay ? tx`p.ts = i.ts` : tx`p.ts <= i.ts`}
-       and ${inBatch(tx, "p", ids)}
+       and ${inRange(tx, "p", ids)}
       order by i.user_id, i.ts, p.ts desc
     ), changed as (
       select * from compared where differs
