@@ -40,7 +40,9 @@ const USAGE = [
   "Environment:",
   "  PULSE_TEST_DATABASE_URL  the Postgres server to measure on (readiness, cohorts and reads",
   "                           need it; ingest and backfill also run on embedded PGlite)",
-  "  PULSE_BENCH_LEARNERS     another number of learners (readiness, cohorts, validity, reads)",
+  "  PULSE_BENCH_LEARNERS     the number of learners (readiness, cohorts, validity, reads): fewer",
+  "                           for a quick try, 100000 for the readiness bench at full size",
+  "  PULSE_BENCH_RUNS         rounds of the readiness bench (default 3)",
 ].join("\n");
 
 /** A bad command line: printed with the usage, exit code 2. */

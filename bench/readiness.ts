@@ -4,7 +4,10 @@
  * every configured window of every learner × skill into a table. Reports each full recompute
  * (with its first and last ten batch times), nothing-new and 1%-new recompute as ratios, and
  * EXPLAIN ANALYZE of the main statements of a batch (auto_explain).
- * `PULSE_BENCH_LEARNERS` scales the data down for a quick try.
+ * `PULSE_BENCH_LEARNERS` sets the number of learners (e.g. 100000 for the full size, or fewer for
+ * a quick try), `PULSE_BENCH_RUNS` the rounds (default 3; the first full run of the first round
+ * writes everything, the later ones find it unchanged). The load average is printed before and
+ * after: the ratios are only comparable at similar load.
  */
 import postgres from "postgres";
 import { insertEventRows } from "../lib/sessions/answers.ts";
@@ -15,18 +18,28 @@ import { catalog, readinessConfig } from "../lib/shipped_config.ts";
 const LEARNERS = Number(Deno.env.get("PULSE_BENCH_LEARNERS") ?? 30_000);
 const SESSIONS = 10;
 const EVENTS_PER_SESSION = 4;
-const RUNS = 3;
+const RUNS = Number(Deno.env.get("PULSE_BENCH_RUNS") ?? 3);
 /** Sessions are spread over this many days before now, so every day window has data. */
 const SPAN_DAYS = 60;
+
+/** The 1, 5 and 15 minute load averages (other work on the machine skews every ratio). */
+async function loadAverage(): Promise<string> {
+  const text = await Deno.readTextFile("/proc/loadavg").catch(() => "unknown");
+  return text.split(" ").slice(0, 3).join(" ");
+}
 
 export const readinessBench: Bench = {
   name: "readiness",
   summary: "full, nothing-new and 1%-new recompute at 30,000 learners vs one all-windows statement",
   async run() {
     if (!serverOrSkip()) return;
+    if (!(Number.isInteger(LEARNERS) && LEARNERS >= 100 && Number.isInteger(RUNS) && RUNS >= 1)) {
+      throw new RangeError("PULSE_BENCH_LEARNERS must be an integer ≥ 100, PULSE_BENCH_RUNS ≥ 1");
+    }
     const db = await serverDatabase();
     const { sql } = db;
     try {
+      console.log(`load average before: ${await loadAverage()}`);
       const t0 = performance.now();
       // Deterministic ids and times from the series numbers: u learner, s session, k answer.
       const learner = () => sql`md5('bench-learner-' || u)::uuid`;
@@ -191,7 +204,7 @@ export const readinessBench: Bench = {
       const ratio = (x: number, of: number) => (x / of).toFixed(3);
       console.log(
         [
-          `server, ${RUNS} runs (median; range in brackets):`,
+          `server, ${RUNS} runs (median; range in brackets); load average now: ${await loadAverage()}`,
           `  floor, one statement, all ${windows.length} windows of every learner into a table: ${
             ms(median(floors))
           } [${floors.map((x) => x.toFixed(0)).join(", ")}]`,

@@ -119,7 +119,9 @@ function windowRows(
  * Recomputes user_skill_agg for `userIds` (all learners when omitted) and every configured window
  * (average score, answers, sessions, last_updated), and deletes the rows of those learners that no
  * longer have a value (no answers left in the window, or a window no longer configured).
- * One statement: one set-based query per window kind feeds a single upsert and a single delete.
+ * One statement: one set-based query of every window feeds an insert of the new rows, an update of
+ * the changed ones and a delete of those without a value. The caller holds the learners' locks
+ * (`lockLearners`): no other writer adds their rows meanwhile.
  */
 export async function refreshSkillAggregates(
   tx: Queryable,
@@ -143,8 +145,8 @@ export async function refreshSkillAggregates(
       where true ${scope(tx, "a", userIds)}
     ),
     -- One comparison of fresh and stored rows: unchanged figures are not touched at all (most
-    -- learners' rows do not move between recomputes), changed and new ones are upserted, rows
-    -- without a value any more are deleted.
+    -- learners' rows do not move between recomputes), new ones are inserted, changed ones
+    -- updated, rows without a value any more are deleted.
     diff as materialized (
       select f.*, f.user_id is null as gone,
              x.user_id as x_user, x.skill_tag as x_skill, x.window_key as x_window
@@ -155,21 +157,31 @@ export async function refreshSkillAggregates(
          or (x.score_total, x.sample_size, x.session_count)
             is distinct from (f.score_total, f.sample_size, f.session_count)
     ),
-    upserted as (
-      insert into analytics.user_skill_agg as a
+    -- New rows with a plain insert: the caller holds the learners' locks (lockLearners), so no
+    -- other writer adds them meanwhile, and an insert without ON CONFLICT skips the speculative
+    -- insertion (an index probe and an extra WAL record a row: about half the cost of writing a
+    -- first recompute's rows). The unique key still refuses a duplicate.
+    inserted as (
+      insert into analytics.user_skill_agg
         (user_id, skill_tag, window_key, avg_score, score_total, sample_size, session_count,
          last_updated)
       select user_id, skill_tag, window_key, avg_score, score_total, sample_size, session_count,
              now()
-      from diff where not gone
-      on conflict (user_id, skill_tag, window_key) do update set
-        avg_score = excluded.avg_score,
-        score_total = excluded.score_total,
-        sample_size = excluded.sample_size,
-        session_count = excluded.session_count,
-        last_updated = excluded.last_updated
-      where (a.score_total, a.sample_size, a.session_count)
-        is distinct from (excluded.score_total, excluded.sample_size, excluded.session_count)
+      from diff where not gone and x_user is null
+      returning 1
+    ),
+    updated as (
+      update analytics.user_skill_agg a set
+        avg_score = d.avg_score,
+        score_total = d.score_total,
+        sample_size = d.sample_size,
+        session_count = d.session_count,
+        last_updated = now()
+      from diff d
+      where not d.gone and d.x_user is not null
+        and a.user_id = d.x_user and a.skill_tag = d.x_skill and a.window_key = d.x_window
+        and (a.score_total, a.sample_size, a.session_count)
+          is distinct from (d.score_total, d.sample_size, d.session_count)
       returning 1
     ),
     deleted as (
@@ -179,7 +191,7 @@ export async function refreshSkillAggregates(
         and a.window_key = d.x_window ${scope(tx, "a", userIds)}
       returning 1
     )
-    select (select count(*) from upserted)::int as upserted,
+    select ((select count(*) from inserted) + (select count(*) from updated))::int as upserted,
            (select count(*) from deleted)::int as deleted${figures}`;
   return result;
 }

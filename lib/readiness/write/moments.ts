@@ -39,6 +39,29 @@ type Row = Moment & {
   session_count: number;
 };
 
+/**
+ * `alias.user_id` is one of `userIds`, and inside their id range: a batch of consecutive learners
+ * is then one index range whatever the plan, not a filter applied to every row of the table.
+ */
+export function inBatch(tx: Queryable, alias: "e" | "l" | "s", userIds: string[]) {
+  const column = tx.unsafe(`${alias}.user_id`);
+  if (userIds.length === 0) return tx`${column} = any(${userIds}::uuid[])`;
+  const sorted = userIds.map((id) => id.toLowerCase()).sort();
+  return tx`${column} = any(${userIds}::uuid[])
+    and ${column} between ${sorted[0]}::uuid and ${sorted[sorted.length - 1]}::uuid`;
+}
+
+/**
+ * `alias.user_id` inside the id range of `userIds` only: for the inner side of a join that already
+ * matches one learner per row, where the ids as an array would be re-read at every probe.
+ */
+export function inRange(tx: Queryable, alias: "p", userIds: string[]) {
+  const column = tx.unsafe(`${alias}.user_id`);
+  if (userIds.length === 0) return tx`false`;
+  const sorted = userIds.map((id) => id.toLowerCase()).sort();
+  return tx`${column} between ${sorted[0]}::uuid and ${sorted[sorted.length - 1]}::uuid`;
+}
+
 /** The relation `moments(user_id, t, session_id)` for `userIds` under `spec`. */
 export function momentsOf(tx: Queryable, userIds: string[], spec: AsOfSpec) {
   // A session's time: its completion, else its last answer.
@@ -46,13 +69,13 @@ export function momentsOf(tx: Queryable, userIds: string[], spec: AsOfSpec) {
     select s.user_id, s.session_id, coalesce(s.completed_at, max(e.ts)) as t
     from analytics.sessions s
     join analytics.session_events e on e.user_id = s.user_id and e.session_id = s.session_id
-    where s.user_id = any(${userIds}::uuid[]) and e.user_id = any(${userIds}::uuid[])
+    where ${inBatch(tx, "s", userIds)} and ${inBatch(tx, "e", userIds)}
     group by s.user_id, s.session_id, s.completed_at`;
   switch (spec.kind) {
     case "fixed":
       return tx`
         select l.user_id, ${spec.at}::timestamptz as t, null::uuid as session_id
-        from analytics.learners l where l.user_id = any(${userIds}::uuid[])`;
+        from analytics.learners l where ${inBatch(tx, "l", userIds)}`;
     case "session":
       return tx`
         select st.user_id, st.t, st.session_id from (${sessionTimes}) st
@@ -78,13 +101,13 @@ export function momentsOf(tx: Queryable, userIds: string[], spec: AsOfSpec) {
         from analytics.learners l
         left join (
           select e.user_id, max(e.ts) as t from analytics.session_events e
-          where e.user_id = any(${userIds}::uuid[]) group by e.user_id
+          where ${inBatch(tx, "e", userIds)} group by e.user_id
         ) ev on ev.user_id = l.user_id
         left join (
           select s.user_id, max(s.completed_at) as t from analytics.sessions s
-          where s.user_id = any(${userIds}::uuid[]) group by s.user_id
+          where ${inBatch(tx, "s", userIds)} group by s.user_id
         ) ss on ss.user_id = l.user_id
-        where l.user_id = any(${userIds}::uuid[])`;
+        where ${inBatch(tx, "l", userIds)}`;
   }
 }
 

@@ -77,7 +77,7 @@ Deno.test("recomputeAllReadiness", async (step) => {
     );
 
     await step.step(
-      "a full run computes the windows once per batch, in the statement that stores them",
+      "a full run computes the windows once per batch, in the statement that stores them, over the batch's id range",
       async () => {
         // Every statement the server receives during the run (postgres.js reports each one
         // to `debug` as it sends it).
@@ -104,6 +104,18 @@ Deno.test("recomputeAllReadiness", async (step) => {
           /'plan_cache_mode', 'force_custom_plan'/.test(s)
         );
         assert.equal(customPlans.length, result.batches, "each batch planned for its learners");
+        // Each batch statement that reads its learners' answers, sessions or snapshots (the
+        // windows, the moments, the snapshot in effect at each moment) names the batch's id
+        // range too: one index range whatever the plan, not a filter on every row of the table.
+        const perBatch = statements.filter((s) =>
+          /= any\(/.test(s) &&
+          /analytics\.session_events e|analytics\.sessions s/.test(s)
+        );
+        assert.ok(perBatch.length >= 2 * result.batches, perBatch.join("\n---\n"));
+        for (const s of perBatch) assert.match(s, /between \$\d+(::uuid)? and \$\d+/, s);
+        const snapshotLookups = statements.filter((s) => /analytics\.user_readiness p/.test(s));
+        assert.ok(snapshotLookups.length >= result.batches);
+        for (const s of snapshotLookups) assert.match(s, /between \$\d+(::uuid)? and \$\d+/, s);
       },
     );
 

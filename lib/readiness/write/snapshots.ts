@@ -13,7 +13,7 @@ import { refreshSkillAggregates } from "./aggregates.ts";
 import { refreshReadinessReads } from "./kept_reads.ts";
 import { forgetLearnerReads } from "./learner_reads.ts";
 import { lockLearners } from "../../learners/lock.ts";
-import { type AsOfSpec, momentsOf, scoreMoments, windowAsOf } from "./moments.ts";
+import { type AsOfSpec, inBatch, inRange, momentsOf, scoreMoments, windowAsOf } from "./moments.ts";
 import { clearMarks, pendingMarks } from "./pending.ts";
 import { refreshProgress } from "./progress.ts";
 import { readinessConfig } from "../../shipped_config.ts";
@@ -73,6 +73,18 @@ export interface ComputeForResult {
   unchanged: number;
 }
 
+/** Up to this many learners, the snapshot side of a write names them one by one. */
+const FEW_LEARNERS = 8;
+
+/**
+ * The snapshots a write compares its moments with: a few learners' (one learner's work) by their
+ * ids, so Citus routes the scan to their shards; a batch's by its id range only, because
+ * PostgreSQL 15 re-reads an id array at every probe of a join's inner side.
+ */
+function snapshotsOf(tx: Queryable, ids: string[]) {
+  return ids.length <= FEW_LEARNERS ? tx`p.user_id = any(${ids}::uuid[])` : inRange(tx, "p", ids);
+}
+
 /**
  * Refreshes the aggregates of `userIds`, scores them as of their moment and writes a snapshot
  * only where the figures, band, evidence or formula differ from the snapshot in effect at that
@@ -125,25 +137,26 @@ export async function computeReadiness(
     with input as materialized (
       select r.* from jsonb_to_recordset(${tx.json(input as unknown as postgres.JSONValue)}::jsonb)
         as r(${tx.unsafe(INPUT_COLUMNS)})
-      join analytics.learners l on l.user_id = r.user_id and l.user_id = any(${ids}::uuid[])
-    ), prev as materialized (
-      -- The snapshot in effect at each moment. A join and DISTINCT ON rather than a lateral
-      -- subquery: on Citus it runs on the learner's shard, where a lateral outer join is refused.
-      select distinct on (p.user_id, i.ts) i.ts as at, p.*
-      from input i
-      join analytics.user_readiness p
-        on p.user_id = i.user_id and ${replay ? tx`p.ts = i.ts` : tx`p.ts <= i.ts`}
-      where p.user_id = any(${ids}::uuid[])
-      order by p.user_id, i.ts, p.ts desc
-    ), changed as (
-      select i.* from input i
-      left join prev p on p.user_id = i.user_id and p.at = i.ts
-      where p.id is null
-         or ${figures(tx, "p", replay)} is distinct from
-            (i.overall, i.technical, i.communication, i.structure, i.behavioral, i.band,
-             i.meta -> 'formula_version', i.meta -> 'evidence'${
+      join analytics.learners l on l.user_id = r.user_id and ${inBatch(tx, "l", ids)}
+    ), compared as (
+      -- Each moment with the snapshot in effect then (or none), in one pass over the moments:
+      -- a left join and DISTINCT ON rather than a lateral subquery (on Citus it runs on the
+      -- learner's shard, where a lateral outer join is refused), and no second join back to the
+      -- moments, whose plan would hang on the planner's guess of how many rows the input holds.
+      select distinct on (i.user_id, i.ts) i.*,
+             p.id is null
+               or ${figures(tx, "p", replay)} is distinct from
+                  (i.overall, i.technical, i.communication, i.structure, i.behavioral, i.band,
+                   i.meta -> 'formula_version', i.meta -> 'evidence'${
     replay ? tx`, i.meta -> 'session_id'` : tx``
-  })
+  }) as differs
+      from input i
+      left join analytics.user_readiness p
+        on p.user_id = i.user_id and ${replay ? tx`p.ts = i.ts` : tx`p.ts <= i.ts`}
+       and ${snapshotsOf(tx, ids)}
+      order by i.user_id, i.ts, p.ts desc
+    ), changed as (
+      select * from compared where differs
     ), written as (
       insert into analytics.user_readiness as u
         (user_id, ts, readiness_overall, readiness_technical, readiness_communication,
