@@ -12,7 +12,6 @@ import {
   UserParams,
 } from "./_shared.ts";
 import { Snapshot } from "../../../http/schemas.ts";
-import { readinessConfig } from "../../../lib/shipped_config.ts";
 
 const Coaching = z.object({
   user_id: z.uuid(),
@@ -156,7 +155,7 @@ export const coachingApi = apiRouter().openapi(route, async (c) => {
   const { audience } = c.req.valid("query");
   assertReadable(c, userId);
   // One statement: the learner check and everything coaching and guidance read.
-  const coaching = await coachingData(c.get("sql"), userId, readinessConfig, {
+  const coaching = await coachingData(c.get("sql"), userId, c.get("settings"), {
     audience: audience ?? (callerOf(c).role === "learner" ? "learner" : "staff"),
   });
   if (!coaching) throw unknownLearner(userId);

@@ -10,18 +10,19 @@ import {
   unknownLearner,
   UserParams,
 } from "./_shared.ts";
-import { catalog, readinessConfig } from "../../../lib/shipped_config.ts";
+import type { StaticConfig } from "../../../lib/static_config.ts";
 
-const windowKeys = readinessConfig.windows.map((w) => w.key) as [string, ...string[]];
-
-const Query = z.object({
-  skill_tag: z.enum(catalog.skillTags as [string, ...string[]]).optional().openapi({
-    description: "one skill; every skill when left out",
-  }),
-  window: z.enum(windowKeys).optional().openapi({
-    description: `a configured window; default ${readinessConfig.trend_window}`,
-  }),
-});
+/** The query; its skills and windows are the configured ones. */
+const queryOf = ({ catalog, readiness: readinessConfig }: StaticConfig) =>
+  z.object({
+    skill_tag: z.enum(catalog.skillTags as [string, ...string[]]).optional().openapi({
+      description: "one skill; every skill when left out",
+    }),
+    window: z.enum(readinessConfig.windows.map((w) => w.key) as [string, ...string[]]).optional()
+      .openapi({
+        description: `a configured window; default ${readinessConfig.trend_window}`,
+      }),
+  });
 
 const Trends = z.object({
   user_id: z.uuid(),
@@ -43,38 +44,44 @@ const Trends = z.object({
   })),
 }).openapi("SkillTrends");
 
-const route = createRoute({
-  method: "get",
-  path: "/{userId}/skills/trends",
-  tags: ["readiness"],
-  summary: "Per-session average of a skill (or every skill) over a window, with its aggregates",
-  middleware: [requireRole(...READER_ROLES)] as const,
-  request: { params: UserParams, query: Query },
-  responses: {
-    200: { description: "Trends", content: { "application/json": { schema: Trends } } },
-    ...errorResponses(400, 401, 403, 404),
-  },
-});
+const routeOf = (settings: StaticConfig) =>
+  createRoute({
+    method: "get",
+    path: "/{userId}/skills/trends",
+    tags: ["readiness"],
+    summary: "Per-session average of a skill (or every skill) over a window, with its aggregates",
+    middleware: [requireRole(...READER_ROLES)] as const,
+    request: { params: UserParams, query: queryOf(settings) },
+    responses: {
+      200: { description: "Trends", content: { "application/json": { schema: Trends } } },
+      ...errorResponses(400, 401, 403, 404),
+    },
+  });
 
-export const trendsApi = apiRouter().openapi(route, async (c) => {
-  const { userId } = c.req.valid("param");
-  const { skill_tag: skillTag, window: key = readinessConfig.trend_window } = c.req.valid("query");
-  assertReadable(c, userId);
-  const window = windowSpec(readinessConfig, key);
-  // One statement: the learner check, the per-session points and the aggregates.
-  const data = await trendsData(c.get("sql"), userId, window, { skillTag });
-  if (!data) throw unknownLearner(userId);
-  const points = Map.groupBy(data.points, (p) => p.skill_tag);
-  const aggregates = Map.groupBy(data.aggregates, (a) => a.skill_tag);
-  const skills = catalog.skills.filter((s) => !skillTag || s.tag === skillTag);
-  return c.json({
-    user_id: userId.toLowerCase(),
-    window,
-    skills: skills.map((s) => ({
-      skill_tag: s.tag,
-      label: s.label,
-      points: (points.get(s.tag) ?? []).map(({ skill_tag: _, ...p }) => p),
-      aggregates: (aggregates.get(s.tag) ?? []).map(({ skill_tag: _, ...a }) => a),
-    })),
-  }, 200);
-});
+/** The route, built for the deployment's config/. */
+export const trendsApi = (settings: StaticConfig) =>
+  apiRouter().openapi(routeOf(settings), async (c) => {
+    const { catalog, readiness: readinessConfig } = settings;
+    const { userId } = c.req.valid("param");
+    const { skill_tag: skillTag, window: key = readinessConfig.trend_window } = c.req.valid(
+      "query",
+    );
+    assertReadable(c, userId);
+    const window = windowSpec(readinessConfig, key);
+    // One statement: the learner check, the per-session points and the aggregates.
+    const data = await trendsData(c.get("sql"), userId, window, { skillTag });
+    if (!data) throw unknownLearner(userId);
+    const points = Map.groupBy(data.points, (p) => p.skill_tag);
+    const aggregates = Map.groupBy(data.aggregates, (a) => a.skill_tag);
+    const skills = catalog.skills.filter((s) => !skillTag || s.tag === skillTag);
+    return c.json({
+      user_id: userId.toLowerCase(),
+      window,
+      skills: skills.map((s) => ({
+        skill_tag: s.tag,
+        label: s.label,
+        points: (points.get(s.tag) ?? []).map(({ skill_tag: _, ...p }) => p),
+        aggregates: (aggregates.get(s.tag) ?? []).map(({ skill_tag: _, ...a }) => a),
+      })),
+    }, 200);
+  });
