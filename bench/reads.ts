@@ -24,7 +24,9 @@ import {
   wrk,
   type WrkResult,
 } from "./helpers.ts";
-import { catalog } from "../lib/shipped_config.ts";
+import { loadStaticConfig } from "../lib/static_config.ts";
+
+const { catalog, readiness: readinessConfig } = loadStaticConfig();
 
 const LEARNERS = 5_000;
 const SESSIONS = 12;
@@ -102,7 +104,7 @@ async function seed(sql: Sql) {
   });
   const t1 = performance.now();
   // One snapshot per session (as the completions would have written them) and the aggregates.
-  const rebuilt = await rebuildReadiness(sql, { trigger: "bench" });
+  const rebuilt = await rebuildReadiness(sql, { trigger: "bench", config: readinessConfig });
   await sql`analyze`;
   const [{ events, snapshots }] = await sql<{ events: number; snapshots: number }[]>`
     select (select count(*) from analytics.session_events)::int as events,

@@ -5,9 +5,8 @@
  * rolled back), as a ratio against its 2× target. `PULSE_BENCH_LEARNERS` scales it down.
  */
 import { computeReadiness } from "../lib/readiness/mod.ts";
-import { readinessConfig } from "../lib/shipped_config.ts";
 import { backtest, validityReport } from "../lib/validity/mod.ts";
-import { catalog } from "../lib/shipped_config.ts";
+import { loadStaticConfig } from "../lib/static_config.ts";
 import {
   type Bench,
   median,
@@ -17,6 +16,8 @@ import {
   timeRuns,
   times,
 } from "./helpers.ts";
+
+const { catalog, readiness: readinessConfig } = loadStaticConfig();
 
 const LEARNERS = Number(Deno.env.get("PULSE_BENCH_LEARNERS") ?? 100_000);
 /** Learners with an outcome (one each), and so with sessions to recompute from. */
@@ -90,9 +91,9 @@ export const validityBench: Bench = {
         }`,
       );
 
-      await validityReport(sql, PERIOD);
-      const report = await timeRuns(RUNS, () => validityReport(sql, PERIOD));
-      const r = await validityReport(sql, PERIOD);
+      await validityReport(sql, PERIOD, readinessConfig);
+      const report = await timeRuns(RUNS, () => validityReport(sql, PERIOD, readinessConfig));
+      const r = await validityReport(sql, PERIOD, readinessConfig);
       console.log(
         `validity report: ${ms(median(report))} (target ≤ 2000 ms) [${
           report.map((x) => x.toFixed(0)).join(", ")
@@ -113,6 +114,7 @@ export const validityBench: Bench = {
               at: { kind: "moments", moments },
               details: false,
               trigger: "bench",
+              config: readinessConfig,
             });
             throw new Rollback();
           }).catch((error) => {
