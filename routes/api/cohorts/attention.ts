@@ -20,9 +20,9 @@ import { apiRouter, errorResponses } from "../../../http/errors.ts";
 import { requireRole } from "../../../http/auth.ts";
 import type { StaticConfig } from "../../../lib/static_config.ts";
 
-/** The route; its schemas are drawn from the deployment's config/. */
-const routeOf = ({ catalog }: StaticConfig) => {
-  const Query = withPeriodCheck(z.object({
+/** The query; its levels are the catalog's. */
+const queryOf = ({ catalog }: StaticConfig) =>
+  withPeriodCheck(z.object({
     ...filterFields(catalog.levels),
     limit: z.coerce.number().int().min(1).max(MAX_ATTENTION_LIMIT).optional().openapi({
       description: `learners per page (default ${DEFAULT_ATTENTION_LIMIT}; the CSV has them all)`,
@@ -32,52 +32,53 @@ const routeOf = ({ catalog }: StaticConfig) => {
     }).optional().openapi({ description: "`next_cursor` of the previous page" }),
   }));
 
-  const Time = z.string().openapi({ description: "ISO 8601, UTC" });
-  const Reason = z.union([
-    z.object({
-      code: z.literal("stalled"),
-      last_answer_at: Time,
-      latest_overall: z.number().nullable(),
-      latest_band: z.string().nullable(),
-      latest_at: Time.nullable(),
-    }),
-    z.object({
-      code: z.literal("declining"),
-      latest_overall: z.number(),
-      latest_at: Time,
-      previous_max: z.number(),
-      drop: z.number(),
-    }),
-    z.object({ code: z.literal("persistently_low"), skills: z.array(z.string()) }),
-  ]).openapi("AttentionReason");
+const Time = z.string().openapi({ description: "ISO 8601, UTC" });
+const Reason = z.union([
+  z.object({
+    code: z.literal("stalled"),
+    last_answer_at: Time,
+    latest_overall: z.number().nullable(),
+    latest_band: z.string().nullable(),
+    latest_at: Time.nullable(),
+  }),
+  z.object({
+    code: z.literal("declining"),
+    latest_overall: z.number(),
+    latest_at: Time,
+    previous_max: z.number(),
+    drop: z.number(),
+  }),
+  z.object({ code: z.literal("persistently_low"), skills: z.array(z.string()) }),
+]).openapi("AttentionReason");
 
-  const Result = z.object({
-    filters: FiltersSchema,
-    rules: z.object({
-      stalled_days: z.number(),
-      stalled_below: z.number(),
-      declining_points: z.number(),
-      declining_lookback: z.number(),
-      low_skill: z.object({ threshold: z.number(), sessions: z.number().int() }),
+const Result = z.object({
+  filters: FiltersSchema,
+  rules: z.object({
+    stalled_days: z.number(),
+    stalled_below: z.number(),
+    declining_points: z.number(),
+    declining_lookback: z.number(),
+    low_skill: z.object({ threshold: z.number(), sessions: z.number().int() }),
+  }),
+  learners: z.array(z.object({
+    user_id: z.string(),
+    label: z.string(),
+    level: z.string().nullable(),
+    track: z.string().nullable(),
+    cohort: z.string().nullable(),
+    readiness: z.number().nullable().openapi({
+      description: "latest overall with sufficient evidence before `to`; null: unmeasured",
     }),
-    learners: z.array(z.object({
-      user_id: z.string(),
-      label: z.string(),
-      level: z.string().nullable(),
-      track: z.string().nullable(),
-      cohort: z.string().nullable(),
-      readiness: z.number().nullable().openapi({
-        description: "latest overall with sufficient evidence before `to`; null: unmeasured",
-      }),
-      band: z.string().nullable(),
-      reasons: z.array(Reason).min(1),
-    })).openapi({
-      description: "most reasons first, then lowest readiness (unmeasured first), then user_id",
-    }),
-    next_cursor: z.string().nullable(),
-  }).openapi("CohortAttention");
+    band: z.string().nullable(),
+    reasons: z.array(Reason).min(1),
+  })).openapi({
+    description: "most reasons first, then lowest readiness (unmeasured first), then user_id",
+  }),
+  next_cursor: z.string().nullable(),
+}).openapi("CohortAttention");
 
-  return createRoute({
+const routeOf = (settings: StaticConfig) =>
+  createRoute({
     method: "get",
     path: "/attention",
     operationId: "getCohortAttention",
@@ -86,7 +87,7 @@ const routeOf = ({ catalog }: StaticConfig) => {
     description:
       "Answers `text/csv` (one row per learner, reasons joined by `; `, every learner from `cursor` on, streamed) for `format=csv` or `Accept: text/csv`.",
     middleware: [requireRole("coach", "admin")] as const,
-    request: { query: Query },
+    request: { query: queryOf(settings) },
     responses: {
       200: {
         description: "A page of learners needing attention",
@@ -98,7 +99,6 @@ const routeOf = ({ catalog }: StaticConfig) => {
       ...errorResponses(400, 401, 403),
     },
   });
-};
 
 /** The route, built for the deployment's config/. */
 export const attentionApi = (settings: StaticConfig) =>
