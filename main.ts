@@ -1,4 +1,5 @@
 /** Entry point: configuration → database (server or embedded, migrated) → HTTP server. */
+import { createApp } from "./app.ts";
 import { ensureDevSecret } from "./lib/auth.ts";
 import { type Config, ConfigError, loadConfig } from "./lib/config.ts";
 import {
@@ -8,8 +9,9 @@ import {
   returnFreedMemory,
   type Sql,
 } from "./lib/db/mod.ts";
+import { seedDemo } from "./lib/demo/seed.ts";
 import { log } from "./lib/log.ts";
-import type { ReadinessRunner } from "./lib/readiness/mod.ts";
+import { type ReadinessRunner, startReadinessRunner } from "./lib/readiness/mod.ts";
 import { loadStaticConfig, type StaticConfig } from "./lib/static_config.ts";
 import { survive } from "./lib/survive.ts";
 import { buildAssets } from "./lib/ui/build.ts";
@@ -43,13 +45,6 @@ async function main() {
   // The islands bundle builds in its own process while the database starts.
   const building = buildAssets();
   building.catch(() => {});
-  // Validated above, so importing the app, the demo seed and the runner (modules that still read
-  // config/ when first imported) cannot fail on a config file.
-  const [{ createApp }, { seedDemo }, { startReadinessRunner }] = await Promise.all([
-    import("./app.ts"),
-    import("./lib/demo/seed.ts"),
-    import("./lib/readiness/mod.ts"),
-  ]);
   let authSecret = config.authSecret;
   if (!authSecret) {
     authSecret = await ensureDevSecret(config.dataDir);
@@ -81,7 +76,7 @@ async function main() {
     config.database.kind === "embedded" && config.env === "development" && await isEmpty(db.sql)
   ) {
     log.info("Empty embedded database: adding demo learners (deno task seed does the same)...");
-    const seeded = await seedDemo(db.sql, { log: (line) => log.info(line) });
+    const seeded = await seedDemo(db.sql, settings, { log: (line) => log.info(line) });
     log.info(
       `${seeded.learners} learners, ${seeded.sessions} sessions, ${seeded.snapshots} readiness snapshots`,
     );
@@ -105,7 +100,10 @@ async function main() {
   // Every process runs one; the recompute lock lets one of them work at a time.
   let runner: ReadinessRunner | null = null;
   if (config.readinessIntervalSeconds > 0) {
-    runner = startReadinessRunner(db.sql, { intervalSeconds: config.readinessIntervalSeconds });
+    runner = startReadinessRunner(db.sql, {
+      intervalSeconds: config.readinessIntervalSeconds,
+      config: settings.readiness,
+    });
     log.info(`Readiness runner: checking every ${config.readinessIntervalSeconds} s`);
   }
 

@@ -14,7 +14,7 @@ import { bandMovement, cohortAttention, cohortOverview, cohortSkills } from "../
 import { resolveFilters } from "../lib/cohorts/filters.ts";
 import type { Sql } from "../lib/db/client.ts";
 import { refreshProgress, timeToReadiness } from "../lib/readiness/mod.ts";
-import { catalog } from "../lib/shipped_config.ts";
+import { loadStaticConfig } from "../lib/static_config.ts";
 import {
   type Bench,
   freePort,
@@ -28,6 +28,9 @@ import {
   wrk,
   type WrkResult,
 } from "./helpers.ts";
+
+const settings = loadStaticConfig();
+const { catalog } = settings;
 
 const LEARNERS = Number(Deno.env.get("PULSE_BENCH_LEARNERS") ?? 100_000);
 const SESSIONS = 20;
@@ -165,10 +168,14 @@ async function endpointsReport(sql: Sql) {
   ) {
     const f = () => resolveFilters(q);
     cases.push(
-      [`overview (${label})`, () => cohortOverview(sql, f()), floor],
-      [`skills (${label})`, () => cohortSkills(sql, f()), floor],
-      [`bands week (${label})`, () => bandMovement(sql, f(), "week"), floor],
-      [`attention page (${label})`, () => cohortAttention(sql, f(), { limit: 50 }), floor],
+      [`overview (${label})`, () => cohortOverview(sql, f(), settings.readiness), floor],
+      [`skills (${label})`, () => cohortSkills(sql, f(), settings), floor],
+      [`bands week (${label})`, () => bandMovement(sql, f(), "week", settings.readiness), floor],
+      [
+        `attention page (${label})`,
+        () => cohortAttention(sql, f(), settings, { limit: 50 }),
+        floor,
+      ],
     );
   }
   // Warm-up: every statement once.

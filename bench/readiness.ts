@@ -13,7 +13,9 @@ import postgres from "postgres";
 import { insertEventRows } from "../lib/sessions/answers.ts";
 import { computeReadiness, recomputeAllReadiness } from "../lib/readiness/mod.ts";
 import { type Bench, median, ms, serverDatabase, serverOrSkip, timed } from "./helpers.ts";
-import { catalog, readinessConfig } from "../lib/shipped_config.ts";
+import { loadStaticConfig } from "../lib/static_config.ts";
+
+const { catalog, readiness: readinessConfig } = loadStaticConfig();
 
 const LEARNERS = Number(Deno.env.get("PULSE_BENCH_LEARNERS") ?? 30_000);
 const SESSIONS = 10;
@@ -161,12 +163,18 @@ export const readinessBench: Bench = {
         // aggregate, later ones find them unchanged (forced with `full`).
         const batchMs: number[] = [];
         const [fullMs, f] = await timed(() =>
-          recomputeAllReadiness(sql, { full: true, onBatch: (b) => batchMs.push(b.ms) })
+          recomputeAllReadiness(sql, {
+            full: true,
+            config: readinessConfig,
+            onBatch: (b) => batchMs.push(b.ms),
+          })
         );
         batches.push(batchMs);
         if (f.learners !== LEARNERS) throw new Error(`recomputed ${f.learners} learners`);
         full.push(fullMs);
-        const [noneMs, n] = await timed(() => recomputeAllReadiness(sql));
+        const [noneMs, n] = await timed(() =>
+          recomputeAllReadiness(sql, { config: readinessConfig })
+        );
         if (n.learners !== 0 || n.snapshots !== 0) {
           throw new Error(`nothing new, yet ${n.learners} learners / ${n.snapshots} snapshots`);
         }
@@ -194,7 +202,9 @@ export const readinessBench: Bench = {
             }]);
           }
         });
-        const [oneMs, o] = await timed(() => recomputeAllReadiness(sql));
+        const [oneMs, o] = await timed(() =>
+          recomputeAllReadiness(sql, { config: readinessConfig })
+        );
         if (o.learners !== picked.length || o.snapshots !== picked.length) {
           throw new Error(`1% new: ${o.learners} learners, ${o.snapshots} snapshots`);
         }
@@ -248,7 +258,9 @@ export const readinessBench: Bench = {
           r.user_id
         );
         plans.length = 0;
-        await explain.begin((tx) => computeReadiness(tx as never, batch, { details: false }));
+        await explain.begin((tx) =>
+          computeReadiness(tx as never, batch, { details: false, config: readinessConfig })
+        );
         console.log("\nEXPLAIN ANALYZE, one batch of 1,000 learners (full recompute):");
         for (const plan of plans) {
           const lines = plan.split("\n");

@@ -24,7 +24,10 @@ import {
   wrk,
   type WrkResult,
 } from "./helpers.ts";
-import { catalog } from "../lib/shipped_config.ts";
+import { loadStaticConfig } from "../lib/static_config.ts";
+
+const settings = loadStaticConfig();
+const { catalog, readiness: readinessConfig } = settings;
 
 /** `PULSE_BENCH_LEARNERS` sets another number of learners (e.g. 100,000). */
 const LEARNERS = Number(Deno.env.get("PULSE_BENCH_LEARNERS") ?? 5_000);
@@ -114,7 +117,7 @@ async function seed(sql: Sql) {
   });
   const t1 = performance.now();
   // One snapshot per session (as the completions would have written them) and the aggregates.
-  const rebuilt = await rebuildReadiness(sql, { trigger: "bench" });
+  const rebuilt = await rebuildReadiness(sql, { trigger: "bench", config: readinessConfig });
   await sql`analyze`;
   const [{ events, snapshots }] = await sql<{ events: number; snapshots: number }[]>`
     select (select count(*) from analytics.session_events)::int as events,
@@ -146,7 +149,7 @@ export const readsBench: Bench = {
       // The kept trends and coaching bodies of every learner (reads build the missing ones too,
       // one each; filled here so that every round measures the steady state).
       const f0 = performance.now();
-      const filled = await fillLearnerReads(sql, 200, 3);
+      const filled = await fillLearnerReads(sql, settings, 200, 3);
       console.log(
         `kept trends and coaching bodies: ${filled.toLocaleString("en")} learners filled in ${
           ((performance.now() - f0) / 1000).toFixed(1)

@@ -7,9 +7,8 @@
  */
 import type { Sql } from "../lib/db/mod.ts";
 import { computeReadiness } from "../lib/readiness/mod.ts";
-import { readinessConfig } from "../lib/shipped_config.ts";
 import { backtest, pairOutcomes, validityReport } from "../lib/validity/mod.ts";
-import { catalog } from "../lib/shipped_config.ts";
+import { loadStaticConfig } from "../lib/static_config.ts";
 import {
   type Bench,
   keptDatabase,
@@ -20,6 +19,8 @@ import {
   timeRuns,
   times,
 } from "./helpers.ts";
+
+const { catalog, readiness: readinessConfig } = loadStaticConfig();
 
 const LEARNERS = Number(Deno.env.get("PULSE_BENCH_LEARNERS") ?? 100_000);
 /** Learners with an outcome (one each), and so with sessions to recompute from. */
@@ -109,10 +110,10 @@ export const validityBench: Bench = {
         );
       }
 
-      await validityReport(sql, PERIOD);
+      await validityReport(sql, PERIOD, readinessConfig);
       const pairing = await timeRuns(RUNS, () => pairOutcomes(sql, PERIOD));
-      const report = await timeRuns(RUNS, () => validityReport(sql, PERIOD));
-      const r = await validityReport(sql, PERIOD);
+      const report = await timeRuns(RUNS, () => validityReport(sql, PERIOD, readinessConfig));
+      const r = await validityReport(sql, PERIOD, readinessConfig);
       console.log(
         `validity report: ${ms(median(report))} (target ≤ 2000 ms) [${
           report.map((x) => x.toFixed(0)).join(", ")
@@ -134,6 +135,7 @@ export const validityBench: Bench = {
               at: { kind: "moments", moments },
               details: false,
               trigger: "bench",
+              config: readinessConfig,
             });
             throw new Rollback();
           }).catch((error) => {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createApp } from "../app.ts";
 import { issueToken } from "../lib/auth.ts";
 import { loadConfig } from "../lib/config.ts";
-import { loadStaticConfig } from "../lib/static_config.ts";
+import { shipped } from "../tests/static_config.ts";
 import { createClient } from "../lib/db/client.ts";
 import { createTestDatabase } from "../tests/db.ts";
 import { setSink } from "../lib/log.ts";
@@ -18,7 +18,7 @@ Deno.test("observability: JSON logs with request ids, access lines, /metrics", a
     ...loadConfig({ PULSE_ENV: "development", PULSE_METRICS_TOKEN: METRICS_TOKEN }),
     authSecret: TEST_SECRET,
   };
-  const app = createApp({ sql: db.sql, config, settings: loadStaticConfig() });
+  const app = createApp({ sql: db.sql, config, settings: shipped });
   const lines: Record<string, unknown>[] = [];
   const restore = setSink((line) => lines.push(JSON.parse(line)));
   try {
@@ -157,8 +157,8 @@ Deno.test("/metrics: each app reports its own database pool, once", async () => 
   const url = "postgres://pulse@127.0.0.1:9/unused";
   const [small, large] = [createClient(url, { max: 3 }), createClient(url, { max: 7 })];
   try {
-    const first = createApp({ sql: small, config, settings: loadStaticConfig() });
-    const second = createApp({ sql: large, config, settings: loadStaticConfig() });
+    const first = createApp({ sql: small, config, settings: shipped });
+    const second = createApp({ sql: large, config, settings: shipped });
     for (const [app, size] of [[first, 3], [second, 7], [first, 3]] as const) {
       const res = await app.request("/metrics", {}, loopback);
       assert.equal(res.status, 200);

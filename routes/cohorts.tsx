@@ -35,7 +35,6 @@ import { dayMonthYear } from "../lib/ui/time_axis.ts";
 import { renderPage } from "../http/shell.tsx";
 import { requirePageRole } from "../http/auth.ts";
 import type { AppEnv } from "../http/env.ts";
-import { catalog, readinessConfig } from "../lib/shipped_config.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Learners per page of the needs-attention list. */
@@ -66,8 +65,10 @@ export const cohortRoutes = new Hono<AppEnv>().get(
   requirePageRole("coach", "admin"),
   async (c) => {
     const sql = c.get("sql");
+    const settings = c.get("settings");
+    const { catalog, readiness: readinessConfig } = settings;
     const values = urlValues(c.req.query());
-    const { filters, problems } = parseFilters(values);
+    const { filters, problems } = parseFilters(values, catalog.levels);
     const now = Date.now();
     const minute = Math.floor(now / 60_000) * 60_000;
     const keep = { level: values.level, track: values.track, cohort: values.cohort };
@@ -93,14 +94,14 @@ export const cohortRoutes = new Hono<AppEnv>().get(
 
     const [choices, overview, skills, bands, attention, timeTo] = await Promise.all([
       filterChoices(sql),
-      filters ? cohortOverview(sql, filters) : null,
-      filters ? cohortSkills(sql, filters) : null,
-      filters ? bandMovement(sql, filters, bucketOf(filters)) : null,
-      filters ? cohortAttention(sql, filters, { cursor, limit: ATTENTION_PAGE }) : null,
+      filters ? cohortOverview(sql, filters, readinessConfig) : null,
+      filters ? cohortSkills(sql, filters, settings) : null,
+      filters ? bandMovement(sql, filters, bucketOf(filters), readinessConfig) : null,
+      filters ? cohortAttention(sql, filters, settings, { cursor, limit: ATTENTION_PAGE }) : null,
       timeToReadiness(sql, { ...ttr, level: ttrLevel || undefined }),
     ]);
 
-    const bandNames = bandLabels().map((label) => ({
+    const bandNames = bandLabels(readinessConfig).map((label) => ({
       label,
       name: label === NO_SNAPSHOT ? "No readiness yet" : label,
     }));

@@ -12,7 +12,7 @@ export const dashboardRoutes = new Hono<AppEnv>().get(
   requirePageRole("learner"),
   async (c) => {
     const timeZone = timeZoneFromCookies(c.req.header("cookie"));
-    const data = await loadDashboard(c.get("sql"), callerOf(c).userId, {
+    const data = await loadDashboard(c.get("sql"), callerOf(c).userId, c.get("settings"), {
       audience: "learner",
       timeZone,
     });
@@ -35,6 +35,7 @@ export const dashboardRoutes = new Hono<AppEnv>().get(
         data={data}
         heading="My progress"
         reader={{ audience: "learner", name: "", timeZone }}
+        config={c.get("settings").readiness}
       />,
     );
   },

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createApp } from "../app.ts";
 import { DEMO_LEARNERS } from "../lib/demo/people.ts";
 import { loadConfig } from "../lib/config.ts";
-import { loadStaticConfig } from "../lib/static_config.ts";
+import { shipped } from "../tests/static_config.ts";
 import { createTestDatabase } from "../tests/db.ts";
 import { TEST_SECRET } from "../tests/harness.ts";
 import { GOOD_NEXT, HOSTILE_NEXT } from "../tests/next_paths.ts";
@@ -10,7 +10,7 @@ import { GOOD_NEXT, HOSTILE_NEXT } from "../tests/next_paths.ts";
 Deno.test("/demo answers only on loopback, in development", async (step) => {
   const db = await createTestDatabase();
   const dev = { ...loadConfig({ PULSE_ENV: "development" }), authSecret: TEST_SECRET };
-  const app = createApp({ sql: db.sql, config: dev, settings: loadStaticConfig() }, { log: false });
+  const app = createApp({ sql: db.sql, config: dev, settings: shipped }, { log: false });
   const remote = (hostname: string) => ({
     remoteAddr: { transport: "tcp", hostname, port: 50000 },
   });
@@ -92,7 +92,7 @@ Deno.test("/demo answers only on loopback, in development", async (step) => {
       const prodApp = createApp({
         sql: db.sql,
         config: { ...prod, authSecret: TEST_SECRET },
-        settings: loadStaticConfig(),
+        settings: shipped,
       }, {
         log: false,
       });

@@ -8,10 +8,18 @@ import { parseArgs } from "node:util";
 import { z } from "@hono/zod-openapi";
 import { filterFields, withPeriodCheck } from "../lib/cohorts/mod.ts";
 import { loadReadinessConfig } from "../lib/readiness/mod.ts";
-import { readinessConfig } from "../lib/shipped_config.ts";
+import type { Catalog } from "../lib/catalog.ts";
 import { type Backtest, backtest, resolveValidityFilters } from "../lib/validity/mod.ts";
 import { describeIssues } from "../lib/validation.ts";
-import { EXIT_OK, exitOnHelp, openOpsDatabase, opsConfig, runScript, UsageError } from "./_ops.ts";
+import {
+  EXIT_OK,
+  exitOnHelp,
+  openOpsDatabase,
+  opsConfig,
+  opsStaticConfig,
+  runScript,
+  UsageError,
+} from "./_ops.ts";
 
 const USAGE = "usage: deno task backtest CONFIG.json [--level LEVEL] [--track TRACK] " +
   "[--cohort COHORT] [--from ISO_DATE] [--to ISO_DATE]\n" +
@@ -19,11 +27,14 @@ const USAGE = "usage: deno task backtest CONFIG.json [--level LEVEL] [--track TR
   "  The period is on the outcomes' occurred_at; default the 365 days ending now.";
 exitOnHelp(USAGE);
 
-const { format: _format, ...fields } = filterFields;
-const Filters = withPeriodCheck(z.object(fields).strict());
+/** The filters of the command line, on the catalog's levels. */
+function filtersOf(catalog: Catalog) {
+  const { format: _format, ...fields } = filterFields(catalog.levels);
+  return withPeriodCheck(z.object(fields).strict());
+}
 
 /** Parses the command line and reads the candidate; bad arguments or config are a UsageError. */
-export async function parseBacktestArgs(args: string[]) {
+export async function parseBacktestArgs(args: string[], catalog: Catalog) {
   let parsed;
   try {
     parsed = parseArgs({
@@ -42,7 +53,7 @@ export async function parseBacktestArgs(args: string[]) {
     throw new UsageError((error as Error).message);
   }
   if (parsed.positionals.length !== 1) throw new UsageError("give one CONFIG.json");
-  const filters = Filters.safeParse(parsed.values);
+  const filters = filtersOf(catalog).safeParse(parsed.values);
   if (!filters.success) {
     throw new UsageError(describeIssues(filters.error.issues, { path: "head" }));
   }
@@ -107,7 +118,9 @@ export function backtestTable(r: Backtest, versions: [string, string]): string {
 }
 
 async function main(): Promise<number> {
-  const { config, filters } = await parseBacktestArgs(Deno.args);
+  const settings = opsStaticConfig();
+  const readinessConfig = settings.readiness;
+  const { config, filters } = await parseBacktestArgs(Deno.args, settings.catalog);
   const db = await openOpsDatabase(opsConfig());
   console.log(`Database: ${db.label}`);
   try {

@@ -9,7 +9,15 @@ import { parseArgs } from "node:util";
 import { IMPORT_LOG_PREFIX, importHistoryDir } from "../lib/legacy/import.ts";
 import { summaryLine } from "../lib/legacy/run_log.ts";
 import { rebuildReadiness } from "../lib/readiness/mod.ts";
-import { EXIT_FAILED, EXIT_OK, openOpsDatabase, opsConfig, runScript, UsageError } from "./_ops.ts";
+import {
+  EXIT_FAILED,
+  EXIT_OK,
+  openOpsDatabase,
+  opsConfig,
+  opsStaticConfig,
+  runScript,
+  UsageError,
+} from "./_ops.ts";
 
 const USAGE = "usage: deno task import-history DIR [--dry-run] [--no-rebuild]";
 
@@ -44,12 +52,13 @@ async function main(): Promise<number> {
     if (error instanceof Deno.errors.NotFound) throw new UsageError(`${dir} does not exist`);
     throw error;
   }
+  const settings = opsStaticConfig();
   const db = await openOpsDatabase(opsConfig());
   try {
     const summary = await importHistoryDir(
       db.sql,
       dir,
-      { dryRun },
+      { dryRun, catalog: settings.catalog },
       (line, level) => (level === "error" ? console.error(line) : console.log(line)),
     );
     console.log(
@@ -62,7 +71,11 @@ async function main(): Promise<number> {
       // Exactly the learners this run added answers for (not whoever else was marked meanwhile).
       const touched = [...new Set(summary.learnersWithNewAnswers)].sort();
       if (touched.length > 0 && rebuild) {
-        const r = await rebuildReadiness(db.sql, { userIds: touched, trigger: "import" });
+        const r = await rebuildReadiness(db.sql, {
+          userIds: touched,
+          trigger: "import",
+          config: settings.readiness,
+        });
         console.log(
           r.skipped
             ? `${IMPORT_LOG_PREFIX}: readiness not rebuilt (another recompute is running); run deno task recompute --rebuild --user ID for each imported learner`

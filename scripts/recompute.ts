@@ -17,6 +17,7 @@ import {
   exitOnHelp,
   openOpsDatabase,
   opsConfig,
+  opsStaticConfig,
   runScript,
   UsageError,
 } from "./_ops.ts";
@@ -80,11 +81,12 @@ export function resultLine(r: RecomputeResult): string {
 
 async function main(): Promise<number> {
   const args = parseRecomputeArgs(Deno.args);
+  const config = opsStaticConfig().readiness;
   const db = await openOpsDatabase(opsConfig());
   console.log(`Database: ${db.label}`);
   try {
     if (args.user && !args.rebuild) {
-      const r = await computeUserReadiness(db.sql, args.user, { trigger: TRIGGER });
+      const r = await computeUserReadiness(db.sql, args.user, { trigger: TRIGGER, config });
       const delta = r.delta === null ? "" : ` (${r.delta >= 0 ? "+" : ""}${r.delta})`;
       console.log(
         `${r.user_id}: readiness ${r.overall ?? "—"}${delta}, ${r.band} as of ${r.ts}${
@@ -101,6 +103,7 @@ async function main(): Promise<number> {
       rebuild: args.rebuild,
       userIds: args.user ? [args.user] : undefined,
       trigger: TRIGGER,
+      config,
       onProgress: ({ done, total }) => {
         if (!interactive) return;
         const pct = total ? Math.floor((done / total) * 100) : 100;

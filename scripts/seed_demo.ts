@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from "../lib/config.ts";
 import { exitOnHelp } from "./_ops.ts";
 import { openDatabase } from "../lib/db/mod.ts";
 import { seedDemo } from "../lib/demo/seed.ts";
+import { loadStaticConfig } from "../lib/static_config.ts";
 
 exitOnHelp(
   "usage: deno task seed   (adds the demo learners and their history; safe to run again)",
@@ -18,11 +19,12 @@ try {
     );
     Deno.exit(1);
   }
+  const settings = loadStaticConfig();
   const db = await openDatabase(config.database, { quiet: true });
   console.log(`Seeding demo data into ${db.label}`);
   try {
     const t0 = performance.now();
-    const result = await seedDemo(db.sql, { log: (line) => console.log(line) });
+    const result = await seedDemo(db.sql, settings, { log: (line) => console.log(line) });
     console.log(
       `Done in ${
         Math.round(performance.now() - t0)

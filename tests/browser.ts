@@ -7,7 +7,7 @@ import { type Browser, type BrowserContext, chromium } from "playwright-core";
 import { createApp } from "../app.ts";
 import { issueToken, type Role } from "../lib/auth.ts";
 import { loadConfig } from "../lib/config.ts";
-import { loadStaticConfig } from "../lib/static_config.ts";
+import { shipped } from "./static_config.ts";
 import { createTestDatabase, type TestDatabase } from "./db.ts";
 import { buildAssets } from "../lib/ui/build.ts";
 import { TEST_SECRET } from "./harness.ts";
@@ -48,7 +48,7 @@ export async function startBrowserApp(): Promise<BrowserApp> {
   const db = await createTestDatabase();
   const assets = await buildAssets({ quiet: true });
   const config = { ...loadConfig({ PULSE_ENV: "development" }), authSecret: TEST_SECRET };
-  const app = createApp({ sql: db.sql, config, assets, settings: loadStaticConfig() }, {
+  const app = createApp({ sql: db.sql, config, assets, settings: shipped }, {
     log: false,
   });
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.fetch);

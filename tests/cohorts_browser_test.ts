@@ -13,6 +13,7 @@ import { upsertProfile } from "../lib/learners/profile.ts";
 import { computeUserReadiness } from "../lib/readiness/mod.ts";
 import { captureEvents } from "../lib/sessions/answers.ts";
 import { hasChromium, startBrowserApp } from "./browser.ts";
+import { readinessConfig, shipped } from "./static_config.ts";
 
 const AXE_SOURCE = (axe as unknown as { source: string }).source;
 const DAY = 24 * 60 * 60 * 1000;
@@ -48,7 +49,7 @@ Deno.test({
     try {
       const sql = b.db.sql;
       // The named people only: the figures below are worked out from them and the quiet learners.
-      await seedDemo(sql, { cohort: false });
+      await seedDemo(sql, shipped, { cohort: false });
       const now = Date.now();
       await upsertProfile(sql, STALLED, {
         level: "senior",
@@ -68,7 +69,10 @@ Deno.test({
           scenario_id: "backend-senior-1",
           answers,
         });
-        await computeUserReadiness(sql, STALLED, { asOf: new Date(answers[2].ts) });
+        await computeUserReadiness(sql, STALLED, {
+          config: readinessConfig,
+          asOf: new Date(answers[2].ts),
+        });
       }
       for (const [i, id] of QUIET.entries()) {
         await upsertProfile(sql, id, { level: "junior", track: "data", cohort: QUIET_COHORT });

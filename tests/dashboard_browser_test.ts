@@ -11,6 +11,7 @@ import { COHORT_SIZE, seedDemo } from "../lib/demo/seed.ts";
 import { formatDelta } from "../islands/ReadinessCard.tsx";
 import { personScore, wholeDays } from "../lib/ui/format.ts";
 import { hasChromium, SCREENSHOT_DIR, startBrowserApp } from "./browser.ts";
+import { shipped } from "./static_config.ts";
 
 const [maya, jonas] = DEMO_LEARNERS;
 const AXE_SOURCE = (axe as unknown as { source: string }).source;
@@ -49,7 +50,7 @@ Deno.test({
   async fn(t) {
     const b = await startBrowserApp();
     try {
-      const seeded = await seedDemo(b.db.sql);
+      const seeded = await seedDemo(b.db.sql, shipped);
       assert.equal(seeded.learners, DEMO_LEARNERS.length + COHORT_SIZE);
       const api = async (path: string, init: RequestInit = {}, role: Role = "service") => {
         const res = await fetch(`${b.baseUrl}${path}`, {

@@ -10,6 +10,7 @@ import { seedDemo } from "../lib/demo/seed.ts";
 import { hasChromium } from "./browser.ts";
 import { TEST_SECRET } from "./harness.ts";
 import { startSignInApp } from "./sign_in_app.ts";
+import { shipped } from "./static_config.ts";
 
 const [maya] = DEMO_LEARNERS;
 
@@ -31,7 +32,7 @@ Deno.test({
         ),
     );
     try {
-      await seedDemo(b.db.sql);
+      await seedDemo(b.db.sql, shipped);
       const readiness = await (await fetch(`${b.baseUrl}/api/users/${maya.userId}/readiness`, {
         headers: { authorization: `Bearer ${await issueToken(TEST_SECRET, "service", "svc")}` },
       })).json();

@@ -2,7 +2,7 @@
 import { createApp } from "../app.ts";
 import { issueToken, type Role } from "../lib/auth.ts";
 import { loadConfig } from "../lib/config.ts";
-import { loadStaticConfig } from "../lib/static_config.ts";
+import { shipped } from "./static_config.ts";
 import { createTestDatabase, type TestDatabase } from "./db.ts";
 
 export const TEST_SECRET = "test-secret-for-pulse-analytics-0123456789";
@@ -31,7 +31,7 @@ export async function startTestApp(
     ...loadConfig({ PULSE_ENV: "development", ...options.env }),
     authSecret: TEST_SECRET,
   };
-  const app = createApp({ sql: db.sql, config, settings: loadStaticConfig() }, { log: false });
+  const app = createApp({ sql: db.sql, config, settings: shipped }, { log: false });
   return {
     app,
     db,

@@ -9,6 +9,7 @@ import type { Role } from "../lib/auth.ts";
 import { DEMO_ADMIN, DEMO_COACH, DEMO_LEARNERS } from "../lib/demo/people.ts";
 import { seedDemo } from "../lib/demo/seed.ts";
 import { type BrowserApp, hasChromium, startBrowserApp } from "./browser.ts";
+import { shipped } from "./static_config.ts";
 
 const [maya, jonas] = DEMO_LEARNERS;
 /** Loads per page; each gets a fresh context. */
@@ -100,7 +101,7 @@ Deno.test({
   async fn(t) {
     const b = await startBrowserApp();
     try {
-      await seedDemo(b.db.sql);
+      await seedDemo(b.db.sql, shipped);
 
       for (const target of TARGETS) {
         await t.step(`${target.name}: ${LOADS} fresh loads`, async () => {

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createApp } from "../app.ts";
 import { loadConfig } from "../lib/config.ts";
-import { loadStaticConfig } from "../lib/static_config.ts";
+import { shipped } from "./static_config.ts";
 import { createTestDatabase } from "./db.ts";
 import { setSink } from "../lib/log.ts";
 import { TEST_SECRET } from "./harness.ts";
@@ -181,7 +181,7 @@ Deno.test({
     const app = createApp({
       sql: db.sql,
       config: config(provider.issuer),
-      settings: loadStaticConfig(),
+      settings: shipped,
     }, { log: false });
     const jar = new Jar();
 
@@ -319,7 +319,7 @@ Deno.test({
         const down = createApp({
           sql: db.sql,
           config: config(`http://127.0.0.1:${port}`),
-          settings: loadStaticConfig(),
+          settings: shipped,
         }, {
           log: false,
         });

@@ -11,8 +11,7 @@ import addFormats from "ajv-formats";
 import { createApp } from "../app.ts";
 import { issueToken, type Role } from "../lib/auth.ts";
 import { loadConfig } from "../lib/config.ts";
-import { readinessConfig } from "../lib/shipped_config.ts";
-import { loadStaticConfig } from "../lib/static_config.ts";
+import { readinessConfig, shipped } from "./static_config.ts";
 import postgres from "postgres";
 import { startTestApp, TEST_SECRET, type TestApp } from "./harness.ts";
 
@@ -450,7 +449,7 @@ Deno.test({
       {
         sql: sql as unknown as Parameters<typeof createApp>[0]["sql"],
         config,
-        settings: loadStaticConfig(),
+        settings: shipped,
       },
       {
         log: false,

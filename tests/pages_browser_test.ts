@@ -13,6 +13,7 @@ import { seedDemo } from "../lib/demo/seed.ts";
 import { computeUserReadiness } from "../lib/readiness/mod.ts";
 import { dateTime, personScore } from "../lib/ui/format.ts";
 import { hasChromium, SCREENSHOT_DIR, startBrowserApp } from "./browser.ts";
+import { readinessConfig, shipped } from "./static_config.ts";
 
 const ZONE = "America/Los_Angeles";
 const BANDS = [40, 70, 85];
@@ -79,7 +80,7 @@ Deno.test({
     const b = await startBrowserApp();
     const contexts: BrowserContext[] = [];
     try {
-      await seedDemo(b.db.sql);
+      await seedDemo(b.db.sql, shipped);
       const api = async (path: string, init: RequestInit = {}, role: Role = "admin") => {
         const res = await fetch(`${b.baseUrl}${path}`, {
           ...init,
@@ -233,7 +234,7 @@ Deno.test({
           answers: [{ answer_id: "a1", ts: when, pulse_step: "lead", scores: { structure: 69.6 } }],
         }),
       }, "service");
-      await computeUserReadiness(b.db.sql, thin);
+      await computeUserReadiness(b.db.sql, thin, { config: readinessConfig });
       const empty = crypto.randomUUID();
       await api(`/api/learners/${empty}`, {
         method: "PUT",

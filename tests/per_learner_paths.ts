@@ -20,7 +20,7 @@ import { windowSpec } from "../lib/readiness/config.ts";
 import { getProfile, saveProfile } from "../lib/learners/profile.ts";
 import { listOutcomes, recordOutcomes } from "../lib/validity/outcomes.ts";
 import { eraseLearner, exportLearner } from "../lib/privacy/mod.ts";
-import { loadStaticConfig } from "../lib/static_config.ts";
+import { shipped } from "./static_config.ts";
 
 /** The paths, in the order they run; each label names the statements sent while it runs. */
 export const PATHS = [
@@ -45,7 +45,7 @@ export async function runPerLearnerPaths(
   userId: string,
   enter: (label: PathLabel) => void,
 ): Promise<void> {
-  const config = loadStaticConfig();
+  const config = shipped;
   const [a, b] = config.catalog.skills.map((s) => s.tag);
   const step = config.catalog.steps[0].step;
   const sessions = [crypto.randomUUID(), crypto.randomUUID()];
@@ -74,10 +74,10 @@ export async function runPerLearnerPaths(
     completed_at: day(0, 30),
     transcript: [{ role: "user", content: "hello" }],
     scorecard: { bce_score: 71 },
-  });
+  }, config.readiness);
 
   enter("compute one learner");
-  await computeUserReadiness(sql, userId, { trigger: "probe" });
+  await computeUserReadiness(sql, userId, { trigger: "probe", config: config.readiness });
 
   enter("profile write");
   await saveProfile(sql, userId, { display_name: "Probe", level: null });
@@ -94,8 +94,8 @@ export async function runPerLearnerPaths(
   await readinessBody(sql, userId, 5);
   await trendsData(sql, userId, trend);
   await trendsData(sql, userId, trend, { skillTag: a });
-  await coachingData(sql, userId, readiness);
-  await loadDashboard(sql, userId);
+  await coachingData(sql, userId, config);
+  await loadDashboard(sql, userId, config);
   await sessionScores(sql, userId, trend);
   await listSnapshots(sql, userId, 20);
   await skillAggregates(sql, userId);

@@ -7,7 +7,7 @@ import { createServer, type Server } from "node:http";
 import { type BrowserContext, chromium } from "playwright-core";
 import { createApp } from "../app.ts";
 import { loadConfig } from "../lib/config.ts";
-import { loadStaticConfig } from "../lib/static_config.ts";
+import { shipped } from "./static_config.ts";
 import { createTestDatabase, type TestDatabase } from "./db.ts";
 import { buildAssets } from "../lib/ui/build.ts";
 import { CHROMIUM } from "./browser.ts";
@@ -42,7 +42,7 @@ export async function startSignInApp(
     }),
     authSecret: TEST_SECRET,
   };
-  const app = createApp({ sql: db.sql, config, assets, settings: loadStaticConfig() }, {
+  const app = createApp({ sql: db.sql, config, assets, settings: shipped }, {
     log: false,
   });
   handler = app.fetch;

@@ -4,6 +4,7 @@
  * config shows an AUC difference of exactly 0, a bad config is named by its field, a coach gets
  * the 403 page, axe-core is clean and nothing overflows at 1280 and 375 px.
  */
+import { shipped } from "./static_config.ts";
 import assert from "node:assert/strict";
 import axe from "axe-core";
 import type { Page } from "playwright-core";
@@ -45,7 +46,7 @@ Deno.test({
       const sql = b.db.sql;
       // The named people and their demo outcomes, and three more interviews each (both results),
       // so both classes are there to judge.
-      await seedDemo(sql, { cohort: false });
+      await seedDemo(sql, shipped, { cohort: false });
       const now = Date.now();
       for (const [i, learner] of DEMO_LEARNERS.entries()) {
         await recordOutcomes(sql, learner.userId, {

@@ -9,7 +9,7 @@ import type { Queryable } from "../db/mod.ts";
 import { type AttentionConfig } from "./attention_config.ts";
 import { learnerLabel } from "../learners/label.ts";
 import { type CohortFilters, cohortLearners, echo, type FiltersEcho } from "./filters.ts";
-import { attentionConfig, catalog, readinessConfig } from "../shipped_config.ts";
+import type { StaticConfig } from "../static_config.ts";
 
 /** A piece of SQL to splice into a statement. */
 type Fragment = postgres.PendingQuery<postgres.Row[]>;
@@ -118,9 +118,14 @@ const iso = (column: string) =>
  * that reason, `latest` is each one's latest snapshot before `to`. The one definition of the rules:
  * the attention list and the directory's `attention` filter both use it.
  */
-export function attentionReasons(sql: Queryable, learners: Fragment, to: Date) {
-  const cfg = attentionConfig;
-  const { threshold, sessions: lastN } = readinessConfig.low_skill;
+export function attentionReasons(
+  sql: Queryable,
+  learners: Fragment,
+  to: Date,
+  settings: StaticConfig,
+) {
+  const cfg = settings.attention;
+  const { threshold, sessions: lastN } = settings.readiness.low_skill;
   const quietSince = new Date(to.getTime() - cfg.stalled_days * 24 * 60 * 60 * 1000);
   return sql`
     c as (${learners}),
@@ -165,7 +170,7 @@ export function attentionReasons(sql: Queryable, learners: Fragment, to: Date) {
              count(*) as n
       from analytics.session_events e
       where e.user_id in (select user_id from c) and e.ts < ${to}
-        and e.skill_tag = any(${catalog.skillTags}::text[])
+        and e.skill_tag = any(${settings.catalog.skillTags}::text[])
       group by e.user_id, e.skill_tag, e.session_id
     ),
     last_n as (
@@ -183,9 +188,14 @@ export function attentionReasons(sql: Queryable, learners: Fragment, to: Date) {
 }
 
 /** `select user_id …`: the learners among `learners` with at least one reason as of `to`. */
-export function flaggedLearners(sql: Queryable, learners: Fragment, to: Date) {
+export function flaggedLearners(
+  sql: Queryable,
+  learners: Fragment,
+  to: Date,
+  settings: StaticConfig,
+) {
   return sql`
-    with ${attentionReasons(sql, learners, to)}
+    with ${attentionReasons(sql, learners, to, settings)}
     select user_id from stalled union select user_id from declining
     union select user_id from low`;
 }
@@ -197,6 +207,7 @@ export function flaggedLearners(sql: Queryable, learners: Fragment, to: Date) {
 export function attentionSql(
   sql: Queryable,
   f: CohortFilters,
+  settings: StaticConfig,
   options: { cursor?: AttentionCursor | null; limit?: number } = {},
 ) {
   const after = options.cursor
@@ -206,7 +217,7 @@ export function attentionSql(
     : sql``;
   const limit = options.limit === undefined ? sql`` : sql`limit ${options.limit}`;
   return sql<AttentionRow[]>`
-    with ${attentionReasons(sql, cohortLearners(sql, f), f.to)},
+    with ${attentionReasons(sql, cohortLearners(sql, f), f.to, settings)},
     flagged as (
       select l.user_id, l.display_name, l.level, l.track, l.cohort,
              ((s.user_id is not null)::int + (d.user_id is not null)::int
@@ -240,7 +251,10 @@ export function attentionSql(
 }
 
 /** A statement row as the API shows it: the reasons with their evidence. */
-export function attentionLearner(row: AttentionRow): AttentionLearner {
+export function attentionLearner(
+  row: AttentionRow,
+  skillTags: readonly string[],
+): AttentionLearner {
   const reasons: Reason[] = [];
   if (row.stalled) {
     reasons.push({
@@ -261,7 +275,7 @@ export function attentionLearner(row: AttentionRow): AttentionLearner {
     });
   }
   if (row.low_skills) {
-    const order = catalog.skillTags;
+    const order = skillTags;
     reasons.push({
       code: "persistently_low",
       skills: [...row.low_skills].sort((a, b) => order.indexOf(a) - order.indexOf(b)),
@@ -288,16 +302,17 @@ export function cursorAfter(row: AttentionRow): string {
 export async function cohortAttention(
   sql: Queryable,
   f: CohortFilters,
+  settings: StaticConfig,
   options: { cursor?: AttentionCursor | null; limit?: number } = {},
 ): Promise<Attention> {
   const limit = Math.min(options.limit ?? DEFAULT_ATTENTION_LIMIT, MAX_ATTENTION_LIMIT);
-  const rows = await attentionSql(sql, f, { cursor: options.cursor, limit: limit + 1 });
+  const rows = await attentionSql(sql, f, settings, { cursor: options.cursor, limit: limit + 1 });
   const page = rows.slice(0, limit);
-  const { threshold, sessions } = readinessConfig.low_skill;
+  const { threshold, sessions } = settings.readiness.low_skill;
   return {
     filters: echo(f),
-    rules: { ...attentionConfig, low_skill: { threshold, sessions } },
-    learners: page.map(attentionLearner),
+    rules: { ...settings.attention, low_skill: { threshold, sessions } },
+    learners: page.map((row) => attentionLearner(row, settings.catalog.skillTags)),
     next_cursor: rows.length > limit ? cursorAfter(page[page.length - 1]) : null,
   };
 }
@@ -320,8 +335,11 @@ export const ATTENTION_CSV_HEADER = [
 ];
 
 /** One attention CSV row. */
-export function attentionCsvRow(row: AttentionRow): (string | number | null)[] {
-  const l = attentionLearner(row);
+export function attentionCsvRow(
+  row: AttentionRow,
+  skillTags: readonly string[],
+): (string | number | null)[] {
+  const l = attentionLearner(row, skillTags);
   return [
     l.user_id,
     l.label,
@@ -347,9 +365,10 @@ export function attentionCsvRow(row: AttentionRow): (string | number | null)[] {
 export async function* attentionCsvRows(
   sql: Queryable,
   f: CohortFilters,
+  settings: StaticConfig,
   cursor: AttentionCursor | null = null,
 ): AsyncGenerator<(string | number | null)[]> {
-  for await (const batch of attentionSql(sql, f, { cursor }).cursor(500)) {
-    for (const row of batch) yield attentionCsvRow(row);
+  for await (const batch of attentionSql(sql, f, settings, { cursor }).cursor(500)) {
+    for (const row of batch) yield attentionCsvRow(row, settings.catalog.skillTags);
   }
 }

@@ -6,7 +6,7 @@
 import type { Queryable } from "../db/mod.ts";
 import { Exact } from "../readiness/mod.ts";
 import { type CohortFilters, cohortLearners } from "./filters.ts";
-import { readinessConfig } from "../shipped_config.ts";
+import type { ReadinessConfig } from "../readiness/config.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Spacing of the band-movement points. */
@@ -28,10 +28,10 @@ export interface BandsAt {
 }
 
 /** The labels every answer carries, in order: configured bands, insufficient evidence, none. */
-export function bandLabels(): string[] {
+export function bandLabels(config: ReadinessConfig): string[] {
   return [
-    ...readinessConfig.bands.map((b) => b.label),
-    readinessConfig.minimum_evidence.label,
+    ...config.bands.map((b) => b.label),
+    config.minimum_evidence.label,
     NO_SNAPSHOT,
   ];
 }
@@ -92,8 +92,8 @@ export function bandGridSql(
 }
 
 /** Folds the rows of `bandGridSql` into one `BandsAt` per point k = 0 … lastK. */
-export function foldBandGrid(rows: GridRow[], lastK: number): BandsAt[] {
-  const labels = bandLabels();
+export function foldBandGrid(rows: GridRow[], lastK: number, config: ReadinessConfig): BandsAt[] {
+  const labels = bandLabels(config);
   const learners = rows[0]?.learners ?? 0;
   const points = Array.from({ length: lastK + 1 }, () => ({
     counts: Object.fromEntries(labels.map((l) => [l, 0])) as BandCounts,
@@ -131,8 +131,13 @@ export async function bandsOnGrid(
   f: CohortFilters,
   stepMs: number,
   lastK: number,
+  config: ReadinessConfig,
 ): Promise<BandsAt[]> {
-  return foldBandGrid(await sql<GridRow[]>`${bandGridSql(sql, f, stepMs, lastK)}`, lastK);
+  return foldBandGrid(
+    await sql<GridRow[]>`${bandGridSql(sql, f, stepMs, lastK)}`,
+    lastK,
+    config,
+  );
 }
 
 /** One point of band movement. */
@@ -154,9 +159,10 @@ export async function bandMovement(
   sql: Queryable,
   f: CohortFilters,
   bucket: Bucket,
+  config: ReadinessConfig,
 ): Promise<BandPoint[]> {
   const { stepMs, at } = bandPoints(f, bucket);
-  const grid = await bandsOnGrid(sql, f, stepMs, at.length - 1);
+  const grid = await bandsOnGrid(sql, f, stepMs, at.length - 1, config);
   // The grid runs from `to` backwards; the points run forwards.
   return at.map((d, i) => ({ at: d.toISOString(), bands: grid[at.length - 1 - i].bands }));
 }

@@ -5,7 +5,6 @@
 import { z } from "@hono/zod-openapi";
 import type { Queryable } from "../db/mod.ts";
 import { isoTimestamp } from "../validation.ts";
-import { catalog } from "../shipped_config.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The default period: the 28 days ending now. */
@@ -28,9 +27,12 @@ const profileText = (field: string) =>
     description: `only learners whose profile ${field} is exactly this`,
   });
 
-/** The filter fields, for a route's query schema (each route adds its own fields and refines). */
-export const filterFields = {
-  level: z.enum(catalog.levels as [string, ...string[]]).optional().openapi({
+/**
+ * The filter fields, for a route's query schema (each route adds its own fields and refines);
+ * `levels` from the catalog (config/levels.json).
+ */
+export const filterFields = (levels: readonly string[]) => ({
+  level: z.enum(levels as [string, ...string[]]).optional().openapi({
     description: "only learners of this level (a learner without a level is in no such cohort)",
   }),
   track: profileText("track"),
@@ -42,11 +44,11 @@ export const filterFields = {
   format: z.enum(["json", "csv"]).optional().openapi({
     description: "`csv` answers text/csv (as does `Accept: text/csv`); default JSON",
   }),
-};
+});
 
 /** The filter fields as one zod object (tests and routes without extra fields). */
-export const FilterQuery = z.object(filterFields);
-export type FilterInput = z.infer<typeof FilterQuery>;
+export const filterQuery = (levels: readonly string[]) => z.object(filterFields(levels));
+export type FilterInput = z.infer<ReturnType<typeof filterQuery>>;
 
 /** Filters with the period resolved to instants. */
 export interface CohortFilters {

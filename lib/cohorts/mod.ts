@@ -9,7 +9,7 @@ export {
   DEFAULT_PERIOD_DAYS,
   echo,
   filterFields,
-  FilterQuery,
+  filterQuery,
   FiltersSchema,
   MAX_PERIOD_DAYS,
   resolveFilters,

@@ -3,6 +3,7 @@
  * the period of equal length just before it (one statement).
  */
 import type { Queryable } from "../db/mod.ts";
+import type { ReadinessConfig } from "../readiness/config.ts";
 import { type BandCounts, bandGridSql, foldBandGrid } from "./bands.ts";
 import { type CohortFilters, cohortLearners, echo, type FiltersEcho } from "./filters.ts";
 
@@ -38,7 +39,11 @@ interface Row {
  * own; a session's is its first answer's, wherever that answer lies), and band counts and mean
  * readiness as of each period's end (snapshots strictly before it).
  */
-export async function cohortOverview(sql: Queryable, f: CohortFilters): Promise<Overview> {
+export async function cohortOverview(
+  sql: Queryable,
+  f: CohortFilters,
+  config: ReadinessConfig,
+): Promise<Overview> {
   const lengthMs = f.to.getTime() - f.from.getTime();
   const prevFrom = new Date(f.from.getTime() - lengthMs);
   const [row] = await sql<Row[]>`
@@ -70,7 +75,7 @@ export async function cohortOverview(sql: Queryable, f: CohortFilters): Promise<
                     count(*) filter (where ts >= ${prevFrom} and ts < ${f.from})]::int[]
        from sess) as sessions,
       (select coalesce(json_agg(g), '[]') from (${bandGridSql(sql, f, lengthMs, 1)}) g) as grid`;
-  const [now, before] = foldBandGrid(row.grid, 1);
+  const [now, before] = foldBandGrid(row.grid, 1, config);
   const period = (i: 0 | 1, from: Date, to: Date, bands: typeof now): PeriodFigures => ({
     from: from.toISOString(),
     to: to.toISOString(),

@@ -7,7 +7,7 @@ import type { Queryable } from "../db/mod.ts";
 import { Exact } from "../readiness/mod.ts";
 import { type CohortFilters, cohortLearners, echo, type FiltersEcho } from "./filters.ts";
 import { tInterval95 } from "./stats.ts";
-import { catalog, readinessConfig } from "../shipped_config.ts";
+import type { StaticConfig } from "../static_config.ts";
 
 export interface Lift {
   /** Mean of (latest − first) over participants with ≥ 2 sessions; null when there are none. */
@@ -58,9 +58,9 @@ interface Group {
 }
 
 /** The statement: per (skill, nf, nl, nb, multi) group the counts and exact sums. */
-function groupsSql(sql: Queryable, f: CohortFilters) {
-  const tags = catalog.skillTags;
-  const { threshold, sessions: lastN } = readinessConfig.low_skill;
+function groupsSql(sql: Queryable, f: CohortFilters, settings: StaticConfig) {
+  const tags = settings.catalog.skillTags;
+  const { threshold, sessions: lastN } = settings.readiness.low_skill;
   return sql<Group[]>`
     with c as (${cohortLearners(sql, f)}),
     ps as (
@@ -178,13 +178,19 @@ export function skillFigures(tag: string, label: string, groups: Group[]): Skill
 }
 
 /** The skills figures of the cohort in the period, one entry per configured skill, in order. */
-export async function cohortSkills(sql: Queryable, f: CohortFilters): Promise<CohortSkills> {
-  const groups = Map.groupBy(await groupsSql(sql, f), (g) => g.skill_tag);
-  const { threshold, sessions } = readinessConfig.low_skill;
+export async function cohortSkills(
+  sql: Queryable,
+  f: CohortFilters,
+  settings: StaticConfig,
+): Promise<CohortSkills> {
+  const groups = Map.groupBy(await groupsSql(sql, f, settings), (g) => g.skill_tag);
+  const { threshold, sessions } = settings.readiness.low_skill;
   return {
     filters: echo(f),
     low_skill_rule: { threshold, sessions },
-    skills: catalog.skills.map((s) => skillFigures(s.tag, s.label, groups.get(s.tag) ?? [])),
+    skills: settings.catalog.skills.map((s) =>
+      skillFigures(s.tag, s.label, groups.get(s.tag) ?? [])
+    ),
   };
 }
 

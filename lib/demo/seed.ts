@@ -14,12 +14,12 @@ import { rebuildReadiness } from "../readiness/mod.ts";
 import type { EventsRequest } from "../sessions/schema.ts";
 import { DEMO_LEARNERS, type DemoLearner } from "./people.ts";
 import { seedDemoOutcomes } from "./outcomes.ts";
-import { catalog } from "../shipped_config.ts";
+import type { Catalog } from "../catalog.ts";
+import type { StaticConfig } from "../static_config.ts";
 import { prng } from "./random.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
 export const HISTORY_DAYS = 84;
-const STEPS = catalog.pulseSteps;
 
 /** A v4-shaped uuid derived from `rand`. */
 function uuidFrom(rand: () => number): string {
@@ -47,7 +47,13 @@ export interface DemoSession {
  * The practice history of demo learner `index`: the same ids, skills and scores on every call
  * (only the times follow `now`), so seeding again finds everything already stored.
  */
-export function demoHistory(learner: DemoLearner, index: number, now: Date): DemoSession[] {
+export function demoHistory(
+  learner: DemoLearner,
+  index: number,
+  now: Date,
+  catalog: Catalog,
+): DemoSession[] {
+  const STEPS = catalog.pulseSteps;
   const rand = prng(1000 + index);
   const start = now.getTime() - HISTORY_DAYS * DAY;
   return Array.from({ length: learner.sessions }, (_, i) => {
@@ -158,7 +164,7 @@ const LAST = [
  * The generated cohort: the same ids, profiles and trajectories on every call. Levels spread over
  * config/levels.json, five tracks, two cohorts; a fifth of each trajectory.
  */
-export function demoCohort(size = COHORT_SIZE): CohortLearner[] {
+export function demoCohort(catalog: Catalog, size = COHORT_SIZE): CohortLearner[] {
   const rand = prng(7000);
   const levels = catalog.levels;
   return Array.from({ length: size }, (_, i) => {
@@ -214,7 +220,13 @@ export function demoCohort(size = COHORT_SIZE): CohortLearner[] {
 }
 
 /** The practice history of generated learner `index` (ids and scores fixed; times follow `now`). */
-export function cohortHistory(learner: CohortLearner, index: number, now: Date): DemoSession[] {
+export function cohortHistory(
+  learner: CohortLearner,
+  index: number,
+  now: Date,
+  catalog: Catalog,
+): DemoSession[] {
+  const STEPS = catalog.pulseSteps;
   const rand = prng(9000 + index);
   return Array.from({ length: learner.sessions }, (_, i) => {
     const progress = learner.sessions === 1 ? 1 : i / (learner.sessions - 1);
@@ -285,15 +297,20 @@ async function insertDemoEvents(
 /** Seeds the demo people and (unless `cohort` is false) the cohort. Safe to run again. */
 export async function seedDemo(
   sql: Sql,
+  settings: StaticConfig,
   options: { now?: Date; log?: (line: string) => void; cohort?: boolean } = {},
 ): Promise<SeedResult> {
+  const { catalog } = settings;
   const now = options.now ?? new Date();
   const log = options.log ?? (() => {});
   const people: { learner: DemoLearner; history: DemoSession[] }[] = [
-    ...DEMO_LEARNERS.map((learner, i) => ({ learner, history: demoHistory(learner, i, now) })),
-    ...(options.cohort === false ? [] : demoCohort()).map((learner, i) => ({
+    ...DEMO_LEARNERS.map((learner, i) => ({
       learner,
-      history: cohortHistory(learner, i, now),
+      history: demoHistory(learner, i, now, catalog),
+    })),
+    ...(options.cohort === false ? [] : demoCohort(catalog)).map((learner, i) => ({
+      learner,
+      history: cohortHistory(learner, i, now, catalog),
     })),
   ];
   const ids = people.map((p) => p.learner.userId);
@@ -377,6 +394,7 @@ export async function seedDemo(
       userIds: fresh,
       trigger: "demo_seed",
       batchSize: LEARNERS_PER_STATEMENT,
+      config: settings.readiness,
     });
     result.snapshots = rebuilt.snapshots;
     log(`${rebuilt.snapshots} readiness snapshots for ${rebuilt.learners} learners`);

@@ -2,28 +2,28 @@ import assert from "node:assert/strict";
 import { createTestDatabase } from "../../tests/db.ts";
 import { DEMO_LEARNERS } from "./people.ts";
 import { COHORT_SIZE, cohortHistory, COHORTS, demoCohort, demoHistory, seedDemo } from "./seed.ts";
-import { catalog } from "../shipped_config.ts";
+import { catalog, shipped } from "../../tests/static_config.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
 
 Deno.test("demo history is the same on every call, whatever the time", () => {
-  const a = demoHistory(DEMO_LEARNERS[0], 0, new Date("2026-11-23T10:00:00Z"));
-  const b = demoHistory(DEMO_LEARNERS[0], 0, new Date("2026-12-01T17:30:00Z"));
+  const a = demoHistory(DEMO_LEARNERS[0], 0, new Date("2026-11-23T10:00:00Z"), catalog);
+  const b = demoHistory(DEMO_LEARNERS[0], 0, new Date("2026-12-01T17:30:00Z"), catalog);
   const keys = (h: typeof a) =>
     h.map((s) => [s.sessionId, s.answers.map((x) => [Object.keys(x.scores), x.scores])]);
   assert.deepEqual(keys(a), keys(b));
   assert.equal(a.length, DEMO_LEARNERS[0].sessions);
   assert.notEqual(a[0].answers[0].ts, b[0].answers[0].ts);
-  const c1 = demoCohort();
-  assert.deepEqual(demoCohort(), c1);
+  const c1 = demoCohort(catalog);
+  assert.deepEqual(demoCohort(catalog), c1);
   assert.deepEqual(
-    keys(cohortHistory(c1[7], 7, new Date("2026-11-23T10:00:00Z"))),
-    keys(cohortHistory(c1[7], 7, new Date("2026-12-01T17:30:00Z"))),
+    keys(cohortHistory(c1[7], 7, new Date("2026-11-23T10:00:00Z"), catalog)),
+    keys(cohortHistory(c1[7], 7, new Date("2026-12-01T17:30:00Z"), catalog)),
   );
 });
 
 Deno.test("the cohort: ~200 learners over levels, tracks, two cohorts and five trajectories", () => {
-  const cohort = demoCohort();
+  const cohort = demoCohort(catalog);
   assert.equal(cohort.length, COHORT_SIZE);
   assert.equal(new Set(cohort.map((l) => l.userId)).size, COHORT_SIZE);
   assert.equal(new Set(cohort.map((l) => l.name)).size, COHORT_SIZE);
@@ -33,7 +33,7 @@ Deno.test("the cohort: ~200 learners over levels, tracks, two cohorts and five t
   const now = new Date("2026-11-23T10:00:00Z");
   const lastDays = (t: string) =>
     cohort.filter((l) => l.trajectory === t).map((l) => {
-      const h = cohortHistory(l, cohort.indexOf(l), now);
+      const h = cohortHistory(l, cohort.indexOf(l), now, catalog);
       return (now.getTime() - Date.parse(h.at(-1)!.answers.at(-1)!.ts)) / DAY;
     });
   // Drop-outs stopped 3–6 weeks ago; everyone else practised in the last week.
@@ -43,7 +43,7 @@ Deno.test("the cohort: ~200 learners over levels, tracks, two cohorts and five t
   }
   // Late starters began 2–5 weeks ago, the others about 12 weeks ago.
   for (const l of cohort) {
-    const first = cohortHistory(l, cohort.indexOf(l), now)[0].answers[0].ts;
+    const first = cohortHistory(l, cohort.indexOf(l), now, catalog)[0].answers[0].ts;
     const days = (now.getTime() - Date.parse(first)) / DAY;
     if (l.trajectory === "late_starter") assert.ok(days >= 13 && days <= 36, String(days));
     else assert.ok(days >= 73, String(days));
@@ -54,8 +54,8 @@ Deno.test("seeding writes histories and a snapshot per session once; seeding aga
   const db = await createTestDatabase();
   try {
     const now = new Date("2026-11-23T10:00:00Z");
-    const first = await seedDemo(db.sql, { now });
-    const cohort = demoCohort();
+    const first = await seedDemo(db.sql, shipped, { now });
+    const cohort = demoCohort(catalog);
     const sessions = DEMO_LEARNERS.reduce((n, l) => n + l.sessions, 0) +
       cohort.reduce((n, l) => n + l.sessions, 0);
     assert.deepEqual({ ...first, eventsInserted: first.eventsInserted > 0 }, {
@@ -90,7 +90,7 @@ Deno.test("seeding writes histories and a snapshot per session once; seeding aga
     const [named] = await db.sql`
       select display_name from analytics.learners where user_id = ${DEMO_LEARNERS[0].userId}`;
     assert.equal(named.display_name, DEMO_LEARNERS[0].name);
-    const again = await seedDemo(db.sql, { now: new Date("2026-11-24T10:00:00Z") });
+    const again = await seedDemo(db.sql, shipped, { now: new Date("2026-11-24T10:00:00Z") });
     assert.equal(again.eventsInserted, 0);
     assert.equal(again.snapshots, 0);
     assert.deepEqual(await counts(), before);

@@ -4,7 +4,8 @@
  */
 import type postgres from "postgres";
 import type { Queryable } from "../db/mod.ts";
-import { readinessConfig } from "../shipped_config.ts";
+import type { ReadinessConfig } from "../readiness/config.ts";
+import type { StaticConfig } from "../static_config.ts";
 import { flaggedLearners } from "../cohorts/attention.ts";
 
 export const DIRECTORY_SORTS = ["readiness", "last_active", "sessions", "delta", "name"] as const;
@@ -132,10 +133,10 @@ function validSortValue(sort: DirectorySort, value: string): boolean {
 }
 
 /** The band labels a filter may name: every configured band, insufficient evidence, `none`. */
-export function bandFilterValues(): string[] {
+export function bandFilterValues(config: ReadinessConfig): string[] {
   return [
-    ...readinessConfig.bands.map((b) => b.label),
-    readinessConfig.minimum_evidence.label,
+    ...config.bands.map((b) => b.label),
+    config.minimum_evidence.label,
     "none",
   ];
 }
@@ -145,8 +146,12 @@ export function bandFilterValues(): string[] {
  * reason on the needs-attention list (stalled, declining, persistently low) as of `now`, by the
  * same definition (`flaggedLearners`).
  */
-export function needsAttention(sql: Queryable, now: Date): postgres.PendingQuery<postgres.Row[]> {
-  return sql`d.user_id in (${flaggedLearners(sql, sql`select d.user_id from d`, now)})`;
+export function needsAttention(
+  sql: Queryable,
+  now: Date,
+  settings: StaticConfig,
+): postgres.PendingQuery<postgres.Row[]> {
+  return sql`d.user_id in (${flaggedLearners(sql, sql`select d.user_id from d`, now, settings)})`;
 }
 
 /** Bounds of the ids that start with `hex` (1–32 hex digits), for an index range scan. */
@@ -167,6 +172,7 @@ function idRange(hex: string): [string, string] {
 function matching(
   sql: Queryable,
   q: DirectoryQuery,
+  settings: StaticConfig,
   countOnly = false,
   sessionsLater = false,
 ) {
@@ -244,8 +250,8 @@ function matching(
     q.attention === undefined
       ? none
       : q.attention
-      ? sql`and ${needsAttention(sql, q.now ?? new Date())}`
-      : sql`and not ${needsAttention(sql, q.now ?? new Date())}`
+      ? sql`and ${needsAttention(sql, q.now ?? new Date(), settings)}`
+      : sql`and not ${needsAttention(sql, q.now ?? new Date(), settings)}`
   }
     )`;
 }
@@ -275,7 +281,12 @@ function castValue(sql: Queryable, sort: DirectorySort, value: string) {
 }
 
 /** Rows after the cursor, in the sort order (nulls last in both orders, ties by user id). */
-function pageRows(sql: Queryable, q: DirectoryQuery, limit: number | null) {
+function pageRows(
+  sql: Queryable,
+  q: DirectoryQuery,
+  settings: StaticConfig,
+  limit: number | null,
+) {
   const none = sql``;
   const dir = q.order === "asc" ? sql`asc` : sql`desc`;
   const c = q.cursor;
@@ -294,7 +305,7 @@ function pageRows(sql: Queryable, q: DirectoryQuery, limit: number | null) {
   const bound = limit === null ? none : sql`limit ${limit}`;
   if (q.sort === "sessions" || q.sort === "last_active") {
     return sql<(DirectoryRow & { cursor_value: string | null })[]>`
-      with ${matching(sql, q)}
+      with ${matching(sql, q, settings)}
       select m.user_id, m.label, m.level, m.track, m.cohort, m.sessions, m.last_active,
              m.readiness, m.band, m.delta, m.sort_key::text as cursor_value
       from m
@@ -305,7 +316,7 @@ function pageRows(sql: Queryable, q: DirectoryQuery, limit: number | null) {
   // The order does not read the session figures: the page is chosen first, and only its rows
   // count their sessions.
   return sql<(DirectoryRow & { cursor_value: string | null })[]>`
-    with ${matching(sql, q, false, true)},
+    with ${matching(sql, q, settings, false, true)},
     page as (
       select m.user_id, m.label, m.level, m.track, m.cohort, m.readiness, m.band, m.delta,
              m.sort_key
@@ -325,9 +336,13 @@ function pageRows(sql: Queryable, q: DirectoryQuery, limit: number | null) {
 }
 
 /** One page of the directory, the number of learners matching the filters and the next cursor. */
-export async function listDirectory(sql: Queryable, q: DirectoryQuery): Promise<DirectoryPage> {
+export async function listDirectory(
+  sql: Queryable,
+  q: DirectoryQuery,
+  settings: StaticConfig,
+): Promise<DirectoryPage> {
   const limit = Math.max(1, Math.min(DIRECTORY_MAX_LIMIT, q.limit));
-  const rows = await pageRows(sql, q, limit + 1).catch((error) => {
+  const rows = await pageRows(sql, q, settings, limit + 1).catch((error) => {
     // A cursor value the sort key's type refuses (a data exception, class 22) is a bad cursor.
     if (q.cursor && String((error as { code?: string }).code ?? "").startsWith("22")) {
       throw new CursorError("not a cursor from this endpoint");
@@ -335,7 +350,7 @@ export async function listDirectory(sql: Queryable, q: DirectoryQuery): Promise<
     throw error;
   });
   const [{ total }] = await sql<{ total: number }[]>`
-    with ${matching(sql, q, true)} select count(*)::int as total from m`;
+    with ${matching(sql, q, settings, true)} select count(*)::int as total from m`;
   const more = rows.length > limit;
   const page = rows.slice(0, limit);
   const last = page.at(-1);
@@ -357,9 +372,12 @@ export async function listDirectory(sql: Queryable, q: DirectoryQuery): Promise<
 export async function* streamDirectory(
   sql: Queryable,
   q: Omit<DirectoryQuery, "limit" | "cursor">,
+  settings: StaticConfig,
   chunk = 500,
 ): AsyncGenerator<DirectoryRow[]> {
-  for await (const rows of pageRows(sql, { ...q, limit: 0, cursor: null }, null).cursor(chunk)) {
+  for await (
+    const rows of pageRows(sql, { ...q, limit: 0, cursor: null }, settings, null).cursor(chunk)
+  ) {
     yield rows.map(({ cursor_value: _, ...row }) => row);
   }
 }

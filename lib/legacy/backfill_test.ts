@@ -14,6 +14,7 @@ import { captureEvents } from "../sessions/answers.ts";
 import type { EventsRequest } from "../sessions/schema.ts";
 import { completeSession } from "../sessions/complete.ts";
 import { eraseLearner, liftTombstone } from "../privacy/mod.ts";
+import { readinessConfig } from "../../tests/static_config.ts";
 
 function eventsFor(userId: string): EventsRequest {
   return {
@@ -340,7 +341,7 @@ Deno.test("backfill of transcripts from blob storage", async (t) => {
         user_id: u2,
         transcript: ["from the orchestrator"],
         scorecard: { bce_score: 70 },
-      });
+      }, readinessConfig);
       assert.equal(
         done.transcript.created,
         false,

@@ -20,7 +20,6 @@ import { SCORE_COLUMNS, type ScoreColumn } from "../sessions/scorecards.ts";
 import { findArtefacts, placeArtefacts, placement, refusal } from "./place.ts";
 import { lockLearners } from "../learners/lock.ts";
 import { erasedLearners, erasedSessions } from "../privacy/tombstones.ts";
-import { catalog as defaultCatalog } from "../shipped_config.ts";
 
 export const IMPORT_LOG_PREFIX = "import_history";
 /** Scenario of legacy answers that do not name one. */
@@ -31,7 +30,8 @@ const HISTORY_FILE = /^history_(.+)\.json$/;
 
 export interface ImportOptions {
   dryRun?: boolean;
-  catalog?: Catalog;
+  /** Skills and steps a file may name (config/). */
+  catalog: Catalog;
 }
 
 export interface ImportSummary extends RunSummary {
@@ -300,7 +300,7 @@ export async function importHistoryDir(
   log: LogSink,
 ): Promise<ImportSummary> {
   const dryRun = options.dryRun ?? false;
-  const catalog = options.catalog ?? defaultCatalog;
+  const catalog = options.catalog;
   const run = new RunLog(IMPORT_LOG_PREFIX, dryRun, log);
   const summary = Object.assign(run.summary, {
     eventsInserted: 0,

@@ -12,6 +12,7 @@ import { recomputeAllReadiness } from "../readiness/mod.ts";
 import { lockLearners } from "../learners/lock.ts";
 import { eraseLearner, learnerTables } from "./mod.ts";
 import { gate, someoneWaitsForALock } from "../../tests/locks.ts";
+import { readinessConfig } from "../../tests/static_config.ts";
 
 /** Rows of the learner left in any analytics table. */
 async function rowsLeft(sql: Sql, userId: string): Promise<number> {
@@ -47,7 +48,7 @@ serverTest(
   async (sql) => {
     const a = crypto.randomUUID();
     await recordLearnerA(sql, a);
-    await recomputeAllReadiness(sql, { userIds: [a], trigger: "test" });
+    await recomputeAllReadiness(sql, { config: readinessConfig, userIds: [a], trigger: "test" });
     await sql`delete from analytics.readiness_reads where user_id = ${a}`;
     // A recompute run filling the learner's kept read, held open under the learner's lock.
     const locked = gate();
@@ -94,7 +95,11 @@ serverTest(
     });
     await deleted.opened;
     // The run waits for the erase's lock on `a`, then finds `a` gone and skips it.
-    const run = recomputeAllReadiness(sql, { userIds: [a, b], trigger: "test" });
+    const run = recomputeAllReadiness(sql, {
+      config: readinessConfig,
+      userIds: [a, b],
+      trigger: "test",
+    });
     assert.ok(await someoneWaitsForALock(sql), "the run waits for the erase");
     commit.open();
     await erase;

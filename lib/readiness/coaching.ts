@@ -5,7 +5,7 @@
 import { type Component, componentOf, COMPONENTS, type ReadinessConfig } from "./config.ts";
 import { Exact } from "./exact.ts";
 import type { SessionPoint, Snapshot } from "./snapshot.ts";
-import { catalog } from "../shipped_config.ts";
+import type { Skill } from "../catalog.ts";
 import { LEARNER_READER, personScore, type Reader, voiceOf } from "./text.ts";
 
 export interface LowSkill {
@@ -39,8 +39,8 @@ export interface Coaching {
   message: string;
 }
 
-function skillLabel(tag: string): string {
-  return catalog.skills.find((s) => s.tag === tag)?.label ?? tag;
+function skillLabel(tag: string, skills: readonly Skill[]): string {
+  return skills.find((s) => s.tag === tag)?.label ?? tag;
 }
 
 /** One session's average of a skill, as the low-skill rule reads it (`total` exact, as text). */
@@ -56,7 +56,11 @@ export interface LowSkillRow extends Omit<SessionPoint, "ts"> {
  * config (fewer than N sessions is not "persistently"). A session's average is compared exactly:
  * 59.996… is below 60 even though it displays as 60.00.
  */
-export function lowSkillsOf(rows: LowSkillRow[], config: ReadinessConfig): LowSkill[] {
+export function lowSkillsOf(
+  rows: LowSkillRow[],
+  config: ReadinessConfig,
+  catalogSkills: readonly Skill[],
+): LowSkill[] {
   const { threshold, sessions } = config.low_skill;
   return [...Map.groupBy(rows, (p) => p.skill_tag)]
     .filter(([, recent]) =>
@@ -65,7 +69,7 @@ export function lowSkillsOf(rows: LowSkillRow[], config: ReadinessConfig): LowSk
     )
     .map(([tag, recent]) => ({
       skill_tag: tag,
-      label: skillLabel(tag),
+      label: skillLabel(tag, catalogSkills),
       component: componentOf(config, tag),
       sessions: recent.map((p) => ({
         session_id: p.session_id,
@@ -159,6 +163,7 @@ export function coachingOf(
   persistentlyLow: LowSkill[],
   windowAverages: WindowAverage[],
   config: ReadinessConfig,
+  catalogSkills: readonly Skill[],
   reader: Reader = LEARNER_READER,
 ): Coaching {
   // No focus from less than the minimum evidence: the band says there is not enough yet.
@@ -179,7 +184,7 @@ export function coachingOf(
     focus = {
       ...component,
       skill_tag: weakest?.skill_tag ?? null,
-      skill_label: weakest ? skillLabel(weakest.skill_tag) : null,
+      skill_label: weakest ? skillLabel(weakest.skill_tag, catalogSkills) : null,
     };
   }
   const { threshold, sessions } = config.low_skill;

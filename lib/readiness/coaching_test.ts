@@ -7,11 +7,11 @@ import { coachingMessage, focusComponent } from "./coaching.ts";
 import { loadReadinessConfig, type ReadinessConfig } from "./config.ts";
 import { coachingData } from "./read/coaching.ts";
 import { computeUserReadiness } from "./write/snapshots.ts";
-import { readinessConfig } from "../shipped_config.ts";
+import { readinessConfig, shipped } from "../../tests/static_config.ts";
 
 /** A known learner's coaching, as the coaching API reads it. */
 async function coachingFor(sql: Sql, userId: string, config: ReadinessConfig) {
-  const coaching = await coachingData(sql, userId, config);
+  const coaching = await coachingData(sql, userId, { ...shipped, readiness: config });
   assert.ok(coaching, `${userId} is a learner`);
   return coaching;
 }
@@ -100,7 +100,10 @@ Deno.test("coaching", async (step) => {
     await step.step(
       "focus: the component with the largest weighted gap, and the sentence",
       async () => {
-        const snapshot = await computeUserReadiness(db.sql, d, { asOf: AS_OF });
+        const snapshot = await computeUserReadiness(db.sql, d, {
+          config: readinessConfig,
+          asOf: AS_OF,
+        });
         // last 5 sessions: communication (70 + 50 + 55 + 58 + 61) / 5 = 58.8; structure
         // (40 + 65 + 30) / 3 = 45; technical_depth (10 + 20) / 2 = 15; behavioral_examples
         // (59 + 59.99 + 20 + 60) / 4 = 49.7475 → 49.75.
@@ -222,7 +225,7 @@ Deno.test("coaching: a 59.99…-average skill is persistently low", async () => 
     const low = await persistentlyLow(db.sql, u, readinessConfig);
     assert.deepEqual(low.map((l) => l.skill_tag), ["structure"]);
     assert.deepEqual(low[0].sessions.map((s) => s.score), [60, 60, 60]);
-    await computeUserReadiness(db.sql, u);
+    await computeUserReadiness(db.sql, u, { config: readinessConfig });
     const coaching = await coachingFor(db.sql, u, readinessConfig);
     assert.equal(coaching.persistently_low.length, 1);
   } finally {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { componentOf, COMPONENTS, loadReadinessConfig, windowSpec } from "./config.ts";
-import { readinessConfig } from "../shipped_config.ts";
+import { readinessConfig } from "../../tests/static_config.ts";
 
 Deno.test("config/readiness.json: the shipped defaults", () => {
   assert.equal(readinessConfig.readiness_window, "last_5_sessions");

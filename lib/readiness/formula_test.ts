@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { loadReadinessConfig } from "./config.ts";
 import { bandFor, round2, scoreReadiness, type SkillAverage } from "./formula.ts";
-import { readinessConfig } from "../shipped_config.ts";
+import { readinessConfig } from "../../tests/static_config.ts";
 
 const skill = (skill_tag: string, avg_score: number, sample_size = 3, session_count = 3) => ({
   skill_tag,

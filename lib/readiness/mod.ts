@@ -48,11 +48,11 @@ export { type TrendsData, trendsData } from "./read/trends.ts";
 export { type TrendsBody, trendsBody } from "./read/trends_body.ts";
 export {
   fillLearnerReads,
-  KEPT_READS,
   type KeptRead,
   keptReadBody,
-  READS_BUILDER,
-  TRENDS_KEPT,
+  keptReads,
+  keptTrendWindow,
+  readsBuilder,
 } from "./read/kept_bodies.ts";
 export { coachingData, type CoachingView } from "./read/coaching.ts";
 export { sessionScores } from "./read/series.ts";

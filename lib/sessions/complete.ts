@@ -11,6 +11,7 @@ import { isoTimestamp, MAX_FUTURE_MS } from "../validation.ts";
 import {
   type ComputedReadiness,
   computeUserReadiness,
+  type ReadinessConfig,
   UnknownLearnerError,
 } from "../readiness/mod.ts";
 import { lockLearners } from "../learners/lock.ts";
@@ -144,6 +145,7 @@ export async function completeSession(
   sql: Sql,
   sessionId: string,
   body: CompletionRequest,
+  config: ReadinessConfig,
 ): Promise<CompletionResult> {
   const written = await sql.begin((tx) => writeCompletion(tx, sessionId, body));
   const replayed = !written.transcript.created && !written.scorecard.created;
@@ -154,6 +156,7 @@ export async function completeSession(
   // and writes nothing (one snapshot per learner and moment, enforced by a unique key).
   const { written: _, ...readiness } = await computeUserReadiness(sql, userId, {
     trigger: "session_completed",
+    config,
     sessionId,
   }).catch(async (error) => {
     // Erased since the write: the erase removed the completion with the rest.

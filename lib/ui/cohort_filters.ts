@@ -5,7 +5,7 @@
  */
 import {
   type CohortFilters,
-  FilterQuery,
+  filterQuery,
   resolveFilters,
   withPeriodCheck,
 } from "../cohorts/mod.ts";
@@ -50,14 +50,15 @@ function sentence(text: string): string {
 }
 
 /**
- * The URL's filters resolved by `resolve` (the page's default period), or why they are not usable,
- * in words for staff.
+ * The URL's filters (checked against the configured `levels`) resolved by `resolve` (the page's
+ * default period), or why they are not usable, in words for staff.
  */
 export function parseFilters(
   values: CohortFilterValues,
+  levels: readonly string[],
   resolve: (q: FilterInput) => CohortFilters = (q) => resolveFilters(q),
 ): { filters: CohortFilters | null; problems: string[] } {
-  const parsed = withPeriodCheck(FilterQuery).safeParse({
+  const parsed = withPeriodCheck(filterQuery(levels)).safeParse({
     level: values.level || undefined,
     track: values.track || undefined,
     cohort: values.cohort || undefined,

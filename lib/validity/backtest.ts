@@ -116,8 +116,8 @@ export async function backtest(
   const currentPairs = pairedUnder(outcomes, now, current);
   const candidatePairs = pairedUnder(outcomes, next, candidate);
   return {
-    current: reportOf(currentPairs, filters),
-    candidate: reportOf(candidatePairs, filters),
+    current: reportOf(currentPairs, filters, current),
+    candidate: reportOf(candidatePairs, filters, current),
     auc_difference: aucDifference(currentPairs, candidatePairs),
   };
 }

@@ -20,7 +20,7 @@ import {
   type ReliabilityRow,
   wilson,
 } from "./stats.ts";
-import { readinessConfig } from "../shipped_config.ts";
+import type { ReadinessConfig } from "../readiness/config.ts";
 
 /** Below this many outcomes in either class the figures are flagged as too few to judge. */
 export const MIN_PER_CLASS = 20;
@@ -80,8 +80,8 @@ export interface ValidityReport extends Figures {
 }
 
 /** Band labels in report order: the configured bands low to high, then any other stored label. */
-function bandOrder(seen: Iterable<string>): string[] {
-  const configured = readinessConfig.bands.map((b) => b.label);
+function bandOrder(seen: Iterable<string>, config: ReadinessConfig): string[] {
+  const configured = config.bands.map((b) => b.label);
   const others = [...new Set(seen)].filter((b) => !configured.includes(b)).sort();
   return [...configured, ...others];
 }
@@ -89,10 +89,11 @@ function bandOrder(seen: Iterable<string>): string[] {
 /** The figures of a list of judged outcomes, exact (unrounded), with the AUC's components. */
 export function computeFigures(
   judged: readonly Judged[],
+  config: ReadinessConfig,
 ): { figures: Figures; components: AucComponents | null } {
   const passedScores = judged.filter((j) => j.passed).map((j) => j.readiness);
   const failedScores = judged.filter((j) => !j.passed).map((j) => j.readiness);
-  const bands = bandOrder(judged.map((j) => j.band)).map((band): BandFigures => {
+  const bands = bandOrder(judged.map((j) => j.band), config).map((band): BandFigures => {
     const inBand = judged.filter((j) => j.band === band);
     const passed = inBand.filter((j) => j.passed).length;
     return {
@@ -189,20 +190,27 @@ export function judgedOf(pairs: readonly PairedOutcome[]): Judged[] {
 }
 
 /** The report of already paired outcomes (pure: the route and tests share it). */
-export function reportOf(pairs: readonly PairedOutcome[], filters: CohortFilters): ValidityReport {
+/** Bands are listed in the order of `config` (the deployment's readiness.json). */
+export function reportOf(
+  pairs: readonly PairedOutcome[],
+  filters: CohortFilters,
+  config: ReadinessConfig,
+): ValidityReport {
   const paired = pairs.filter((p) => p.readiness !== null);
   const versions = [...new Set(paired.map((p) => p.formula_version))].sort((a, b) =>
     (a ?? "").localeCompare(b ?? "")
   );
-  const overall = roundFigures(computeFigures(judgedOf(paired)).figures);
+  const overall = roundFigures(computeFigures(judgedOf(paired), config).figures);
   // One version (the usual case) judged every paired outcome: its figures are the overall ones.
   const byVersion = versions.length === 1
     ? [{ formula_version: versions[0], ...overall }]
     : versions.map((formula_version) => ({
       formula_version,
       ...roundFigures(
-        computeFigures(judgedOf(paired.filter((p) => p.formula_version === formula_version)))
-          .figures,
+        computeFigures(
+          judgedOf(paired.filter((p) => p.formula_version === formula_version)),
+          config,
+        ).figures,
       ),
     }));
   return {
@@ -218,8 +226,9 @@ export function reportOf(pairs: readonly PairedOutcome[], filters: CohortFilters
 export async function validityReport(
   sql: Queryable,
   filters: CohortFilters,
+  config: ReadinessConfig,
 ): Promise<ValidityReport> {
-  return reportOf(await pairOutcomes(sql, filters), filters);
+  return reportOf(await pairOutcomes(sql, filters), filters, config);
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -13,6 +13,7 @@ import {
   Z95,
 } from "./stats.ts";
 import { computeFigures, round, roundFigures } from "./report.ts";
+import { readinessConfig } from "../../tests/static_config.ts";
 
 const close = (actual: number, expected: number, tolerance: number, what = "") =>
   assert.ok(
@@ -188,7 +189,7 @@ Deno.test("figures of a judged list: bands, AUC, flags, rounding once", () => {
     ...PASSED.map((r) => ({ readiness: r, passed: true })),
     ...FAILED.map((r) => ({ readiness: r, passed: false })),
   ].map((j) => ({ ...j, band: j.readiness >= 70 ? "Nearly Ready" : "Developing" }));
-  const { figures } = computeFigures(judged);
+  const { figures } = computeFigures(judged, readinessConfig);
   const out = roundFigures(figures);
   assert.deepEqual(out.bands.map((b) => [b.band, b.outcomes, b.passed, b.pass_rate, b.ci95]), [
     ["Emerging", 0, 0, null, null],

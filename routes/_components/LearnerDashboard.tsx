@@ -3,27 +3,28 @@
  * its projection, all six skills and the per-skill trend, in the words and time zone of `reader`
  * (the learner: "your"; staff: the learner's name).
  */
-import { windowSpec } from "../../lib/readiness/mod.ts";
+import { type ReadinessConfig, windowSpec } from "../../lib/readiness/mod.ts";
 import type { DashboardData } from "../../lib/readiness/mod.ts";
 import { type Reader, voiceOf } from "../../lib/readiness/text.ts";
 import { Island } from "../../islands/_render.tsx";
 import { CoachingFocus } from "./CoachingFocus.tsx";
 import { SkillsBreakdown } from "./SkillsBreakdown.tsx";
 import { WhyChanged } from "./WhyChanged.tsx";
-import { readinessConfig } from "../../lib/shipped_config.ts";
 
 /** "last 5 sessions with the skill" / "last 14 days". */
-function windowWords(key: string): string {
+function windowWords(readinessConfig: ReadinessConfig, key: string): string {
   const w = windowSpec(readinessConfig, key);
   return w.kind === "sessions" ? `last ${w.size} sessions with the skill` : `last ${w.size} days`;
 }
 
 export function LearnerDashboard(
-  { data, heading, back, reader }: {
+  { data, heading, back, reader, config: readinessConfig }: {
     data: DashboardData;
     heading: string;
     back?: { href: string; label: string };
     reader: Reader;
+    /** config/readiness.json: the bands and windows shown. */
+    config: ReadinessConfig;
   },
 ) {
   const { latest, profile, coaching } = data;
@@ -62,7 +63,7 @@ export function LearnerDashboard(
         <SkillsBreakdown
           components={data.components}
           skills={coaching.skills}
-          window={windowWords(readinessConfig.readiness_window)}
+          window={windowWords(readinessConfig, readinessConfig.readiness_window)}
           voice={voice}
           thresholds={thresholds}
         />

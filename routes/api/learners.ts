@@ -25,7 +25,7 @@ import {
 } from "../../lib/learners/profile.ts";
 import { ApiError, apiRouter, errorResponses } from "../../http/errors.ts";
 import { assertCanReadLearner, callerOf, requireRole } from "../../http/auth.ts";
-import { catalog } from "../../lib/shipped_config.ts";
+import type { StaticConfig } from "../../lib/static_config.ts";
 
 const Profile = z.object({
   user_id: z.uuid(),
@@ -37,38 +37,40 @@ const Profile = z.object({
   updated_at: z.string(),
 }).openapi("LearnerProfile");
 
-const DirectoryQuery = z.object({
-  q: z.string().max(200).optional().openapi({
-    description: "part of the name or label (case-insensitive), or the start of the user id " +
-      "(hex digits, dashes optional)",
-  }),
-  level: z.enum(catalog.levels as [string, ...string[]]).optional(),
-  track: z.string().min(1).max(100).optional(),
-  cohort: z.string().min(1).max(100).optional(),
-  band: z.enum(bandFilterValues() as [string, ...string[]]).optional().openapi({
-    description: "band label of the latest snapshot, or `none` (no snapshot yet)",
-  }),
-  attention: z.enum(["true", "false"]).optional().openapi({
-    description: "`true`: only learners who need attention as of now, by the rules of " +
-      "GET /api/cohorts/attention (stalled, declining or a skill persistently low); " +
-      "`false`: only the others",
-  }),
-  sort: z.enum(DIRECTORY_SORTS).optional().openapi({
-    description: "default `last_active`; ties by user_id, nulls last in both orders",
-  }),
-  order: z.enum(["asc", "desc"]).optional().openapi({
-    description: "default `asc` for `name`, `desc` for the others",
-  }),
-  limit: z.coerce.number().int().min(1).max(DIRECTORY_MAX_LIMIT).optional().openapi({
-    description: `rows per page (default ${DIRECTORY_DEFAULT_LIMIT})`,
-  }),
-  cursor: z.string().max(1000).optional().openapi({
-    description: "`next_cursor` of the previous page (same sort and order)",
-  }),
-  format: z.enum(["json", "csv"]).optional().openapi({
-    description: "`csv`: every matching row as CSV (also with `Accept: text/csv`)",
-  }),
-});
+/** The directory's query; its levels and bands are the configured ones. */
+const directoryQuery = ({ catalog, readiness }: StaticConfig) =>
+  z.object({
+    q: z.string().max(200).optional().openapi({
+      description: "part of the name or label (case-insensitive), or the start of the user id " +
+        "(hex digits, dashes optional)",
+    }),
+    level: z.enum(catalog.levels as [string, ...string[]]).optional(),
+    track: z.string().min(1).max(100).optional(),
+    cohort: z.string().min(1).max(100).optional(),
+    band: z.enum(bandFilterValues(readiness) as [string, ...string[]]).optional().openapi({
+      description: "band label of the latest snapshot, or `none` (no snapshot yet)",
+    }),
+    attention: z.enum(["true", "false"]).optional().openapi({
+      description: "`true`: only learners who need attention as of now, by the rules of " +
+        "GET /api/cohorts/attention (stalled, declining or a skill persistently low); " +
+        "`false`: only the others",
+    }),
+    sort: z.enum(DIRECTORY_SORTS).optional().openapi({
+      description: "default `last_active`; ties by user_id, nulls last in both orders",
+    }),
+    order: z.enum(["asc", "desc"]).optional().openapi({
+      description: "default `asc` for `name`, `desc` for the others",
+    }),
+    limit: z.coerce.number().int().min(1).max(DIRECTORY_MAX_LIMIT).optional().openapi({
+      description: `rows per page (default ${DIRECTORY_DEFAULT_LIMIT})`,
+    }),
+    cursor: z.string().max(1000).optional().openapi({
+      description: "`next_cursor` of the previous page (same sort and order)",
+    }),
+    format: z.enum(["json", "csv"]).optional().openapi({
+      description: "`csv`: every matching row as CSV (also with `Accept: text/csv`)",
+    }),
+  });
 
 const DirectoryRowSchema = z.object({
   user_id: z.uuid(),
@@ -91,53 +93,55 @@ const DirectoryPageSchema = z.object({
   next_cursor: z.string().nullable().openapi({ description: "null on the last page" }),
 }).openapi("LearnerDirectory");
 
-const listRoute = createRoute({
-  method: "get",
-  path: "/",
-  operationId: "listLearners",
-  tags: ["learners"],
-  summary: "The learner directory: search, filter, sort, page or download as CSV (coach, admin)",
-  middleware: [requireRole("coach", "admin")] as const,
-  request: { query: DirectoryQuery },
-  responses: {
-    200: {
-      description: "A page of learners, or (CSV) every matching learner",
-      content: {
-        "application/json": { schema: DirectoryPageSchema },
-        "text/csv": {
-          schema: z.string().openapi({
-            description: `header row ${DIRECTORY_CSV_COLUMNS.join(",")}; RFC 4180, UTF-8`,
-          }),
+const listRouteOf = (settings: StaticConfig) =>
+  createRoute({
+    method: "get",
+    path: "/",
+    operationId: "listLearners",
+    tags: ["learners"],
+    summary: "The learner directory: search, filter, sort, page or download as CSV (coach, admin)",
+    middleware: [requireRole("coach", "admin")] as const,
+    request: { query: directoryQuery(settings) },
+    responses: {
+      200: {
+        description: "A page of learners, or (CSV) every matching learner",
+        content: {
+          "application/json": { schema: DirectoryPageSchema },
+          "text/csv": {
+            schema: z.string().openapi({
+              description: `header row ${DIRECTORY_CSV_COLUMNS.join(",")}; RFC 4180, UTF-8`,
+            }),
+          },
         },
       },
+      ...errorResponses(400, 401, 403),
     },
-    ...errorResponses(400, 401, 403),
-  },
-});
+  });
 
-const route = createRoute({
-  method: "put",
-  path: "/{userId}",
-  tags: ["learners"],
-  summary: "Create or update a learner profile (omitted fields keep their value)",
-  middleware: [requireRole("service", "admin")] as const,
-  request: {
-    params: z.object({ userId: z.uuid() }),
-    body: {
-      required: true,
-      content: {
-        "application/json": {
-          schema: profileSchema(catalog).openapi("LearnerProfileInput"),
+const routeOf = ({ catalog }: StaticConfig) =>
+  createRoute({
+    method: "put",
+    path: "/{userId}",
+    tags: ["learners"],
+    summary: "Create or update a learner profile (omitted fields keep their value)",
+    middleware: [requireRole("service", "admin")] as const,
+    request: {
+      params: z.object({ userId: z.uuid() }),
+      body: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: profileSchema(catalog).openapi("LearnerProfileInput"),
+          },
         },
       },
     },
-  },
-  responses: {
-    200: { description: "Updated", content: { "application/json": { schema: Profile } } },
-    201: { description: "Created", content: { "application/json": { schema: Profile } } },
-    ...errorResponses(400, 401, 403, 410),
-  },
-});
+    responses: {
+      200: { description: "Updated", content: { "application/json": { schema: Profile } } },
+      201: { description: "Created", content: { "application/json": { schema: Profile } } },
+      ...errorResponses(400, 401, 403, 410),
+    },
+  });
 
 const getRoute = createRoute({
   method: "get",
@@ -163,53 +167,60 @@ const rowJson = (row: DirectoryRow) => ({
   last_active: row.last_active?.toISOString() ?? null,
 });
 
-export const learnersApi = apiRouter()
-  .openapi(listRoute, async (c) => {
-    const query = c.req.valid("query");
-    const sort = query.sort ?? "last_active";
-    const order = query.order ?? defaultOrder(sort);
-    const filters = {
-      q: query.q,
-      level: query.level,
-      track: query.track,
-      cohort: query.cohort,
-      band: query.band,
-      attention: query.attention === undefined ? undefined : query.attention === "true",
-      sort,
-      order,
-    };
-    if (wantsCsv(query.format, c.req.header("accept"))) {
-      const rows = flatten(streamDirectory(c.get("sql"), filters));
-      const cells = (async function* () {
-        for await (const r of await primed(rows)) yield DIRECTORY_CSV_COLUMNS.map((k) => r[k]);
-      })();
-      return csvResponse("learners.csv", csvStream([...DIRECTORY_CSV_COLUMNS], cells));
-    }
-    let cursor = null;
-    try {
-      cursor = query.cursor ? decodeCursor(query.cursor, sort, order) : null;
-      const page = await listDirectory(c.get("sql"), {
-        ...filters,
-        limit: query.limit ?? DIRECTORY_DEFAULT_LIMIT,
-        cursor,
-      });
-      return c.json({ ...page, learners: page.learners.map(rowJson) }, 200);
-    } catch (error) {
-      if (!(error instanceof CursorError)) throw error;
-      throw new ApiError(400, "invalid_request", `The query is invalid: cursor: ${error.message}`, [
-        { path: ["cursor"], message: error.message, code: "invalid_cursor" },
-      ]);
-    }
-  })
-  .openapi(route, async (c) => {
-    const { userId } = c.req.valid("param");
-    const { profile, created } = await saveProfile(c.get("sql"), userId, c.req.valid("json"));
-    return created ? c.json(asJson(profile), 201) : c.json(asJson(profile), 200);
-  })
-  .openapi(getRoute, async (c) => {
-    const { userId } = c.req.valid("param");
-    assertCanReadLearner(callerOf(c), userId);
-    const profile = await getProfile(c.get("sql"), userId);
-    if (!profile) throw new ApiError(404, "not_found", `No learner ${userId}`);
-    return c.json(asJson(profile), 200);
-  });
+/** The routes, built for the deployment's config/. */
+export const learnersApi = (settings: StaticConfig) =>
+  apiRouter()
+    .openapi(listRouteOf(settings), async (c) => {
+      const query = c.req.valid("query");
+      const sort = query.sort ?? "last_active";
+      const order = query.order ?? defaultOrder(sort);
+      const filters = {
+        q: query.q,
+        level: query.level,
+        track: query.track,
+        cohort: query.cohort,
+        band: query.band,
+        attention: query.attention === undefined ? undefined : query.attention === "true",
+        sort,
+        order,
+      };
+      if (wantsCsv(query.format, c.req.header("accept"))) {
+        const rows = flatten(streamDirectory(c.get("sql"), filters, settings));
+        const cells = (async function* () {
+          for await (const r of await primed(rows)) yield DIRECTORY_CSV_COLUMNS.map((k) => r[k]);
+        })();
+        return csvResponse("learners.csv", csvStream([...DIRECTORY_CSV_COLUMNS], cells));
+      }
+      let cursor = null;
+      try {
+        cursor = query.cursor ? decodeCursor(query.cursor, sort, order) : null;
+        const page = await listDirectory(c.get("sql"), {
+          ...filters,
+          limit: query.limit ?? DIRECTORY_DEFAULT_LIMIT,
+          cursor,
+        }, settings);
+        return c.json({ ...page, learners: page.learners.map(rowJson) }, 200);
+      } catch (error) {
+        if (!(error instanceof CursorError)) throw error;
+        throw new ApiError(
+          400,
+          "invalid_request",
+          `The query is invalid: cursor: ${error.message}`,
+          [
+            { path: ["cursor"], message: error.message, code: "invalid_cursor" },
+          ],
+        );
+      }
+    })
+    .openapi(routeOf(settings), async (c) => {
+      const { userId } = c.req.valid("param");
+      const { profile, created } = await saveProfile(c.get("sql"), userId, c.req.valid("json"));
+      return created ? c.json(asJson(profile), 201) : c.json(asJson(profile), 200);
+    })
+    .openapi(getRoute, async (c) => {
+      const { userId } = c.req.valid("param");
+      assertCanReadLearner(callerOf(c), userId);
+      const profile = await getProfile(c.get("sql"), userId);
+      if (!profile) throw new ApiError(404, "not_found", `No learner ${userId}`);
+      return c.json(asJson(profile), 200);
+    });

@@ -30,13 +30,13 @@ import { filterHref, parseFilters, periodText, urlValues } from "../../lib/ui/co
 import { renderPage, withStatus } from "../../http/shell.tsx";
 import { requirePageRole } from "../../http/auth.ts";
 import type { AppEnv } from "../../http/env.ts";
-import { catalog, readinessConfig } from "../../lib/shipped_config.ts";
+import type { Catalog } from "../../lib/catalog.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const PATH = "/cohorts/validity";
 
 /** The posted config text checked as the API checks `config`: problems name the field. */
-function parseCandidate(text: string) {
+function parseCandidate(text: string, catalog: Catalog) {
   if (text.trim() === "") {
     return { config: null, problems: ["config: enter a readiness config as JSON."] };
   }
@@ -65,8 +65,13 @@ async function page(
   post: { configText: string; result: Backtest | null; problems: string[] } | null,
 ) {
   const sql = c.get("sql");
+  const { catalog, readiness: readinessConfig } = c.get("settings");
   const values = urlValues(c.req.query());
-  const { filters, problems } = parseFilters(values, (q) => resolveValidityFilters(q));
+  const { filters, problems } = parseFilters(
+    values,
+    catalog.levels,
+    (q) => resolveValidityFilters(q),
+  );
   const now = Date.now();
   const minute = Math.floor(now / 60_000) * 60_000;
   const keep = { level: values.level, track: values.track, cohort: values.cohort };
@@ -89,7 +94,7 @@ async function page(
   ];
   const [choices, report] = await Promise.all([
     filterChoices(sql),
-    filters ? validityReport(sql, filters) : null,
+    filters ? validityReport(sql, filters, readinessConfig) : null,
   ]);
   const action = filterHref(PATH, values, "#backtest");
   const body = (
@@ -150,8 +155,13 @@ export const validityPageRoutes = new Hono<AppEnv>()
   .post("/", requirePageRole("admin"), async (c) => {
     const form = await c.req.parseBody();
     const configText = typeof form.config === "string" ? form.config : "";
-    const { config, problems } = parseCandidate(configText);
-    const { filters } = parseFilters(urlValues(c.req.query()), (q) => resolveValidityFilters(q));
+    const { catalog, readiness: readinessConfig } = c.get("settings");
+    const { config, problems } = parseCandidate(configText, catalog);
+    const { filters } = parseFilters(
+      urlValues(c.req.query()),
+      catalog.levels,
+      (q) => resolveValidityFilters(q),
+    );
     const result = config && filters
       ? await backtest(c.get("sql"), filters, config, readinessConfig)
       : null;

@@ -24,7 +24,7 @@ export const learnerPageRoutes = new Hono<AppEnv>().get(
     const audience = caller.role === "learner" ? "learner" : "staff";
     const timeZone = timeZoneFromCookies(c.req.header("cookie"));
     const data = UUID.test(userId)
-      ? await loadDashboard(c.get("sql"), userId, { audience, timeZone })
+      ? await loadDashboard(c.get("sql"), userId, c.get("settings"), { audience, timeZone })
       : null;
     if (!data) {
       return renderPage(
@@ -48,7 +48,13 @@ export const learnerPageRoutes = new Hono<AppEnv>().get(
     return renderPage(
       c,
       name,
-      <LearnerDashboard data={data} heading={name} back={back} reader={reader} />,
+      <LearnerDashboard
+        data={data}
+        heading={name}
+        back={back}
+        reader={reader}
+        config={c.get("settings").readiness}
+      />,
     );
   },
 );

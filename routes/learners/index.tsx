@@ -17,10 +17,13 @@ import { renderPage } from "../../http/shell.tsx";
 import { requirePageRole } from "../../http/auth.ts";
 import { type AppEnv } from "../../http/env.ts";
 import { callerOf } from "../../http/auth.ts";
-import { catalog } from "../../lib/shipped_config.ts";
 
 /** The page's state from the URL; a value the page cannot use is dropped (and said so). */
-function stateOf(url: URL, bands: string[]): { state: DirectoryState; dropped: string[] } {
+function stateOf(
+  url: URL,
+  levels: readonly string[],
+  bands: string[],
+): { state: DirectoryState; dropped: string[] } {
   const get = (name: string) => (url.searchParams.get(name) ?? "").trim().slice(0, 200);
   const dropped: string[] = [];
   const oneOf = (name: string, allowed: readonly string[]) => {
@@ -35,7 +38,7 @@ function stateOf(url: URL, bands: string[]): { state: DirectoryState; dropped: s
   return {
     state: {
       q: get("q"),
-      level: oneOf("level", catalog.levels),
+      level: oneOf("level", levels),
       track: text("track"),
       cohort: text("cohort"),
       band: oneOf("band", bands),
@@ -54,8 +57,10 @@ export const learnersIndexRoutes = new Hono<AppEnv>().get(
   requirePageRole("coach", "admin"),
   async (c) => {
     const sql = c.get("sql");
-    const bands = bandFilterValues();
-    const { state, dropped } = stateOf(new URL(c.req.url), bands);
+    const settings = c.get("settings");
+    const { levels } = settings.catalog;
+    const bands = bandFilterValues(settings.readiness);
+    const { state, dropped } = stateOf(new URL(c.req.url), levels, bands);
     let cursor: DirectoryCursor | null = null;
     if (state.cursor) {
       try {
@@ -80,13 +85,13 @@ export const learnersIndexRoutes = new Hono<AppEnv>().get(
     };
     let page;
     try {
-      page = await listDirectory(sql, { ...query, cursor });
+      page = await listDirectory(sql, { ...query, cursor }, settings);
     } catch (error) {
       if (!(error instanceof CursorError)) throw error;
       dropped.push("cursor");
       state.cursor = "";
       state.start = 1;
-      page = await listDirectory(sql, query);
+      page = await listDirectory(sql, query, settings);
     }
     const { tracks, cohorts } = await directoryChoices(sql);
     return renderPage(
@@ -99,7 +104,7 @@ export const learnersIndexRoutes = new Hono<AppEnv>().get(
           learners={page.learners}
           total={page.total}
           nextCursor={page.next_cursor}
-          choices={{ levels: catalog.levels, tracks, cohorts, bands }}
+          choices={{ levels, tracks, cohorts, bands }}
           recompute={callerOf(c).role === "admin"}
           notice={dropped.length
             ? `Ignored ${

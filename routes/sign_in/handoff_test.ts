@@ -4,7 +4,7 @@ import { issueSignInToken, issueToken, SIGN_IN_AUDIENCE } from "../../lib/auth.t
 import { startTestApp, TEST_SECRET } from "../../tests/harness.ts";
 import { createApp } from "../../app.ts";
 import { loadConfig } from "../../lib/config.ts";
-import { loadStaticConfig } from "../../lib/static_config.ts";
+import { shipped } from "../../tests/static_config.ts";
 import { GOOD_NEXT, HOSTILE_NEXT } from "../../tests/next_paths.ts";
 import { localPath } from "../../http/session.ts";
 
@@ -201,7 +201,7 @@ Deno.test("the access log never shows a sign-in token", async () => {
   try {
     const config = { ...loadConfig({ PULSE_ENV: "development" }), authSecret: TEST_SECRET };
     // No database is touched: the token is refused before the replay check.
-    const app = createApp({ sql: null as never, config, settings: loadStaticConfig() });
+    const app = createApp({ sql: null as never, config, settings: shipped });
     const token = await issueSignInToken(`${TEST_SECRET}-other`, "learner", LEARNER);
     const res = await app.request(`/sign-in/handoff?token=${token}`);
     await res.body?.cancel();

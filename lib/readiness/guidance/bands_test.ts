@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { nextBand } from "./bands.ts";
-import { readinessConfig as config } from "../../shipped_config.ts";
+import { readinessConfig as config } from "../../../tests/static_config.ts";
 
 Deno.test("points to the next band, exactly; none in the top band", () => {
   assert.deepEqual(nextBand(63.63, config), { label: "Nearly Ready", min: 70, points: 6.37 });

@@ -25,7 +25,6 @@ import { type NextBand, nextBand } from "./bands.ts";
 import { type Projection, projectReadiness } from "./projection.ts";
 import { acknowledgementFor, nextStepFor, type Rubrics } from "./rubrics.ts";
 import { type WhyChanged, whyChanged } from "./why_changed.ts";
-import { catalog } from "../../shipped_config.ts";
 
 export interface SkillEvidence {
   skill_tag: string;
@@ -46,7 +45,7 @@ export function skillEvidence(
     session_count: number;
   }[],
   config: ReadinessConfig,
-  skills: { tag: string; label: string }[] = catalog.skills,
+  skills: readonly { tag: string; label: string }[],
 ): SkillEvidence[] {
   return skills.map((s) => {
     const a = aggregates.find((x) => x.skill_tag === s.tag);
@@ -183,6 +182,8 @@ export function buildGuidance(input: {
   aggregates: Parameters<typeof skillEvidence>[0];
   config: ReadinessConfig;
   rubrics: Rubrics;
+  /** The catalog's skills, in its order. */
+  skills: readonly { tag: string; label: string }[];
   now: number;
   reader?: Reader;
 }): Guidance {
@@ -193,7 +194,7 @@ export function buildGuidance(input: {
   const thresholds = config.bands.map((b) => b.min);
   const r = input.rubrics;
   const [latest = null, previous = null] = history;
-  const skills = skillEvidence(input.aggregates, config);
+  const skills = skillEvidence(input.aggregates, config, input.skills);
   const sufficient = latest !== null && latest.overall !== null &&
     latest.band !== config.minimum_evidence.label;
   const band = sufficient ? nextBand(latest!.overall, config) : null;

@@ -2,12 +2,16 @@ import assert from "node:assert/strict";
 import { Exact } from "../exact.ts";
 import { buildGuidance, lowSkillList, missingEvidence, skillEvidence } from "./mod.ts";
 import { DAY, snap, T0 } from "./snapshot_fixture.ts";
-import { readinessConfig as config, rubrics } from "../../shipped_config.ts";
+import { catalog, readinessConfig as config, rubrics } from "../../../tests/static_config.ts";
 
 Deno.test("all six skills with evidence; skills without answers say so", () => {
-  const skills = skillEvidence([
-    { skill_tag: "structure", avg_score: 47, sample_size: 5, session_count: 5 },
-  ], config);
+  const skills = skillEvidence(
+    [
+      { skill_tag: "structure", avg_score: 47, sample_size: 5, session_count: 5 },
+    ],
+    config,
+    catalog.skills,
+  );
   assert.equal(skills.length, 6);
   assert.deepEqual(skills.find((s) => s.skill_tag === "structure"), {
     skill_tag: "structure",
@@ -123,9 +127,13 @@ Deno.test("persistently low skills are ranked on exact means, not the rounded on
 });
 
 Deno.test("missing evidence in plain words", () => {
-  const skills = skillEvidence([
-    { skill_tag: "communication", avg_score: 60, sample_size: 3, session_count: 1 },
-  ], config);
+  const skills = skillEvidence(
+    [
+      { skill_tag: "communication", avg_score: 60, sample_size: 3, session_count: 1 },
+    ],
+    config,
+    catalog.skills,
+  );
   const latest = snap(0, 60, { communication: 60 });
   latest.meta = {
     ...latest.meta,
@@ -157,6 +165,7 @@ Deno.test("top band: acknowledgement, no next band, no projection", () => {
     message: "",
   };
   const g = buildGuidance({
+    skills: catalog.skills,
     coaching,
     history: [latest, previous],
     aggregates: [],
@@ -171,6 +180,7 @@ Deno.test("top band: acknowledgement, no next band, no projection", () => {
   assert.match(g.projection.reason!, /top band/);
   // Below the top band there is no acknowledgement.
   const developing = buildGuidance({
+    skills: catalog.skills,
     coaching,
     history: [snap(1, 63.63, { communication: 63.63 })],
     aggregates: [],
@@ -231,7 +241,15 @@ Deno.test("staff read the third person with the learner's label; no you or your"
   const aggregates = [
     { skill_tag: "system_design", avg_score: 55.5, sample_size: 6, session_count: 3 },
   ];
-  const input = { coaching, history, aggregates, config, rubrics, now: T0 + 15 * DAY };
+  const input = {
+    coaching,
+    history,
+    aggregates,
+    config,
+    rubrics,
+    skills: catalog.skills,
+    now: T0 + 15 * DAY,
+  };
   const staff = buildGuidance({
     ...input,
     reader: { audience: "staff", name: "Maya", timeZone: "America/Los_Angeles" },
@@ -280,7 +298,15 @@ Deno.test("a number never contradicts its band; no next step from thin evidence"
       session_count: number;
     }[],
   ) =>
-    buildGuidance({ coaching, history: [latest], aggregates, config, rubrics, now: T0 + 2 * DAY });
+    buildGuidance({
+      skills: catalog.skills,
+      coaching,
+      history: [latest],
+      aggregates,
+      config,
+      rubrics,
+      now: T0 + 2 * DAY,
+    });
   // One answer on the focus skill: no next step chosen from it.
   const thin = g([{
     skill_tag: "communication",

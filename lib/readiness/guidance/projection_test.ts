@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { calibrationInterval, projectReadiness, tQuantile80, withinHorizon } from "./projection.ts";
 import { DAY, snap, T0 } from "./snapshot_fixture.ts";
-import { readinessConfig as config, rubrics } from "../../shipped_config.ts";
+import { readinessConfig as config, rubrics } from "../../../tests/static_config.ts";
 
 /** `now` `days` after T0 (1 Oct 2026 09:00 UTC). */
 const at = (days: number) => ({ now: T0 + days * DAY });

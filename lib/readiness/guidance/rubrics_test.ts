@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { nextStepFor, rubricsSchema } from "./rubrics.ts";
-import { catalog, rubrics } from "../../shipped_config.ts";
+import { catalog, rubrics } from "../../../tests/static_config.ts";
 
 Deno.test("the next step comes from the rubric by score", () => {
   assert.match(nextStepFor(rubrics, "structure", 59.99)!, /Announce your structure/);

@@ -1,6 +1,6 @@
 /** Test fixture: hand-made snapshots for the guidance tests. */
 import type { Snapshot } from "../snapshot.ts";
-import { readinessConfig as config } from "../../shipped_config.ts";
+import { readinessConfig as config } from "../../../tests/static_config.ts";
 
 export const DAY = 24 * 60 * 60 * 1000;
 export const T0 = Date.parse("2026-10-01T09:00:00Z");

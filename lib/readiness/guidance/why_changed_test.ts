@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { snap } from "./snapshot_fixture.ts";
 import { whyChanged } from "./why_changed.ts";
-import { readinessConfig as config } from "../../shipped_config.ts";
+import { readinessConfig as config } from "../../../tests/static_config.ts";
 
 Deno.test("why it changed: the delta split by component, adding up exactly", () => {
   // Before: communication 70, technical 60, structure 50, behavioral 40 (weights .3 .3 .2 .2)

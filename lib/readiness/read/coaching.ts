@@ -7,14 +7,14 @@
  */
 import type { Queryable } from "../../db/mod.ts";
 import { type Coaching, coachingOf, type LowSkillRow, lowSkillsOf } from "../coaching.ts";
-import type { ReadinessConfig, WindowSpec } from "../config.ts";
+import type { WindowSpec } from "../config.ts";
 import { buildGuidance, type Guidance, GUIDANCE_HISTORY_LIMIT } from "../guidance/mod.ts";
 import type { SessionPoint, Snapshot } from "../snapshot.ts";
 import { type Audience, LEARNER_READER, type Reader } from "../text.ts";
 import { learnerLabel } from "../../learners/label.ts";
 import { isoText, skillSessions, snapshotJson } from "../sql.ts";
 import { sessionPointsJson } from "./trends.ts";
-import { rubrics } from "../../shipped_config.ts";
+import type { StaticConfig } from "../../static_config.ts";
 
 /** The coaching answer with the history and per-session points it was built from. */
 export interface CoachingRead {
@@ -45,10 +45,10 @@ export interface CoachingView {
 export async function coachingData(
   sql: Queryable,
   userId: string,
-  config: ReadinessConfig,
+  settings: StaticConfig,
   view: CoachingView = {},
 ): Promise<(Coaching & Guidance) | null> {
-  return (await coachingRead(sql, userId, config, undefined, view))?.coaching ?? null;
+  return (await coachingRead(sql, userId, settings, undefined, view))?.coaching ?? null;
 }
 
 /**
@@ -58,10 +58,11 @@ export async function coachingData(
 export async function coachingRead(
   sql: Queryable,
   userId: string,
-  config: ReadinessConfig,
+  settings: StaticConfig,
   trend?: Pick<WindowSpec, "kind" | "size">,
   view: CoachingView = {},
 ): Promise<CoachingRead | null> {
+  const { readiness: config, rubrics, catalog } = settings;
   const [row] = await sql<
     {
       known: boolean;
@@ -129,9 +130,10 @@ export async function coachingRead(
   };
   const coaching = coachingOf(
     history[0] ?? null,
-    lowSkillsOf(row.low, config),
+    lowSkillsOf(row.low, config, catalog.skills),
     row.averages,
     config,
+    catalog.skills,
     reader,
   );
   const now = view.now ?? Date.now();
@@ -144,6 +146,7 @@ export async function coachingRead(
         aggregates: row.averages,
         config,
         rubrics,
+        skills: catalog.skills,
         now,
         reader,
       }),

@@ -10,7 +10,7 @@ import type { Guidance } from "../guidance/mod.ts";
 import { deltaOf, type Snapshot } from "../snapshot.ts";
 import { coachingRead, type CoachingView } from "./coaching.ts";
 import { type ReadinessFreshness, readinessFreshness } from "./freshness.ts";
-import { catalog, readinessConfig } from "../../shipped_config.ts";
+import type { StaticConfig } from "../../static_config.ts";
 
 export interface DashboardData {
   profile: LearnerProfile;
@@ -34,13 +34,15 @@ export interface DashboardData {
 export async function loadDashboard(
   sql: Queryable,
   userId: string,
+  settings: StaticConfig,
   view: CoachingView = {},
 ): Promise<DashboardData | null> {
+  const { readiness: readinessConfig, catalog } = settings;
   const trend = windowSpec(readinessConfig, readinessConfig.trend_window);
   // Issued together: postgres.js pipelines them on one connection.
   const [profile, read, freshness] = await Promise.all([
     getProfile(sql, userId),
-    coachingRead(sql, userId, readinessConfig, trend, view),
+    coachingRead(sql, userId, settings, trend, view),
     readinessFreshness(sql, userId),
   ]);
   if (!profile || !read) return null;

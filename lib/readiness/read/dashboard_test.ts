@@ -11,7 +11,7 @@ import { loadDashboard } from "./dashboard.ts";
 import { readinessFreshness } from "./freshness.ts";
 import { listSnapshots } from "./history.ts";
 import { sessionScores } from "./series.ts";
-import { catalog, readinessConfig } from "../../shipped_config.ts";
+import { catalog, readinessConfig, shipped } from "../../../tests/static_config.ts";
 
 /** The dashboard as separate reads built it: the history, the trend points and coaching apart. */
 async function dashboardAsBefore(sql: Sql, userId: string) {
@@ -19,7 +19,7 @@ async function dashboardAsBefore(sql: Sql, userId: string) {
   const profile = await getProfile(sql, userId);
   const snapshots = await listSnapshots(sql, userId, 500);
   const scores = await sessionScores(sql, userId, trend);
-  const coaching = await coachingData(sql, userId, readinessConfig);
+  const coaching = await coachingData(sql, userId, shipped);
   if (!profile || !coaching) return null;
   const [latest = null, previous] = snapshots;
   const points = Map.groupBy(scores, (p) => p.skill_tag);
@@ -61,16 +61,16 @@ Deno.test("the dashboard read answers exactly what the separate reads did", asyn
     // Microseconds in the stored times: the page shows milliseconds, truncated as Date does.
     await sql`update analytics.session_events set ts = ts + interval '999 microseconds'
               where user_id = ${low}`;
-    await rebuildReadiness(sql, { userIds: [a, low], trigger: "test" });
+    await rebuildReadiness(sql, { config: readinessConfig, userIds: [a, low], trigger: "test" });
     const empty = crypto.randomUUID();
     await sql`insert into analytics.learners (user_id) values (${empty})`;
     for (const id of [a, low, empty]) {
       // Freshness is read beside the one statement, by its own function: compared apart.
-      const { freshness, ...read } = (await loadDashboard(sql, id))!;
+      const { freshness, ...read } = (await loadDashboard(sql, id, shipped))!;
       assert.deepEqual(read, await dashboardAsBefore(sql, id));
       assert.deepEqual(freshness.pending, (await readinessFreshness(sql, id)).pending);
     }
-    assert.equal(await loadDashboard(sql, crypto.randomUUID()), null);
+    assert.equal(await loadDashboard(sql, crypto.randomUUID(), shipped), null);
   } finally {
     await db.close();
   }

@@ -19,7 +19,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Queryable, Sql } from "../../db/mod.ts";
-import { windowSpec } from "../config.ts";
+import { type WindowSpec, windowSpec } from "../config.ts";
 import { coachingOf } from "../coaching.ts";
 import { buildGuidance } from "../guidance/mod.ts";
 import { projectReadiness } from "../guidance/projection.ts";
@@ -30,46 +30,59 @@ import { lockLearners, tryLockLearner } from "../../learners/lock.ts";
 import { type CoachingRead, coachingRead } from "./coaching.ts";
 import { sessionPointsJson, trendsData } from "./trends.ts";
 import { trendsBody } from "./trends_body.ts";
-import { catalog, readinessConfig, rubrics } from "../../shipped_config.ts";
+import type { StaticConfig } from "../../static_config.ts";
 
 /** The reads kept per learner. */
 export type KeptRead = "trends" | "coaching_learner" | "coaching_staff";
 
 /**
  * The trends window kept: the default one, when it is a last-N-sessions window (a days window
- * moves with the time of the read, so its body is always built).
+ * moves with the time of the read, so its body is always built); null when none is kept.
  */
-const TREND_WINDOW = windowSpec(readinessConfig, readinessConfig.trend_window);
-export const TRENDS_KEPT = TREND_WINDOW.kind === "sessions";
+export function keptTrendWindow(settings: StaticConfig): WindowSpec | null {
+  const window = windowSpec(settings.readiness, settings.readiness.trend_window);
+  return window.kind === "sessions" ? window : null;
+}
 
-/** Every read kept per learner. */
-export const KEPT_READS: KeptRead[] = [
-  ...(TRENDS_KEPT ? ["trends" as const] : []),
-  "coaching_learner",
-  "coaching_staff",
-];
+/** Every read kept per learner under `settings`. */
+export function keptReads(settings: StaticConfig): KeptRead[] {
+  return [
+    ...(keptTrendWindow(settings) ? ["trends" as const] : []),
+    "coaching_learner",
+    "coaching_staff",
+  ];
+}
+
+const builders = new WeakMap<StaticConfig, string>();
 
 /**
  * Identifies the builder: the code that builds the bodies and the configuration they are built
  * from (windows, bands, rubrics, skills). A kept body of another builder is not used.
  */
-export const READS_BUILDER = createHash("sha256")
-  .update([
-    "learner-reads-1",
-    JSON.stringify(readinessConfig),
-    JSON.stringify(rubrics),
-    JSON.stringify(catalog),
-    trendsBody.toString(),
-    trendsData.toString(),
-    sessionPointsJson.toString(),
-    skillSessions.toString(),
-    coachingRead.toString(),
-    coachingOf.toString(),
-    buildGuidance.toString(),
-    snapshotJson(true),
-  ].join("\n"))
-  .digest("hex")
-  .slice(0, 16);
+export function readsBuilder(settings: StaticConfig): string {
+  let builder = builders.get(settings);
+  if (builder === undefined) {
+    builder = createHash("sha256")
+      .update([
+        "learner-reads-1",
+        JSON.stringify(settings.readiness),
+        JSON.stringify(settings.rubrics),
+        JSON.stringify(settings.catalog),
+        trendsBody.toString(),
+        trendsData.toString(),
+        sessionPointsJson.toString(),
+        skillSessions.toString(),
+        coachingRead.toString(),
+        coachingOf.toString(),
+        buildGuidance.toString(),
+        snapshotJson(true),
+      ].join("\n"))
+      .digest("hex")
+      .slice(0, 16);
+    builders.set(settings, builder);
+  }
+  return builder;
+}
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Stands for the projection's value while the body is cut around it (no stored text has NUL). */
@@ -96,7 +109,7 @@ export function coachingText(userId: string, read: CoachingRead): string {
 }
 
 /** The kept form of a coaching read: the text around its projection, and the projection's inputs. */
-function keptCoaching(userId: string, read: CoachingRead): Kept {
+function keptCoaching(userId: string, read: CoachingRead, settings: StaticConfig): Kept {
   const text = JSON.stringify({
     user_id: userId.toLowerCase(),
     ...read.coaching,
@@ -104,10 +117,10 @@ function keptCoaching(userId: string, read: CoachingRead): Kept {
   });
   const at = text.indexOf(MARK);
   const scored = read.history.filter((s) =>
-    s.overall !== null && s.band !== readinessConfig.minimum_evidence.label
+    s.overall !== null && s.band !== settings.readiness.minimum_evidence.label
   );
   const newest = scored.length ? Date.parse(scored[0].ts) : 0;
-  const lookback = rubrics.projection.lookback_days * DAY_MS;
+  const lookback = settings.rubrics.projection.lookback_days * DAY_MS;
   const input: ProjectionInput = {
     name: read.reader.audience === "staff" ? read.reader.name : "",
     points: scored.filter((s) => newest - Date.parse(s.ts) <= lookback)
@@ -124,15 +137,20 @@ function keptCoaching(userId: string, read: CoachingRead): Kept {
  * The kept coaching text as of `now`, or null when the kept inputs do not cover `now` (a snapshot
  * dated after it: the projection then needs the whole history, so the body is built).
  */
-function coachingAt(kept: Kept, audience: Audience, now: number): string | null {
+function coachingAt(
+  kept: Kept,
+  audience: Audience,
+  now: number,
+  settings: StaticConfig,
+): string | null {
   const input: ProjectionInput = JSON.parse(kept.projection!);
   if (input.points.length > 0 && Date.parse(input.points[0][0]) > now) return null;
   const reader: Reader = { audience, name: input.name, timeZone: "UTC" };
   const history = input.points.map(([ts, overall, band]) => ({ ts, overall, band }));
   const projection = projectReadiness(
     history as Pick<Snapshot, "ts" | "overall" | "band">[],
-    readinessConfig,
-    rubrics,
+    settings.readiness,
+    settings.rubrics,
     { now, reader },
   );
   return kept.body + JSON.stringify(projection) + kept.tail;
@@ -144,28 +162,31 @@ async function build(
   userId: string,
   read: KeptRead,
   now: number,
+  settings: StaticConfig,
 ): Promise<{ text: string; kept: Kept } | null> {
-  if (read === "trends") {
-    const body = await trendsBody(sql, userId, TREND_WINDOW);
+  const window = keptTrendWindow(settings);
+  if (read === "trends" && window) {
+    const body = await trendsBody(sql, userId, window, settings.catalog);
     if (!body) return null;
     const text = JSON.stringify(body);
     return { text, kept: { body: text, tail: null, projection: null } };
   }
   const audience = read === "coaching_staff" ? "staff" : "learner";
-  const r = await coachingRead(sql, userId, readinessConfig, undefined, { audience, now });
+  const r = await coachingRead(sql, userId, settings, undefined, { audience, now });
   if (!r) return null;
-  return { text: coachingText(userId, r), kept: keptCoaching(userId, r) };
+  return { text: coachingText(userId, r), kept: keptCoaching(userId, r, settings) };
 }
 
 /** Writes kept rows (the caller holds the learners' locks). */
 async function store(
   tx: Queryable,
   rows: { user_id: string; read: KeptRead; kept: Kept }[],
+  settings: StaticConfig,
 ): Promise<void> {
   if (rows.length === 0) return;
   await tx`
     insert into analytics.learner_reads as k (user_id, read, builder, body, tail, projection)
-    select u, r, ${READS_BUILDER}, b, t, p
+    select u, r, ${readsBuilder(settings)}, b, t, p
     from unnest(${rows.map((r) => r.user_id)}::uuid[], ${rows.map((r) => r.read)}::text[],
                 ${rows.map((r) => r.kept.body)}::text[], ${rows.map((r) => r.kept.tail)}::text[],
                 ${rows.map((r) => r.kept.projection)}::text[]) as x(u, r, b, t, p)
@@ -182,23 +203,24 @@ export async function keptReadBody(
   sql: Sql,
   userId: string,
   read: KeptRead,
+  settings: StaticConfig,
   now: number = Date.now(),
 ): Promise<string | null> {
   const audience = read === "coaching_staff" ? "staff" : "learner";
   const [row] = await sql<Kept[]>`
     select body, tail, projection from analytics.learner_reads
-    where user_id = ${userId} and read = ${read} and builder = ${READS_BUILDER}`;
+    where user_id = ${userId} and read = ${read} and builder = ${readsBuilder(settings)}`;
   if (row) {
-    const text = read === "trends" ? row.body : coachingAt(row, audience, now);
+    const text = read === "trends" ? row.body : coachingAt(row, audience, now, settings);
     if (text !== null) return text;
-    return (await build(sql, userId, read, now))?.text ?? null;
+    return (await build(sql, userId, read, now, settings))?.text ?? null;
   }
   return await sql.begin(async (tx) => {
     // Whoever holds the lock is writing the learner's data: this body is answered, not kept.
     const locked = await tryLockLearner(tx, userId);
-    const built = await build(tx, userId, read, now);
+    const built = await build(tx, userId, read, now, settings);
     if (built && locked) {
-      await store(tx, [{ user_id: userId.toLowerCase(), read, kept: built.kept }]);
+      await store(tx, [{ user_id: userId.toLowerCase(), read, kept: built.kept }], settings);
     }
     return built?.text ?? null;
   });
@@ -208,16 +230,21 @@ export async function keptReadBody(
  * Builds and keeps every kept read of `userIds` (the caller holds their locks): one statement per
  * learner and read, sent together, and one write.
  */
-export async function keepLearnerReads(tx: Queryable, userIds: string[]): Promise<void> {
+export async function keepLearnerReads(
+  tx: Queryable,
+  userIds: string[],
+  settings: StaticConfig,
+): Promise<void> {
   const now = Date.now();
-  const jobs = userIds.flatMap((id) => KEPT_READS.map((read) => ({ id, read })));
-  const built = await Promise.all(jobs.map((j) => build(tx, j.id, j.read, now)));
+  const jobs = userIds.flatMap((id) => keptReads(settings).map((read) => ({ id, read })));
+  const built = await Promise.all(jobs.map((j) => build(tx, j.id, j.read, now, settings)));
   await store(
     tx,
     jobs.flatMap((j, i) => {
       const b = built[i];
       return b ? [{ user_id: j.id.toLowerCase(), read: j.read, kept: b.kept }] : [];
     }),
+    settings,
   );
 }
 
@@ -229,13 +256,15 @@ export async function keepLearnerReads(tx: Queryable, userIds: string[]): Promis
  */
 export async function fillLearnerReads(
   sql: Sql,
+  settings: StaticConfig,
   batchSize: number,
   concurrency = 1,
 ): Promise<number> {
   const ids = (await sql<{ user_id: string }[]>`
     select l.user_id from analytics.learners l
     where (select count(*) from analytics.learner_reads k
-           where k.user_id = l.user_id and k.builder = ${READS_BUILDER}) < ${KEPT_READS.length}
+           where k.user_id = l.user_id and k.builder = ${readsBuilder(settings)})
+             < ${keptReads(settings).length}
     order by l.user_id`).map((r) => r.user_id);
   let next = 0;
   const worker = async () => {
@@ -244,7 +273,7 @@ export async function fillLearnerReads(
       const batch = ids.slice(i, i + batchSize);
       await sql.begin(async (tx) => {
         await lockLearners(tx, batch);
-        await keepLearnerReads(tx, batch);
+        await keepLearnerReads(tx, batch, settings);
       });
     }
   };

@@ -16,13 +16,13 @@ import { coachingRead } from "./coaching.ts";
 import {
   coachingText,
   fillLearnerReads,
-  KEPT_READS,
   type KeptRead,
   keptReadBody,
-  READS_BUILDER,
+  keptReads,
+  readsBuilder,
 } from "./kept_bodies.ts";
 import { trendsBody } from "./trends_body.ts";
-import { readinessConfig } from "../../shipped_config.ts";
+import { catalog, readinessConfig, shipped } from "../../../tests/static_config.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -33,11 +33,12 @@ async function built(sql: Sql, id: string, read: KeptRead, now: number): Promise
       sql,
       id,
       windowSpec(readinessConfig, readinessConfig.trend_window),
+      catalog,
     );
     return body && JSON.stringify(body);
   }
   const audience = read === "coaching_staff" ? "staff" : "learner";
-  const r = await coachingRead(sql, id, readinessConfig, undefined, { audience, now });
+  const r = await coachingRead(sql, id, shipped, undefined, { audience, now });
   return r && coachingText(id, r);
 }
 
@@ -52,17 +53,21 @@ const keptRows = async (sql: Sql, id: string) => [
  * the kept row.
  */
 async function assertKeptAsBuilt(sql: Sql, id: string, times: number[]) {
-  for (const read of KEPT_READS) {
+  for (const read of keptReads(shipped)) {
     for (const now of times) {
       const expected = await built(sql, id, read, now);
       assert.ok(expected !== null);
-      assert.equal(await keptReadBody(sql, id, read, now), expected, `${read} at ${now}`);
-      assert.equal(await keptReadBody(sql, id, read, now), expected, `${read} kept, at ${now}`);
+      assert.equal(await keptReadBody(sql, id, read, shipped, now), expected, `${read} at ${now}`);
+      assert.equal(
+        await keptReadBody(sql, id, read, shipped, now),
+        expected,
+        `${read} kept, at ${now}`,
+      );
     }
   }
   assert.deepEqual(
     (await keptRows(sql, id)).map((r) => [r.read, r.builder]),
-    [...KEPT_READS].sort().map((r) => [r, READS_BUILDER]),
+    [...keptReads(shipped)].sort().map((r) => [r, readsBuilder(shipped)]),
   );
 }
 
@@ -80,8 +85,8 @@ Deno.test("the kept trends and coaching bodies are the built ones after every ki
     await t.step("answers, before any snapshot", async () => {
       await recordLearnerA(sql, a);
       await assertKeptAsBuilt(sql, a, times);
-      assert.equal(await keptReadBody(sql, crypto.randomUUID(), "trends"), null);
-      assert.equal(await keptReadBody(sql, crypto.randomUUID(), "coaching_staff"), null);
+      assert.equal(await keptReadBody(sql, crypto.randomUUID(), "trends", shipped), null);
+      assert.equal(await keptReadBody(sql, crypto.randomUUID(), "coaching_staff", shipped), null);
     });
 
     await t.step("new answers delete the kept bodies in their transaction", async () => {
@@ -91,7 +96,7 @@ Deno.test("the kept trends and coaching bodies are the built ones after every ki
     });
 
     await t.step("a computed snapshot (aggregates and history) deletes them", async () => {
-      await computeUserReadiness(sql, a, { trigger: "test" });
+      await computeUserReadiness(sql, a, { trigger: "test", config: readinessConfig });
       await forgotten(a);
       await assertKeptAsBuilt(sql, a, times);
     });
@@ -108,13 +113,14 @@ Deno.test("the kept trends and coaching bodies are the built ones after every ki
           transcript: ["Q: hello", "A: hi"],
           scorecard: { bce_score: 70 },
         }),
+        readinessConfig,
       );
       await forgotten(a);
       await assertKeptAsBuilt(sql, a, times);
     });
 
     await t.step("a rebuild (a snapshot per session: the projection has points)", async () => {
-      await rebuildReadiness(sql, { userIds: [a], trigger: "test" });
+      await rebuildReadiness(sql, { userIds: [a], trigger: "test", config: readinessConfig });
       await forgotten(a);
       await assertKeptAsBuilt(sql, a, times);
       const kept = JSON.parse(
@@ -125,7 +131,8 @@ Deno.test("the kept trends and coaching bodies are the built ones after every ki
       assert.ok(kept.points.length >= 2, "the projection's inputs are kept");
       // The projection is of the time of the read: a year on, practice has stopped.
       const [day, yearOn] = [times[0], times[4]].map(async (now) =>
-        JSON.parse((await keptReadBody(sql, a, "coaching_learner", now))!).projection.reason
+        JSON.parse((await keptReadBody(sql, a, "coaching_learner", shipped, now))!).projection
+          .reason
       );
       assert.notEqual(await day, await yearOn);
       assert.match(await yearOn, /^Practice stopped on/);
@@ -133,12 +140,12 @@ Deno.test("the kept trends and coaching bodies are the built ones after every ki
 
     await t.step("a full recompute, and the fill of learners without kept bodies", async () => {
       await recordSession(sql, b, 2, { communication: [70], technical_depth: [65] });
-      await recomputeAllReadiness(sql, { full: true, trigger: "test" });
+      await recomputeAllReadiness(sql, { full: true, trigger: "test", config: readinessConfig });
       await forgotten(a);
-      assert.equal(await fillLearnerReads(sql, 1), 2);
-      assert.equal(await fillLearnerReads(sql, 1), 0, "nothing left to fill");
+      assert.equal(await fillLearnerReads(sql, shipped, 1), 2);
+      assert.equal(await fillLearnerReads(sql, shipped, 1), 0, "nothing left to fill");
       for (const id of [a, b]) {
-        for (const read of KEPT_READS) {
+        for (const read of keptReads(shipped)) {
           // Kept by the fill, read at once (before the reads below could keep anything).
           const [row] = await sql<{ body: string; tail: string | null }[]>`
             select body, tail from analytics.learner_reads where user_id = ${id} and read = ${read}`;
@@ -157,7 +164,10 @@ Deno.test("the kept trends and coaching bodies are the built ones after every ki
       await saveProfile(sql, a, { display_name: "Maya Okafor" });
       await forgotten(a);
       await assertKeptAsBuilt(sql, a, times);
-      assert.match((await keptReadBody(sql, a, "coaching_staff", times[0]))!, /Maya Okafor/);
+      assert.match(
+        (await keptReadBody(sql, a, "coaching_staff", shipped, times[0]))!,
+        /Maya Okafor/,
+      );
     });
 
     await t.step("a history import", async () => {
@@ -173,7 +183,7 @@ Deno.test("the kept trends and coaching bodies are the built ones after every ki
           scores: { structure: 20 },
         }]),
       );
-      const summary = await importHistoryDir(sql, dir, {}, memoryLog().sink);
+      const summary = await importHistoryDir(sql, dir, { catalog }, memoryLog().sink);
       assert.equal(summary.eventsInserted, 1);
       await forgotten(a);
       await assertKeptAsBuilt(sql, a, times);
@@ -181,10 +191,12 @@ Deno.test("the kept trends and coaching bodies are the built ones after every ki
 
     await t.step("export shows the kept rows; erase removes them", async () => {
       const exported = await exportLearner(sql, a);
-      assert.equal(exported.learner_reads.length, KEPT_READS.length);
+      assert.equal(exported.learner_reads.length, keptReads(shipped).length);
       await eraseLearner(sql, a);
       await forgotten(a);
-      for (const read of KEPT_READS) assert.equal(await keptReadBody(sql, a, read), null);
+      for (const read of keptReads(shipped)) {
+        assert.equal(await keptReadBody(sql, a, read, shipped), null);
+      }
       await forgotten(a);
     });
 
@@ -201,11 +213,11 @@ Deno.test("the kept trends and coaching bodies are the built ones after every ki
           await held.opened;
         });
         await locked.opened;
-        assert.equal(await keptReadBody(sql, b, "coaching_learner", times[0]), before);
+        assert.equal(await keptReadBody(sql, b, "coaching_learner", shipped, times[0]), before);
         await forgotten(b);
         held.open();
         await writer;
-        assert.equal(await keptReadBody(sql, b, "coaching_learner", times[0]), before);
+        assert.equal(await keptReadBody(sql, b, "coaching_learner", shipped, times[0]), before);
         assert.equal((await keptRows(sql, b)).length, 1);
       },
     );

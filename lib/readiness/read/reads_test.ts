@@ -9,7 +9,7 @@ import { readinessAsBefore } from "./body_oracle.ts";
 import { readinessBody } from "./readiness_body.ts";
 import { sessionScores } from "./series.ts";
 import { trendsData } from "./trends.ts";
-import { readinessConfig } from "../../shipped_config.ts";
+import { readinessConfig, shipped } from "../../../tests/static_config.ts";
 
 Deno.test("one-statement reads answer exactly what the separate queries did", async (t) => {
   const db = await createTestDatabase();
@@ -26,7 +26,7 @@ Deno.test("one-statement reads answer exactly what the separate queries did", as
     // Microseconds in the stored times: the API shows milliseconds, truncated as Date does.
     await sql`update analytics.session_events set ts = ts + interval '999 microseconds'
               where user_id = ${low}`;
-    await rebuildReadiness(sql, { userIds: [a, low], trigger: "test" });
+    await rebuildReadiness(sql, { config: readinessConfig, userIds: [a, low], trigger: "test" });
     // A learner without answers or snapshots.
     const empty = crypto.randomUUID();
     await sql`insert into analytics.learners (user_id) values (${empty})`;
@@ -64,13 +64,13 @@ Deno.test("one-statement reads answer exactly what the separate queries did", as
       "coaching: the latest snapshot, low skills, guidance; unknown → null",
       async () => {
         for (const id of learners) {
-          const coaching = await coachingData(sql, id, readinessConfig);
+          const coaching = await coachingData(sql, id, shipped);
           assert.deepEqual(coaching?.latest ?? null, (await listSnapshots(sql, id, 1))[0] ?? null);
         }
-        const lowCoaching = await coachingData(sql, low, readinessConfig);
+        const lowCoaching = await coachingData(sql, low, shipped);
         assert.deepEqual(lowCoaching?.persistently_low.map((s) => s.skill_tag), ["communication"]);
         assert.ok(lowCoaching?.why_changed);
-        assert.equal(await coachingData(sql, crypto.randomUUID(), readinessConfig), null);
+        assert.equal(await coachingData(sql, crypto.randomUUID(), shipped), null);
       },
     );
   } finally {

@@ -7,7 +7,7 @@ import type { WindowSpec } from "../config.ts";
 import type { SessionPoint } from "../snapshot.ts";
 import type { SkillAggregate } from "./aggregates.ts";
 import { trendsData } from "./trends.ts";
-import { catalog } from "../../shipped_config.ts";
+import type { Catalog } from "../../catalog.ts";
 
 /** The trends answer of one learner, keys in the API's order. */
 export interface TrendsBody {
@@ -29,6 +29,7 @@ export async function trendsBody(
   sql: Queryable,
   userId: string,
   window: WindowSpec,
+  catalog: Catalog,
   skillTag?: string,
 ): Promise<TrendsBody | null> {
   const data = await trendsData(sql, userId, window, { skillTag });

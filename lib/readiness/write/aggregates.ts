@@ -5,10 +5,10 @@
 import type { Queryable } from "../../db/mod.ts";
 import { type ReadinessConfig, type WindowSpec } from "../config.ts";
 import { skillSessions } from "../sql.ts";
-import { readinessConfig } from "../../shipped_config.ts";
 
 export interface RefreshOptions {
-  config?: ReadinessConfig;
+  /** The windows (config/readiness.json). */
+  config: ReadinessConfig;
   /** Evaluate the windows at this time instead of now(): later events are ignored. */
   asOf?: Date;
   /**
@@ -125,11 +125,11 @@ function windowRows(
  */
 export async function refreshSkillAggregates(
   tx: Queryable,
-  userIds?: string[],
-  options: RefreshOptions = {},
+  userIds: string[] | undefined,
+  options: RefreshOptions,
 ): Promise<RefreshResult> {
   if (userIds && userIds.length === 0) return { upserted: 0, deleted: 0 };
-  const config = options.config ?? readinessConfig;
+  const config = options.config;
   const fresh = windowRows(tx, config.windows, userIds, options.asOf);
   const figures = options.figuresOf === undefined ? tx`` : tx`,
     (select coalesce(json_agg(json_build_object(

@@ -9,7 +9,7 @@ import { createTestDatabase } from "../../../tests/db.ts";
 import { skillAggregates } from "../read/aggregates.ts";
 import { refreshSkillAggregates } from "./aggregates.ts";
 import { loadReadinessConfig } from "../config.ts";
-import { readinessConfig } from "../../shipped_config.ts";
+import { readinessConfig } from "../../../tests/static_config.ts";
 
 type Row = [window: string, skill: string, avg: number, answers: number, sessions: number];
 
@@ -29,7 +29,9 @@ Deno.test("refreshSkillAggregates", async (step) => {
     await recordSession(db.sql, other, 2, { communication: [10] });
 
     await step.step("window averages of learner A, worked out by hand", async () => {
-      await db.sql.begin((tx) => refreshSkillAggregates(tx, [a], { asOf: AS_OF }));
+      await db.sql.begin((tx) =>
+        refreshSkillAggregates(tx, [a], { config: readinessConfig, asOf: AS_OF })
+      );
       // Sessions (days before AS_OF): S1 45d comm 40, tech 30 · S2 25d comm 50 60, struct 55 ·
       // S3 20d comm 70, design 80, probe 60 · S4 12d comm 65, tech 70, struct 45 ·
       // S5 6d comm 75 85, behav 50 · S6 3d comm 90, tech 80, struct 50 · S7 1d comm 80, probe 70, behav 70
@@ -76,7 +78,9 @@ Deno.test("refreshSkillAggregates", async (step) => {
     await step.step("asOf ignores later events; stale rows are deleted", async () => {
       // Ten days earlier, S6 and S7 lie in the future and the 7d window holds only S4 (12 − 10 = 2d).
       const earlier = daysBefore(10);
-      const result = await db.sql.begin((tx) => refreshSkillAggregates(tx, [a], { asOf: earlier }));
+      const result = await db.sql.begin((tx) =>
+        refreshSkillAggregates(tx, [a], { config: readinessConfig, asOf: earlier })
+      );
       const got = await rows(db.sql, a);
       assert.deepEqual(got.filter((r) => r[0] === "7d"), [
         ["7d", "communication", 65, 1, 1],
@@ -127,15 +131,19 @@ Deno.test("refreshSkillAggregates", async (step) => {
       "unchanged figures are not rewritten (last_updated = last change)",
       async () => {
         // The previous step dropped 30d: this refresh brings those 6 rows back.
-        const back = await db.sql.begin((tx) => refreshSkillAggregates(tx, [a], { asOf: AS_OF }));
+        const back = await db.sql.begin((tx) =>
+          refreshSkillAggregates(tx, [a], { config: readinessConfig, asOf: AS_OF })
+        );
         assert.deepEqual(back, { upserted: 6, deleted: 0 });
         const before = await skillAggregates(db.sql, a);
-        const again = await db.sql.begin((tx) => refreshSkillAggregates(tx, [a], { asOf: AS_OF }));
+        const again = await db.sql.begin((tx) =>
+          refreshSkillAggregates(tx, [a], { config: readinessConfig, asOf: AS_OF })
+        );
         assert.deepEqual(again, { upserted: 0, deleted: 0 });
         assert.deepEqual(await skillAggregates(db.sql, a), before);
         await recordSession(db.sql, a, 0.5, { probe: [100] });
         const changed = await db.sql.begin((tx) =>
-          refreshSkillAggregates(tx, [a], { asOf: AS_OF })
+          refreshSkillAggregates(tx, [a], { config: readinessConfig, asOf: AS_OF })
         );
         // probe in last_5_sessions, last_10_sessions, 7d, 14d and 30d.
         assert.deepEqual(changed, { upserted: 5, deleted: 0 });
@@ -146,7 +154,7 @@ Deno.test("refreshSkillAggregates", async (step) => {
 
     await step.step("an empty list of learners touches nothing", async () => {
       assert.deepEqual(
-        await db.sql.begin((tx) => refreshSkillAggregates(tx, [])),
+        await db.sql.begin((tx) => refreshSkillAggregates(tx, [], { config: readinessConfig })),
         { upserted: 0, deleted: 0 },
       );
     });

@@ -7,6 +7,7 @@ import { skillAggregates } from "../read/aggregates.ts";
 import { listSnapshots } from "../read/history.ts";
 import { refreshSkillAggregates } from "./aggregates.ts";
 import { computeUserReadiness } from "./snapshots.ts";
+import { readinessConfig } from "../../../tests/static_config.ts";
 
 const completion = (userId: string, completedAt?: string) =>
   completionSchema.parse({
@@ -25,9 +26,9 @@ Deno.test("readiness event time", async (step) => {
       const s2 = await recordSession(db.sql, u, 7, { communication: [80], structure: [75] });
       const s3 = await recordSession(db.sql, u, 4, { communication: [90], structure: [85] });
       const at = (days: number) => new Date(daysBefore(days).getTime() + 3_600_000).toISOString();
-      const r1 = await completeSession(db.sql, s1, completion(u, at(10)));
-      const r2 = await completeSession(db.sql, s2, completion(u, at(7)));
-      const r3 = await completeSession(db.sql, s3, completion(u, at(4)));
+      const r1 = await completeSession(db.sql, s1, completion(u, at(10)), readinessConfig);
+      const r2 = await completeSession(db.sql, s2, completion(u, at(7)), readinessConfig);
+      const r3 = await completeSession(db.sql, s3, completion(u, at(4)), readinessConfig);
       assert.deepEqual([r1, r2, r3].map((r) => r.readiness.ts), [at(10), at(7), at(4)]);
       // Each as of its moment: the first session alone, then two, then three.
       assert.equal(r1.readiness.components.communication, 65);
@@ -40,7 +41,7 @@ Deno.test("readiness event time", async (step) => {
       );
       // A late completion of an older session is as of that session, not of now.
       const old = await recordSession(db.sql, u, 20, { communication: [10] });
-      const late = await completeSession(db.sql, old, completion(u));
+      const late = await completeSession(db.sql, old, completion(u), readinessConfig);
       // No completed_at given: the session's last answer dates it.
       assert.equal(late.completed_at, daysBefore(20).toISOString());
       assert.equal(late.readiness.ts, daysBefore(20).toISOString());
@@ -51,7 +52,7 @@ Deno.test("readiness event time", async (step) => {
       const u = crypto.randomUUID();
       await recordSession(db.sql, u, 3, { communication: [69.99, 70, 69.99] });
       await recordSession(db.sql, u, 2, { communication: [70, 69.99, 70] });
-      const r = await computeUserReadiness(db.sql, u);
+      const r = await computeUserReadiness(db.sql, u, { config: readinessConfig });
       assert.equal(r.overall, 70);
       assert.equal(r.components.communication, 70);
       assert.equal(r.band, "Nearly Ready");
@@ -66,7 +67,7 @@ Deno.test("readiness event time", async (step) => {
       await recordSession(db.sql, u, 3, { communication: [60, 70], structure: [80] });
       const s = await recordSession(db.sql, u, 2, { communication: [75], structure: [85] });
       const results = await Promise.all(
-        Array.from({ length: 5 }, () => completeSession(db.sql, s, completion(u))),
+        Array.from({ length: 5 }, () => completeSession(db.sql, s, completion(u), readinessConfig)),
       );
       const [{ n }] = await db.sql<{ n: number }[]>`
         select count(*)::int as n from analytics.user_readiness where user_id = ${u}`;
@@ -95,7 +96,7 @@ Deno.test("readiness event time", async (step) => {
         await ny`set timezone to 'America/New_York'`;
         const [{ tz }] = await ny<{ tz: string }[]>`select current_setting('TimeZone') as tz`;
         assert.equal(tz, "America/New_York");
-        await refreshSkillAggregates(ny, [u], { asOf: AS_OF });
+        await refreshSkillAggregates(ny, [u], { config: readinessConfig, asOf: AS_OF });
         const [thirty] = await skillAggregates(ny, u, { windowKey: "30d" });
         assert.equal(thirty.sample_size, 1);
         assert.equal(thirty.avg_score, 90);

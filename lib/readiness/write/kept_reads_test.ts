@@ -10,6 +10,7 @@ import { refreshSkillAggregates } from "./aggregates.ts";
 import { refreshProgress } from "./progress.ts";
 import { rebuildReadiness, recomputeAllReadiness } from "./recompute.ts";
 import { computeReadiness, computeUserReadiness } from "./snapshots.ts";
+import { readinessConfig } from "../../../tests/static_config.ts";
 Deno.test("the kept readiness body follows every change to the learner's snapshots", async (t) => {
   const db = await createTestDatabase();
   const { sql } = db;
@@ -29,7 +30,7 @@ Deno.test("the kept readiness body follows every change to the learner's snapsho
     });
 
     await t.step("a computed snapshot writes the body in its transaction", async () => {
-      await computeUserReadiness(sql, a, { trigger: "test" });
+      await computeUserReadiness(sql, a, { config: readinessConfig, trigger: "test" });
       const row = await kept(a);
       assert.equal(row.builder, BUILDER);
       assert.equal(row.history_limit, DEFAULT_HISTORY);
@@ -41,7 +42,7 @@ Deno.test("the kept readiness body follows every change to the learner's snapsho
     await t.step("a new session's snapshot rewrites it (latest, delta, history)", async () => {
       const before = (await kept(a)).body;
       await recordSession(sql, a, 0.5, { communication: [95], structure: [80] });
-      await computeUserReadiness(sql, a, { trigger: "test" });
+      await computeUserReadiness(sql, a, { config: readinessConfig, trigger: "test" });
       const after = JSON.parse((await kept(a)).body);
       assert.notEqual((await kept(a)).body, before);
       assert.equal(after.history.length, 2);
@@ -50,7 +51,7 @@ Deno.test("the kept readiness body follows every change to the learner's snapsho
     });
 
     await t.step("a rebuild (one snapshot per session) rewrites it", async () => {
-      await rebuildReadiness(sql, { userIds: [a], trigger: "test" });
+      await rebuildReadiness(sql, { config: readinessConfig, userIds: [a], trigger: "test" });
       const body = JSON.parse((await kept(a)).body);
       assert.equal(body.history.length, 8);
       assert.deepEqual(body, await readinessAsBefore(sql, a, DEFAULT_HISTORY));
@@ -71,7 +72,7 @@ Deno.test("the kept readiness body follows every change to the learner's snapsho
           JSON.parse((await readinessBody(sql, a, DEFAULT_HISTORY))!),
           await readinessAsBefore(sql, a, DEFAULT_HISTORY),
         );
-        await rebuildReadiness(sql, { userIds: [a], trigger: "test" });
+        await rebuildReadiness(sql, { config: readinessConfig, userIds: [a], trigger: "test" });
         assert.equal((await kept(a)).builder, BUILDER);
         assert.deepEqual(JSON.parse((await kept(a)).body), await readinessAsBefore(sql, a, 20));
       },
@@ -81,7 +82,7 @@ Deno.test("the kept readiness body follows every change to the learner's snapsho
       const empty = crypto.randomUUID();
       await sql`insert into analytics.learners (user_id) values (${empty})`;
       await sql`delete from analytics.readiness_reads where user_id = ${a}`;
-      const run = await recomputeAllReadiness(sql, { trigger: "test" });
+      const run = await recomputeAllReadiness(sql, { config: readinessConfig, trigger: "test" });
       assert.equal(run.snapshots, 0);
       assert.deepEqual(JSON.parse((await kept(a)).body), await readinessAsBefore(sql, a, 20));
       assert.deepEqual(JSON.parse((await kept(empty)).body), {
@@ -95,7 +96,7 @@ Deno.test("the kept readiness body follows every change to the learner's snapsho
 
     await t.step("snapshots removed by a rebuild: the body shows none", async () => {
       await sql`delete from analytics.session_events where user_id = ${a}`;
-      await rebuildReadiness(sql, { userIds: [a], trigger: "test" });
+      await rebuildReadiness(sql, { config: readinessConfig, userIds: [a], trigger: "test" });
       assert.deepEqual(JSON.parse((await kept(a)).body), {
         user_id: a,
         latest: null,
@@ -124,13 +125,14 @@ Deno.test({
     try {
       const a = crypto.randomUUID();
       const sessions = await recordLearnerA(sql, a);
-      await refreshSkillAggregates(sql, [a]);
+      await refreshSkillAggregates(sql, [a], { config: readinessConfig });
       const release = gate();
       const wrote = gate();
       const at = (sessionId: string) => ({
         at: { kind: "session" as const, sessionId },
         trigger: "test",
         details: false,
+        config: readinessConfig,
       });
       // The first session's snapshot, held uncommitted until the second transaction is waiting.
       const first = sql.begin(async (tx) => {

@@ -10,7 +10,6 @@ import { type ReadinessConfig } from "../config.ts";
 import { fillKeptReads } from "./kept_reads.ts";
 import { lockLearners } from "../../learners/lock.ts";
 import { computeReadiness, replaySnapshots } from "./snapshots.ts";
-import { readinessConfig } from "../../shipped_config.ts";
 
 export interface RecomputeProgress {
   done: number;
@@ -38,7 +37,8 @@ export interface RecomputeOptions {
   onProgress?: (progress: RecomputeProgress) => void;
   onBatch?: (batch: RecomputeBatch) => void;
   trigger?: string;
-  config?: ReadinessConfig;
+  /** The formula (config/readiness.json). */
+  config: ReadinessConfig;
 }
 
 export interface RecomputeResult {
@@ -134,10 +134,10 @@ async function learnersWithAnswers(sql: Queryable, since?: Date): Promise<string
  */
 export async function recomputeAllReadiness(
   sql: Sql,
-  options: RecomputeOptions = {},
+  options: RecomputeOptions,
 ): Promise<RecomputeResult> {
   const started = performance.now();
-  const config = options.config ?? readinessConfig;
+  const config = options.config;
   const batchSize = options.batchSize ?? config.recompute.batch_size;
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new RangeError(`batchSize must be a positive integer (got ${batchSize})`);
@@ -232,7 +232,7 @@ export async function recomputeAllReadiness(
  */
 export async function rebuildReadiness(
   sql: Sql,
-  options: Omit<RecomputeOptions, "rebuild" | "full"> = {},
+  options: Omit<RecomputeOptions, "rebuild" | "full">,
 ): Promise<RecomputeResult> {
   return await recomputeAllReadiness(sql, { ...options, rebuild: true });
 }

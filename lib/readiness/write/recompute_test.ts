@@ -4,6 +4,7 @@ import { createTestDatabase } from "../../../tests/db.ts";
 import { recomputeAllReadiness, type RecomputeProgress, withRecomputeLock } from "./recompute.ts";
 import { listSnapshots } from "../read/history.ts";
 import { computeUserReadiness } from "./snapshots.ts";
+import { readinessConfig } from "../../../tests/static_config.ts";
 
 Deno.test("recomputeAllReadiness", async (step) => {
   const db = await createTestDatabase();
@@ -30,6 +31,7 @@ Deno.test("recomputeAllReadiness", async (step) => {
       async () => {
         const progress: RecomputeProgress[] = [];
         const result = await recomputeAllReadiness(db.sql, {
+          config: readinessConfig,
           batchSize: 2,
           onProgress: (p) => progress.push(p),
         });
@@ -49,7 +51,10 @@ Deno.test("recomputeAllReadiness", async (step) => {
           const [batch] = await listSnapshots(db.sql, id, 1);
           assert.equal(batch.meta.trigger, "recompute");
           // The same learner alone finds the same figures: nothing new is written.
-          const single = await computeUserReadiness(db.sql, id, { trigger: "recompute" });
+          const single = await computeUserReadiness(db.sql, id, {
+            config: readinessConfig,
+            trigger: "recompute",
+          });
           assert.equal(single.written, false, id);
           assert.equal(single.id, batch.id, id);
         }
@@ -63,12 +68,12 @@ Deno.test("recomputeAllReadiness", async (step) => {
       "recompute twice: zero new snapshots, learners reported unchanged",
       async () => {
         const before = await count();
-        const full = await recomputeAllReadiness(db.sql, { full: true });
+        const full = await recomputeAllReadiness(db.sql, { config: readinessConfig, full: true });
         assert.equal(full.mode, "full");
         assert.equal(full.learners, 5);
         assert.equal(full.snapshots, 0);
         assert.equal(full.unchanged, 5);
-        const incremental = await recomputeAllReadiness(db.sql);
+        const incremental = await recomputeAllReadiness(db.sql, { config: readinessConfig });
         assert.equal(incremental.mode, "incremental");
         assert.equal(incremental.learners, 0, "nothing new: nobody to look at");
         assert.equal(incremental.snapshots, 0);
@@ -86,7 +91,11 @@ Deno.test("recomputeAllReadiness", async (step) => {
         options.debug = (_: number, text: string) => statements.push(text);
         let result;
         try {
-          result = await recomputeAllReadiness(db.sql, { full: true, batchSize: 2 });
+          result = await recomputeAllReadiness(db.sql, {
+            config: readinessConfig,
+            full: true,
+            batchSize: 2,
+          });
         } finally {
           delete options.debug;
         }
@@ -122,14 +131,14 @@ Deno.test("recomputeAllReadiness", async (step) => {
     await step.step("incremental: only learners with new evidence", async () => {
       const before = await count();
       await recordSession(db.sql, learners[2], 0.5, { behavioral_examples: [60] });
-      const r = await recomputeAllReadiness(db.sql);
+      const r = await recomputeAllReadiness(db.sql, { config: readinessConfig });
       assert.equal(r.mode, "incremental");
       assert.equal(r.learners, 1);
       assert.equal(r.snapshots, 1);
       assert.equal(await count(), before + 1);
       const [latest] = await listSnapshots(db.sql, learners[2], 1);
       assert.equal(latest.ts, new Date(daysBefore(0.5).getTime()).toISOString());
-      assert.equal((await recomputeAllReadiness(db.sql)).learners, 0);
+      assert.equal((await recomputeAllReadiness(db.sql, { config: readinessConfig })).learners, 0);
     });
 
     await step.step(
@@ -139,7 +148,7 @@ Deno.test("recomputeAllReadiness", async (step) => {
         const u = crypto.randomUUID();
         const answeredAt = new Date(Date.now() - 7 * 86_400_000 - 60_000);
         await recordSession(db.sql, u, 0, { communication: [50] }, answeredAt);
-        await recomputeAllReadiness(db.sql); // takes the new evidence
+        await recomputeAllReadiness(db.sql, { config: readinessConfig }); // takes the new evidence
         await db.sql`
         insert into analytics.user_skill_agg
           (user_id, skill_tag, window_key, avg_score, score_total, sample_size, session_count)
@@ -149,7 +158,7 @@ Deno.test("recomputeAllReadiness", async (step) => {
         where user_id = ${u} and window_key = '7d'`;
         // Nothing pending; only the passing of time since the last run (a day ago) matters.
         await db.sql`update analytics.readiness_runs set started_at = now() - interval '1 day'`;
-        const r = await recomputeAllReadiness(db.sql);
+        const r = await recomputeAllReadiness(db.sql, { config: readinessConfig });
         // That learner, and fixture learners whose answers also left a day window since.
         assert.ok(r.learners >= 1 && r.learners <= 4, `${r.learners}`);
         assert.equal(r.snapshots, 0, "readiness uses the last sessions: unchanged");
@@ -159,7 +168,10 @@ Deno.test("recomputeAllReadiness", async (step) => {
     );
 
     await step.step("activeSince: a full check of learners with an event since then", async () => {
-      const r = await recomputeAllReadiness(db.sql, { activeSince: daysBefore(100) });
+      const r = await recomputeAllReadiness(db.sql, {
+        config: readinessConfig,
+        activeSince: daysBefore(100),
+      });
       assert.equal(r.mode, "full");
       assert.equal(r.learners, 5); // the four recent fixture learners and the one added above
       assert.equal(r.snapshots, 0);
@@ -169,15 +181,18 @@ Deno.test("recomputeAllReadiness", async (step) => {
       "overlapping runs: the second finds the lock taken and does nothing",
       async () => {
         const [a, b] = await Promise.all([
-          recomputeAllReadiness(db.sql, { full: true }),
-          recomputeAllReadiness(db.sql, { full: true }),
+          recomputeAllReadiness(db.sql, { config: readinessConfig, full: true }),
+          recomputeAllReadiness(db.sql, { config: readinessConfig, full: true }),
         ]);
         if (db.kind === "server") {
           assert.equal([a, b].filter((r) => r.skipped).length, 1);
         }
         assert.equal(a.snapshots + b.snapshots, 0);
         const held = await withRecomputeLock(db.sql, async () => {
-          const inner = await recomputeAllReadiness(db.sql, { full: true });
+          const inner = await recomputeAllReadiness(db.sql, {
+            config: readinessConfig,
+            full: true,
+          });
           assert.equal(inner.skipped, true);
           return "held";
         });
@@ -186,7 +201,10 @@ Deno.test("recomputeAllReadiness", async (step) => {
     );
 
     await step.step("a bad batch size is refused", async () => {
-      await assert.rejects(() => recomputeAllReadiness(db.sql, { batchSize: 0 }), RangeError);
+      await assert.rejects(
+        () => recomputeAllReadiness(db.sql, { config: readinessConfig, batchSize: 0 }),
+        RangeError,
+      );
     });
   } finally {
     await db.close();

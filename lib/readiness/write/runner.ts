@@ -10,6 +10,7 @@ import { isDatabaseUnavailable, withTimeout } from "../../db/errors.ts";
 import type { Queryable, Sql } from "../../db/mod.ts";
 import { log } from "../../log.ts";
 import { type GaugeReading, readinessRunnerRuns } from "../../metrics.ts";
+import type { ReadinessConfig } from "../config.ts";
 import { recomputeAllReadiness, type RecomputeResult } from "./recompute.ts";
 
 /** How long readiness may go without a run before day windows are refreshed anyway. */
@@ -46,6 +47,8 @@ export interface RunnerOptions {
   refreshMs?: number;
   /** Learners per transaction (default from config/readiness.json). */
   batchSize?: number;
+  /** The formula (config/readiness.json). */
+  config: ReadinessConfig;
   /** Called after each tick that ran (tests). */
   onRun?: (result: RecomputeResult) => void;
 }
@@ -80,6 +83,7 @@ export function startReadinessRunner(sql: Sql, options: RunnerOptions): Readines
       if (!runIsDue(await readDueState(sql), refreshMs)) return;
       const result = await recomputeAllReadiness(sql, {
         trigger: "runner",
+        config: options.config,
         batchSize: options.batchSize,
         onProgress: () => {
           if (stopping) throw new RunnerStopping("the runner is stopping");

@@ -15,6 +15,7 @@ import {
   startReadinessRunner,
 } from "./runner.ts";
 import { listSnapshots } from "../read/history.ts";
+import { readinessConfig } from "../../../tests/static_config.ts";
 
 const NOW = new Date("2026-11-20T12:00:00Z");
 const ago = (ms: number) => new Date(NOW.getTime() - ms);
@@ -72,7 +73,10 @@ Deno.test("readiness runner on a database", async (step) => {
       await recordSession(db.sql, a, 1, { communication: [60, 70] });
       assert.deepEqual(await pendingIds(db.sql), [a]);
       assert.deepEqual(await readinessFreshness(db.sql, a), { pending: true, updatedAt: null });
-      const runner = startReadinessRunner(db.sql, { intervalSeconds: 0.05 });
+      const runner = startReadinessRunner(db.sql, {
+        config: readinessConfig,
+        intervalSeconds: 0.05,
+      });
       try {
         await until(async () => (await listSnapshots(db.sql, a, 1)).length === 1, "a snapshot");
         await until(async () => (await pendingIds(db.sql)).length === 0, "no mark left");
@@ -87,7 +91,10 @@ Deno.test("readiness runner on a database", async (step) => {
     await step.step("nothing pending, last run recent: ticks do not run", async () => {
       const before = await runCount(db.sql);
       assert.ok(before >= 1);
-      const runner = startReadinessRunner(db.sql, { intervalSeconds: 0.05 });
+      const runner = startReadinessRunner(db.sql, {
+        config: readinessConfig,
+        intervalSeconds: 0.05,
+      });
       await new Promise((r) => setTimeout(r, 400));
       await runner.stop();
       assert.equal(await runCount(db.sql), before);
@@ -99,7 +106,10 @@ Deno.test("readiness runner on a database", async (step) => {
         set started_at = started_at - interval '25 hours', finished_at = finished_at - interval '25 hours'`;
       assert.equal(runIsDue(await readDueState(db.sql)), true);
       const before = await runCount(db.sql);
-      const runner = startReadinessRunner(db.sql, { intervalSeconds: 0.05 });
+      const runner = startReadinessRunner(db.sql, {
+        config: readinessConfig,
+        intervalSeconds: 0.05,
+      });
       try {
         await until(async () => (await runCount(db.sql)) > before, "a new run");
       } finally {
@@ -116,7 +126,7 @@ Deno.test("readiness runner on a database", async (step) => {
         await hinder(db.sql, b);
         const runs = await runCount(db.sql);
         await assert.rejects(
-          () => recomputeAllReadiness(db.sql, { batchSize: 1 }),
+          () => recomputeAllReadiness(db.sql, { config: readinessConfig, batchSize: 1 }),
           /snapshot refused/,
         );
         assert.deepEqual(await pendingIds(db.sql), [b], "a's batch committed, b's rolled back");
@@ -125,7 +135,10 @@ Deno.test("readiness runner on a database", async (step) => {
 
         // The runner meets the same failure: logged, counted, retried on the next tick.
         const failed = outcomes("failed");
-        const runner = startReadinessRunner(db.sql, { intervalSeconds: 0.05 });
+        const runner = startReadinessRunner(db.sql, {
+          config: readinessConfig,
+          intervalSeconds: 0.05,
+        });
         try {
           await until(() => Promise.resolve(outcomes("failed") >= failed + 2), "two failed ticks");
           assert.ok(lines.some((l) => /readiness runner: run failed/.test(l)));
@@ -146,7 +159,11 @@ Deno.test("readiness runner on a database", async (step) => {
         await hinder(db.sql, null, 0.3);
         const runs = await runCount(db.sql);
         const stopped = outcomes("stopped");
-        const runner = startReadinessRunner(db.sql, { intervalSeconds: 0.05, batchSize: 1 });
+        const runner = startReadinessRunner(db.sql, {
+          config: readinessConfig,
+          intervalSeconds: 0.05,
+          batchSize: 1,
+        });
         await until(async () => (await pendingIds(db.sql)).length < more.length, "a first batch");
         await runner.stop();
         await unhinder(db.sql);
@@ -154,7 +171,7 @@ Deno.test("readiness runner on a database", async (step) => {
         assert.ok(left.length > 0 && left.length < more.length, `left: ${left.length}`);
         assert.equal(outcomes("stopped"), stopped + 1);
         assert.equal(await runCount(db.sql), runs, "the stopped run is not recorded");
-        const next = await recomputeAllReadiness(db.sql);
+        const next = await recomputeAllReadiness(db.sql, { config: readinessConfig });
         assert.equal(next.learners, left.length, "only the learners still pending");
         assert.deepEqual(await pendingIds(db.sql), []);
         for (const id of more) assert.equal((await listSnapshots(db.sql, id, 1)).length, 1);
@@ -187,7 +204,7 @@ Deno.test("readiness runner: a database that is down is retried, logged once, ne
   const sql = createClient("postgres://pulse@127.0.0.1:9/none", { max: 1, connectTimeout: 1 });
   try {
     const failed = outcomes("failed");
-    const runner = startReadinessRunner(sql, { intervalSeconds: 0.05 });
+    const runner = startReadinessRunner(sql, { config: readinessConfig, intervalSeconds: 0.05 });
     await until(() => Promise.resolve(outcomes("failed") >= failed + 3), "three failed ticks");
     await runner.stop();
     assert.equal(lines.filter((l) => /database unavailable/.test(l)).length, 1, lines.join("\n"));

@@ -16,12 +16,12 @@ import { lockLearners } from "../../learners/lock.ts";
 import { type AsOfSpec, inBatch, inRange, momentsOf, scoreMoments, windowAsOf } from "./moments.ts";
 import { clearMarks, pendingMarks } from "./pending.ts";
 import { refreshProgress } from "./progress.ts";
-import { readinessConfig } from "../../shipped_config.ts";
 
 export interface ComputeOptions {
   /** Why the snapshot was taken (e.g. session_complete, admin, recompute); stored in meta. */
   trigger?: string;
-  config?: ReadinessConfig;
+  /** The formula (config/readiness.json). */
+  config: ReadinessConfig;
   /**
    * Compute as of this time (windows and snapshot time); default: each learner's latest evidence
    * (last answer or completion, whichever is later).
@@ -95,13 +95,13 @@ function snapshotsOf(tx: Queryable, ids: string[]) {
 export async function computeReadiness(
   tx: Queryable,
   userIds: string[],
-  options: ComputeForOptions = {},
+  options: ComputeForOptions,
 ): Promise<ComputeForResult> {
   const ids = [...new Set(userIds.map((id) => id.toLowerCase()))].sort();
   if (ids.length === 0) return { snapshots: [], written: 0, unchanged: 0 };
   // Before any write: another writer of these learners (or an erase) goes first or after, whole.
   await lockLearners(tx, ids);
-  const config = options.config ?? readinessConfig;
+  const config = options.config;
   const trigger = options.trigger ?? "manual";
   const spec: AsOfSpec = options.at ??
     (options.asOf ? { kind: "fixed", at: options.asOf } : { kind: "latest" });
@@ -227,7 +227,7 @@ export async function computeReadiness(
 export async function replaySnapshots(
   tx: Queryable,
   userIds: string[],
-  options: { config?: ReadinessConfig; trigger?: string } = {},
+  options: { config: ReadinessConfig; trigger?: string },
 ): Promise<{ written: number; unchanged: number; removed: number }> {
   const ids = [...new Set(userIds.map((id) => id.toLowerCase()))].sort();
   if (ids.length === 0) return { written: 0, unchanged: 0, removed: 0 };
@@ -259,7 +259,7 @@ export async function replaySnapshots(
 export async function computeUserReadiness(
   sql: Sql,
   userId: string,
-  options?: { trigger?: string; config?: ReadinessConfig; asOf?: Date; sessionId?: string },
+  options: { trigger?: string; config: ReadinessConfig; asOf?: Date; sessionId?: string },
 ): Promise<ComputedReadiness & { written: boolean }> {
   const at: AsOfSpec | undefined = options?.sessionId
     ? { kind: "session", sessionId: options.sessionId }

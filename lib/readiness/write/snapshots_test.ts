@@ -10,7 +10,7 @@ import { loadReadinessConfig } from "../config.ts";
 import { listSnapshots } from "../read/history.ts";
 import { UnknownLearnerError } from "../snapshot.ts";
 import { computeUserReadiness } from "./snapshots.ts";
-import { readinessConfig } from "../../shipped_config.ts";
+import { readinessConfig } from "../../../tests/static_config.ts";
 
 Deno.test("computeUserReadiness", async (step) => {
   const db = await createTestDatabase();
@@ -20,7 +20,7 @@ Deno.test("computeUserReadiness", async (step) => {
 
     await step.step("learner A: components, overall, band and meta by hand", async () => {
       // As of the learner's latest evidence: the last answer of the last session (3 answers).
-      const r = await computeUserReadiness(db.sql, a, { trigger: "test" });
+      const r = await computeUserReadiness(db.sql, a, { config: readinessConfig, trigger: "test" });
       // last_5_sessions averages (see aggregates_test): communication 77.5, technical_depth 60,
       // system_design 80, probe 65, structure 50, behavioral_examples 60.
       assert.deepEqual(r.components, {
@@ -36,7 +36,7 @@ Deno.test("computeUserReadiness", async (step) => {
       assert.equal(r.previous_overall, null);
       assert.equal(r.ts, new Date(daysBefore(1).getTime() + 2 * 60_000).toISOString());
       // A later moment with the same evidence and figures writes nothing.
-      const later = await computeUserReadiness(db.sql, a, { asOf: AS_OF });
+      const later = await computeUserReadiness(db.sql, a, { config: readinessConfig, asOf: AS_OF });
       assert.equal(later.written, false);
       assert.equal(later.id, r.id);
       assert.equal(r.formula_version, readinessConfig.formula_version);
@@ -77,7 +77,7 @@ Deno.test("computeUserReadiness", async (step) => {
         const sessionStart = daysBefore(0.5);
         await recordSession(db.sql, a, 0.5, { communication: [95], structure: [80] });
         // Default moment: the learner's latest evidence (the new session's second answer).
-        const r = await computeUserReadiness(db.sql, a);
+        const r = await computeUserReadiness(db.sql, a, { config: readinessConfig });
         assert.equal(r.ts, new Date(sessionStart.getTime() + 60_000).toISOString());
         // communication, last 5 sessions S4–S8: (65 + 75 + 85 + 90 + 80 + 95) / 6 = 81.666…
         // structure S2, S4, S6, S8: (55 + 45 + 50 + 80) / 4 = 57.5
@@ -96,7 +96,10 @@ Deno.test("computeUserReadiness", async (step) => {
 
     await step.step("nothing new: computing again writes nothing", async () => {
       const before = await listSnapshots(db.sql, a, 10);
-      const again = await computeUserReadiness(db.sql, a, { trigger: "again" });
+      const again = await computeUserReadiness(db.sql, a, {
+        config: readinessConfig,
+        trigger: "again",
+      });
       assert.equal(again.written, false);
       assert.equal(again.id, before[0].id);
       assert.equal(again.meta.trigger, "manual");
@@ -121,7 +124,7 @@ Deno.test("computeUserReadiness", async (step) => {
       assert.equal(r.written, true);
       assert.equal(r.delta, 4.08); // 69.83 − 65.75, the snapshot before this moment
       assert.deepEqual((await listSnapshots(db.sql, a, 5)).map((s) => s.overall), [69.83, 65.75]);
-      const back = await computeUserReadiness(db.sql, a);
+      const back = await computeUserReadiness(db.sql, a, { config: readinessConfig });
       assert.equal(back.overall, 68.5);
       assert.equal(back.id, r.id);
     });
@@ -130,7 +133,7 @@ Deno.test("computeUserReadiness", async (step) => {
       const b = crypto.randomUUID();
       await recordSession(db.sql, b, 4, { communication: [80, 90], technical_depth: [70] });
       await recordSession(db.sql, b, 2, { communication: [85], technical_depth: [70] });
-      const r = await computeUserReadiness(db.sql, b, { asOf: AS_OF });
+      const r = await computeUserReadiness(db.sql, b, { config: readinessConfig, asOf: AS_OF });
       // communication (80 + 90 + 85) / 3 = 85; technical 70; no structure, no behavioral:
       // (0.3 · 85 + 0.3 · 70) / (0.3 + 0.3) = 46.5 / 0.6 = 77.5
       assert.deepEqual(r.components, {
@@ -155,7 +158,7 @@ Deno.test("computeUserReadiness", async (step) => {
         structure: [90],
         behavioral_examples: [90],
       });
-      const r = await computeUserReadiness(db.sql, c, { asOf: AS_OF });
+      const r = await computeUserReadiness(db.sql, c, { config: readinessConfig, asOf: AS_OF });
       // 4 answers < 5 and 1 session < 2: the score is computed but not banded.
       assert.equal(r.overall, 90);
       assert.equal(r.band, "Insufficient evidence");
@@ -176,7 +179,7 @@ Deno.test("computeUserReadiness", async (step) => {
       async () => {
         const d = crypto.randomUUID();
         await db.sql`insert into analytics.learners (user_id) values (${d})`;
-        const r = await computeUserReadiness(db.sql, d);
+        const r = await computeUserReadiness(db.sql, d, { config: readinessConfig });
         assert.equal(r.overall, null);
         assert.equal(r.band, "Insufficient evidence");
         assert.deepEqual(r.meta.missing_components, [
@@ -186,7 +189,10 @@ Deno.test("computeUserReadiness", async (step) => {
           "behavioral",
         ]);
         const unknown = crypto.randomUUID();
-        await assert.rejects(() => computeUserReadiness(db.sql, unknown), UnknownLearnerError);
+        await assert.rejects(
+          () => computeUserReadiness(db.sql, unknown, { config: readinessConfig }),
+          UnknownLearnerError,
+        );
         assert.deepEqual(await listSnapshots(db.sql, unknown, 5), []);
       },
     );

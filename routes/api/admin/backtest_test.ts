@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { loadReadinessConfig, readinessAsOf } from "../../../lib/readiness/mod.ts";
-import { readinessConfig } from "../../../lib/shipped_config.ts";
+import { readinessConfig } from "../../../tests/static_config.ts";
 import { startTestApp } from "../../../tests/harness.ts";
 import { assertInvalid, recordSession } from "../../../tests/readiness_fixtures.ts";
 

@@ -80,6 +80,7 @@ const route = createRoute({
 export const recomputeApi = apiRouter().openapi(route, async (c) => {
   const body = c.req.valid("json") ?? {};
   const sql = c.get("sql");
+  const config = c.get("settings").readiness;
   if (body.user_id) {
     const userId = body.user_id;
     const missing = async () => {
@@ -88,13 +89,18 @@ export const recomputeApi = apiRouter().openapi(route, async (c) => {
     };
     if (!(await getProfile(sql, body.user_id))) throw await missing();
     if (body.rebuild) {
-      const result = await rebuildReadiness(sql, { userIds: [body.user_id], trigger: TRIGGER });
+      const result = await rebuildReadiness(sql, {
+        userIds: [body.user_id],
+        trigger: TRIGGER,
+        config,
+      });
       if (result.skipped) throw new ApiError(409, "busy", "Another recompute is running");
       return c.json(result, 200);
     }
     const started = performance.now();
     const { written, ...snapshot } = await computeUserReadiness(sql, body.user_id, {
       trigger: TRIGGER,
+      config,
     }).catch(async (error) => {
       // Erased since the check above.
       if (error instanceof UnknownLearnerError) throw await missing();
@@ -112,6 +118,7 @@ export const recomputeApi = apiRouter().openapi(route, async (c) => {
   }
   const result = await recomputeAllReadiness(sql, {
     trigger: TRIGGER,
+    config,
     full: body.full,
     rebuild: body.rebuild,
     activeSince: body.active_since ? new Date(body.active_since) : undefined,

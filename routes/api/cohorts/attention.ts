@@ -18,16 +18,19 @@ import {
 } from "../../../lib/cohorts/mod.ts";
 import { apiRouter, errorResponses } from "../../../http/errors.ts";
 import { requireRole } from "../../../http/auth.ts";
+import type { StaticConfig } from "../../../lib/static_config.ts";
 
-const Query = withPeriodCheck(z.object({
-  ...filterFields,
-  limit: z.coerce.number().int().min(1).max(MAX_ATTENTION_LIMIT).optional().openapi({
-    description: `learners per page (default ${DEFAULT_ATTENTION_LIMIT}; the CSV has them all)`,
-  }),
-  cursor: z.string().max(200).refine((v) => decodeCursor(v) !== null, {
-    message: "not a cursor from this API",
-  }).optional().openapi({ description: "`next_cursor` of the previous page" }),
-}));
+/** The query; its levels are the catalog's. */
+const queryOf = ({ catalog }: StaticConfig) =>
+  withPeriodCheck(z.object({
+    ...filterFields(catalog.levels),
+    limit: z.coerce.number().int().min(1).max(MAX_ATTENTION_LIMIT).optional().openapi({
+      description: `learners per page (default ${DEFAULT_ATTENTION_LIMIT}; the CSV has them all)`,
+    }),
+    cursor: z.string().max(200).refine((v) => decodeCursor(v) !== null, {
+      message: "not a cursor from this API",
+    }).optional().openapi({ description: "`next_cursor` of the previous page" }),
+  }));
 
 const Time = z.string().openapi({ description: "ISO 8601, UTC" });
 const Reason = z.union([
@@ -74,38 +77,41 @@ const Result = z.object({
   next_cursor: z.string().nullable(),
 }).openapi("CohortAttention");
 
-const route = createRoute({
-  method: "get",
-  path: "/attention",
-  operationId: "getCohortAttention",
-  tags: ["cohorts"],
-  summary: "Learners who need attention as of `to` (coach, admin)",
-  description:
-    "Answers `text/csv` (one row per learner, reasons joined by `; `, every learner from `cursor` on, streamed) for `format=csv` or `Accept: text/csv`.",
-  middleware: [requireRole("coach", "admin")] as const,
-  request: { query: Query },
-  responses: {
-    200: {
-      description: "A page of learners needing attention",
-      content: {
-        "application/json": { schema: Result },
-        "text/csv": { schema: z.string().openapi({ description: "one row per learner" }) },
+const routeOf = (settings: StaticConfig) =>
+  createRoute({
+    method: "get",
+    path: "/attention",
+    operationId: "getCohortAttention",
+    tags: ["cohorts"],
+    summary: "Learners who need attention as of `to` (coach, admin)",
+    description:
+      "Answers `text/csv` (one row per learner, reasons joined by `; `, every learner from `cursor` on, streamed) for `format=csv` or `Accept: text/csv`.",
+    middleware: [requireRole("coach", "admin")] as const,
+    request: { query: queryOf(settings) },
+    responses: {
+      200: {
+        description: "A page of learners needing attention",
+        content: {
+          "application/json": { schema: Result },
+          "text/csv": { schema: z.string().openapi({ description: "one row per learner" }) },
+        },
       },
+      ...errorResponses(400, 401, 403),
     },
-    ...errorResponses(400, 401, 403),
-  },
-});
+  });
 
-export const attentionApi = apiRouter().openapi(route, async (c) => {
-  const query = c.req.valid("query");
-  const filters = resolveFilters(query);
-  const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor);
-  if (wantsCsv(query.format, c.req.header("accept"))) {
-    const rows = await primed(attentionCsvRows(c.get("sql"), filters, cursor));
-    return csvResponse("cohort-attention.csv", csvStream(ATTENTION_CSV_HEADER, rows));
-  }
-  return c.json(
-    await cohortAttention(c.get("sql"), filters, { cursor, limit: query.limit }),
-    200,
-  );
-});
+/** The route, built for the deployment's config/. */
+export const attentionApi = (settings: StaticConfig) =>
+  apiRouter().openapi(routeOf(settings), async (c) => {
+    const query = c.req.valid("query");
+    const filters = resolveFilters(query);
+    const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor);
+    if (wantsCsv(query.format, c.req.header("accept"))) {
+      const rows = await primed(attentionCsvRows(c.get("sql"), filters, settings, cursor));
+      return csvResponse("cohort-attention.csv", csvStream(ATTENTION_CSV_HEADER, rows));
+    }
+    return c.json(
+      await cohortAttention(c.get("sql"), filters, settings, { cursor, limit: query.limit }),
+      200,
+    );
+  });

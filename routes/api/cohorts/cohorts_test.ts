@@ -8,6 +8,7 @@ import type { Sql } from "../../../lib/db/mod.ts";
 import { listDirectory } from "../../../lib/learners/directory.ts";
 import { startTestApp } from "../../../tests/harness.ts";
 import { assertInvalid } from "../../../tests/readiness_fixtures.ts";
+import { shipped } from "../../../tests/static_config.ts";
 
 const FROM = "2026-11-01T00:00:00.000Z";
 const TO = "2026-11-29T00:00:00.000Z";
@@ -299,7 +300,7 @@ Deno.test("cohort analytics on a hand-built cohort", async (step) => {
         const sorted = (xs: string[]) => [...xs].sort();
         for (const to of [TO, "2026-11-22T00:00:00.000Z", "2026-11-09T00:00:00.000Z"]) {
           for (const level of [undefined, "senior"]) {
-            const listed = await cohortAttention(sql, resolveFilters({ to, level }), {
+            const listed = await cohortAttention(sql, resolveFilters({ to, level }), shipped, {
               limit: 200,
             });
             const query = { level, sort: "name" as const, order: "asc" as const, limit: 200 };
@@ -307,12 +308,12 @@ Deno.test("cohort analytics on a hand-built cohort", async (step) => {
               ...query,
               attention: true,
               now: new Date(to),
-            });
+            }, shipped);
             const others = await listDirectory(sql, {
               ...query,
               attention: false,
               now: new Date(to),
-            });
+            }, shipped);
             const expected = sorted(listed.learners.map((l) => l.user_id));
             assert.deepEqual(
               sorted(flagged.learners.map((l) => l.user_id)),
@@ -333,7 +334,7 @@ Deno.test("cohort analytics on a hand-built cohort", async (step) => {
           limit: 200,
           attention: true,
           now: new Date(TO),
-        });
+        }, shipped);
         assert.deepEqual(sorted(atTo.learners.map((l) => l.user_id)), [B, C, D]);
       },
     );

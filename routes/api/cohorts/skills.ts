@@ -13,8 +13,11 @@ import {
 } from "../../../lib/cohorts/mod.ts";
 import { apiRouter, errorResponses } from "../../../http/errors.ts";
 import { requireRole } from "../../../http/auth.ts";
+import type { StaticConfig } from "../../../lib/static_config.ts";
 
-const Query = withPeriodCheck(z.object(filterFields));
+/** The query; its levels are the catalog's. */
+const queryOf = ({ catalog }: StaticConfig) =>
+  withPeriodCheck(z.object(filterFields(catalog.levels)));
 
 const Mean = (what: string) =>
   z.number().nullable().openapi({
@@ -51,33 +54,36 @@ const Result = z.object({
   skills: z.array(Skill),
 }).openapi("CohortSkills");
 
-const route = createRoute({
-  method: "get",
-  path: "/skills",
-  operationId: "getCohortSkills",
-  tags: ["cohorts"],
-  summary: "Per configured skill, how the cohort moved in the period (coach, admin)",
-  description: "Answers `text/csv` (one row per skill) for `format=csv` or `Accept: text/csv`.",
-  middleware: [requireRole("coach", "admin")] as const,
-  request: { query: Query },
-  responses: {
-    200: {
-      description: "One entry per configured skill, in configuration order",
-      content: {
-        "application/json": { schema: Result },
-        "text/csv": { schema: z.string().openapi({ description: "one row per skill" }) },
+const routeOf = (settings: StaticConfig) =>
+  createRoute({
+    method: "get",
+    path: "/skills",
+    operationId: "getCohortSkills",
+    tags: ["cohorts"],
+    summary: "Per configured skill, how the cohort moved in the period (coach, admin)",
+    description: "Answers `text/csv` (one row per skill) for `format=csv` or `Accept: text/csv`.",
+    middleware: [requireRole("coach", "admin")] as const,
+    request: { query: queryOf(settings) },
+    responses: {
+      200: {
+        description: "One entry per configured skill, in configuration order",
+        content: {
+          "application/json": { schema: Result },
+          "text/csv": { schema: z.string().openapi({ description: "one row per skill" }) },
+        },
       },
+      ...errorResponses(400, 401, 403),
     },
-    ...errorResponses(400, 401, 403),
-  },
-});
+  });
 
-export const skillsApi = apiRouter().openapi(route, async (c) => {
-  const query = c.req.valid("query");
-  const skills = await cohortSkills(c.get("sql"), resolveFilters(query));
-  if (wantsCsv(query.format, c.req.header("accept"))) {
-    const { header, rows } = skillsCsv(skills);
-    return csvResponse("cohort-skills.csv", csvStream(header, rows));
-  }
-  return c.json(skills, 200);
-});
+/** The route, built for the deployment's config/. */
+export const skillsApi = (settings: StaticConfig) =>
+  apiRouter().openapi(routeOf(settings), async (c) => {
+    const query = c.req.valid("query");
+    const skills = await cohortSkills(c.get("sql"), resolveFilters(query), settings);
+    if (wantsCsv(query.format, c.req.header("accept"))) {
+      const { header, rows } = skillsCsv(skills);
+      return csvResponse("cohort-skills.csv", csvStream(header, rows));
+    }
+    return c.json(skills, 200);
+  });

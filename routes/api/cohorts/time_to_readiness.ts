@@ -3,7 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { timeToReadiness } from "../../../lib/readiness/mod.ts";
 import { apiRouter, errorResponses } from "../../../http/errors.ts";
 import { requireRole } from "../../../http/auth.ts";
-import { catalog } from "../../../lib/shipped_config.ts";
+import type { StaticConfig } from "../../../lib/static_config.ts";
 
 const score = (what: string) =>
   z.coerce.number().min(0).max(100).openapi({
@@ -11,13 +11,15 @@ const score = (what: string) =>
     param: { required: true },
   });
 
-const Query = z.object({
-  from: score("first reached"),
-  to: score("to reach, above `from`"),
-  level: z.enum(catalog.levels as [string, ...string[]]).optional().openapi({
-    description: "learner level; every level when left out",
-  }),
-}).refine((q) => q.from < q.to, { message: "`to` must be above `from`", path: ["to"] });
+/** The query; its levels are the catalog's. */
+const queryOf = ({ catalog }: StaticConfig) =>
+  z.object({
+    from: score("first reached"),
+    to: score("to reach, above `from`"),
+    level: z.enum(catalog.levels as [string, ...string[]]).optional().openapi({
+      description: "learner level; every level when left out",
+    }),
+  }).refine((q) => q.from < q.to, { message: "`to` must be above `from`", path: ["to"] });
 
 const Days = z.number().nullable();
 const Result = z.object({
@@ -43,19 +45,22 @@ const Result = z.object({
   }),
 }).openapi("TimeToReadiness");
 
-const route = createRoute({
-  method: "get",
-  path: "/time-to-readiness",
-  tags: ["cohorts"],
-  summary: "Days from first reaching readiness `from` to first reaching `to` (coach, admin)",
-  middleware: [requireRole("coach", "admin")] as const,
-  request: { query: Query },
-  responses: {
-    200: { description: "Cohort figures", content: { "application/json": { schema: Result } } },
-    ...errorResponses(400, 401, 403),
-  },
-});
+const routeOf = (settings: StaticConfig) =>
+  createRoute({
+    method: "get",
+    path: "/time-to-readiness",
+    tags: ["cohorts"],
+    summary: "Days from first reaching readiness `from` to first reaching `to` (coach, admin)",
+    middleware: [requireRole("coach", "admin")] as const,
+    request: { query: queryOf(settings) },
+    responses: {
+      200: { description: "Cohort figures", content: { "application/json": { schema: Result } } },
+      ...errorResponses(400, 401, 403),
+    },
+  });
 
-export const timeToReadinessApi = apiRouter().openapi(route, async (c) => {
-  return c.json(await timeToReadiness(c.get("sql"), c.req.valid("query")), 200);
-});
+/** The route, built for the deployment's config/. */
+export const timeToReadinessApi = (settings: StaticConfig) =>
+  apiRouter().openapi(routeOf(settings), async (c) => {
+    return c.json(await timeToReadiness(c.get("sql"), c.req.valid("query")), 200);
+  });

@@ -10,18 +10,22 @@ import {
 } from "../../../lib/validity/mod.ts";
 import { apiRouter, errorResponses } from "../../../http/errors.ts";
 import { requireRole } from "../../../http/auth.ts";
+import type { StaticConfig } from "../../../lib/static_config.ts";
 
-const { format: _format, ...fields } = filterFields;
-const Query = withPeriodCheck(z.object({
-  ...fields,
-  from: fields.from.openapi({
-    description:
-      `start of the period on occurred_at, ISO 8601 with offset, inclusive; default \`to\` − ${VALIDITY_DEFAULT_DAYS} days`,
-  }),
-  to: fields.to.openapi({
-    description: "end of the period on occurred_at, ISO 8601 with offset, exclusive; default now",
-  }),
-}));
+/** The query; its levels are the catalog's. */
+const queryOf = ({ catalog }: StaticConfig) => {
+  const { format: _format, ...fields } = filterFields(catalog.levels);
+  return withPeriodCheck(z.object({
+    ...fields,
+    from: fields.from.openapi({
+      description:
+        `start of the period on occurred_at, ISO 8601 with offset, inclusive; default \`to\` − ${VALIDITY_DEFAULT_DAYS} days`,
+    }),
+    to: fields.to.openapi({
+      description: "end of the period on occurred_at, ISO 8601 with offset, exclusive; default now",
+    }),
+  }));
+};
 
 const Ci = z.array(z.number()).length(2).nullable().openapi({
   description: "95 % interval [low, high]; null when it cannot be computed",
@@ -100,27 +104,34 @@ export const ValidityResult = z.object({
   }),
 }).openapi("CohortValidity");
 
-const route = createRoute({
-  method: "get",
-  path: "/validity",
-  operationId: "getCohortValidity",
-  tags: ["cohorts"],
-  summary:
-    "Readiness against real interview outcomes: pass rate per band, AUC, calibration (admin)",
-  description: "Each outcome is paired with the learner's latest snapshot at or before " +
-    "`occurred_at` that has sufficient evidence. Definitions: docs/validity.md.",
-  middleware: [requireRole("admin")] as const,
-  request: { query: Query },
-  responses: {
-    200: {
-      description: "The validity report",
-      content: { "application/json": { schema: ValidityResult } },
+const routeOf = (settings: StaticConfig) =>
+  createRoute({
+    method: "get",
+    path: "/validity",
+    operationId: "getCohortValidity",
+    tags: ["cohorts"],
+    summary:
+      "Readiness against real interview outcomes: pass rate per band, AUC, calibration (admin)",
+    description: "Each outcome is paired with the learner's latest snapshot at or before " +
+      "`occurred_at` that has sufficient evidence. Definitions: docs/validity.md.",
+    middleware: [requireRole("admin")] as const,
+    request: { query: queryOf(settings) },
+    responses: {
+      200: {
+        description: "The validity report",
+        content: { "application/json": { schema: ValidityResult } },
+      },
+      ...errorResponses(400, 401, 403),
     },
-    ...errorResponses(400, 401, 403),
-  },
-});
+  });
 
-export const validityApi = apiRouter().openapi(route, async (c) => {
-  const report = await validityReport(c.get("sql"), resolveValidityFilters(c.req.valid("query")));
-  return c.json(report, 200);
-});
+/** The route, built for the deployment's config/. */
+export const validityApi = (settings: StaticConfig) =>
+  apiRouter().openapi(routeOf(settings), async (c) => {
+    const report = await validityReport(
+      c.get("sql"),
+      resolveValidityFilters(c.req.valid("query")),
+      settings.readiness,
+    );
+    return c.json(report, 200);
+  });

@@ -57,7 +57,12 @@ const route = createRoute({
 export const completeApi = apiRouter().openapi(route, async (c) => {
   const { sessionId } = c.req.valid("param");
   try {
-    const result = await completeSession(c.get("sql"), sessionId, c.req.valid("json"));
+    const result = await completeSession(
+      c.get("sql"),
+      sessionId,
+      c.req.valid("json"),
+      c.get("settings").readiness,
+    );
     return c.json(result, result.replayed ? 200 : 201);
   } catch (error) {
     if (error instanceof UnknownLearnerError) {

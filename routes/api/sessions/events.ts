@@ -5,7 +5,7 @@ import { eventsRequestSchema, MAX_ANSWERS_PER_REQUEST } from "../../../lib/sessi
 import { apiRouter, errorResponses } from "../../../http/errors.ts";
 import { requireRole } from "../../../http/auth.ts";
 import { SessionParams } from "./_shared.ts";
-import { catalog } from "../../../lib/shipped_config.ts";
+import type { StaticConfig } from "../../../lib/static_config.ts";
 
 const CaptureResult = z.object({
   session_id: z.uuid(),
@@ -16,33 +16,35 @@ const CaptureResult = z.object({
   }),
 }).openapi("CaptureResult");
 
-const EventsRequest = eventsRequestSchema(catalog).openapi("EventsRequest");
-
-const route = createRoute({
-  method: "post",
-  path: "/{sessionId}/events",
-  tags: ["events"],
-  summary:
-    `Store scored answers of a session (up to ${MAX_ANSWERS_PER_REQUEST} answers; retries add nothing)`,
-  middleware: [requireRole("service", "admin")] as const,
-  request: {
-    params: SessionParams,
-    body: {
-      required: true,
-      content: {
-        "application/json": {
-          schema: EventsRequest,
+/** The route; its request schema names the catalog's skills and steps. */
+const routeOf = ({ catalog }: StaticConfig) =>
+  createRoute({
+    method: "post",
+    path: "/{sessionId}/events",
+    tags: ["events"],
+    summary:
+      `Store scored answers of a session (up to ${MAX_ANSWERS_PER_REQUEST} answers; retries add nothing)`,
+    middleware: [requireRole("service", "admin")] as const,
+    request: {
+      params: SessionParams,
+      body: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: eventsRequestSchema(catalog).openapi("EventsRequest"),
+          },
         },
       },
     },
-  },
-  responses: {
-    200: { description: "Stored", content: { "application/json": { schema: CaptureResult } } },
-    ...errorResponses(400, 401, 403, 409, 410, 413),
-  },
-});
+    responses: {
+      200: { description: "Stored", content: { "application/json": { schema: CaptureResult } } },
+      ...errorResponses(400, 401, 403, 409, 410, 413),
+    },
+  });
 
-export const eventsApi = apiRouter().openapi(route, async (c) => {
-  const { sessionId } = c.req.valid("param");
-  return c.json(await captureEvents(c.get("sql"), sessionId, c.req.valid("json")), 200);
-});
+/** The route, built for the deployment's config/. */
+export const eventsApi = (settings: StaticConfig) =>
+  apiRouter().openapi(routeOf(settings), async (c) => {
+    const { sessionId } = c.req.valid("param");
+    return c.json(await captureEvents(c.get("sql"), sessionId, c.req.valid("json")), 200);
+  });

@@ -158,7 +158,12 @@ export const coachingApi = apiRouter().openapi(route, async (c) => {
   const reader = audience ?? (callerOf(c).role === "learner" ? "learner" : "staff");
   // The kept body with the projection computed as of now (one primary-key lookup), or built from
   // one statement: the learner check and everything coaching and guidance read.
-  const body = await keptReadBody(c.get("sql"), userId, `coaching_${reader}`);
+  const body = await keptReadBody(
+    c.get("sql"),
+    userId,
+    `coaching_${reader}`,
+    c.get("settings"),
+  );
   if (body === null) throw unknownLearner(userId);
   return jsonText<z.infer<typeof Coaching>>(c, body);
 });

@@ -8,6 +8,7 @@ import {
   recordLearnerA,
   recordSession,
 } from "../../../tests/readiness_fixtures.ts";
+import { readinessConfig } from "../../../tests/static_config.ts";
 
 Deno.test("GET /api/users/:userId/coaching", async (step) => {
   const t = await startTestApp();
@@ -28,7 +29,10 @@ Deno.test("GET /api/users/:userId/coaching", async (step) => {
       // Two more weak structure sessions: structure's last 3 sessions are then 50, 45, 40.
       await recordSession(t.db.sql, a, 0.6, { structure: [45] });
       await recordSession(t.db.sql, a, 0.3, { structure: [40] });
-      const snapshot = await computeUserReadiness(t.db.sql, a, { asOf: AS_OF });
+      const snapshot = await computeUserReadiness(t.db.sql, a, {
+        config: readinessConfig,
+        asOf: AS_OF,
+      });
       // structure, last 5 sessions: (55 + 45 + 50 + 45 + 40) / 5 = 47; other components as in
       // snapshots_test: technical 68.33, communication 77.5, behavioral 60.
       // overall 0.3 · 77.5 + 0.3 · 68.33 + 0.2 · 47 + 0.2 · 60 = 23.25 + 20.499 + 9.4 + 12 = 65.149

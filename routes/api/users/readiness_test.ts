@@ -8,6 +8,7 @@ import {
   recordLearnerA,
   recordSession,
 } from "../../../tests/readiness_fixtures.ts";
+import { readinessConfig } from "../../../tests/static_config.ts";
 
 Deno.test("GET /api/users/:userId/readiness", async (step) => {
   const t = await startTestApp();
@@ -25,9 +26,9 @@ Deno.test("GET /api/users/:userId/readiness", async (step) => {
 
     await step.step("latest, band, delta and history newest first", async () => {
       // Each as of the learner's latest evidence at the time.
-      await computeUserReadiness(t.db.sql, a, { trigger: "test" });
+      await computeUserReadiness(t.db.sql, a, { config: readinessConfig, trigger: "test" });
       await recordSession(t.db.sql, a, 0.5, { communication: [95], structure: [80] });
-      await computeUserReadiness(t.db.sql, a, { trigger: "test" });
+      await computeUserReadiness(t.db.sql, a, { config: readinessConfig, trigger: "test" });
       const res = await t.call("GET", path, { token: await t.token("learner", a) });
       assert.equal(res.status, 200);
       // Worked out in lib/readiness/write/snapshots_test.ts: 65.75, then 68.5 after the 8th session.

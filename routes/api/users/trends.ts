@@ -1,6 +1,11 @@
 /** GET /api/users/:userId/skills/trends — per-session scores of a skill over a window, plus aggregates. */
 import { createRoute, z } from "@hono/zod-openapi";
-import { keptReadBody, TRENDS_KEPT, trendsBody, windowSpec } from "../../../lib/readiness/mod.ts";
+import {
+  keptReadBody,
+  keptTrendWindow,
+  trendsBody,
+  windowSpec,
+} from "../../../lib/readiness/mod.ts";
 import { apiRouter, errorResponses } from "../../../http/errors.ts";
 import { requireRole } from "../../../http/auth.ts";
 import {
@@ -11,18 +16,19 @@ import {
   unknownLearner,
   UserParams,
 } from "./_shared.ts";
-import { catalog, readinessConfig } from "../../../lib/shipped_config.ts";
+import type { StaticConfig } from "../../../lib/static_config.ts";
 
-const windowKeys = readinessConfig.windows.map((w) => w.key) as [string, ...string[]];
-
-const Query = z.object({
-  skill_tag: z.enum(catalog.skillTags as [string, ...string[]]).optional().openapi({
-    description: "one skill; every skill when left out",
-  }),
-  window: z.enum(windowKeys).optional().openapi({
-    description: `a configured window; default ${readinessConfig.trend_window}`,
-  }),
-});
+/** The query; its skills and windows are the configured ones. */
+const queryOf = ({ catalog, readiness: readinessConfig }: StaticConfig) =>
+  z.object({
+    skill_tag: z.enum(catalog.skillTags as [string, ...string[]]).optional().openapi({
+      description: "one skill; every skill when left out",
+    }),
+    window: z.enum(readinessConfig.windows.map((w) => w.key) as [string, ...string[]]).optional()
+      .openapi({
+        description: `a configured window; default ${readinessConfig.trend_window}`,
+      }),
+  });
 
 const Trends = z.object({
   user_id: z.uuid(),
@@ -44,31 +50,43 @@ const Trends = z.object({
   })),
 }).openapi("SkillTrends");
 
-const route = createRoute({
-  method: "get",
-  path: "/{userId}/skills/trends",
-  tags: ["readiness"],
-  summary: "Per-session average of a skill (or every skill) over a window, with its aggregates",
-  middleware: [requireRole(...READER_ROLES)] as const,
-  request: { params: UserParams, query: Query },
-  responses: {
-    200: { description: "Trends", content: { "application/json": { schema: Trends } } },
-    ...errorResponses(400, 401, 403, 404),
-  },
-});
+const routeOf = (settings: StaticConfig) =>
+  createRoute({
+    method: "get",
+    path: "/{userId}/skills/trends",
+    tags: ["readiness"],
+    summary: "Per-session average of a skill (or every skill) over a window, with its aggregates",
+    middleware: [requireRole(...READER_ROLES)] as const,
+    request: { params: UserParams, query: queryOf(settings) },
+    responses: {
+      200: { description: "Trends", content: { "application/json": { schema: Trends } } },
+      ...errorResponses(400, 401, 403, 404),
+    },
+  });
 
-export const trendsApi = apiRouter().openapi(route, async (c) => {
-  const { userId } = c.req.valid("param");
-  const { skill_tag: skillTag, window: key = readinessConfig.trend_window } = c.req.valid("query");
-  assertReadable(c, userId);
-  if (!skillTag && key === readinessConfig.trend_window && TRENDS_KEPT) {
-    // Every skill in the default window: the kept body (one primary-key lookup), or built.
-    const body = await keptReadBody(c.get("sql"), userId, "trends");
-    if (body === null) throw unknownLearner(userId);
-    return jsonText<z.infer<typeof Trends>>(c, body);
-  }
-  // One statement: the learner check, the per-session points and the aggregates.
-  const body = await trendsBody(c.get("sql"), userId, windowSpec(readinessConfig, key), skillTag);
-  if (!body) throw unknownLearner(userId);
-  return c.json(body, 200);
-});
+/** The route, built for the deployment's config/. */
+export const trendsApi = (settings: StaticConfig) =>
+  apiRouter().openapi(routeOf(settings), async (c) => {
+    const { catalog, readiness: readinessConfig } = settings;
+    const { userId } = c.req.valid("param");
+    const { skill_tag: skillTag, window: key = readinessConfig.trend_window } = c.req.valid(
+      "query",
+    );
+    assertReadable(c, userId);
+    if (!skillTag && key === readinessConfig.trend_window && keptTrendWindow(settings)) {
+      // Every skill in the default window: the kept body (one primary-key lookup), or built.
+      const body = await keptReadBody(c.get("sql"), userId, "trends", settings);
+      if (body === null) throw unknownLearner(userId);
+      return jsonText<z.infer<typeof Trends>>(c, body);
+    }
+    // One statement: the learner check, the per-session points and the aggregates.
+    const body = await trendsBody(
+      c.get("sql"),
+      userId,
+      windowSpec(readinessConfig, key),
+      catalog,
+      skillTag,
+    );
+    if (!body) throw unknownLearner(userId);
+    return c.json(body, 200);
+  });

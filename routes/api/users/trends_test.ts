@@ -9,7 +9,7 @@ import {
   recordLearnerA,
   recordSession,
 } from "../../../tests/readiness_fixtures.ts";
-import { catalog } from "../../../lib/shipped_config.ts";
+import { catalog, readinessConfig } from "../../../tests/static_config.ts";
 
 Deno.test("GET /api/users/:userId/skills/trends", async (step) => {
   const t = await startTestApp();
@@ -17,7 +17,7 @@ Deno.test("GET /api/users/:userId/skills/trends", async (step) => {
   try {
     const a = crypto.randomUUID();
     const sessions = await recordLearnerA(t.db.sql, a);
-    await computeUserReadiness(t.db.sql, a, { asOf: AS_OF });
+    await computeUserReadiness(t.db.sql, a, { config: readinessConfig, asOf: AS_OF });
     const path = `/api/users/${a}/skills/trends`;
 
     await step.step("communication over the last 5 sessions: points and aggregates", async () => {
