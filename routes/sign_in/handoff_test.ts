@@ -4,6 +4,7 @@ import { issueSignInToken, issueToken, SIGN_IN_AUDIENCE } from "../../lib/auth.t
 import { startTestApp, TEST_SECRET } from "../../tests/harness.ts";
 import { createApp } from "../../app.ts";
 import { loadConfig } from "../../lib/config.ts";
+import { setSink } from "../../lib/log.ts";
 import { shipped } from "../../tests/static_config.ts";
 import { GOOD_NEXT, HOSTILE_NEXT } from "../../tests/next_paths.ts";
 import { localPath } from "../../http/session.ts";
@@ -196,8 +197,7 @@ Deno.test({
 
 Deno.test("the access log never shows a sign-in token", async () => {
   const lines: string[] = [];
-  const original = console.log;
-  console.log = (...args: unknown[]) => lines.push(args.join(" "));
+  const restore = setSink((line) => lines.push(line));
   try {
     const config = { ...loadConfig({ PULSE_ENV: "development" }), authSecret: TEST_SECRET };
     // No database is touched: the token is refused before the replay check.
@@ -206,7 +206,7 @@ Deno.test("the access log never shows a sign-in token", async () => {
     const res = await app.request(`/sign-in/handoff?token=${token}`);
     await res.body?.cancel();
   } finally {
-    console.log = original;
+    restore();
   }
   assert.ok(lines.some((l) => l.includes('"route":"/sign-in/handoff"')), lines.join("\n"));
   assert.equal(lines.some((l) => l.includes("eyJ")), false, lines.join("\n"));
