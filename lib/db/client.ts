@@ -91,6 +91,16 @@ function open(url: string, options: ClientOptions): Sql {
         serialize: (v: number) => String(v),
         parse: (v: string) => Number(v),
       },
+      // A time given as text goes to Postgres as written, so it keeps its microseconds (the
+      // driver's default turns it into a JS Date first, which keeps only milliseconds). Dates
+      // and epoch milliseconds are sent as ISO text; results parse into Dates as before.
+      timestamptz: {
+        to: 1184,
+        from: [1184],
+        parse: (v: string) => new Date(v),
+        serialize: (v: Date | string | number) =>
+          typeof v === "string" ? v : (v instanceof Date ? v : new Date(v)).toISOString(),
+      },
     },
     connection: {
       application_name: "pulse-analytics",
