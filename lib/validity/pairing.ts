@@ -27,8 +27,8 @@ export interface PairedOutcome {
  * on the sufficiency condition below, so the probe's first entry is the answer and no other
  * snapshot's meta is read); only the chosen snapshot's meta is read, for its formula version. The
  * learner filter is left out when no level, track or cohort is asked for: every outcome's learner
- * exists. The lateral subquery is correlated on user_id, so under Citus it runs on the learner's
- * shard.
+ * exists. The lateral subquery is correlated on user_id by equality, the form Citus pushes down
+ * to each shard with its LIMIT.
  */
 export async function pairOutcomes(sql: Queryable, f: CohortFilters): Promise<PairedOutcome[]> {
   const everyone = f.level === undefined && f.track === undefined && f.cohort === undefined;
