@@ -161,9 +161,9 @@ function logLikelihood(x: readonly number[], y: readonly number[], b0: number, b
 /**
  * Maximum-likelihood fit of P(y = 1) = logistic(intercept + slope · x) by Newton–Raphson (IRLS),
  * on x centred and scaled for a well-conditioned Hessian, with step halving when a step lowers the
- * likelihood. Null when the estimate does not exist: both classes are needed, x must vary, and the
- * classes must overlap (under complete or quasi-complete separation the slope grows without bound
- * and the iteration does not converge).
+ * likelihood by more than rounding. Null when the estimate does not exist: both classes are needed,
+ * x must vary, and the classes must overlap (under complete or quasi-complete separation the slope
+ * grows without bound and the iteration does not converge).
  */
 export function logisticFit(x: readonly number[], y: readonly (0 | 1)[]): LogisticFit | null {
   const k = x.length;
@@ -194,7 +194,10 @@ export function logisticFit(x: readonly number[], y: readonly (0 | 1)[]): Logist
     let d0 = (h11 * g0 - h01 * g1) / det;
     let d1 = (h00 * g1 - h01 * g0) / det;
     let next = logLikelihood(z, y, b0 + d0, b1 + d1);
-    for (let halvings = 0; next < ll - 1e-12 && halvings < 30; halvings++) {
+    // A drop within the rounding of a sum of k terms is no drop: halving on it near the optimum
+    // only shrinks a good step (and costs a pass over the data each time).
+    const noise = 1e-12 * Math.max(1, Math.abs(ll));
+    for (let halvings = 0; next < ll - noise && halvings < 30; halvings++) {
       d0 /= 2;
       d1 /= 2;
       next = logLikelihood(z, y, b0 + d0, b1 + d1);
