@@ -182,6 +182,7 @@ export async function refreshSkillAggregates(
         and a.user_id = d.x_user and a.skill_tag = d.x_skill and a.window_key = d.x_window
         and (a.score_total, a.sample_size, a.session_count)
           is distinct from (d.score_total, d.sample_size, d.session_count)
+        ${scope(tx, "a", userIds)}
       returning 1
     ),
     deleted as (
