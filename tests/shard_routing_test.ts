@@ -91,14 +91,12 @@ Deno.test("every statement of one learner's work is restricted to the learner's 
       }
       assert.deepEqual([...seen], [...PATHS]);
       assert.deepEqual(problems, []);
-      // Computing a learner writes the aggregates and the snapshot from rows a statement computes
-      // on the learner's shard, and an outcomes batch is compared with the
-      // stored rows in its insert; Citus runs those statements in steps through the coordinator
-      // (one shard each, docs/citus.md). No other statement may do so.
+      // Computing a learner writes the aggregates from rows a statement computes on the learner's
+      // shard, and an outcomes batch is compared with the stored rows in its insert; Citus runs
+      // those statements in steps through the coordinator (one shard each, docs/citus.md). No
+      // other statement may do so.
       assert.deepEqual([...throughCoordinator].sort(), [
-        "completion: user_readiness",
         "completion: user_skill_agg",
-        "compute one learner: user_readiness",
         "compute one learner: user_skill_agg",
         "outcomes write: interview_outcomes",
       ]);
