@@ -180,6 +180,7 @@ export async function refreshSkillAggregates(
       from diff d
       where not d.gone and d.x_user is not null
         and a.user_id = d.x_user and a.skill_tag = d.x_skill and a.window_key = d.x_window
+        ${scope(tx, "a", userIds)}
         and (a.score_total, a.sample_size, a.session_count)
           is distinct from (d.score_total, d.sample_size, d.session_count)
         ${scope(tx, "a", userIds)}

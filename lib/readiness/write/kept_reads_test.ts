@@ -94,6 +94,29 @@ Deno.test("the kept readiness body follows every change to the learner's snapsho
       assert.equal(await readinessBody(sql, empty, DEFAULT_HISTORY), (await kept(empty)).body);
     });
 
+    await t.step("after a fill, a run looks only at learners created since", async () => {
+      const [run] = await sql<{ kept_builder: string; kept_since: Date }[]>`
+        select kept_builder, kept_since from analytics.readiness_runs
+        order by id desc limit 1`;
+      assert.equal(run.kept_builder, BUILDER);
+      assert.ok(run.kept_since instanceof Date);
+      // A learner created since gets the body at the next run.
+      const added = crypto.randomUUID();
+      await sql`insert into analytics.learners (user_id) values (${added})`;
+      // A learner created before the fill whose body went missing outside the product's writes
+      // is not looked at again (their body is rewritten with their next snapshot)...
+      const older = crypto.randomUUID();
+      await sql`insert into analytics.learners (user_id, created_at)
+                values (${older}, ${run.kept_since}::timestamptz - interval '1 day')`;
+      await recomputeAllReadiness(sql, { config: readinessConfig, trigger: "test" });
+      assert.equal(JSON.parse((await kept(added)).body).history.length, 0);
+      assert.equal(await kept(older), undefined);
+      // ...until a run finds no fill recorded with this builder (an upgrade): every learner then.
+      await sql`update analytics.readiness_runs set kept_builder = 'older'`;
+      await recomputeAllReadiness(sql, { config: readinessConfig, trigger: "test" });
+      assert.equal((await kept(older)).builder, BUILDER);
+    });
+
     await t.step("snapshots removed by a rebuild: the body shows none", async () => {
       await sql`delete from analytics.session_events where user_id = ${a}`;
       await rebuildReadiness(sql, { config: readinessConfig, userIds: [a], trigger: "test" });

@@ -202,12 +202,12 @@ export async function recomputeAllReadiness(
     }
     // Kept readiness reads that are missing or from another version of the app (the changed
     // learners' were rewritten with their snapshots above).
-    if (!options.userIds) await fillKeptReads(sql, batchSize);
+    const kept = options.userIds ? null : await fillKeptReads(sql, batchSize);
     await sql`
       insert into analytics.readiness_runs
-        (kind, started_at, formula_version, learners, written, unchanged)
+        (kind, started_at, formula_version, learners, written, unchanged, kept_builder, kept_since)
       values (${out.mode}, ${now}, ${config.formula_version}, ${out.learners}, ${out.snapshots},
-              ${out.unchanged})`;
+              ${out.unchanged}, ${kept?.builder ?? null}, ${kept?.since ?? null})`;
     return out;
   });
   const done = result ?? {
