@@ -183,7 +183,6 @@ export async function refreshSkillAggregates(
         ${scope(tx, "a", userIds)}
         and (a.score_total, a.sample_size, a.session_count)
           is distinct from (d.score_total, d.sample_size, d.session_count)
-        ${scope(tx, "a", userIds)}
       returning 1
     ),
     deleted as (
