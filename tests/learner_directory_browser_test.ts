@@ -73,6 +73,13 @@ Deno.test({
         const res = await page.goto(`${b.baseUrl}${path}`);
         return { page, res, errors, close: () => context.close() };
       };
+      // The filters are a plain GET form: read the page the submit navigates to once it has loaded.
+      const submitFilters = async (page: Page) => {
+        await Promise.all([
+          page.waitForNavigation({ waitUntil: "load" }),
+          page.click("button[data-action=apply-filters]"),
+        ]);
+      };
       const count = (page: Page) => page.locator("[data-testid=directory-count]").innerText();
       const names = (page: Page) =>
         page.locator("[data-testid=learner-table] tbody th a").allInnerTexts();
@@ -98,7 +105,7 @@ Deno.test({
       await t.step("search, filters and sort live in the URL and survive a reload", async () => {
         const { page, errors, close } = await open("/learners");
         await page.fill("input[name=q]", "learner 00");
-        await page.click("button[data-action=apply-filters]");
+        await submitFilters(page);
         assert.equal(new URL(page.url()).searchParams.get("q"), "learner 00");
         assert.deepEqual(
           await names(page),
@@ -108,7 +115,7 @@ Deno.test({
         await page.fill("input[name=q]", "");
         await page.selectOption("select[name=level]", "senior");
         await page.selectOption("select[name=cohort]", "2026-autumn");
-        await page.click("button[data-action=apply-filters]");
+        await submitFilters(page);
         const url = new URL(page.url());
         assert.equal(url.searchParams.get("level"), "senior");
         assert.equal(url.searchParams.get("cohort"), "2026-autumn");
@@ -138,7 +145,7 @@ Deno.test({
         // Needs attention and band filters too.
         await page.check("input[name=attention]");
         await page.selectOption("select[name=band]", "Developing");
-        await page.click("button[data-action=apply-filters]");
+        await submitFilters(page);
         const u = new URL(page.url());
         assert.deepEqual(
           [u.searchParams.get("attention"), u.searchParams.get("band"), u.searchParams.get("sort")],
