@@ -6,8 +6,12 @@ import type { Queryable } from "../db/mod.ts";
 
 /** Advisory lock class of the learners' rows kept from their snapshots ('PRdr' in ASCII). */
 const KEPT_ROWS_LOCK = 0x50526472;
-/** Learners share these many locks by user id: at most 1,024 locks a transaction, any batch. */
-const KEPT_ROWS_BUCKETS = 1024;
+/**
+ * Learners share these many locks by user id: at most 4,096 locks a transaction, any batch (inside
+ * the default lock table of 64 × 100 = 6,400), while a batch of 1,000 learners holds about a fifth
+ * of them, so a write for another learner seldom waits behind a recompute batch.
+ */
+const KEPT_ROWS_BUCKETS = 4096;
 
 /**
  * Holds, until the transaction ends, the locks of the learners' rows: taken first, before any
