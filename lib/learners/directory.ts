@@ -168,6 +168,9 @@ function idRange(hex: string): [string, string] {
  * `countOnly`: only `m`'s rows matter, not its columns, so the per-learner figures are left out
  * unless a filter reads them (the band filter). `sessionsLater`: the session figures are left to
  * the caller, which adds them to the rows of a page only (when the order does not need them).
+ * `part` (sorts by a kept figure, readiness or delta, with the session figures later): `kept`,
+ * only learners with that figure, read from learner_latest in its index order; `missing`, only
+ * learners without it.
  */
 function matching(
   sql: Queryable,
@@ -175,6 +178,7 @@ function matching(
   settings: StaticConfig,
   countOnly = false,
   sessionsLater = false,
+  part?: "kept" | "missing",
 ) {
   const none = sql``;
   const search = q.q?.trim() ?? "";
@@ -195,36 +199,36 @@ function matching(
         select max(coalesce(x.completed_at, x.started_at)) as last_active, count(*) as sessions
         from analytics.sessions x where x.user_id = l.user_id
       ) s on true`;
+  // The latest snapshot, kept per learner (learner_latest, rewritten with the snapshots).
   const snapshots = sql`
-      left join lateral (
-        select (array_agg(t.readiness_overall order by t.ts desc, t.id desc))[1] as readiness,
-               (array_agg(t.readiness_overall order by t.ts desc, t.id desc))[2] as previous,
-               (array_agg(t.band order by t.ts desc, t.id desc))[1] as band,
-               (array_agg(t.sufficient order by t.ts desc, t.id desc))[1] as sufficient
-        from (
-          select ur.readiness_overall, ur.band, ur.ts, ur.id,
-                 coalesce((ur.meta ->> 'sufficient_evidence')::boolean, true) as sufficient
-          from analytics.user_readiness ur where ur.user_id = l.user_id
-          order by ur.ts desc, ur.id desc limit 2
-        ) t
-      ) r on true`;
+      left join analytics.learner_latest r on r.user_id = l.user_id`;
   const figures = countOnly
     ? (q.band === undefined ? none : sql`, r.band`)
     : sql`${
       sessionsLater ? none : sql`, s.last_active, coalesce(s.sessions, 0)::int as sessions`
-    }, r.readiness, r.band, r.sufficient, (r.readiness - r.previous) as delta`;
+    }, r.readiness, r.band, r.delta`;
   const joins = countOnly
     ? (q.band === undefined ? none : snapshots)
     : sessionsLater
     ? snapshots
     : sql`${sessions} ${snapshots}`;
+  const kept = q.sort === "delta" ? sql`r.delta` : sql`r.readiness`;
+  // The learners: from the kept rows in their order (the planner walks the sort's index and stops
+  // at the page's end), or every learner with the figures joined.
+  const from = part === "kept"
+    ? sql`select r.user_id, l.level, l.track, l.cohort,
+             coalesce(l.display_name, ${labelSql(sql)}) as label ${figures}
+          from analytics.learner_latest r
+          join analytics.learners l on l.user_id = r.user_id
+          where ${kept} is not null`
+    : sql`select l.user_id, l.level, l.track, l.cohort,
+             coalesce(l.display_name, ${labelSql(sql)}) as label ${figures}
+          from analytics.learners l
+          ${joins}
+          where ${part === "missing" ? sql`${kept} is null` : sql`true`}`;
   return sql`
     d as (
-      select l.user_id, l.level, l.track, l.cohort,
-             coalesce(l.display_name, ${labelSql(sql)}) as label ${figures}
-      from analytics.learners l
-      ${joins}
-      where true
+      ${from}
         ${q.level ? sql`and l.level = ${q.level}` : none}
         ${q.track ? sql`and l.track = ${q.track}` : none}
         ${q.cohort ? sql`and l.cohort = ${q.cohort}` : none}
@@ -280,12 +284,18 @@ function castValue(sql: Queryable, sort: DirectorySort, value: string) {
   }
 }
 
-/** Rows after the cursor, in the sort order (nulls last in both orders, ties by user id). */
+type PageRow = DirectoryRow & { cursor_value: string | null };
+
+/**
+ * Rows after the cursor, in the sort order (nulls last in both orders, ties by user id). `part`
+ * (readiness or delta): only the rows with the kept figure, or only those without it.
+ */
 function pageRows(
   sql: Queryable,
   q: DirectoryQuery,
   settings: StaticConfig,
   limit: number | null,
+  part?: "kept" | "missing",
 ) {
   const none = sql``;
   const dir = q.order === "asc" ? sql`asc` : sql`desc`;
@@ -293,18 +303,30 @@ function pageRows(
   let after = none;
   if (c) {
     const v = c.value === null ? none : castValue(sql, q.sort, c.value);
-    after = c.value === null
-      ? sql`and m.sort_key is null and m.user_id > ${c.userId}::uuid`
-      : q.order === "asc"
-      ? sql`and (m.sort_key > ${v} or (m.sort_key = ${v} and m.user_id > ${c.userId}::uuid)
-                 or m.sort_key is null)`
-      : sql`and (m.sort_key < ${v} or (m.sort_key = ${v} and m.user_id > ${c.userId}::uuid)
-                 or m.sort_key is null)`;
+    const id = sql`${c.userId}::uuid`;
+    if (part === "kept") {
+      // A bound the sort's index can seek to, then the ties after the cursor's learner.
+      after = q.order === "asc"
+        ? sql`and m.sort_key >= ${v} and (m.sort_key > ${v} or m.user_id > ${id})`
+        : sql`and m.sort_key <= ${v} and (m.sort_key < ${v} or m.user_id > ${id})`;
+    } else if (part === "missing") {
+      after = c.value === null ? sql`and m.user_id > ${id}` : none;
+    } else {
+      after = c.value === null
+        ? sql`and m.sort_key is null and m.user_id > ${id}`
+        : q.order === "asc"
+        ? sql`and (m.sort_key > ${v} or (m.sort_key = ${v} and m.user_id > ${id})
+                   or m.sort_key is null)`
+        : sql`and (m.sort_key < ${v} or (m.sort_key = ${v} and m.user_id > ${id})
+                   or m.sort_key is null)`;
+    }
   }
-  const order = sql`order by m.sort_key ${dir} nulls last, m.user_id`;
+  const order = part === "missing"
+    ? sql`order by m.user_id`
+    : sql`order by m.sort_key ${dir} nulls last, m.user_id`;
   const bound = limit === null ? none : sql`limit ${limit}`;
   if (q.sort === "sessions" || q.sort === "last_active") {
-    return sql<(DirectoryRow & { cursor_value: string | null })[]>`
+    return sql<PageRow[]>`
       with ${matching(sql, q, settings)}
       select m.user_id, m.label, m.level, m.track, m.cohort, m.sessions, m.last_active,
              m.readiness, m.band, m.delta, m.sort_key::text as cursor_value
@@ -315,8 +337,8 @@ function pageRows(
   }
   // The order does not read the session figures: the page is chosen first, and only its rows
   // count their sessions.
-  return sql<(DirectoryRow & { cursor_value: string | null })[]>`
-    with ${matching(sql, q, settings, false, true)},
+  return sql<PageRow[]>`
+    with ${matching(sql, q, settings, false, true, part)},
     page as (
       select m.user_id, m.label, m.level, m.track, m.cohort, m.readiness, m.band, m.delta,
              m.sort_key
@@ -335,6 +357,23 @@ function pageRows(
     ${order}`;
 }
 
+/**
+ * Up to `limit` rows after the cursor. Sorted by readiness or delta: the learners with that
+ * figure first, walked in the kept table's index order, then (only when the page is not full yet)
+ * those without it by user id; each part one statement that stops at the page's end.
+ */
+async function keptFirst(
+  sql: Queryable,
+  q: DirectoryQuery,
+  settings: StaticConfig,
+  limit: number,
+): Promise<PageRow[]> {
+  if (q.sort !== "readiness" && q.sort !== "delta") return await pageRows(sql, q, settings, limit);
+  const kept = q.cursor?.value === null ? [] : await pageRows(sql, q, settings, limit, "kept");
+  if (kept.length >= limit) return kept;
+  return [...kept, ...await pageRows(sql, q, settings, limit - kept.length, "missing")];
+}
+
 /** One page of the directory, the number of learners matching the filters and the next cursor. */
 export async function listDirectory(
   sql: Queryable,
@@ -342,7 +381,7 @@ export async function listDirectory(
   settings: StaticConfig,
 ): Promise<DirectoryPage> {
   const limit = Math.max(1, Math.min(DIRECTORY_MAX_LIMIT, q.limit));
-  const rows = await pageRows(sql, q, settings, limit + 1).catch((error) => {
+  const rows = await keptFirst(sql, q, settings, limit + 1).catch((error) => {
     // A cursor value the sort key's type refuses (a data exception, class 22) is a bad cursor.
     if (q.cursor && String((error as { code?: string }).code ?? "").startsWith("22")) {
       throw new CursorError("not a cursor from this endpoint");

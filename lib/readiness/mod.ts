@@ -28,6 +28,7 @@ export type { WhyChanged } from "./guidance/why_changed.ts";
 export { type RefreshResult, refreshSkillAggregates } from "./write/aggregates.ts";
 export { computeReadiness, computeUserReadiness } from "./write/snapshots.ts";
 export { refreshProgress } from "./write/progress.ts";
+export { refreshLatest } from "./write/latest.ts";
 export {
   rebuildReadiness,
   recomputeAllReadiness,

@@ -16,6 +16,7 @@ import { lockLearners } from "../../learners/lock.ts";
 import { type AsOfSpec, inBatch, inRange, momentsOf, scoreMoments, windowAsOf } from "./moments.ts";
 import { clearMarks, pendingMarks } from "./pending.ts";
 import { refreshProgress } from "./progress.ts";
+import { refreshLatest } from "./latest.ts";
 
 export interface ComputeOptions {
   /** Why the snapshot was taken (e.g. session_complete, admin, recompute); stored in meta. */
@@ -47,11 +48,13 @@ function figures(tx: Queryable, alias: string, withSession = false) {
 }
 /**
  * What is kept from the learners' snapshots, rewritten in the transaction that changed them: the
- * progress rows (time-to-readiness) and the kept readiness reads. The caller holds the learners'
+ * progress rows (time-to-readiness), the latest-snapshot rows (the directory's sorts) and the kept
+ * readiness reads. The caller holds the learners'
  * locks (`lockLearners`, taken before writing their snapshots).
  */
 async function snapshotsChanged(tx: Queryable, userIds: string[]): Promise<void> {
   await refreshProgress(tx, userIds);
+  await refreshLatest(tx, userIds);
   await refreshReadinessReads(tx, userIds);
 }
 export interface ComputeForOptions extends ComputeOptions {

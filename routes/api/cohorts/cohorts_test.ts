@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { cohortAttention, resolveFilters } from "../../../lib/cohorts/mod.ts";
 import type { Sql } from "../../../lib/db/mod.ts";
 import { listDirectory } from "../../../lib/learners/directory.ts";
+import { refreshLatest } from "../../../lib/readiness/mod.ts";
 import { startTestApp } from "../../../tests/harness.ts";
 import { assertInvalid } from "../../../tests/readiness_fixtures.ts";
 import { shipped } from "../../../tests/static_config.ts";
@@ -101,6 +102,8 @@ async function build(sql: Sql) {
       values (${user}, ${ts}, ${overall}, ${band},
               ${sql.json({ sufficient_evidence: sufficient })})`;
   }
+  // What the snapshot writer keeps with the snapshots (the directory reads it).
+  await refreshLatest(sql, [...new Set(SNAPSHOTS.map(([user]) => user))]);
 }
 
 const bands = (
