@@ -13,8 +13,9 @@ import { issueToken } from "../lib/auth.ts";
 import { bandMovement, cohortAttention, cohortOverview, cohortSkills } from "../lib/cohorts/mod.ts";
 import { resolveFilters } from "../lib/cohorts/filters.ts";
 import type { Sql } from "../lib/db/client.ts";
-import { refreshProgress, timeToReadiness } from "../lib/readiness/mod.ts";
+import { refreshLatest, refreshProgress, timeToReadiness } from "../lib/readiness/mod.ts";
 import { loadStaticConfig } from "../lib/static_config.ts";
+import { fillActivity, lowSkillRule, refreshActivity } from "../lib/sessions/activity.ts";
 import {
   type Bench,
   freePort,
@@ -101,13 +102,17 @@ async function seed(sql: Sql) {
   const ids = (await sql<{ user_id: string }[]>`
     select user_id from analytics.learners order by user_id`).map((r) => r.user_id);
   for (let i = 0; i < ids.length; i += 10_000) {
-    await sql.begin((tx) => refreshProgress(tx, ids.slice(i, i + 10_000)));
+    await sql.begin(async (tx) => {
+      await refreshProgress(tx, ids.slice(i, i + 10_000));
+      await refreshLatest(tx, ids.slice(i, i + 10_000));
+      await refreshActivity(tx, ids.slice(i, i + 10_000), lowSkillRule(settings));
+    });
   }
   await sql`vacuum analyze`;
   console.log(
     `data: ${
       LEARNERS.toLocaleString("en")
-    } learners × ${SESSIONS} sessions × ${ANSWERS_PER_SESSION} answers, a snapshot per session, with progress rows, in ${
+    } learners × ${SESSIONS} sessions × ${ANSWERS_PER_SESSION} answers, a snapshot per session, with the kept progress, latest-snapshot and activity rows, in ${
       ((performance.now() - t0) / 1000).toFixed(1)
     } s`,
   );
@@ -319,6 +324,11 @@ export const cohortsBench: Bench = {
       const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from analytics.learners`;
       if (n === 0) await seed(sql);
       else console.log(`data: kept database ${options.keep} (${n.toLocaleString("en")} learners)`);
+      // Activity rows of a database kept from before they were judged (none after a seed).
+      const judged = await fillActivity(sql, lowSkillRule(settings), 10_000);
+      if (judged > 0) {
+        console.log(`kept activity judged for ${judged.toLocaleString("en")} learners`);
+      }
       console.log(`load average before the measurements: ${await loadAverage()}`);
       await timeToReadinessReport(sql);
       await endpointsReport(sql);

@@ -10,6 +10,7 @@ import { type AttentionConfig } from "./attention_config.ts";
 import { learnerLabel } from "../learners/label.ts";
 import { type CohortFilters, cohortLearners, echo, type FiltersEcho } from "./filters.ts";
 import type { StaticConfig } from "../static_config.ts";
+import { lowSkillRule, lowSkillsSql, ruleStamp } from "../sessions/activity.ts";
 
 /** A piece of SQL to splice into a statement. */
 type Fragment = postgres.PendingQuery<postgres.Row[]>;
@@ -117,6 +118,12 @@ const iso = (column: string) =>
  * as of `to`: `stalled`, `declining` and `low` (persistently low skills) name the learners with
  * that reason, `latest` is each one's latest snapshot before `to`. The one definition of the rules:
  * the attention list and the directory's `attention` filter both use it.
+ *
+ * A learner whose kept rows (learner_latest, learner_activity: rewritten with their snapshots and
+ * answers) hold nothing at or after `to`, the activity judged by today's low-skill rule, is judged
+ * from those rows alone: they are then exactly the learner's state as of `to`. Every other learner
+ * (a period ending before their latest evidence, or rows not judged yet) is judged from their
+ * answers and snapshots, read by index for those learners only.
  */
 export function attentionReasons(
   sql: Queryable,
@@ -125,13 +132,26 @@ export function attentionReasons(
   settings: StaticConfig,
 ) {
   const cfg = settings.attention;
-  const { threshold, sessions: lastN } = settings.readiness.low_skill;
+  const rule = lowSkillRule(settings);
   const quietSince = new Date(to.getTime() - cfg.stalled_days * 24 * 60 * 60 * 1000);
+  const slow = sql`any(array(select user_id from slow))`;
   return sql`
     c as (${learners}),
+    k as (
+      select c.user_id, a.last_answer_at, a.low_skills, t.ts, t.readiness, t.band, t.sufficient,
+             t.scored_at, t.scored,
+             (a.user_id is null or (a.last_answer_at < ${to} and a.low_rule = ${ruleStamp(rule)}))
+               and (t.user_id is null or t.ts < ${to}) as fast
+      from c
+      left join analytics.learner_activity a on a.user_id = c.user_id
+      left join analytics.learner_latest t on t.user_id = c.user_id
+    ),
+    slow as (select user_id from k where not fast),
     last_answer as (
+      select user_id, last_answer_at as at from k where fast and last_answer_at is not null
+      union all
       select e.user_id, max(e.ts) as at from analytics.session_events e
-      where e.user_id in (select user_id from c) and e.ts < ${to}
+      where e.user_id = ${slow} and e.ts < ${to}
       group by e.user_id
     ),
     snaps as (
@@ -140,9 +160,15 @@ export function attentionReasons(
               and coalesce((r.meta ->> 'sufficient_evidence')::boolean, true)) as sufficient,
              row_number() over (partition by r.user_id order by r.ts desc, r.id desc) as rn
       from analytics.user_readiness r
-      where r.user_id in (select user_id from c) and r.ts < ${to}
+      where r.user_id = ${slow} and r.ts < ${to}
     ),
-    latest as (select * from snaps where rn = 1),
+    latest as (
+      select user_id, ts, readiness as overall, band,
+             (readiness is not null and sufficient) as sufficient
+      from k where fast and ts is not null
+      union all
+      select user_id, ts, overall, band, sufficient from snaps where rn = 1
+    ),
     scored as (
       -- Every snapshot with an overall counts towards declining, whatever its evidence.
       select user_id, ts, overall,
@@ -150,6 +176,14 @@ export function attentionReasons(
       from snaps where overall is not null
     ),
     declining as (
+      select user_id, latest_overall, latest_at, previous_max from (
+        select user_id, scored[1] as latest_overall, scored_at as latest_at,
+               (select max(x) from unnest(scored[2:${1 + cfg.declining_lookback}]) x)
+                 as previous_max
+        from k where fast and cardinality(scored) >= 2
+      ) kept
+      where previous_max - latest_overall >= ${String(cfg.declining_points)}::numeric
+      union all
       select user_id, max(overall) filter (where rn = 1) as latest_overall,
              max(ts) filter (where rn = 1) as latest_at,
              max(overall) filter (where rn > 1) as previous_max
@@ -165,25 +199,12 @@ export function attentionReasons(
         and (l.user_id is null or not l.sufficient
              or l.overall < ${String(cfg.stalled_below)}::numeric)
     ),
-    hist as (
-      select e.user_id, e.skill_tag, e.session_id, min(e.ts) as ts, sum(e.score) as s,
-             count(*) as n
-      from analytics.session_events e
-      where e.user_id in (select user_id from c) and e.ts < ${to}
-        and e.skill_tag = any(${settings.catalog.skillTags}::text[])
-      group by e.user_id, e.skill_tag, e.session_id
-    ),
-    last_n as (
-      select h.*, row_number() over (partition by user_id, skill_tag
-                                     order by ts desc, session_id desc) as rn
-      from hist h
-    ),
     low as (
-      select user_id, array_agg(skill_tag order by skill_tag) as skills from (
-        select user_id, skill_tag from last_n where rn <= ${lastN}
-        group by user_id, skill_tag
-        having count(*) = ${lastN} and bool_and(s < ${String(threshold)}::numeric * n)
-      ) x group by user_id
+      select user_id, low_skills as skills from k where fast and cardinality(low_skills) > 0
+      union all
+      select user_id, array_agg(skill_tag order by skill_tag) as skills
+      from (${lowSkillsSql(sql, sql`array(select user_id from slow)`, rule, to)}) x
+      group by user_id
     )`;
 }
 

@@ -5,6 +5,7 @@ import { createEmptyTestDatabase } from "../../tests/db.ts";
 const TABLES = [
   "erased_learners",
   "interview_outcomes",
+  "learner_activity",
   "learner_latest",
   "learner_reads",
   "learners",

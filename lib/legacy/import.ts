@@ -10,6 +10,7 @@
 import type { Queryable, Sql } from "../db/mod.ts";
 import { type EventRow, insertEventRows, SessionOwnerConflict } from "../sessions/answers.ts";
 import { type Catalog } from "../catalog.ts";
+import type { LowSkillRule } from "../sessions/activity.ts";
 import { describeIssues, type Issue } from "../validation.ts";
 import { documentSessionId, isUuid } from "../sessions/normalise.ts";
 import { type LogSink, RunLog, type RunSummary } from "./run_log.ts";
@@ -32,6 +33,8 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** Skills and steps a file may name (config/). */
   catalog: Catalog;
+  /** The low-skill rule the learners' kept activity is judged by. */
+  lowRule: LowSkillRule;
 }
 
 export interface ImportSummary extends RunSummary {
@@ -234,7 +237,7 @@ async function importHistory(
   path: string,
   run: RunLog,
   summary: ImportSummary,
-  options: { dryRun: boolean; catalog: Catalog },
+  options: { dryRun: boolean; catalog: Catalog; lowRule: LowSkillRule },
 ): Promise<void> {
   const fromName = HISTORY_FILE.exec(file)![1];
   let item = `history ${fromName}`;
@@ -279,7 +282,7 @@ async function importHistory(
         (await erasedSessions(tx, sessions)).size > 0
       ) return null;
       await upsertHistorySessions(tx, userId, rows);
-      return await insertEventRows(tx, userId, rows);
+      return await insertEventRows(tx, userId, rows, options.lowRule);
     });
     if (inserted === null) return run.skippedErased(item);
     summary.eventsInserted += inserted;
@@ -323,7 +326,11 @@ export async function importHistoryDir(
   const histories = await sortedEntries(usersDir, (e) => e.isFile && HISTORY_FILE.test(e.name));
   for (const file of histories) {
     run.discovered();
-    await importHistory(sql, file, `${usersDir}/${file}`, run, summary, { dryRun, catalog });
+    await importHistory(sql, file, `${usersDir}/${file}`, run, summary, {
+      dryRun,
+      catalog,
+      lowRule: options.lowRule,
+    });
   }
   if (summary.discovered === 0) {
     // A warning, not a failure: a drop folder imported on a schedule is often empty. A folder

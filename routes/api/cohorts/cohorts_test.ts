@@ -7,9 +7,10 @@ import { cohortAttention, resolveFilters } from "../../../lib/cohorts/mod.ts";
 import type { Sql } from "../../../lib/db/mod.ts";
 import { listDirectory } from "../../../lib/learners/directory.ts";
 import { refreshLatest } from "../../../lib/readiness/mod.ts";
+import { refreshActivity } from "../../../lib/sessions/activity.ts";
 import { startTestApp } from "../../../tests/harness.ts";
 import { assertInvalid } from "../../../tests/readiness_fixtures.ts";
-import { shipped } from "../../../tests/static_config.ts";
+import { lowRule, shipped } from "../../../tests/static_config.ts";
 
 const FROM = "2026-11-01T00:00:00.000Z";
 const TO = "2026-11-29T00:00:00.000Z";
@@ -102,8 +103,10 @@ async function build(sql: Sql) {
       values (${user}, ${ts}, ${overall}, ${band},
               ${sql.json({ sufficient_evidence: sufficient })})`;
   }
-  // What the snapshot writer keeps with the snapshots (the directory reads it).
+  // What the writers keep with the snapshots and answers (the directory and the needs-attention
+  // list read it).
   await refreshLatest(sql, [...new Set(SNAPSHOTS.map(([user]) => user))]);
+  await refreshActivity(sql, [...new Set(ANSWERS.map(([user]) => user))], lowRule);
 }
 
 const bands = (
@@ -339,6 +342,49 @@ Deno.test("cohort analytics on a hand-built cohort", async (step) => {
           now: new Date(TO),
         }, shipped);
         assert.deepEqual(sorted(atTo.learners.map((l) => l.user_id)), [B, C, D]);
+      },
+    );
+
+    await step.step(
+      "attention from the kept rows equals attention from the answers and snapshots",
+      async () => {
+        // The kept rows (learner_latest, learner_activity) answer for a learner whose evidence all
+        // lies before `to`; the same learners judged from their history (kept rows made unusable
+        // inside a transaction that is rolled back) give the same page, for every `to`: after
+        // all the data (every learner kept), at `to` with an answer exactly there, and earlier.
+        const sql = t.db.sql;
+        const tos = [
+          "2027-03-01T00:00:00.000Z",
+          TO,
+          "2026-11-22T00:00:00.000Z",
+          "2026-11-09T00:00:00.000Z",
+        ];
+        const kept = [];
+        for (const to of tos) {
+          for (const level of [undefined, "senior"]) {
+            kept.push(
+              await cohortAttention(sql, resolveFilters({ to, level }), shipped, { limit: 200 }),
+            );
+          }
+        }
+        assert.ok(kept[0].learners.length >= 3, JSON.stringify(kept[0]));
+        const fromHistory: typeof kept = [];
+        class Undo extends Error {}
+        await sql.begin(async (tx) => {
+          await tx`update analytics.learner_activity set low_rule = 'not this rule'`;
+          await tx`update analytics.learner_latest set ts = 'infinity'`;
+          for (const to of tos) {
+            for (const level of [undefined, "senior"]) {
+              fromHistory.push(
+                await cohortAttention(tx, resolveFilters({ to, level }), shipped, { limit: 200 }),
+              );
+            }
+          }
+          throw new Undo();
+        }).catch((error) => {
+          if (!(error instanceof Undo)) throw error;
+        });
+        assert.deepEqual(fromHistory, kept);
       },
     );
 
