@@ -7,7 +7,8 @@
  * the first attention page; no filter and a level filter) as ratios to the learners read into the
  * app (median over interleaved rounds, target ≤ 3×), then a directory page (50 rows, a level
  * filter, sorted by readiness) under wrk at 32 connections against `GET /healthz` (target ≥ 0.25×).
- * `PULSE_BENCH_LEARNERS` scales it down.
+ * `PULSE_BENCH_LEARNERS` scales it down; `PULSE_BENCH_PARTS` (comma-separated: `ttr`,
+ * `endpoints`, `directory`) runs only those parts.
  */
 import { issueToken } from "../lib/auth.ts";
 import { bandMovement, cohortAttention, cohortOverview, cohortSkills } from "../lib/cohorts/mod.ts";
@@ -330,10 +331,14 @@ export const cohortsBench: Bench = {
         console.log(`kept activity judged for ${judged.toLocaleString("en")} learners`);
       }
       console.log(`load average before the measurements: ${await loadAverage()}`);
-      await timeToReadinessReport(sql);
-      await endpointsReport(sql);
-      await directoryReport(db.url, options.seconds ?? 5, options.pool ?? 4);
+      const parts = (Deno.env.get("PULSE_BENCH_PARTS") ?? "ttr,endpoints,directory").split(",");
+      if (parts.includes("ttr")) await timeToReadinessReport(sql);
+      if (parts.includes("endpoints")) await endpointsReport(sql);
+      if (parts.includes("directory")) {
+        await directoryReport(db.url, options.seconds ?? 5, options.pool ?? 4);
+      }
       console.log(`load average after: ${await loadAverage()}`);
+      if (!parts.includes("ttr")) return;
       const plan = await sql.unsafe(
         `explain (analyze, buffers)
          with obs as materialized (

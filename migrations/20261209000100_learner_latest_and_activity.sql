@@ -27,11 +27,18 @@ comment on column analytics.learner_latest.scored is 'Overall readiness of the l
 create index learner_latest_readiness_asc_idx
   on analytics.learner_latest (readiness, user_id) where readiness is not null;
 create index learner_latest_readiness_desc_idx
-  on analytics.learner_latest (readiness desc, user_id) where readiness is not null;
+  on analytics.learner_latest (readiness desc nulls last, user_id) where readiness is not null;
 create index learner_latest_delta_asc_idx
   on analytics.learner_latest (delta, user_id) where delta is not null;
 create index learner_latest_delta_desc_idx
-  on analytics.learner_latest (delta desc, user_id) where delta is not null;
+  on analytics.learner_latest (delta desc nulls last, user_id) where delta is not null;
+
+-- The directory's total counts the learners of a profile filter from an index alone, and a page's
+-- session figures (count, last activity) read the sessions index alone.
+create index learners_profile_idx on analytics.learners (level, track, cohort);
+drop index analytics.sessions_user_completed_idx;
+create index sessions_user_completed_idx
+  on analytics.sessions (user_id, completed_at) include (started_at);
 
 -- Filled from the snapshots (the source), as refreshLatest does.
 insert into analytics.learner_latest
@@ -79,5 +86,8 @@ insert into analytics.learner_activity (user_id, last_answer_at, low_rule, low_s
 select e.user_id, max(e.ts), '', '{}' from analytics.session_events e group by e.user_id;
 
 -- migrate:down
+drop index analytics.sessions_user_completed_idx;
+create index sessions_user_completed_idx on analytics.sessions (user_id, completed_at);
+drop index analytics.learners_profile_idx;
 drop table analytics.learner_activity;
 drop table analytics.learner_latest;

@@ -114,16 +114,17 @@ const iso = (column: string) =>
   `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
- * The needs-attention rules as CTEs over the learners `learners` (a statement selecting `user_id`)
- * as of `to`: `stalled`, `declining` and `low` (persistently low skills) name the learners with
- * that reason, `latest` is each one's latest snapshot before `to`. The one definition of the rules:
- * the attention list and the directory's `attention` filter both use it.
+ * The needs-attention rules as CTEs over the learners `learners` (a statement selecting `user_id`
+ * from `analytics.learners l`, with the profile columns at hand) as of `to`. `flags` holds one row
+ * per learner with at least one reason: the reasons (`stalled`, `declining`, `low_skills`) with
+ * their evidence and the latest snapshot before `to`. The one definition of the rules: the
+ * attention list and the directory's `attention` filter both use it.
  *
  * A learner whose kept rows (learner_latest, learner_activity: rewritten with their snapshots and
  * answers) hold nothing at or after `to`, the activity judged by today's low-skill rule, is judged
- * from those rows alone: they are then exactly the learner's state as of `to`. Every other learner
- * (a period ending before their latest evidence, or rows not judged yet) is judged from their
- * answers and snapshots, read by index for those learners only.
+ * from those rows alone, in one pass: they are then exactly the learner's state as of `to`. Every
+ * other learner (a period ending before their latest evidence, or rows not judged yet) is judged
+ * from their answers and snapshots, read by index for those learners only.
  */
 export function attentionReasons(
   sql: Queryable,
@@ -135,6 +136,14 @@ export function attentionReasons(
   const rule = lowSkillRule(settings);
   const quietSince = new Date(to.getTime() - cfg.stalled_days * 24 * 60 * 60 * 1000);
   const slow = sql`any(array(select user_id from slow))`;
+  const points = sql`${String(cfg.declining_points)}::numeric`;
+  const below = sql`${String(cfg.stalled_below)}::numeric`;
+  // The highest of the kept overalls 2 … 1 + lookback (newest first; missing ones are null).
+  const previousMax = sql.unsafe(
+    `greatest(${
+      Array.from({ length: cfg.declining_lookback }, (_, i) => `k.scored[${i + 2}]`).join(", ")
+    })`,
+  );
   return sql`
     c as (${learners}),
     k as (
@@ -146,10 +155,22 @@ export function attentionReasons(
       left join analytics.learner_activity a on a.user_id = c.user_id
       left join analytics.learner_latest t on t.user_id = c.user_id
     ),
+    kept as (
+      -- The reasons of the learners judged from their kept rows.
+      select k.user_id,
+             coalesce(k.last_answer_at < ${quietSince}, false)
+               and (k.ts is null or k.readiness is null or not k.sufficient
+                    or k.readiness < ${below}) as stalled,
+             k.last_answer_at,
+             coalesce(${previousMax} - k.scored[1] >= ${points}, false) as declining,
+             k.scored[1] as scored_overall, k.scored_at, ${previousMax} as previous_max,
+             nullif(k.low_skills, '{}') as low_skills,
+             k.ts, k.readiness as overall, k.band,
+             (k.readiness is not null and k.sufficient) as sufficient
+      from k where k.fast
+    ),
     slow as (select user_id from k where not fast),
     last_answer as (
-      select user_id, last_answer_at as at from k where fast and last_answer_at is not null
-      union all
       select e.user_id, max(e.ts) as at from analytics.session_events e
       where e.user_id = ${slow} and e.ts < ${to}
       group by e.user_id
@@ -162,13 +183,7 @@ export function attentionReasons(
       from analytics.user_readiness r
       where r.user_id = ${slow} and r.ts < ${to}
     ),
-    latest as (
-      select user_id, ts, readiness as overall, band,
-             (readiness is not null and sufficient) as sufficient
-      from k where fast and ts is not null
-      union all
-      select user_id, ts, overall, band, sufficient from snaps where rn = 1
-    ),
+    latest as (select * from snaps where rn = 1),
     scored as (
       -- Every snapshot with an overall counts towards declining, whatever its evidence.
       select user_id, ts, overall,
@@ -176,35 +191,42 @@ export function attentionReasons(
       from snaps where overall is not null
     ),
     declining as (
-      select user_id, latest_overall, latest_at, previous_max from (
-        select user_id, scored[1] as latest_overall, scored_at as latest_at,
-               (select max(x) from unnest(scored[2:${1 + cfg.declining_lookback}]) x)
-                 as previous_max
-        from k where fast and cardinality(scored) >= 2
-      ) kept
-      where previous_max - latest_overall >= ${String(cfg.declining_points)}::numeric
-      union all
       select user_id, max(overall) filter (where rn = 1) as latest_overall,
              max(ts) filter (where rn = 1) as latest_at,
              max(overall) filter (where rn > 1) as previous_max
       from scored where rn <= ${1 + cfg.declining_lookback}
       group by user_id
-      having max(overall) filter (where rn > 1) - max(overall) filter (where rn = 1)
-             >= ${String(cfg.declining_points)}::numeric
+      having max(overall) filter (where rn > 1) - max(overall) filter (where rn = 1) >= ${points}
     ),
     stalled as (
       select a.user_id, a.at from last_answer a
       left join latest l on l.user_id = a.user_id
       where a.at < ${quietSince}
-        and (l.user_id is null or not l.sufficient
-             or l.overall < ${String(cfg.stalled_below)}::numeric)
+        and (l.user_id is null or not l.sufficient or l.overall < ${below})
     ),
     low as (
-      select user_id, low_skills as skills from k where fast and cardinality(low_skills) > 0
-      union all
       select user_id, array_agg(skill_tag order by skill_tag) as skills
       from (${lowSkillsSql(sql, sql`array(select user_id from slow)`, rule, to)}) x
       group by user_id
+    ),
+    flags as (
+      select user_id, stalled, case when stalled then last_answer_at end as last_answer_at,
+             declining,
+             case when declining then scored_overall end as scored_overall,
+             case when declining then scored_at end as scored_at,
+             case when declining then previous_max end as previous_max,
+             low_skills, ts, overall, band, sufficient
+      from kept
+      where stalled or declining or low_skills is not null
+      union all
+      select slow.user_id, s.user_id is not null, s.at, d.user_id is not null, d.latest_overall,
+             d.latest_at, d.previous_max, lo.skills, lt.ts, lt.overall, lt.band, lt.sufficient
+      from slow
+      left join stalled s on s.user_id = slow.user_id
+      left join declining d on d.user_id = slow.user_id
+      left join low lo on lo.user_id = slow.user_id
+      left join latest lt on lt.user_id = slow.user_id
+      where s.user_id is not null or d.user_id is not null or lo.user_id is not null
     )`;
 }
 
@@ -215,10 +237,7 @@ export function flaggedLearners(
   to: Date,
   settings: StaticConfig,
 ) {
-  return sql`
-    with ${attentionReasons(sql, learners, to, settings)}
-    select user_id from stalled union select user_id from declining
-    union select user_id from low`;
+  return sql`with ${attentionReasons(sql, learners, to, settings)} select user_id from flags`;
 }
 
 /**
@@ -241,22 +260,14 @@ export function attentionSql(
     with ${attentionReasons(sql, cohortLearners(sql, f), f.to, settings)},
     flagged as (
       select l.user_id, l.display_name, l.level, l.track, l.cohort,
-             ((s.user_id is not null)::int + (d.user_id is not null)::int
-              + (lo.user_id is not null)::int) as reasons,
-             case when lt.sufficient then lt.overall end as readiness,
-             coalesce(case when lt.sufficient then lt.overall end, -1) as rank,
-             lt.band, lt.overall as latest_overall, lt.ts as latest_ts,
-             s.user_id is not null as stalled, s.at as last_answer_at,
-             d.user_id is not null as declining, d.latest_overall as scored_overall,
-             d.latest_at as scored_at, d.previous_max,
-             d.previous_max - d.latest_overall as drop, lo.skills as low_skills
-      from analytics.learners l
-      left join stalled s on s.user_id = l.user_id
-      left join declining d on d.user_id = l.user_id
-      left join low lo on lo.user_id = l.user_id
-      left join latest lt on lt.user_id = l.user_id
-      where l.user_id in (select user_id from c)
-        and (s.user_id is not null or d.user_id is not null or lo.user_id is not null)
+             (x.stalled::int + x.declining::int + (x.low_skills is not null)::int) as reasons,
+             case when x.sufficient then x.overall end as readiness,
+             coalesce(case when x.sufficient then x.overall end, -1) as rank,
+             x.band, x.overall as latest_overall, x.ts as latest_ts,
+             x.stalled, x.last_answer_at, x.declining, x.scored_overall, x.scored_at,
+             x.previous_max, x.previous_max - x.scored_overall as drop, x.low_skills
+      from flags x
+      join analytics.learners l on l.user_id = x.user_id
     )
     select fl.user_id, fl.display_name, fl.level, fl.track, fl.cohort, fl.reasons, fl.rank::text as rank,
            fl.readiness, fl.band, fl.stalled, ${

@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { cohortAttention, resolveFilters } from "../../../lib/cohorts/mod.ts";
+import { attentionSql } from "../../../lib/cohorts/attention.ts";
 import type { Sql } from "../../../lib/db/mod.ts";
 import { listDirectory } from "../../../lib/learners/directory.ts";
 import { refreshLatest } from "../../../lib/readiness/mod.ts";
@@ -360,24 +361,26 @@ Deno.test("cohort analytics on a hand-built cohort", async (step) => {
           "2026-11-09T00:00:00.000Z",
         ];
         const kept = [];
+        const keptRows = [];
         for (const to of tos) {
           for (const level of [undefined, "senior"]) {
-            kept.push(
-              await cohortAttention(sql, resolveFilters({ to, level }), shipped, { limit: 200 }),
-            );
+            const f = resolveFilters({ to, level });
+            kept.push(await cohortAttention(sql, f, shipped, { limit: 200 }));
+            keptRows.push([...await attentionSql(sql, f, shipped)]);
           }
         }
         assert.ok(kept[0].learners.length >= 3, JSON.stringify(kept[0]));
         const fromHistory: typeof kept = [];
+        const historyRows: typeof keptRows = [];
         class Undo extends Error {}
         await sql.begin(async (tx) => {
           await tx`update analytics.learner_activity set low_rule = 'not this rule'`;
           await tx`update analytics.learner_latest set ts = 'infinity'`;
           for (const to of tos) {
             for (const level of [undefined, "senior"]) {
-              fromHistory.push(
-                await cohortAttention(tx, resolveFilters({ to, level }), shipped, { limit: 200 }),
-              );
+              const f = resolveFilters({ to, level });
+              fromHistory.push(await cohortAttention(tx, f, shipped, { limit: 200 }));
+              historyRows.push([...await attentionSql(tx, f, shipped)]);
             }
           }
           throw new Undo();
@@ -385,6 +388,8 @@ Deno.test("cohort analytics on a hand-built cohort", async (step) => {
           if (!(error instanceof Undo)) throw error;
         });
         assert.deepEqual(fromHistory, kept);
+        // Every column of the statement (the CSV export reads them all).
+        assert.deepEqual(historyRows, keptRows);
       },
     );
 
