@@ -8,7 +8,13 @@ import type postgres from "postgres";
 import type { Queryable } from "../db/mod.ts";
 import { type AttentionConfig } from "./attention_config.ts";
 import { learnerLabel } from "../learners/label.ts";
-import { type CohortFilters, cohortLearners, echo, type FiltersEcho } from "./filters.ts";
+import {
+  type CohortFilters,
+  cohortLearners,
+  echo,
+  type FiltersEcho,
+  withWorkMem,
+} from "./filters.ts";
 import type { StaticConfig } from "../static_config.ts";
 import { lowSkillRule, lowSkillsSql, ruleStamp } from "../sessions/activity.ts";
 
@@ -256,30 +262,30 @@ export function attentionSql(
                  ${options.cursor.user_id}::uuid)`
     : sql``;
   const limit = options.limit === undefined ? sql`` : sql`limit ${options.limit}`;
+  // The order and the page from the flags alone; the profile columns for the page's rows only.
   return sql<AttentionRow[]>`
     with ${attentionReasons(sql, cohortLearners(sql, f), f.to, settings)},
     flagged as (
-      select l.user_id, l.display_name, l.level, l.track, l.cohort,
+      select x.*,
              (x.stalled::int + x.declining::int + (x.low_skills is not null)::int) as reasons,
-             case when x.sufficient then x.overall end as readiness,
-             coalesce(case when x.sufficient then x.overall end, -1) as rank,
-             x.band, x.overall as latest_overall, x.ts as latest_ts,
-             x.stalled, x.last_answer_at, x.declining, x.scored_overall, x.scored_at,
-             x.previous_max, x.previous_max - x.scored_overall as drop, x.low_skills
+             coalesce(case when x.sufficient then x.overall end, -1) as rank
       from flags x
-      join analytics.learners l on l.user_id = x.user_id
+    ),
+    page as (
+      select fl.* from flagged fl
+      where true ${after}
+      order by fl.reasons desc, fl.rank, fl.user_id
+      ${limit}
     )
-    select fl.user_id, fl.display_name, fl.level, fl.track, fl.cohort, fl.reasons, fl.rank::text as rank,
-           fl.readiness, fl.band, fl.stalled, ${
-    sql.unsafe(iso("fl.last_answer_at"))
-  } as last_answer_at,
-           fl.latest_overall, ${sql.unsafe(iso("fl.latest_ts"))} as latest_at, fl.declining,
+    select fl.user_id, l.display_name, l.level, l.track, l.cohort, fl.reasons,
+           fl.rank::text as rank, case when fl.sufficient then fl.overall end as readiness,
+           fl.band, fl.stalled, ${sql.unsafe(iso("fl.last_answer_at"))} as last_answer_at,
+           fl.overall as latest_overall, ${sql.unsafe(iso("fl.ts"))} as latest_at, fl.declining,
            fl.scored_overall, ${sql.unsafe(iso("fl.scored_at"))} as scored_at, fl.previous_max,
-           fl.drop, fl.low_skills
-    from flagged fl
-    where true ${after}
-    order by fl.reasons desc, fl.rank, fl.user_id
-    ${limit}`;
+           fl.previous_max - fl.scored_overall as drop, fl.low_skills
+    from page fl
+    join analytics.learners l on l.user_id = fl.user_id
+    order by fl.reasons desc, fl.rank, fl.user_id`;
 }
 
 /** A statement row as the API shows it: the reasons with their evidence. */
@@ -338,7 +344,10 @@ export async function cohortAttention(
   options: { cursor?: AttentionCursor | null; limit?: number } = {},
 ): Promise<Attention> {
   const limit = Math.min(options.limit ?? DEFAULT_ATTENTION_LIMIT, MAX_ATTENTION_LIMIT);
-  const rows = await attentionSql(sql, f, settings, { cursor: options.cursor, limit: limit + 1 });
+  const rows = await withWorkMem(
+    sql,
+    (tx) => attentionSql(tx, f, settings, { cursor: options.cursor, limit: limit + 1 }),
+  );
   const page = rows.slice(0, limit);
   const { threshold, sessions } = settings.readiness.low_skill;
   return {
