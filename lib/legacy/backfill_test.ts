@@ -496,6 +496,12 @@ Deno.test("backfill of transcripts from blob storage", async (t) => {
         // A blob that no run has seen yet, naming the erased learner.
         await putBlob(c, `sessions/${late}/session.json`, { user_id: learner });
         await putBlob(c, `sessions/${late}/transcript.json`, { transcript: ["late"] });
+        // A dry run reports what the run will do: the same three skipped, nothing to insert.
+        const dry = await run(c, db.sql, { dryRun: true });
+        assert.deepEqual(
+          [dry.summary.wouldInsert, dry.summary.skipped, dry.summary.skippedErased],
+          [0, 1, 3],
+        );
         const after = await run(c, db.sql);
         assert.deepEqual(
           [after.summary.inserted, after.summary.skipped, after.summary.skippedErased],

@@ -20,7 +20,7 @@ import { attachSessions } from "../sessions/attach.ts";
 import { SCORE_COLUMNS, type ScoreColumn } from "../sessions/scorecards.ts";
 import { findArtefacts, placeArtefacts, placement, refusal } from "./place.ts";
 import { lockLearners } from "../learners/lock.ts";
-import { erasedLearners, erasedSessions } from "../privacy/tombstones.ts";
+import { erasedLearners, erasedSessions, wouldBeErased } from "../privacy/tombstones.ts";
 
 export const IMPORT_LOG_PREFIX = "import_history";
 /** Scenario of legacy answers that do not name one. */
@@ -128,7 +128,12 @@ async function importScorecard(
     if (plan.kind === "refuse") return run.failed(item, refusal(sessionId));
     if (plan.kind === "skip") return run.skipped(item);
     const attach = plan.kind === "attach" ? ` (attached to learner ${plan.userId})` : "";
-    if (dryRun) return attach ? run.skipped(item + attach) : run.wouldInsert(item);
+    if (dryRun) {
+      if (await wouldBeErased(sql, [sessionId], plan.userId)) {
+        return run.skippedErased(item);
+      }
+      return attach ? run.skipped(item + attach) : run.wouldInsert(item);
+    }
     const scores: Partial<Record<ScoreColumn, number | null>> = {};
     for (const column of SCORE_COLUMNS) {
       const short = column.replace(/_score$/, "");
@@ -257,8 +262,9 @@ async function importHistory(
     if (stranger) return run.failed(item, `user_id ${stranger} does not match the file name`);
     const rows = historyRows(entries);
     if (options.dryRun) {
-      // Read-only version of the ownership check that the real run makes while writing.
+      // Read-only versions of the checks that the real run makes while writing.
       const sessionIds = [...new Set(rows.map((r) => r.session_id))];
+      if (await wouldBeErased(sql, sessionIds, userId)) return run.skippedErased(item);
       const theirs = [...await sessionOwners(sql, sessionIds)].filter(([, u]) => u !== userId);
       if (theirs.length > 0) {
         const list = theirs.map(([s]) => s).join(", ");

@@ -355,6 +355,12 @@ Deno.test("legacy JSON import", async (t) => {
         [`sessions/${s}/scorecard.json`]: { bce_score: 2 },
         [`users/history_${u}.json`]: history,
       });
+      // A dry run reports what the run will do: the same three skipped, nothing to insert.
+      const dry = await run(db.sql, dir, { catalog, lowRule, dryRun: true });
+      assert.deepEqual(
+        [dry.summary.skippedErased, dry.summary.wouldInsert, dry.summary.eventsInserted],
+        [3, 0, 0],
+      );
       const { summary, lines } = await run(db.sql, dir);
       assert.deepEqual(lines, [
         `import_history: skipped erased learner scorecard ${[card, s].sort()[0]}`,
