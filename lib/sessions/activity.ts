@@ -1,6 +1,7 @@
 /**
- * learner_activity: each learner's last answer and persistently low skills, kept as of the latest
- * answer for the needs-attention list, rewritten in the transaction that writes the answers.
+ * learner_activity: each learner's answer and session times (sorted arrays: the cohort overview's
+ * activity in any period), last answer and persistently low skills (the needs-attention list),
+ * rewritten in the transaction that writes the answers.
  */
 import type postgres from "postgres";
 import type { Queryable, Sql } from "../db/mod.ts";
@@ -73,21 +74,39 @@ export async function refreshActivity(
   const ids = tx`${userIds}::uuid[]`;
   // Two statements, each on the learners' own shards on Citus.
   await tx`
-    insert into analytics.learner_activity as a (user_id, last_answer_at, low_rule, low_skills)
-    select la.user_id, la.at, ${ruleStamp(rule)}, coalesce(lo.skills, '{}')
+    insert into analytics.learner_activity as a
+      (user_id, last_answer_at, answer_ts, session_ts, low_rule, low_skills)
+    select la.user_id, la.at, la.answer_ts, ls.session_ts, ${ruleStamp(rule)},
+           coalesce(lo.skills, '{}')
     from (
-      select e.user_id, max(e.ts) as at from analytics.session_events e
-      where e.user_id = any(${ids}) group by e.user_id
+      -- One time per answer (its rows per skill share it; the first if they do not).
+      select x.user_id, max(x.ts) as at, array_agg(x.ts order by x.ts) as answer_ts
+      from (
+        select e.user_id, min(e.ts) as ts from analytics.session_events e
+        where e.user_id = any(${ids}) group by e.user_id, e.session_id, e.answer_id
+      ) x
+      group by x.user_id
     ) la
+    join (
+      -- A session's time is its first answer's.
+      select x.user_id, array_agg(x.ts order by x.ts) as session_ts
+      from (
+        select e.user_id, min(e.ts) as ts from analytics.session_events e
+        where e.user_id = any(${ids}) group by e.user_id, e.session_id
+      ) x
+      group by x.user_id
+    ) ls on ls.user_id = la.user_id
     left join (
       select user_id, array_agg(skill_tag order by skill_tag) as skills
       from (${lowSkillsSql(tx, ids, rule, null)}) low group by user_id
     ) lo on lo.user_id = la.user_id
     on conflict (user_id) do update
-      set last_answer_at = excluded.last_answer_at, low_rule = excluded.low_rule,
+      set last_answer_at = excluded.last_answer_at, answer_ts = excluded.answer_ts,
+          session_ts = excluded.session_ts, low_rule = excluded.low_rule,
           low_skills = excluded.low_skills
-    where (a.last_answer_at, a.low_rule, a.low_skills)
-      is distinct from (excluded.last_answer_at, excluded.low_rule, excluded.low_skills)`;
+    where (a.last_answer_at, a.answer_ts, a.session_ts, a.low_rule, a.low_skills)
+      is distinct from (excluded.last_answer_at, excluded.answer_ts, excluded.session_ts,
+                        excluded.low_rule, excluded.low_skills)`;
   await tx`
     delete from analytics.learner_activity a
     where a.user_id = any(${ids})

@@ -1,6 +1,7 @@
 /**
- * learner_latest: each learner's latest snapshot, kept for the learner directory's sorts and the
- * needs-attention list, and the overalls of the latest snapshots that have one.
+ * learner_latest: each learner's latest snapshot (the learner directory's sorts, the
+ * needs-attention list), the overalls of the latest snapshots that have one, and every snapshot's
+ * time, band, overall and evidence as arrays in time order (the cohort's bands at any instant).
  */
 import type { Queryable } from "../../db/mod.ts";
 
@@ -19,7 +20,8 @@ export async function refreshLatest(tx: Queryable, userIds: string[]): Promise<v
   // select, a delete).
   await tx`
     insert into analytics.learner_latest as k
-      (user_id, ts, snapshot_id, readiness, previous, band, sufficient, scored_at, scored)
+      (user_id, ts, snapshot_id, readiness, previous, band, sufficient, scored_at, scored, snap_ts,
+       snap_band, snap_overall, snap_sufficient)
     select t.user_id, max(t.ts) filter (where t.rn = 1), max(t.id) filter (where t.rn = 1),
            max(t.readiness_overall) filter (where t.rn = 1),
            max(t.readiness_overall) filter (where t.rn = 2),
@@ -29,7 +31,12 @@ export async function refreshLatest(tx: Queryable, userIds: string[]): Promise<v
            max(t.ts) filter (where t.readiness_overall is not null),
            coalesce(array_agg(t.readiness_overall order by t.ts desc, t.id desc)
                       filter (where t.readiness_overall is not null and t.sn <= ${KEPT_SCORED}),
-                    '{}')
+                    '{}'),
+           array_agg(t.ts order by t.ts, t.id), array_agg(t.band order by t.ts, t.id),
+           array_agg(t.readiness_overall order by t.ts, t.id),
+           array_agg(t.readiness_overall is not null
+                     and coalesce((t.meta ->> 'sufficient_evidence')::boolean, true)
+                     order by t.ts, t.id)
     from (
       select r.user_id, r.ts, r.id, r.readiness_overall, r.band, r.meta,
              row_number() over (partition by r.user_id order by r.ts desc, r.id desc) as rn,
@@ -42,12 +49,15 @@ export async function refreshLatest(tx: Queryable, userIds: string[]): Promise<v
     on conflict (user_id) do update
       set ts = excluded.ts, snapshot_id = excluded.snapshot_id, readiness = excluded.readiness,
           previous = excluded.previous, band = excluded.band, sufficient = excluded.sufficient,
-          scored_at = excluded.scored_at, scored = excluded.scored
+          scored_at = excluded.scored_at, scored = excluded.scored, snap_ts = excluded.snap_ts,
+          snap_band = excluded.snap_band, snap_overall = excluded.snap_overall,
+          snap_sufficient = excluded.snap_sufficient
     where (k.ts, k.snapshot_id, k.readiness, k.previous, k.band, k.sufficient, k.scored_at,
-           k.scored)
+           k.scored, k.snap_ts, k.snap_band, k.snap_overall, k.snap_sufficient)
       is distinct from (excluded.ts, excluded.snapshot_id, excluded.readiness,
                         excluded.previous, excluded.band, excluded.sufficient,
-                        excluded.scored_at, excluded.scored)`;
+                        excluded.scored_at, excluded.scored, excluded.snap_ts,
+                        excluded.snap_band, excluded.snap_overall, excluded.snap_sufficient)`;
   await tx`
     delete from analytics.learner_latest k
     where k.user_id = any(${ids})
