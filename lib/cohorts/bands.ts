@@ -82,7 +82,8 @@ export function bandGridSql(
              (sum(overall) filter (where sufficient))::text as total
       from at_points group by k, band
     )
-    select (select count(*) from c)::int as learners, g.k, g.band, coalesce(g.n, 0) as n,
+    select (select count(*) from (${cohortLearners(sql, f)}) l)::int as learners, g.k, g.band,
+           coalesce(g.n, 0) as n,
            coalesce(g.sufficient, 0) as sufficient, g.total
     from (select 1) one left join counted g on true`;
 }
