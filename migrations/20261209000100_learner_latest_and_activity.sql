@@ -109,9 +109,51 @@ from (
 ) a
 group by a.user_id;
 
+-- Each learner's sessions on each skill, kept for the cohort's skill figures: per learner and
+-- skill, the sessions in order of their first answer on the skill (ties by session id) with their
+-- scores' sum (in hundredths: scores have two decimals) and count, and for each position the best
+-- session from there on (highest average). A period's first, latest and best session on the skill
+-- are then two binary searches and a lookup. Rewritten with the learner's answers
+-- (lib/sessions/activity.ts).
+create table analytics.learner_skill_sessions (
+  user_id    uuid not null references analytics.learners (user_id) on delete cascade,
+  skill_tag  text not null,
+  ts         timestamptz[] not null,
+  sum_h      int8[] not null,
+  n          int4[] not null,
+  best_sum_h int8[] not null,
+  best_n     int4[] not null,
+  last_max   timestamptz[] not null,
+  primary key (user_id, skill_tag)
+);
+comment on table analytics.learner_skill_sessions is 'Per learner and skill, every session on the skill in order (ts: its first answer on the skill), with its scores'' sum in hundredths and count; best_sum_h[i] / best_n[i] is the highest session average from position i on; last_max[i] the latest answer of sessions 1 … i (a session before instant t with an answer at or after it spans t: its figures for a period bounded by t come from its answers). Rewritten with the learner''s answers.';
+insert into analytics.learner_skill_sessions
+  (user_id, skill_tag, ts, sum_h, n, best_sum_h, best_n, last_max)
+select user_id, skill_tag, array_agg(ts order by ts, session_id),
+       array_agg(sum_h order by ts, session_id), array_agg(n order by ts, session_id),
+       array_agg(best[2]::int8 order by ts, session_id),
+       array_agg(best[3]::int4 order by ts, session_id),
+       array_agg(last_max order by ts, session_id)
+from (
+  select x.*, max(array[x.sum_h::numeric / x.n, x.sum_h, x.n]) over (
+           partition by x.user_id, x.skill_tag order by x.ts, x.session_id
+           rows between current row and unbounded following) as best,
+         max(x.last_ts) over (
+           partition by x.user_id, x.skill_tag order by x.ts, x.session_id
+           rows between unbounded preceding and current row) as last_max
+  from (
+    select e.user_id, e.skill_tag, e.session_id, min(e.ts) as ts, max(e.ts) as last_ts,
+           (sum(e.score) * 100)::int8 as sum_h, count(*)::int4 as n
+    from analytics.session_events e
+    group by e.user_id, e.skill_tag, e.session_id
+  ) x
+) y
+group by user_id, skill_tag;
+
 -- migrate:down
 drop index analytics.sessions_user_completed_idx;
 create index sessions_user_completed_idx on analytics.sessions (user_id, completed_at);
 drop index analytics.learners_profile_idx;
+drop table analytics.learner_skill_sessions;
 drop table analytics.learner_activity;
 drop table analytics.learner_latest;

@@ -74,8 +74,7 @@ export async function cohortOverview(
                     coalesce(sum(answers), 0), coalesce(sum(answers_before), 0),
                     coalesce(sum(sessions), 0), coalesce(sum(sessions_before), 0)]::int[]
        from per) as activity,
-      (select coalesce(json_agg(g), '[]') from (${bandGridSql(tx, f, lengthMs, 1)}) g) as grid`
-  );
+      (select coalesce(json_agg(g), '[]') from (${bandGridSql(tx, f, lengthMs, 1)}) g) as grid`);
   const [now, before] = foldBandGrid(row.grid, 1, config);
   const period = (i: 0 | 1, from: Date, to: Date, bands: typeof now): PeriodFigures => ({
     from: from.toISOString(),

@@ -8,6 +8,7 @@ const TABLES = [
   "learner_activity",
   "learner_latest",
   "learner_reads",
+  "learner_skill_sessions",
   "learners",
   "readiness_pending",
   "readiness_progress",

@@ -113,6 +113,54 @@ export async function refreshActivity(
       and not exists (
         select 1 from analytics.session_events e
         where e.user_id = a.user_id and e.user_id = any(${ids}))`;
+  await refreshSkillSessions(tx, ids);
+}
+
+/**
+ * Rewrites the learners' per-skill session rows (learner_skill_sessions): every session on the
+ * skill in order of its first answer on it, its scores' sum (hundredths) and count, and from each
+ * position on the best session's. Rows that did not change are left alone.
+ */
+async function refreshSkillSessions(tx: Queryable, ids: postgres.PendingQuery<postgres.Row[]>) {
+  await tx`
+    insert into analytics.learner_skill_sessions as k
+      (user_id, skill_tag, ts, sum_h, n, best_sum_h, best_n, last_max)
+    select user_id, skill_tag, array_agg(ts order by ts, session_id),
+           array_agg(sum_h order by ts, session_id), array_agg(n order by ts, session_id),
+           array_agg(best[2]::int8 order by ts, session_id),
+           array_agg(best[3]::int4 order by ts, session_id),
+           array_agg(last_max order by ts, session_id)
+    from (
+      -- The best from each position on: the highest average, as (average, sum, count); the
+      -- average to numeric's precision tells distinct fractions of these sizes apart.
+      select x.*, max(array[x.sum_h::numeric / x.n, x.sum_h, x.n]) over (
+               partition by x.user_id, x.skill_tag order by x.ts, x.session_id
+               rows between current row and unbounded following) as best,
+             -- The latest answer of the sessions up to here.
+             max(x.last_ts) over (
+               partition by x.user_id, x.skill_tag order by x.ts, x.session_id
+               rows between unbounded preceding and current row) as last_max
+      from (
+        select e.user_id, e.skill_tag, e.session_id, min(e.ts) as ts, max(e.ts) as last_ts,
+               (sum(e.score) * 100)::int8 as sum_h, count(*)::int4 as n
+        from analytics.session_events e
+        where e.user_id = any(${ids})
+        group by e.user_id, e.skill_tag, e.session_id
+      ) x
+    ) y
+    group by user_id, skill_tag
+    on conflict (user_id, skill_tag) do update
+      set ts = excluded.ts, sum_h = excluded.sum_h, n = excluded.n,
+          best_sum_h = excluded.best_sum_h, best_n = excluded.best_n, last_max = excluded.last_max
+    where (k.ts, k.sum_h, k.n, k.best_sum_h, k.best_n, k.last_max)
+      is distinct from (excluded.ts, excluded.sum_h, excluded.n, excluded.best_sum_h,
+                        excluded.best_n, excluded.last_max)`;
+  await tx`
+    delete from analytics.learner_skill_sessions k
+    where k.user_id = any(${ids})
+      and not exists (
+        select 1 from analytics.session_events e
+        where e.user_id = k.user_id and e.skill_tag = k.skill_tag and e.user_id = any(${ids}))`;
 }
 
 /**

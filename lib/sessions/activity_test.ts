@@ -22,20 +22,21 @@ Deno.test("kept activity and latest snapshot follow every write of answers and s
       0
     ];
   /** Rewriting every learner's kept rows from the source changes nothing. */
-  const inStep = async () => {
-    const before = await sql`
+  const kept = async () => [
+    ...await sql`
       select a.*, l.* from analytics.learner_activity a
-      full join analytics.learner_latest l using (user_id) order by 1`;
+      full join analytics.learner_latest l using (user_id) order by 1`,
+    ...await sql`select * from analytics.learner_skill_sessions order by user_id, skill_tag`,
+  ];
+  const inStep = async () => {
+    const before = await kept();
     const ids = (await sql<{ user_id: string }[]>`select user_id from analytics.learners`)
       .map((r) => r.user_id);
     await sql.begin(async (tx) => {
       await refreshActivity(tx, ids, lowRule);
       await refreshLatest(tx, ids);
     });
-    const after = await sql`
-      select a.*, l.* from analytics.learner_activity a
-      full join analytics.learner_latest l using (user_id) order by 1`;
-    assert.deepEqual([...after], [...before]);
+    assert.deepEqual(await kept(), before);
   };
   try {
     const a = crypto.randomUUID();
@@ -56,6 +57,14 @@ Deno.test("kept activity and latest snapshot follow every write of answers and s
         await recordSession(sql, a, 4, { communication: [58], probe: [10] });
         const row = await activity(a);
         assert.deepEqual(row.low_skills, ["structure"]);
+        // Communication's sessions in order: sums in hundredths, counts, the best from each on.
+        const [comm] = await sql`
+        select sum_h, n, best_sum_h, best_n from analytics.learner_skill_sessions
+        where user_id = ${a} and skill_tag = 'communication'`;
+        assert.deepEqual(
+          [comm.sum_h, comm.n, comm.best_sum_h, comm.best_n].map((xs) => xs.map(Number)),
+          [[5000, 12500, 4000, 5800], [1, 2, 1, 1], [12500, 12500, 5800, 5800], [2, 2, 1, 1]],
+        );
         assert.equal(row.low_rule, ruleStamp(lowRule));
         // The last answer: session 4 days back, its second answer a minute after the first.
         assert.equal(row.last_answer_at.getTime(), AS_OF.getTime() - 4 * 86_400_000 + MINUTE);

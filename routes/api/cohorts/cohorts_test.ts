@@ -3,7 +3,7 @@
  * skills, band movement, needs attention, their CSV, filters, boundaries at `from` and `to`, roles.
  */
 import assert from "node:assert/strict";
-import { cohortAttention, resolveFilters } from "../../../lib/cohorts/mod.ts";
+import { cohortAttention, cohortSkills, resolveFilters } from "../../../lib/cohorts/mod.ts";
 import { attentionSql } from "../../../lib/cohorts/attention.ts";
 import type { Sql } from "../../../lib/db/mod.ts";
 import { listDirectory } from "../../../lib/learners/directory.ts";
@@ -390,6 +390,46 @@ Deno.test("cohort analytics on a hand-built cohort", async (step) => {
         assert.deepEqual(fromHistory, kept);
         // Every column of the statement (the CSV export reads them all).
         assert.deepEqual(historyRows, keptRows);
+      },
+    );
+
+    await step.step(
+      "skills from the kept sessions equal skills from the answers, for any period",
+      async () => {
+        // Periods ending after all the data (the kept best), inside it (the best among the
+        // period's sessions), and bounds inside a session (C's probe session spans Nov 1).
+        const sql = t.db.sql;
+        const periods = [
+          { from: "2026-10-01T00:00:00.000Z", to: "2027-03-01T00:00:00.000Z" },
+          { from: FROM, to: TO },
+          { from: "2026-11-03T00:00:00.000Z", to: "2026-11-21T00:00:00.000Z" },
+          { from: "2026-10-20T10:00:00.000Z", to: "2026-11-10T10:00:00.000Z" },
+          { from: "2026-11-14T23:00:30.000Z", to: "2026-11-20T10:01:30.000Z" },
+        ];
+        const kept = [];
+        for (const p of periods) {
+          for (const level of [undefined, "senior"]) {
+            kept.push(await cohortSkills(sql, resolveFilters({ ...p, level }), shipped));
+          }
+        }
+        const fromAnswers: typeof kept = [];
+        class Undo extends Error {}
+        await sql.begin(async (tx) => {
+          // Every session made to look as if it spanned every instant: each learner and skill is
+          // then computed from its answers.
+          await tx`update analytics.learner_skill_sessions
+                   set last_max = array_fill('infinity'::timestamptz, array[cardinality(ts)])`;
+          for (const p of periods) {
+            for (const level of [undefined, "senior"]) {
+              fromAnswers.push(await cohortSkills(tx, resolveFilters({ ...p, level }), shipped));
+            }
+          }
+          throw new Undo();
+        }).catch((error) => {
+          if (!(error instanceof Undo)) throw error;
+        });
+        assert.deepEqual(fromAnswers, kept);
+        assert.ok(kept.some((k) => k.skills.some((s) => s.lift.n >= 2)));
       },
     );
 
