@@ -201,7 +201,7 @@ Deno.test({
         // Why it changed: the page's parts are the API's, and they add up to the delta; the
         // sentence names the change as the card shows it.
         assert.equal(await text("[data-testid=why-text]"), coaching.why_changed.text);
-        const card = (await text("[data-testid=readiness-delta]")).split(/\s/)[0].slice(1);
+        const card = (await text("[data-testid=readiness-delta]")).match(/^[+\u2212]([\d.]+)/)![1];
         assert.ok(
           coaching.why_changed.text.includes(` ${card} point`),
           `card ${card} / ${coaching.why_changed.text}`,
