@@ -121,17 +121,20 @@ Deno.test("a kept lookup never joins one already sent, and shares its failure on
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
   };
+  // Waits that no step of this test reaches: which reads go together is decided by the order alone.
+  const look = (kind: string, u: string) => lookUpKept(client, kind, u, lookup, 600_000);
   const id = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
-  const first = lookUpKept(client, "test", id(1), lookup);
+  const first = look("test", id(1));
   // Sent at once, alone; these arrive while it runs and go together, after it.
-  const second = lookUpKept(client, "test", id(2), lookup);
-  const third = lookUpKept(client, "test", id(3).toUpperCase(), lookup);
+  const second = look("test", id(2));
+  const third = look("test", id(3).toUpperCase());
   assert.deepEqual(calls, [[id(1)]]);
   running.shift()!();
   assert.deepEqual(await first, { user_id: id(1), n: 1 });
+  await new Promise((resolve) => setTimeout(resolve, 0));
   assert.deepEqual(calls, [[id(1)], [id(2), id(3)]]);
   // These wait for the second lookup; theirs fails, and only theirs.
-  const failing = [id(15), id(4)].map((u) => lookUpKept(client, "test", u, lookup));
+  const failing = [id(15), id(4)].map((u) => look("test", u));
   const caught = failing.map((p) => p.catch((e: Error) => e.message));
   await settle();
   assert.deepEqual(await Promise.all([second, third]), [
@@ -141,17 +144,34 @@ Deno.test("a kept lookup never joins one already sent, and shares its failure on
   assert.deepEqual(await Promise.all(caught), ["unavailable", "unavailable"]);
   assert.deepEqual(calls[2], [id(15), id(4)]);
   // Another kind: a lookup of its own. Not UUID text: a lookup of its own, at once.
-  const other = lookUpKept(client, "other", id(5), lookup);
-  const odd = lookUpKept(client, "test", "not-a-uuid", lookup);
+  const other = look("other", id(5));
+  const odd = look("test", "not-a-uuid");
   assert.deepEqual(calls.slice(3), [[id(5)], ["not-a-uuid"]]);
   await settle();
   await Promise.all([other, odd]);
-  // At most MAX_LOOKUP learners in one statement.
-  const pending = Array.from(
-    { length: MAX_LOOKUP + 2 },
-    (_, i) => lookUpKept(client, "many", id(100 + i), lookup),
-  );
+  // At most MAX_LOOKUP learners in one statement; a full one goes without waiting.
+  const pending = Array.from({ length: MAX_LOOKUP + 2 }, (_, i) => look("many", id(100 + i)));
+  assert.deepEqual(calls.slice(5).map((c) => c.length), [1, MAX_LOOKUP]);
   await settle();
   await Promise.all(pending);
   assert.deepEqual(calls.slice(5).map((c) => c.length), [1, MAX_LOOKUP, 1]);
+});
+
+Deno.test("a read behind a lookup that does not end gets a lookup of its own", async () => {
+  const client = {} as Queryable;
+  const calls: string[][] = [];
+  let hung: () => void = () => {};
+  const lookup = async (_: Queryable, ids: string[]) => {
+    calls.push(ids);
+    // The first lookup hangs (a database that stopped answering); the next ones answer.
+    if (calls.length === 1) await new Promise<void>((resolve) => (hung = resolve));
+    return ids.map((user_id) => ({ user_id }));
+  };
+  const id = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
+  const first = lookUpKept(client, "test", id(1), lookup, 1);
+  // Answered while the first lookup still hangs.
+  assert.deepEqual(await lookUpKept(client, "test", id(2), lookup, 1), { user_id: id(2) });
+  assert.deepEqual(calls, [[id(1)], [id(2)]]);
+  hung();
+  assert.deepEqual(await first, { user_id: id(1) });
 });
