@@ -76,6 +76,33 @@ Deno.test("concurrent kept reads share a lookup statement and answer the kept te
     );
 
     await t.step(
+      "a large kept body stays in its row, compressed: no read goes to TOAST",
+      async () => {
+        // A trends body of the bench's learners is ~10 kB; the fixture's are small.
+        const big = JSON.stringify({
+          points: Array.from({ length: 600 }, (_, i) => ({ i, s: 50 + i })),
+        });
+        assert.ok(big.length > 8_000);
+        await db.sql`
+        update analytics.learner_reads set body = ${big} where user_id = ${
+          ids[0]
+        } and read = 'trends'`;
+        const [{ toast }] = await db.sql<{ toast: string }[]>`
+        select reltoastrelid::regclass::text as toast from pg_class
+        where oid = 'analytics.learner_reads'::regclass`;
+        const [{ n }] = await db.sql.unsafe<{ n: number }[]>(
+          `select count(*)::int as n from ${toast}`,
+        );
+        assert.equal(n, 0);
+        const [row] = await db.sql<{ stored: number; length: number }[]>`
+        select pg_column_size(body) as stored, octet_length(body) as length
+        from analytics.learner_reads where user_id = ${ids[0]} and read = 'trends'`;
+        assert.ok(row.stored < row.length / 2, `${row.stored} of ${row.length} bytes`);
+        assert.equal(await keptReadBody(db.sql, ids[0], "trends", shipped), big);
+      },
+    );
+
+    await t.step(
       "readiness: the kept body as stored, one statement for the waiting reads",
       async () => {
         const kept = new Map(
