@@ -6,6 +6,9 @@
  * (PULSE_TEST_DATABASE_URL). Baseline: `GET /healthz` (no token) in the same run:
  * three rounds of every endpoint, each ratio against its round's healthz.
  *
+ * The load average (1, 5, 15 minutes) is printed before the warm-up, after every round and at
+ * the end: the machine is shared, and a ratio is only as good as the quiet around it.
+ *
  * Options: `--pool N` database connections of the server under test (default 4: the machine's
  * cores are shared by Postgres, the app and wrk), `--seconds N` per measurement (default 5),
  * `--keep NAME` (a seeded database kept on the test server between runs).
@@ -40,6 +43,9 @@ const ROUNDS = 3;
 const THREADS = 2;
 const LOAD = { threads: THREADS, connections: CONNECTIONS };
 const SECRET = "bench-secret-for-pulse-analytics-reads-000000";
+
+/** The 1, 5 and 15 minute load averages. */
+const loadAverage = () => Deno.loadavg().map((x) => x.toFixed(2)).join(" ");
 
 /** A wrk script: random learner per request, optional bearer token, JSON summary at the end. */
 function wrkScript(ids: string[], path: string | null, token: string | null): string {
@@ -155,6 +161,17 @@ export const readsBench: Bench = {
           ((performance.now() - f0) / 1000).toFixed(1)
         } s`,
       );
+      // Every learner's kept bodies are there before the first measured read (a read that finds
+      // none builds its body and keeps it: not the steady state this measures).
+      const [kept] = await sql<{ learners: number; reads: number; readiness: number }[]>`
+        select (select count(*) from analytics.learners)::int as learners,
+               (select count(*) from analytics.learner_reads)::int as reads,
+               (select count(*) from analytics.readiness_reads)::int as readiness`;
+      console.log(
+        `kept bodies: ${kept.reads.toLocaleString("en")} trends and coaching, ${
+          kept.readiness.toLocaleString("en")
+        } readiness (for ${kept.learners.toLocaleString("en")} learners)`,
+      );
       const ids = (await sql<{ user_id: string }[]>`
         select user_id from analytics.learners order by user_id`).map((r) => r.user_id);
 
@@ -199,6 +216,7 @@ export const readsBench: Bench = {
         ["skills/trends", "/skills/trends", token],
         ["coaching", "/coaching", token],
       ];
+      console.log(`load average before the warm-up: ${loadAverage()}`);
       // Warm-up: JIT, connections, caches.
       for (const [, path, tok] of paths) await wrk(url, wrkScript(ids, path, tok), 2, LOAD);
       // Rounds of every endpoint, each ratio against the healthz of its own round: the machine is
@@ -210,6 +228,13 @@ export const readsBench: Bench = {
           results.set(label, await wrk(url, wrkScript(ids, path, tok), seconds, LOAD));
         }
         rounds.push(results);
+        console.log(
+          `round ${round + 1}: ratios ${
+            paths.slice(1).map(([label]) =>
+              `${label} ${(results.get(label)!.rps / results.get("healthz")!.rps).toFixed(2)}×`
+            ).join(", ")
+          }; load average ${loadAverage()}`,
+        );
       }
       console.log(
         `server: wrk -t${THREADS} -c${CONNECTIONS}, ${ROUNDS} rounds × ${seconds} s per endpoint, ` +
@@ -250,7 +275,7 @@ export const readsBench: Bench = {
       console.log(
         `  access log: ${logged.lines.toLocaleString("en")} lines written so far for ${
           requests.toLocaleString("en")
-        } measured requests (and the warm-up's); errors ${errors}`,
+        } measured requests (and the warm-up's); errors ${errors}; load average ${loadAverage()}`,
       );
       if (errors > 0) throw new Error(`${errors} failed requests`);
     } finally {

@@ -80,6 +80,21 @@ export function zonedParts(
   ms: number,
   timeZone = "UTC",
 ): { year: number; month: number; day: number; hour: number; minute: number } {
+  if (timeZone === "UTC") {
+    // The same fields without Intl (a few microseconds a call: every kept coaching read dates its
+    // projection), for the years Intl writes as plain numbers.
+    const d = new Date(ms);
+    const year = d.getUTCFullYear();
+    if (year >= 1 && year <= 9999) {
+      return {
+        year,
+        month: d.getUTCMonth() + 1,
+        day: d.getUTCDate(),
+        hour: d.getUTCHours(),
+        minute: d.getUTCMinutes(),
+      };
+    }
+  }
   let f = formats.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat("en-GB", {

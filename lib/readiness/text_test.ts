@@ -12,6 +12,7 @@ import {
   validTimeZone,
   voiceOf,
   wholeDays,
+  zonedParts,
 } from "./text.ts";
 
 Deno.test("signed points as computed (tables)", () => {
@@ -70,6 +71,42 @@ Deno.test("dates in one format, in the reader's time zone", () => {
   assert.equal(validTimeZone("Asia/Kolkata"), "Asia/Kolkata");
   assert.equal(validTimeZone("Mars/Olympus"), null);
   assert.equal(validTimeZone(""), null);
+});
+
+Deno.test("UTC calendar fields without Intl are the fields Intl gives", () => {
+  const intl = new Intl.DateTimeFormat("en-GB", {
+    timeZone: "UTC",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+    hourCycle: "h23",
+  });
+  const times = [
+    Date.UTC(2026, 11, 6, 0, 0),
+    Date.UTC(2026, 11, 6, 23, 59, 59, 999),
+    Date.UTC(2024, 1, 29, 12, 30),
+    Date.UTC(1999, 11, 31, 23, 59),
+    Date.UTC(2000, 0, 1, 0, 0),
+    Date.UTC(9999, 11, 31, 23, 59),
+    ...Array.from({ length: 500 }, (_, i) => Date.UTC(2020, 0, 1) + i * 7_919_993_311),
+  ];
+  for (const ms of times) {
+    const p = Object.fromEntries(
+      intl.formatToParts(new Date(ms)).filter((x) => x.type !== "literal").map((x) => [
+        x.type,
+        +x.value,
+      ]),
+    );
+    assert.deepEqual(zonedParts(ms, "UTC"), {
+      year: p.year,
+      month: p.month,
+      day: p.day,
+      hour: p.hour % 24,
+      minute: p.minute,
+    }, new Date(ms).toISOString());
+  }
 });
 
 Deno.test("the reader's voice", () => {

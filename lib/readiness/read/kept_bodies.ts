@@ -30,6 +30,7 @@ import { lockLearners, tryLockLearner } from "../../learners/lock.ts";
 import { type CoachingRead, coachingRead } from "./coaching.ts";
 import { sessionPointsJson, trendsData } from "./trends.ts";
 import { trendsBody } from "./trends_body.ts";
+import { lookUpKept } from "./kept_lookup.ts";
 import type { StaticConfig } from "../../static_config.ts";
 
 /** The reads kept per learner. */
@@ -207,9 +208,17 @@ export async function keptReadBody(
   now: number = Date.now(),
 ): Promise<string | null> {
   const audience = read === "coaching_staff" ? "staff" : "learner";
-  const [row] = await sql<Kept[]>`
-    select body, tail, projection from analytics.learner_reads
-    where user_id = ${userId} and read = ${read} and builder = ${readsBuilder(settings)}`;
+  const builder = readsBuilder(settings);
+  // With the concurrent reads of other learners (kept_lookup.ts): one primary-key probe each.
+  const row = await lookUpKept(
+    sql,
+    `${read} ${builder}`,
+    userId,
+    (q, ids) =>
+      q<(Kept & { user_id: string })[]>`
+      select user_id, body, tail, projection from analytics.learner_reads
+      where user_id = any(${ids}::uuid[]) and read = ${read} and builder = ${builder}`,
+  );
   if (row) {
     const text = read === "trends" ? row.body : coachingAt(row, audience, now, settings);
     if (text !== null) return text;

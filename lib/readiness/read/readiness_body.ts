@@ -11,11 +11,20 @@
  */
 import type { Queryable } from "../../db/mod.ts";
 import { bodiesSql, BUILDER, DEFAULT_HISTORY } from "../sql.ts";
+import { lookUpKept } from "./kept_lookup.ts";
+
+/** The kept bodies of `ids` (default history, this builder): one primary-key probe each. */
+const keptBodies = (sql: Queryable, ids: string[]) =>
+  sql<{ user_id: string; body: string }[]>`
+    select user_id, body from analytics.readiness_reads
+    where user_id = any(${ids}::uuid[]) and history_limit = ${DEFAULT_HISTORY}::int
+      and builder = ${BUILDER}`;
 
 /**
  * The readiness body of `userId` with a history of `limit`, as JSON text; null when `userId` is
  * not a learner. The kept body when there is one for this history length (one primary-key
- * lookup), else built from the snapshots.
+ * lookup, with the concurrent reads of other learners: kept_lookup.ts), else built from the
+ * snapshots.
  */
 export async function readinessBody(
   sql: Queryable,
@@ -23,9 +32,7 @@ export async function readinessBody(
   limit: number,
 ): Promise<string | null> {
   if (limit === DEFAULT_HISTORY) {
-    const [kept] = await sql<{ body: string }[]>`
-      select body from analytics.readiness_reads
-      where user_id = ${userId} and history_limit = ${limit}::int and builder = ${BUILDER}`;
+    const kept = await lookUpKept(sql, "readiness", userId, keptBodies);
     if (kept) return kept.body;
   }
   const [row] = await sql<{ body: string }[]>`${

