@@ -1,5 +1,6 @@
 /** learner_latest: each learner's latest snapshot, kept for the learner directory's sorts. */
 import type { Queryable } from "../../db/mod.ts";
+import { inBatch } from "./moments.ts";
 
 /**
  * Rewrites the learners' latest-snapshot rows from their snapshots (after any change to them),
@@ -21,7 +22,7 @@ export async function refreshLatest(tx: Queryable, userIds: string[]): Promise<v
              lead(r.readiness_overall) over w as previous,
              row_number() over w as rn
       from analytics.user_readiness r
-      where r.user_id = any(${ids})
+      where ${inBatch(tx, "r", userIds)}
       window w as (partition by r.user_id order by r.ts desc, r.id desc)
     ) t
     where t.rn = 1

@@ -43,7 +43,7 @@ type Row = Moment & {
  * `alias.user_id` is one of `userIds`, and inside their id range: a batch of consecutive learners
  * is then one index range whatever the plan, not a filter applied to every row of the table.
  */
-export function inBatch(tx: Queryable, alias: "e" | "l" | "s", userIds: string[]) {
+export function inBatch(tx: Queryable, alias: "e" | "l" | "s" | "r", userIds: string[]) {
   const column = tx.unsafe(`${alias}.user_id`);
   if (userIds.length === 0) return tx`${column} = any(${userIds}::uuid[])`;
   const sorted = userIds.map((id) => id.toLowerCase()).sort();

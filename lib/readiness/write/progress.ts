@@ -1,5 +1,6 @@
 /** readiness_progress: each learner's first, latest and new-best snapshots, kept for time to readiness. */
 import type { Queryable } from "../../db/mod.ts";
+import { inBatch } from "./moments.ts";
 
 /**
  * Rewrites the learners' progress rows from their snapshots with sufficient evidence: the first and
@@ -25,7 +26,7 @@ export async function refreshProgress(tx: Queryable, userIds: string[]): Promise
       from (
         select r.user_id, r.ts, r.id, (r.readiness_overall * 100)::int as h
         from analytics.user_readiness r
-        where r.user_id = any(${ids}) and r.readiness_overall is not null
+        where ${inBatch(tx, "r", userIds)} and r.readiness_overall is not null
           and coalesce((r.meta ->> 'sufficient_evidence')::boolean, true)
       ) s
     ) marked
