@@ -1,6 +1,6 @@
 /** learner_latest: each learner's latest snapshot, kept for the learner directory's sorts. */
 import type { Queryable } from "../../db/mod.ts";
-import { inBatch } from "./moments.ts";
+import { inBatch, probedIn } from "./moments.ts";
 
 /**
  * Rewrites the learners' latest-snapshot rows from their snapshots (after any change to them),
@@ -9,7 +9,6 @@ import { inBatch } from "./moments.ts";
  */
 export async function refreshLatest(tx: Queryable, userIds: string[]): Promise<void> {
   if (userIds.length === 0) return;
-  const ids = tx`${userIds}::uuid[]`;
   // Two statements, each on the learners' own shards on Citus (an upsert fed by a co-located
   // select, a delete).
   await tx`
@@ -34,8 +33,8 @@ export async function refreshLatest(tx: Queryable, userIds: string[]): Promise<v
                         excluded.previous, excluded.band, excluded.sufficient)`;
   await tx`
     delete from analytics.learner_latest k
-    where k.user_id = any(${ids})
+    where ${inBatch(tx, "k", userIds)}
       and not exists (
         select 1 from analytics.user_readiness r
-        where r.user_id = k.user_id and r.user_id = any(${ids}))`;
+        where r.user_id = k.user_id and ${probedIn(tx, "r", userIds)})`;
 }

@@ -62,6 +62,11 @@ Deno.test("recomputeAllReadiness", async (step) => {
         );
         assert.ok(kept.length >= 3 * result.batches, kept.join("\n---\n"));
         for (const s of kept) assert.match(s, /r\.user_id between \$\d+::uuid and \$\d+::uuid/, s);
+        const cleared = statements.filter((s) =>
+          /delete from analytics\.(readiness_progress|learner_latest)/.test(s)
+        );
+        assert.ok(cleared.length >= 2 * result.batches, cleared.join("\n---\n"));
+        for (const s of cleared) assert.match(s, /[pk]\.user_id between \$\d+::uuid and \$\d+/, s);
 
         for (const id of learners) {
           const [batch] = await listSnapshots(db.sql, id, 1);
