@@ -12,6 +12,7 @@ import {
 import { seedDemo } from "./lib/demo/seed.ts";
 import { log } from "./lib/log.ts";
 import { type ReadinessRunner, startReadinessRunner } from "./lib/readiness/mod.ts";
+import { fillActivity, lowSkillRule } from "./lib/sessions/activity.ts";
 import { loadStaticConfig, type StaticConfig } from "./lib/static_config.ts";
 import { survive } from "./lib/survive.ts";
 import { buildAssets } from "./lib/ui/build.ts";
@@ -96,6 +97,13 @@ async function main() {
         { host: hostname, port },
       ),
   }, app.fetch);
+
+  // Activity rows kept under another low-skill rule (the config changed) or missing are judged
+  // again in the background; until then the needs-attention list reads those learners' answers.
+  fillActivity(db.sql, lowSkillRule(settings), settings.readiness.recompute.batch_size).then(
+    (n) => n > 0 && log.info(`Kept activity judged again for ${n} learners`),
+    (error) => log.error(`Kept activity: ${error instanceof Error ? error.message : error}`),
+  );
 
   // Every process runs one; the recompute lock lets one of them work at a time.
   let runner: ReadinessRunner | null = null;

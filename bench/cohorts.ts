@@ -7,14 +7,16 @@
  * the first attention page; no filter and a level filter) as ratios to the learners read into the
  * app (median over interleaved rounds, target ≤ 3×), then a directory page (50 rows, a level
  * filter, sorted by readiness) under wrk at 32 connections against `GET /healthz` (target ≥ 0.25×).
- * `PULSE_BENCH_LEARNERS` scales it down.
+ * `PULSE_BENCH_LEARNERS` scales it down; `PULSE_BENCH_PARTS` (comma-separated: `ttr`,
+ * `endpoints`, `directory`) runs only those parts.
  */
 import { issueToken } from "../lib/auth.ts";
 import { bandMovement, cohortAttention, cohortOverview, cohortSkills } from "../lib/cohorts/mod.ts";
 import { resolveFilters } from "../lib/cohorts/filters.ts";
 import type { Sql } from "../lib/db/client.ts";
-import { refreshProgress, timeToReadiness } from "../lib/readiness/mod.ts";
+import { refreshLatest, refreshProgress, timeToReadiness } from "../lib/readiness/mod.ts";
 import { loadStaticConfig } from "../lib/static_config.ts";
+import { fillActivity, lowSkillRule, refreshActivity } from "../lib/sessions/activity.ts";
 import {
   type Bench,
   freePort,
@@ -101,13 +103,17 @@ async function seed(sql: Sql) {
   const ids = (await sql<{ user_id: string }[]>`
     select user_id from analytics.learners order by user_id`).map((r) => r.user_id);
   for (let i = 0; i < ids.length; i += 10_000) {
-    await sql.begin((tx) => refreshProgress(tx, ids.slice(i, i + 10_000)));
+    await sql.begin(async (tx) => {
+      await refreshProgress(tx, ids.slice(i, i + 10_000));
+      await refreshLatest(tx, ids.slice(i, i + 10_000));
+      await refreshActivity(tx, ids.slice(i, i + 10_000), lowSkillRule(settings));
+    });
   }
   await sql`vacuum analyze`;
   console.log(
     `data: ${
       LEARNERS.toLocaleString("en")
-    } learners × ${SESSIONS} sessions × ${ANSWERS_PER_SESSION} answers, a snapshot per session, with progress rows, in ${
+    } learners × ${SESSIONS} sessions × ${ANSWERS_PER_SESSION} answers, a snapshot per session, with the kept progress, latest-snapshot and activity rows, in ${
       ((performance.now() - t0) / 1000).toFixed(1)
     } s`,
   );
@@ -319,11 +325,20 @@ export const cohortsBench: Bench = {
       const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from analytics.learners`;
       if (n === 0) await seed(sql);
       else console.log(`data: kept database ${options.keep} (${n.toLocaleString("en")} learners)`);
+      // Activity rows of a database kept from before they were judged (none after a seed).
+      const judged = await fillActivity(sql, lowSkillRule(settings), 10_000);
+      if (judged > 0) {
+        console.log(`kept activity judged for ${judged.toLocaleString("en")} learners`);
+      }
       console.log(`load average before the measurements: ${await loadAverage()}`);
-      await timeToReadinessReport(sql);
-      await endpointsReport(sql);
-      await directoryReport(db.url, options.seconds ?? 5, options.pool ?? 4);
+      const parts = (Deno.env.get("PULSE_BENCH_PARTS") ?? "ttr,endpoints,directory").split(",");
+      if (parts.includes("ttr")) await timeToReadinessReport(sql);
+      if (parts.includes("endpoints")) await endpointsReport(sql);
+      if (parts.includes("directory")) {
+        await directoryReport(db.url, options.seconds ?? 5, options.pool ?? 4);
+      }
       console.log(`load average after: ${await loadAverage()}`);
+      if (!parts.includes("ttr")) return;
       const plan = await sql.unsafe(
         `explain (analyze, buffers)
          with obs as materialized (

@@ -11,11 +11,14 @@
  */
 import postgres from "postgres";
 import { insertEventRows } from "../lib/sessions/answers.ts";
+import { lowSkillRule } from "../lib/sessions/activity.ts";
 import { computeReadiness, recomputeAllReadiness } from "../lib/readiness/mod.ts";
 import { type Bench, median, ms, serverDatabase, serverOrSkip, timed } from "./helpers.ts";
 import { loadStaticConfig } from "../lib/static_config.ts";
 
-const { catalog, readiness: readinessConfig } = loadStaticConfig();
+const settings = loadStaticConfig();
+const { catalog, readiness: readinessConfig } = settings;
+const lowRule = lowSkillRule(settings);
 
 const LEARNERS = Number(Deno.env.get("PULSE_BENCH_LEARNERS") ?? 30_000);
 const SESSIONS = 10;
@@ -199,7 +202,7 @@ export const readinessBench: Bench = {
               score: 77.77,
               raw_metrics: null,
               notes: null,
-            }]);
+            }], lowRule);
           }
         });
         const [oneMs, o] = await timed(() =>

@@ -19,10 +19,13 @@ export interface ReadinessCardProps {
   timeZone: string;
 }
 
-/** "+6", "−3", "+0.4", "±0" or "first snapshot": the change at a person's precision. */
+/**
+ * "+6.2", "−3.5", "+1", "+0.04", "±0" or "first snapshot": the change to one decimal, as "Why did
+ * my score change?" states it on the same page (so the two never read as different numbers).
+ */
 export function formatDelta(delta: number | null): string {
   if (delta === null) return "first snapshot";
-  return personSigned(delta);
+  return personSigned(delta, 1);
 }
 
 export default function ReadinessCard(

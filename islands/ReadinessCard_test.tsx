@@ -4,9 +4,11 @@ import ReadinessCard, { formatDelta } from "./ReadinessCard.tsx";
 
 const BANDS = [40, 70, 85];
 
-Deno.test("delta reads at a person's precision, or first snapshot", () => {
-  assert.equal(formatDelta(6.2), "+6");
-  assert.equal(formatDelta(-3.45), "\u22123");
+Deno.test("delta reads to one decimal, as the why-changed sentence, or first snapshot", () => {
+  assert.equal(formatDelta(6.2), "+6.2");
+  assert.equal(formatDelta(-3.45), "\u22123.5");
+  assert.equal(formatDelta(1), "+1");
+  assert.equal(formatDelta(1.04), "+1");
   assert.equal(formatDelta(0.4), "+0.4");
   assert.equal(formatDelta(0.01), "+0.01");
   assert.equal(formatDelta(0), "\u00b10");
@@ -26,7 +28,7 @@ Deno.test("the card renders number, band, delta and time in the reader's zone", 
   );
   assert.match(html, /data-testid="readiness-overall" data-value="71.6">72</);
   assert.match(html, /Nearly Ready/);
-  assert.match(html, /\u22123/);
+  assert.match(html, /data-value="-2.5">\u22122.5</);
   assert.match(html, /band-nearly-ready/);
   assert.match(html, /21 Nov 2026, 03:30/);
   // 69.6 is not shown as 70 beside "Developing".

@@ -15,6 +15,7 @@ import {
   filterHref,
   parseFilters,
   periodText,
+  quickPeriodLinks,
   urlValues,
 } from "../lib/ui/cohort_filters.ts";
 import {
@@ -69,22 +70,12 @@ export const cohortRoutes = new Hono<AppEnv>().get(
     const { catalog, readiness: readinessConfig } = settings;
     const values = urlValues(c.req.query());
     const { filters, problems } = parseFilters(values, catalog.levels);
-    const now = Date.now();
-    const minute = Math.floor(now / 60_000) * 60_000;
     const keep = { level: values.level, track: values.track, cohort: values.cohort };
-    const twelveWeeks = {
-      from: new Date(minute - 84 * DAY_MS).toISOString(),
-      to: new Date(minute).toISOString(),
-    };
-    const quickLinks = [
-      { href: pageHref(keep), label: "Last 4 weeks", current: !values.from && !values.to },
-      {
-        href: pageHref({ ...keep, ...twelveWeeks }),
-        label: "Last 12 weeks",
-        current: filters !== null && values.to !== "" &&
-          filters.to.getTime() - filters.from.getTime() === 84 * DAY_MS,
-      },
-    ];
+    const quickLinks = quickPeriodLinks("/cohorts", values, filters, {
+      defaultLabel: "Last 4 weeks",
+      longDays: 84,
+      longLabel: "Last 12 weeks",
+    });
     // Time to readiness: by default from entering the second band to entering the third.
     const configured = readinessConfig.bands;
     const ttr = { from: configured[1]?.min ?? 40, to: configured[2]?.min ?? 70 };

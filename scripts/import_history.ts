@@ -7,6 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import { IMPORT_LOG_PREFIX, importHistoryDir } from "../lib/legacy/import.ts";
+import { lowSkillRule } from "../lib/sessions/activity.ts";
 import { summaryLine } from "../lib/legacy/run_log.ts";
 import { rebuildReadiness } from "../lib/readiness/mod.ts";
 import {
@@ -58,7 +59,7 @@ async function main(): Promise<number> {
     const summary = await importHistoryDir(
       db.sql,
       dir,
-      { dryRun, catalog: settings.catalog },
+      { dryRun, catalog: settings.catalog, lowRule: lowSkillRule(settings) },
       (line, level) => (level === "error" ? console.error(line) : console.log(line)),
     );
     console.log(

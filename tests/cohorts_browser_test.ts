@@ -13,7 +13,7 @@ import { upsertProfile } from "../lib/learners/profile.ts";
 import { computeUserReadiness } from "../lib/readiness/mod.ts";
 import { captureEvents } from "../lib/sessions/answers.ts";
 import { hasChromium, startBrowserApp } from "./browser.ts";
-import { readinessConfig, shipped } from "./static_config.ts";
+import { lowRule, readinessConfig, shipped } from "./static_config.ts";
 
 const AXE_SOURCE = (axe as unknown as { source: string }).source;
 const DAY = 24 * 60 * 60 * 1000;
@@ -68,7 +68,7 @@ Deno.test({
           user_id: STALLED,
           scenario_id: "backend-senior-1",
           answers,
-        });
+        }, lowRule);
         await computeUserReadiness(sql, STALLED, {
           config: readinessConfig,
           asOf: new Date(answers[2].ts),
@@ -85,7 +85,7 @@ Deno.test({
             pulse_step: "lead",
             scores: { communication: 50 },
           }],
-        });
+        }, lowRule);
       }
 
       const api = async (path: string) => {

@@ -198,8 +198,14 @@ Deno.test({
         }
         assert.ok((await text("[data-testid=next-step]")).includes(coaching.next_step.text));
 
-        // Why it changed: the page's parts are the API's, and they add up to the delta.
+        // Why it changed: the page's parts are the API's, and they add up to the delta; the
+        // sentence names the change as the card shows it.
         assert.equal(await text("[data-testid=why-text]"), coaching.why_changed.text);
+        const card = (await text("[data-testid=readiness-delta]")).split(/\s/)[0].slice(1);
+        assert.ok(
+          coaching.why_changed.text.includes(` ${card} point`),
+          `card ${card} / ${coaching.why_changed.text}`,
+        );
         const parts = await page.locator("[data-testid=contribution]").evaluateAll((els) =>
           els.map((e) => Number((e as HTMLElement).dataset.value))
         );

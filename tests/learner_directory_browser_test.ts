@@ -8,6 +8,8 @@ import axe from "axe-core";
 import type { Page } from "playwright-core";
 import { hasChromium, startBrowserApp } from "./browser.ts";
 import { refreshLatest } from "../lib/readiness/mod.ts";
+import { refreshActivity } from "../lib/sessions/activity.ts";
+import { lowRule } from "./static_config.ts";
 
 const AXE_SOURCE = (axe as unknown as { source: string }).source;
 const DAY = 24 * 60 * 60 * 1000;
@@ -66,6 +68,7 @@ Deno.test({
       }
       // What the snapshot writer keeps with the snapshots (the directory's sorts read it).
       await refreshLatest(sql, ids);
+      await refreshActivity(sql, ids, lowRule);
       const coach = crypto.randomUUID();
       const open = async (path: string, width = 1280) => {
         const context = await b.freshContext("coach", coach, width);

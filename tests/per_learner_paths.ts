@@ -20,7 +20,7 @@ import { windowSpec } from "../lib/readiness/config.ts";
 import { getProfile, saveProfile } from "../lib/learners/profile.ts";
 import { listOutcomes, recordOutcomes } from "../lib/validity/outcomes.ts";
 import { eraseLearner, exportLearner } from "../lib/privacy/mod.ts";
-import { shipped } from "./static_config.ts";
+import { lowRule, shipped } from "./static_config.ts";
 
 /** The paths, in the order they run; each label names the statements sent while it runs. */
 export const PATHS = [
@@ -64,8 +64,8 @@ export async function runPerLearnerPaths(
         scores: { [a]: 60 + 10 * n + i, [b]: 70 - n },
       })),
     };
-    await captureEvents(sql, sessionId, body);
-    await captureEvents(sql, sessionId, body); // a retry inserts nothing
+    await captureEvents(sql, sessionId, body, lowRule);
+    await captureEvents(sql, sessionId, body, lowRule); // a retry inserts nothing
   }
 
   enter("completion");

@@ -4,7 +4,7 @@ import type { Sql } from "../lib/db/mod.ts";
 import { captureEvents } from "../lib/sessions/answers.ts";
 import { eventsRequestSchema } from "../lib/sessions/schema.ts";
 import type { TestApp } from "./harness.ts";
-import { catalog } from "./static_config.ts";
+import { catalog, lowRule } from "./static_config.ts";
 
 /** The "now" of the hand-built histories. */
 export const AS_OF = new Date("2026-11-20T12:00:00Z");
@@ -42,7 +42,7 @@ export async function recordSession(
     scenario_id: "fixture",
     answers,
   });
-  await captureEvents(sql, sessionId, body);
+  await captureEvents(sql, sessionId, body, lowRule);
   return sessionId;
 }
 

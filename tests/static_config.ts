@@ -3,6 +3,7 @@
  * server) and handed to the code under test like any caller would.
  */
 import { loadStaticConfig, type StaticConfig } from "../lib/static_config.ts";
+import { lowSkillRule } from "../lib/sessions/activity.ts";
 
 /** config/*.json as shipped. */
 export const shipped: StaticConfig = loadStaticConfig();
@@ -14,3 +15,6 @@ export const {
   rubrics,
   attention: attentionConfig,
 } = shipped;
+
+/** The low-skill rule of the shipped config (the answers' writers keep it). */
+export const lowRule = lowSkillRule(shipped);

@@ -8,8 +8,15 @@ import type postgres from "postgres";
 import type { Queryable } from "../db/mod.ts";
 import { type AttentionConfig } from "./attention_config.ts";
 import { learnerLabel } from "../learners/label.ts";
-import { type CohortFilters, cohortLearners, echo, type FiltersEcho } from "./filters.ts";
+import {
+  type CohortFilters,
+  cohortLearners,
+  echo,
+  type FiltersEcho,
+  withWorkMem,
+} from "./filters.ts";
 import type { StaticConfig } from "../static_config.ts";
+import { lowSkillRule, lowSkillsSql, ruleStamp } from "../sessions/activity.ts";
 
 /** A piece of SQL to splice into a statement. */
 type Fragment = postgres.PendingQuery<postgres.Row[]>;
@@ -113,10 +120,17 @@ const iso = (column: string) =>
   `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
- * The needs-attention rules as CTEs over the learners `learners` (a statement selecting `user_id`)
- * as of `to`: `stalled`, `declining` and `low` (persistently low skills) name the learners with
- * that reason, `latest` is each one's latest snapshot before `to`. The one definition of the rules:
- * the attention list and the directory's `attention` filter both use it.
+ * The needs-attention rules as CTEs over the learners `learners` (a statement selecting `user_id`
+ * from `analytics.learners l`, with the profile columns at hand) as of `to`. `flags` holds one row
+ * per learner with at least one reason: the reasons (`stalled`, `declining`, `low_skills`) with
+ * their evidence and the latest snapshot before `to`. The one definition of the rules: the
+ * attention list and the directory's `attention` filter both use it.
+ *
+ * A learner whose kept rows (learner_latest, learner_activity: rewritten with their snapshots and
+ * answers) hold nothing at or after `to`, the activity judged by today's low-skill rule, is judged
+ * from those rows alone, in one pass: they are then exactly the learner's state as of `to`. Every
+ * other learner (a period ending before their latest evidence, or rows not judged yet) is judged
+ * from their answers and snapshots, read by index for those learners only.
  */
 export function attentionReasons(
   sql: Queryable,
@@ -125,13 +139,46 @@ export function attentionReasons(
   settings: StaticConfig,
 ) {
   const cfg = settings.attention;
-  const { threshold, sessions: lastN } = settings.readiness.low_skill;
+  const rule = lowSkillRule(settings);
   const quietSince = new Date(to.getTime() - cfg.stalled_days * 24 * 60 * 60 * 1000);
+  const slow = sql`any(array(select user_id from slow))`;
+  const points = sql`${String(cfg.declining_points)}::numeric`;
+  const below = sql`${String(cfg.stalled_below)}::numeric`;
+  // The highest of the kept overalls 2 … 1 + lookback (newest first; missing ones are null).
+  const previousMax = sql.unsafe(
+    `greatest(${
+      Array.from({ length: cfg.declining_lookback }, (_, i) => `k.scored[${i + 2}]`).join(", ")
+    })`,
+  );
   return sql`
     c as (${learners}),
+    k as (
+      select c.user_id, a.last_answer_at, a.low_skills, t.ts, t.readiness, t.band, t.sufficient,
+             t.scored_at, t.scored,
+             (a.user_id is null or (a.last_answer_at < ${to} and a.low_rule = ${ruleStamp(rule)}))
+               and (t.user_id is null or t.ts < ${to}) as fast
+      from c
+      left join analytics.learner_activity a on a.user_id = c.user_id
+      left join analytics.learner_latest t on t.user_id = c.user_id
+    ),
+    kept as (
+      -- The reasons of the learners judged from their kept rows.
+      select k.user_id,
+             coalesce(k.last_answer_at < ${quietSince}, false)
+               and (k.ts is null or k.readiness is null or not k.sufficient
+                    or k.readiness < ${below}) as stalled,
+             k.last_answer_at,
+             coalesce(${previousMax} - k.scored[1] >= ${points}, false) as declining,
+             k.scored[1] as scored_overall, k.scored_at, ${previousMax} as previous_max,
+             nullif(k.low_skills, '{}') as low_skills,
+             k.ts, k.readiness as overall, k.band,
+             (k.readiness is not null and k.sufficient) as sufficient
+      from k where k.fast
+    ),
+    slow as (select user_id from k where not fast),
     last_answer as (
       select e.user_id, max(e.ts) as at from analytics.session_events e
-      where e.user_id in (select user_id from c) and e.ts < ${to}
+      where e.user_id = ${slow} and e.ts < ${to}
       group by e.user_id
     ),
     snaps as (
@@ -140,7 +187,7 @@ export function attentionReasons(
               and coalesce((r.meta ->> 'sufficient_evidence')::boolean, true)) as sufficient,
              row_number() over (partition by r.user_id order by r.ts desc, r.id desc) as rn
       from analytics.user_readiness r
-      where r.user_id in (select user_id from c) and r.ts < ${to}
+      where r.user_id = ${slow} and r.ts < ${to}
     ),
     latest as (select * from snaps where rn = 1),
     scored as (
@@ -155,35 +202,37 @@ export function attentionReasons(
              max(overall) filter (where rn > 1) as previous_max
       from scored where rn <= ${1 + cfg.declining_lookback}
       group by user_id
-      having max(overall) filter (where rn > 1) - max(overall) filter (where rn = 1)
-             >= ${String(cfg.declining_points)}::numeric
+      having max(overall) filter (where rn > 1) - max(overall) filter (where rn = 1) >= ${points}
     ),
     stalled as (
       select a.user_id, a.at from last_answer a
       left join latest l on l.user_id = a.user_id
       where a.at < ${quietSince}
-        and (l.user_id is null or not l.sufficient
-             or l.overall < ${String(cfg.stalled_below)}::numeric)
-    ),
-    hist as (
-      select e.user_id, e.skill_tag, e.session_id, min(e.ts) as ts, sum(e.score) as s,
-             count(*) as n
-      from analytics.session_events e
-      where e.user_id in (select user_id from c) and e.ts < ${to}
-        and e.skill_tag = any(${settings.catalog.skillTags}::text[])
-      group by e.user_id, e.skill_tag, e.session_id
-    ),
-    last_n as (
-      select h.*, row_number() over (partition by user_id, skill_tag
-                                     order by ts desc, session_id desc) as rn
-      from hist h
+        and (l.user_id is null or not l.sufficient or l.overall < ${below})
     ),
     low as (
-      select user_id, array_agg(skill_tag order by skill_tag) as skills from (
-        select user_id, skill_tag from last_n where rn <= ${lastN}
-        group by user_id, skill_tag
-        having count(*) = ${lastN} and bool_and(s < ${String(threshold)}::numeric * n)
-      ) x group by user_id
+      select user_id, array_agg(skill_tag order by skill_tag) as skills
+      from (${lowSkillsSql(sql, sql`array(select user_id from slow)`, rule, to)}) x
+      group by user_id
+    ),
+    flags as (
+      select user_id, stalled, case when stalled then last_answer_at end as last_answer_at,
+             declining,
+             case when declining then scored_overall end as scored_overall,
+             case when declining then scored_at end as scored_at,
+             case when declining then previous_max end as previous_max,
+             low_skills, ts, overall, band, sufficient
+      from kept
+      where stalled or declining or low_skills is not null
+      union all
+      select slow.user_id, s.user_id is not null, s.at, d.user_id is not null, d.latest_overall,
+             d.latest_at, d.previous_max, lo.skills, lt.ts, lt.overall, lt.band, lt.sufficient
+      from slow
+      left join stalled s on s.user_id = slow.user_id
+      left join declining d on d.user_id = slow.user_id
+      left join low lo on lo.user_id = slow.user_id
+      left join latest lt on lt.user_id = slow.user_id
+      where s.user_id is not null or d.user_id is not null or lo.user_id is not null
     )`;
 }
 
@@ -194,10 +243,7 @@ export function flaggedLearners(
   to: Date,
   settings: StaticConfig,
 ) {
-  return sql`
-    with ${attentionReasons(sql, learners, to, settings)}
-    select user_id from stalled union select user_id from declining
-    union select user_id from low`;
+  return sql`with ${attentionReasons(sql, learners, to, settings)} select user_id from flags`;
 }
 
 /**
@@ -216,38 +262,30 @@ export function attentionSql(
                  ${options.cursor.user_id}::uuid)`
     : sql``;
   const limit = options.limit === undefined ? sql`` : sql`limit ${options.limit}`;
+  // The order and the page from the flags alone; the profile columns for the page's rows only.
   return sql<AttentionRow[]>`
     with ${attentionReasons(sql, cohortLearners(sql, f), f.to, settings)},
     flagged as (
-      select l.user_id, l.display_name, l.level, l.track, l.cohort,
-             ((s.user_id is not null)::int + (d.user_id is not null)::int
-              + (lo.user_id is not null)::int) as reasons,
-             case when lt.sufficient then lt.overall end as readiness,
-             coalesce(case when lt.sufficient then lt.overall end, -1) as rank,
-             lt.band, lt.overall as latest_overall, lt.ts as latest_ts,
-             s.user_id is not null as stalled, s.at as last_answer_at,
-             d.user_id is not null as declining, d.latest_overall as scored_overall,
-             d.latest_at as scored_at, d.previous_max,
-             d.previous_max - d.latest_overall as drop, lo.skills as low_skills
-      from analytics.learners l
-      left join stalled s on s.user_id = l.user_id
-      left join declining d on d.user_id = l.user_id
-      left join low lo on lo.user_id = l.user_id
-      left join latest lt on lt.user_id = l.user_id
-      where l.user_id in (select user_id from c)
-        and (s.user_id is not null or d.user_id is not null or lo.user_id is not null)
+      select x.*,
+             (x.stalled::int + x.declining::int + (x.low_skills is not null)::int) as reasons,
+             coalesce(case when x.sufficient then x.overall end, -1) as rank
+      from flags x
+    ),
+    page as (
+      select fl.* from flagged fl
+      where true ${after}
+      order by fl.reasons desc, fl.rank, fl.user_id
+      ${limit}
     )
-    select fl.user_id, fl.display_name, fl.level, fl.track, fl.cohort, fl.reasons, fl.rank::text as rank,
-           fl.readiness, fl.band, fl.stalled, ${
-    sql.unsafe(iso("fl.last_answer_at"))
-  } as last_answer_at,
-           fl.latest_overall, ${sql.unsafe(iso("fl.latest_ts"))} as latest_at, fl.declining,
+    select fl.user_id, l.display_name, l.level, l.track, l.cohort, fl.reasons,
+           fl.rank::text as rank, case when fl.sufficient then fl.overall end as readiness,
+           fl.band, fl.stalled, ${sql.unsafe(iso("fl.last_answer_at"))} as last_answer_at,
+           fl.overall as latest_overall, ${sql.unsafe(iso("fl.ts"))} as latest_at, fl.declining,
            fl.scored_overall, ${sql.unsafe(iso("fl.scored_at"))} as scored_at, fl.previous_max,
-           fl.drop, fl.low_skills
-    from flagged fl
-    where true ${after}
-    order by fl.reasons desc, fl.rank, fl.user_id
-    ${limit}`;
+           fl.previous_max - fl.scored_overall as drop, fl.low_skills
+    from page fl
+    join analytics.learners l on l.user_id = fl.user_id
+    order by fl.reasons desc, fl.rank, fl.user_id`;
 }
 
 /** A statement row as the API shows it: the reasons with their evidence. */
@@ -306,7 +344,10 @@ export async function cohortAttention(
   options: { cursor?: AttentionCursor | null; limit?: number } = {},
 ): Promise<Attention> {
   const limit = Math.min(options.limit ?? DEFAULT_ATTENTION_LIMIT, MAX_ATTENTION_LIMIT);
-  const rows = await attentionSql(sql, f, settings, { cursor: options.cursor, limit: limit + 1 });
+  const rows = await withWorkMem(
+    sql,
+    (tx) => attentionSql(tx, f, settings, { cursor: options.cursor, limit: limit + 1 }),
+  );
   const page = rows.slice(0, limit);
   const { threshold, sessions } = settings.readiness.low_skill;
   return {

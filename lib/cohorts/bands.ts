@@ -1,11 +1,12 @@
 /**
  * Band counts of a cohort at instants: each learner's latest snapshot strictly before the instant
- * (ties on time: the highest id), counted per band label, plus `none` for learners without one.
+ * (snapshots are one per learner and time), counted per band label, plus `none` for learners
+ * without one.
  * Band movement asks it at `to`, `to` − 7 days, … back to `from`; the overview at `to` and `from`.
  */
 import type { Queryable } from "../db/mod.ts";
 import { Exact } from "../readiness/mod.ts";
-import { type CohortFilters, cohortLearners } from "./filters.ts";
+import { type CohortFilters, cohortLearners, withWorkMem } from "./filters.ts";
 import type { ReadinessConfig } from "../readiness/config.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -47,9 +48,9 @@ interface GridRow {
 
 /**
  * The statement behind `bandsOnGrid`: per point k (at `to` − k · step, k = 0 … K) and band label,
- * the learners whose latest snapshot before the point has that band. Each snapshot is the latest
- * from just after its own time up to its successor's time, so it counts at exactly the points in
- * that range, found by arithmetic on the times (no join of every snapshot with every point).
+ * the learners whose latest snapshot before the point has that band. Each learner's snapshots are
+ * kept as arrays in time order (learner_latest), so the latest before a point is one binary search
+ * (`width_bucket` of the point less a microsecond: the snapshots strictly before it).
  */
 export function bandGridSql(
   sql: Queryable,
@@ -57,36 +58,32 @@ export function bandGridSql(
   stepMs: number,
   lastK: number,
 ) {
-  const toEpoch = sql`extract(epoch from ${f.to}::timestamptz)`;
-  // Milliseconds from a time to `to` (numeric: exact to the microsecond).
-  const msTo = (column: string) =>
-    sql`((${toEpoch} - extract(epoch from ${sql.unsafe(column)})) * 1000)`;
   return sql`
     with c as (${cohortLearners(sql, f)}),
-    snap as (
-      select r.ts, r.band, r.readiness_overall as overall,
-             (r.readiness_overall is not null
-              and coalesce((r.meta ->> 'sufficient_evidence')::boolean, true)) as sufficient,
-             lead(r.ts) over (partition by r.user_id order by r.ts, r.id) as next_ts
-      from analytics.user_readiness r
-      where r.user_id in (select user_id from c) and r.ts < ${f.to}
+    points as materialized (
+      select k, ${f.to}::timestamptz - (k::float8 * ${stepMs}::float8) * interval '1 millisecond'
+                - interval '1 microsecond' as before
+      from generate_series(0, ${lastK}::int) k
     ),
     at_points as (
-      -- Point k is after the snapshot (k < ms / step) and not after its successor
-      -- (k ≥ ms to the successor / step): the successor is the latest from its own time on.
-      select k, s.band, s.sufficient, s.overall
-      from snap s
-      cross join lateral generate_series(
-        case when s.next_ts is null then 0
-             else ceil(${msTo("s.next_ts")} / ${stepMs})::int end,
-        least(${lastK}, ceil(${msTo("s.ts")} / ${stepMs})::int - 1)) k
+      select x.k, x.snap_band[x.i] as band, x.snap_sufficient[x.i] as sufficient,
+             x.snap_overall[x.i] as overall
+      from (
+        select p.k, s.snap_band, s.snap_sufficient, s.snap_overall,
+               width_bucket(p.before, s.snap_ts) as i
+        from c
+        join analytics.learner_latest s on s.user_id = c.user_id
+        cross join points p
+      ) x
+      where x.i > 0
     ),
     counted as (
       select k, band, count(*)::int as n, (count(*) filter (where sufficient))::int as sufficient,
              (sum(overall) filter (where sufficient))::text as total
       from at_points group by k, band
     )
-    select (select count(*) from c)::int as learners, g.k, g.band, coalesce(g.n, 0) as n,
+    select (select count(*) from (${cohortLearners(sql, f)}) l)::int as learners, g.k, g.band,
+           coalesce(g.n, 0) as n,
            coalesce(g.sufficient, 0) as sufficient, g.total
     from (select 1) one left join counted g on true`;
 }
@@ -133,11 +130,8 @@ export async function bandsOnGrid(
   lastK: number,
   config: ReadinessConfig,
 ): Promise<BandsAt[]> {
-  return foldBandGrid(
-    await sql<GridRow[]>`${bandGridSql(sql, f, stepMs, lastK)}`,
-    lastK,
-    config,
-  );
+  const rows = await withWorkMem(sql, (tx) => tx<GridRow[]>`${bandGridSql(tx, f, stepMs, lastK)}`);
+  return foldBandGrid(rows, lastK, config);
 }
 
 /** One point of band movement. */

@@ -126,3 +126,25 @@ export const FiltersSchema = z.object({
   from: z.string().openapi({ description: "start of the period (inclusive)" }),
   to: z.string().openapi({ description: "end of the period (exclusive)" }),
 }).openapi("CohortFilters");
+
+/** Memory each sort or hash of a cohort statement may use (it reads every learner of the cohort). */
+const COHORT_WORK_MEM = "64MB";
+
+/**
+ * Runs `fn` where the statements' sorts and hashes may use COHORT_WORK_MEM each: in a transaction
+ * of its own, or in the caller's (for the rest of it).
+ */
+export async function withWorkMem<T>(
+  sql: Queryable,
+  fn: (tx: Queryable) => Promise<T>,
+): Promise<T> {
+  const set = (tx: Queryable) => tx`select set_config('work_mem', ${COHORT_WORK_MEM}, true)`;
+  if ("begin" in sql) {
+    return await sql.begin(async (tx) => {
+      await set(tx);
+      return await fn(tx);
+    }) as T;
+  }
+  await set(sql);
+  return await fn(sql);
+}

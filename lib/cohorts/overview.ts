@@ -5,7 +5,13 @@
 import type { Queryable } from "../db/mod.ts";
 import type { ReadinessConfig } from "../readiness/config.ts";
 import { type BandCounts, bandGridSql, foldBandGrid } from "./bands.ts";
-import { type CohortFilters, cohortLearners, echo, type FiltersEcho } from "./filters.ts";
+import {
+  type CohortFilters,
+  cohortLearners,
+  echo,
+  type FiltersEcho,
+  withWorkMem,
+} from "./filters.ts";
 
 /** One period's figures. */
 export interface PeriodFigures {
@@ -28,16 +34,15 @@ export interface Overview {
 
 interface Row {
   learners: number;
-  active: [number, number];
-  sessions: [number, number];
-  answers: [number, number];
+  /** Active learners, answers and sessions: each in the period, then in the one before. */
+  activity: [number, number, number, number, number, number];
   grid: Parameters<typeof foldBandGrid>[0];
 }
 
 /**
  * `{ current, previous }`: activity counts whose time is in each period (an answer's time is its
- * own; a session's is its first answer's, wherever that answer lies), and band counts and mean
- * readiness as of each period's end (snapshots strictly before it).
+ * first row's; a session's is its first answer's, wherever that answer lies), and band counts and
+ * mean readiness as of each period's end (snapshots strictly before it).
  */
 export async function cohortOverview(
   sql: Queryable,
@@ -46,43 +51,38 @@ export async function cohortOverview(
 ): Promise<Overview> {
   const lengthMs = f.to.getTime() - f.from.getTime();
   const prevFrom = new Date(f.from.getTime() - lengthMs);
-  const [row] = await sql<Row[]>`
-    with c as (${cohortLearners(sql, f)}),
-    ans as (
-      -- One row per answer (its rows per skill share the answer's time).
-      select e.user_id, e.session_id, e.answer_id, min(e.ts) as ts
-      from analytics.session_events e
-      where e.user_id in (select user_id from c) and e.ts >= ${prevFrom} and e.ts < ${f.to}
-      group by e.user_id, e.session_id, e.answer_id
-    ),
-    sess as (
-      -- A session's time is its first answer's: a session with an answer before both periods
-      -- counts in neither, else its time is its first answer here (one index probe each).
-      select a.user_id, a.session_id, min(a.ts) as ts
-      from ans a
-      group by a.user_id, a.session_id
-      having not exists (
-        select 1 from analytics.session_events e
-        where e.user_id = a.user_id and e.session_id = a.session_id and e.ts < ${prevFrom})
+  // Activity from each learner's kept answer and session times (sorted arrays): the count in
+  // [a, b) is the count before b less the count before a, each a binary search.
+  const justBefore = (t: Date) => sql`${t}::timestamptz - interval '1 microsecond'`;
+  const inPeriod = (column: string, a: Date, b: Date) =>
+    sql`(width_bucket(${justBefore(b)}, ${sql.unsafe(column)})
+         - width_bucket(${justBefore(a)}, ${sql.unsafe(column)}))`;
+  const [row] = await withWorkMem(sql, (tx) =>
+    tx<Row[]>`
+    with c as (${cohortLearners(tx, f)}),
+    per as (
+      select ${inPeriod("a.answer_ts", f.from, f.to)} as answers,
+             ${inPeriod("a.answer_ts", prevFrom, f.from)} as answers_before,
+             ${inPeriod("a.session_ts", f.from, f.to)} as sessions,
+             ${inPeriod("a.session_ts", prevFrom, f.from)} as sessions_before
+      from c left join analytics.learner_activity a on a.user_id = c.user_id
     )
     select
       (select count(*) from c)::int as learners,
-      (select array[count(distinct user_id) filter (where ts >= ${f.from}),
-                    count(distinct user_id) filter (where ts < ${f.from})]::int[] from ans) as active,
-      (select array[count(*) filter (where ts >= ${f.from}),
-                    count(*) filter (where ts < ${f.from})]::int[] from ans) as answers,
-      (select array[count(*) filter (where ts >= ${f.from}),
-                    count(*) filter (where ts >= ${prevFrom} and ts < ${f.from})]::int[]
-       from sess) as sessions,
-      (select coalesce(json_agg(g), '[]') from (${bandGridSql(sql, f, lengthMs, 1)}) g) as grid`;
+      (select array[count(*) filter (where answers > 0),
+                    count(*) filter (where answers_before > 0),
+                    coalesce(sum(answers), 0), coalesce(sum(answers_before), 0),
+                    coalesce(sum(sessions), 0), coalesce(sum(sessions_before), 0)]::int[]
+       from per) as activity,
+      (select coalesce(json_agg(g), '[]') from (${bandGridSql(tx, f, lengthMs, 1)}) g) as grid`);
   const [now, before] = foldBandGrid(row.grid, 1, config);
   const period = (i: 0 | 1, from: Date, to: Date, bands: typeof now): PeriodFigures => ({
     from: from.toISOString(),
     to: to.toISOString(),
     learners: row.learners,
-    active_learners: row.active[i],
-    sessions: row.sessions[i],
-    answers: row.answers[i],
+    active_learners: row.activity[i],
+    answers: row.activity[2 + i],
+    sessions: row.activity[4 + i],
     with_readiness: bands.with_readiness,
     mean_readiness: bands.mean_readiness,
     bands: bands.bands,

@@ -5,7 +5,13 @@
  */
 import type { Queryable } from "../db/mod.ts";
 import { Exact } from "../readiness/mod.ts";
-import { type CohortFilters, cohortLearners, echo, type FiltersEcho } from "./filters.ts";
+import {
+  type CohortFilters,
+  cohortLearners,
+  echo,
+  type FiltersEcho,
+  withWorkMem,
+} from "./filters.ts";
 import { tInterval95 } from "./stats.ts";
 import type { StaticConfig } from "../static_config.ts";
 
@@ -57,65 +63,121 @@ interface Group {
   sff: string;
 }
 
-/** The statement: per (skill, nf, nl, nb, multi) group the counts and exact sums. */
+/**
+ * The statement: per (skill, nf, nl, nb, multi) group the counts and exact sums, from each
+ * learner's kept sessions per skill (learner_skill_sessions: in order, sums in hundredths). A
+ * period's sessions on the skill are positions i0 + 1 … i1 (binary searches for `from` and `to`);
+ * the first and latest are lookups, the best is kept for every position up to the last session
+ * (a period ending after it, as the default does) and found among the period's sessions
+ * otherwise. Persistently low: each of the N sessions up to i1 below the threshold, exactly.
+ * A learner and skill with a session that spans `from` or `to` (answers on both sides: its figures
+ * count only the answers inside) is computed from the answers instead.
+ */
 function groupsSql(sql: Queryable, f: CohortFilters, settings: StaticConfig) {
   const tags = settings.catalog.skillTags;
   const { threshold, sessions: lastN } = settings.readiness.low_skill;
+  const justBefore = (t: Date) => sql`${t}::timestamptz - interval '1 microsecond'`;
+  // sum < threshold · n, in hundredths, for the j-th session before i1 (j = 0 … N − 1).
+  const low = sql.unsafe(
+    Array.from(
+      { length: lastN },
+      (_, j) => `x.sum_h[x.i1 - ${j}] < ${String(threshold)}::numeric * 100 * x.n[x.i1 - ${j}]`,
+    ).join(" and "),
+  );
+  const slowIds = sql`any(array(select user_id from slow))`;
   return sql<Group[]>`
     with c as (${cohortLearners(sql, f)}),
+    x as (
+      select y.*,
+             (y.i0 > 0 and y.last_max[y.i0] >= ${f.from})
+               or (y.i1 > 0 and y.last_max[y.i1] >= ${f.to}) as spans
+      from (
+        select s.user_id, s.skill_tag, s.ts, s.sum_h, s.n, s.best_sum_h, s.best_n, s.last_max,
+               width_bucket(${justBefore(f.from)}, s.ts) as i0,
+               width_bucket(${justBefore(f.to)}, s.ts) as i1
+        from c join analytics.learner_skill_sessions s on s.user_id = c.user_id
+        where s.skill_tag = any(${tags}::text[])
+      ) y
+    ),
+    kept as (
+      select x.skill_tag, (x.i1 - x.i0) as k,
+             x.sum_h[x.i0 + 1] as sf, x.n[x.i0 + 1] as nf, x.sum_h[x.i1] as sl, x.n[x.i1] as nl,
+             b.sb, b.nb, (x.i1 >= ${lastN} and ${low}) as low
+      from x
+      cross join lateral (
+        select x.best_sum_h[x.i0 + 1] as sb, x.best_n[x.i0 + 1] as nb
+        where x.i1 = cardinality(x.ts)
+        union all
+        select * from (
+          select u.s, u.m from unnest(x.sum_h[x.i0 + 1:x.i1], x.n[x.i0 + 1:x.i1])
+            with ordinality u(s, m, o)
+          where x.i1 < cardinality(x.ts)
+          order by u.s::numeric / u.m desc, u.o
+          limit 1
+        ) inside
+      ) b
+      where x.i1 > x.i0 and not x.spans
+    ),
+    slow as (select user_id, skill_tag from x where x.spans),
     ps as (
-      -- One row per learner, skill and session in the period: the session's answers on the skill.
-      select e.user_id, e.skill_tag, e.session_id, min(e.ts) as ts, sum(e.score) as s,
-             count(*)::int as n
+      -- The spanning learners' sessions on the skill, their answers in the period only.
+      select e.user_id, e.skill_tag, e.session_id, min(e.ts) as ts,
+             (sum(e.score) * 100)::int8 as s, count(*)::int as n
       from analytics.session_events e
-      where e.user_id in (select user_id from c) and e.ts >= ${f.from} and e.ts < ${f.to}
-        and e.skill_tag = any(${tags}::text[])
+      join slow on slow.user_id = e.user_id and slow.skill_tag = e.skill_tag
+      where e.user_id = ${slowIds} and e.ts >= ${f.from} and e.ts < ${f.to}
       group by e.user_id, e.skill_tag, e.session_id
     ),
     ranked as (
       select ps.*,
-             row_number() over w_first as first_rank,
+             row_number() over (partition by user_id, skill_tag order by ts, session_id)
+               as first_rank,
              row_number() over (partition by user_id, skill_tag
                                 order by ts desc, session_id desc) as last_rank,
              row_number() over (partition by user_id, skill_tag
-                                order by s / n desc, ts, session_id) as best_rank,
+                                order by s::numeric / n desc, ts, session_id) as best_rank,
              count(*) over (partition by user_id, skill_tag) as k
       from ps
-      window w_first as (partition by user_id, skill_tag order by ts, session_id)
-    ),
-    per as (
-      select user_id, skill_tag, max(k)::int as k,
-             max(s) filter (where first_rank = 1) as sf, max(n) filter (where first_rank = 1) as nf,
-             max(s) filter (where last_rank = 1) as sl, max(n) filter (where last_rank = 1) as nl,
-             max(s) filter (where best_rank = 1) as sb, max(n) filter (where best_rank = 1) as nb
-      from ranked group by user_id, skill_tag
     ),
     hist as (
-      -- The participants' sessions on the skill before the period's end (the low-skill rule).
-      select e.user_id, e.skill_tag, e.session_id, min(e.ts) as ts, sum(e.score) as s,
-             count(*) as n
+      -- Their sessions on the skill before the period's end (the low-skill rule).
+      select e.user_id, e.skill_tag, e.session_id, min(e.ts) as ts,
+             (sum(e.score) * 100)::int8 as s, count(*) as n
       from analytics.session_events e
-      where (e.user_id, e.skill_tag) in (select user_id, skill_tag from per) and e.ts < ${f.to}
+      join slow on slow.user_id = e.user_id and slow.skill_tag = e.skill_tag
+      where e.user_id = ${slowIds} and e.ts < ${f.to}
       group by e.user_id, e.skill_tag, e.session_id
     ),
-    last_n as (
-      select h.*, row_number() over (partition by user_id, skill_tag
-                                     order by ts desc, session_id desc) as rn
-      from hist h
-    ),
     low as (
-      -- Below the threshold, exactly (sum < threshold · answers), in each of the last N sessions.
-      select user_id, skill_tag from last_n where rn <= ${lastN}
+      select user_id, skill_tag from (
+        select h.*, row_number() over (partition by user_id, skill_tag
+                                       order by ts desc, session_id desc) as rn
+        from hist h
+      ) last_n
+      where rn <= ${lastN}
       group by user_id, skill_tag
-      having count(*) = ${lastN} and bool_and(s < ${String(threshold)}::numeric * n)
+      having count(*) = ${lastN} and bool_and(s < ${String(threshold)}::numeric * 100 * n)
+    ),
+    per as (
+      select * from kept
+      union all
+      select r.skill_tag, max(r.k)::int,
+             max(r.s) filter (where r.first_rank = 1), max(r.n) filter (where r.first_rank = 1),
+             max(r.s) filter (where r.last_rank = 1), max(r.n) filter (where r.last_rank = 1),
+             max(r.s) filter (where r.best_rank = 1), max(r.n) filter (where r.best_rank = 1),
+             bool_or(low.user_id is not null)
+      from ranked r
+      left join low on low.user_id = r.user_id and low.skill_tag = r.skill_tag
+      group by r.user_id, r.skill_tag
     )
     select p.skill_tag, p.nf, p.nl, p.nb, p.k >= 2 as multi, count(*)::int as learners,
-           sum(p.k)::int as sessions, (count(*) filter (where low.user_id is not null))::int as low,
-           sum(p.sf)::text as sf, sum(p.sl)::text as sl, sum(p.sb)::text as sb,
-           sum(p.sl * p.sl)::text as sll, sum(p.sl * p.sf)::text as slf,
-           sum(p.sf * p.sf)::text as sff
+           sum(p.k)::int as sessions, (count(*) filter (where p.low))::int as low,
+           (sum(p.sf)::numeric / 100)::text as sf, (sum(p.sl)::numeric / 100)::text as sl,
+           (sum(p.sb)::numeric / 100)::text as sb,
+           (sum(p.sl::numeric * p.sl) / 10000)::text as sll,
+           (sum(p.sl::numeric * p.sf) / 10000)::text as slf,
+           (sum(p.sf::numeric * p.sf) / 10000)::text as sff
     from per p
-    left join low on low.user_id = p.user_id and low.skill_tag = p.skill_tag
     group by p.skill_tag, p.nf, p.nl, p.nb, p.k >= 2`;
 }
 
@@ -183,7 +245,10 @@ export async function cohortSkills(
   f: CohortFilters,
   settings: StaticConfig,
 ): Promise<CohortSkills> {
-  const groups = Map.groupBy(await groupsSql(sql, f, settings), (g) => g.skill_tag);
+  const groups = Map.groupBy(
+    await withWorkMem(sql, (tx) => groupsSql(tx, f, settings)),
+    (g) => g.skill_tag,
+  );
   const { threshold, sessions } = settings.readiness.low_skill;
   return {
     filters: echo(f),

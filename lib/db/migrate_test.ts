@@ -5,8 +5,10 @@ import { createEmptyTestDatabase } from "../../tests/db.ts";
 const TABLES = [
   "erased_learners",
   "interview_outcomes",
+  "learner_activity",
   "learner_latest",
   "learner_reads",
+  "learner_skill_sessions",
   "learners",
   "readiness_pending",
   "readiness_progress",

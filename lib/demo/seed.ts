@@ -11,6 +11,7 @@ import type { EventRow } from "../sessions/answers.ts";
 import { claimSessions } from "../sessions/owners.ts";
 import type { Queryable, Sql } from "../db/mod.ts";
 import { rebuildReadiness } from "../readiness/mod.ts";
+import { fillActivity, lowSkillRule, refreshActivity } from "../sessions/activity.ts";
 import type { EventsRequest } from "../sessions/schema.ts";
 import { DEMO_LEARNERS, type DemoLearner } from "./people.ts";
 import { seedDemoOutcomes } from "./outcomes.ts";
@@ -382,6 +383,12 @@ export async function seedDemo(
         )
       );
       result.eventsInserted += await insertDemoEvents(tx, rows);
+      // What is kept of their answers (last answer, persistently low skills), as ingest keeps it.
+      await refreshActivity(
+        tx,
+        people.slice(i, i + LEARNERS_PER_STATEMENT).map(({ learner }) => learner.userId),
+        lowSkillRule(settings),
+      );
     }
     return ids.filter((id) => !withSnapshots.has(id));
   });

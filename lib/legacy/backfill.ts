@@ -40,6 +40,7 @@ import {
   placement,
   refusal,
 } from "./place.ts";
+import { wouldBeErased } from "../privacy/tombstones.ts";
 
 export { type LogSink, summaryLine } from "./run_log.ts";
 
@@ -212,6 +213,9 @@ export async function backfillTranscripts(
       if (plan.kind === "refuse") return run.failed(item, refusal(id));
       if (plan.kind === "skip") return run.skipped(item);
       if (dryRun) {
+        if (await wouldBeErased(sql, [id], plan.userId)) {
+          return run.skippedErased(item);
+        }
         return plan.kind === "attach"
           ? run.skipped(`${item} (would attach to learner ${plan.userId})`)
           : run.wouldInsert(item);

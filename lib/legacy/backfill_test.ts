@@ -14,7 +14,7 @@ import { captureEvents } from "../sessions/answers.ts";
 import type { EventsRequest } from "../sessions/schema.ts";
 import { completeSession } from "../sessions/complete.ts";
 import { eraseLearner, liftTombstone } from "../privacy/mod.ts";
-import { readinessConfig } from "../../tests/static_config.ts";
+import { lowRule, readinessConfig } from "../../tests/static_config.ts";
 
 function eventsFor(userId: string): EventsRequest {
   return {
@@ -301,8 +301,8 @@ Deno.test("backfill of transcripts from blob storage", async (t) => {
       }
       // The event store knows the learner of `captured` (no session.json needed) and of `clash`
       // (whose session.json names someone else: the event store wins).
-      await captureEvents(db.sql, captured, eventsFor(u3));
-      await captureEvents(db.sql, clash, eventsFor(u5));
+      await captureEvents(db.sql, captured, eventsFor(u3), lowRule);
+      await captureEvents(db.sql, clash, eventsFor(u5), lowRule);
       await putBlob(c, `sessions/${clash}/session.json`, { user_id: u4 });
 
       const first = await run(c, db.sql, { concurrency: 4 });
@@ -484,7 +484,7 @@ Deno.test("backfill of transcripts from blob storage", async (t) => {
         const [answered, named, late, others] = [id(), id(), id(), id()];
         // A session the learner answered in (no session.json: the owner says whose it is), one
         // whose session.json names them, and another learner's.
-        await captureEvents(db.sql, answered, eventsFor(learner));
+        await captureEvents(db.sql, answered, eventsFor(learner), lowRule);
         await putBlob(c, `sessions/${answered}/transcript.json`, { transcript: ["answered"] });
         await putBlob(c, `sessions/${named}/session.json`, { user_id: learner });
         await putBlob(c, `sessions/${named}/transcript.json`, { transcript: ["named"] });
@@ -496,6 +496,12 @@ Deno.test("backfill of transcripts from blob storage", async (t) => {
         // A blob that no run has seen yet, naming the erased learner.
         await putBlob(c, `sessions/${late}/session.json`, { user_id: learner });
         await putBlob(c, `sessions/${late}/transcript.json`, { transcript: ["late"] });
+        // A dry run reports what the run will do: the same three skipped, nothing to insert.
+        const dry = await run(c, db.sql, { dryRun: true });
+        assert.deepEqual(
+          [dry.summary.wouldInsert, dry.summary.skipped, dry.summary.skippedErased],
+          [0, 1, 3],
+        );
         const after = await run(c, db.sql);
         assert.deepEqual(
           [after.summary.inserted, after.summary.skipped, after.summary.skippedErased],

@@ -10,6 +10,7 @@
 import type { Queryable, Sql } from "../db/mod.ts";
 import { type EventRow, insertEventRows, SessionOwnerConflict } from "../sessions/answers.ts";
 import { type Catalog } from "../catalog.ts";
+import type { LowSkillRule } from "../sessions/activity.ts";
 import { describeIssues, type Issue } from "../validation.ts";
 import { documentSessionId, isUuid } from "../sessions/normalise.ts";
 import { type LogSink, RunLog, type RunSummary } from "./run_log.ts";
@@ -19,7 +20,7 @@ import { attachSessions } from "../sessions/attach.ts";
 import { SCORE_COLUMNS, type ScoreColumn } from "../sessions/scorecards.ts";
 import { findArtefacts, placeArtefacts, placement, refusal } from "./place.ts";
 import { lockLearners } from "../learners/lock.ts";
-import { erasedLearners, erasedSessions } from "../privacy/tombstones.ts";
+import { erasedLearners, erasedSessions, wouldBeErased } from "../privacy/tombstones.ts";
 
 export const IMPORT_LOG_PREFIX = "import_history";
 /** Scenario of legacy answers that do not name one. */
@@ -32,6 +33,8 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** Skills and steps a file may name (config/). */
   catalog: Catalog;
+  /** The low-skill rule the learners' kept activity is judged by. */
+  lowRule: LowSkillRule;
 }
 
 export interface ImportSummary extends RunSummary {
@@ -125,7 +128,12 @@ async function importScorecard(
     if (plan.kind === "refuse") return run.failed(item, refusal(sessionId));
     if (plan.kind === "skip") return run.skipped(item);
     const attach = plan.kind === "attach" ? ` (attached to learner ${plan.userId})` : "";
-    if (dryRun) return attach ? run.skipped(item + attach) : run.wouldInsert(item);
+    if (dryRun) {
+      if (await wouldBeErased(sql, [sessionId], plan.userId)) {
+        return run.skippedErased(item);
+      }
+      return attach ? run.skipped(item + attach) : run.wouldInsert(item);
+    }
     const scores: Partial<Record<ScoreColumn, number | null>> = {};
     for (const column of SCORE_COLUMNS) {
       const short = column.replace(/_score$/, "");
@@ -234,7 +242,7 @@ async function importHistory(
   path: string,
   run: RunLog,
   summary: ImportSummary,
-  options: { dryRun: boolean; catalog: Catalog },
+  options: { dryRun: boolean; catalog: Catalog; lowRule: LowSkillRule },
 ): Promise<void> {
   const fromName = HISTORY_FILE.exec(file)![1];
   let item = `history ${fromName}`;
@@ -254,8 +262,9 @@ async function importHistory(
     if (stranger) return run.failed(item, `user_id ${stranger} does not match the file name`);
     const rows = historyRows(entries);
     if (options.dryRun) {
-      // Read-only version of the ownership check that the real run makes while writing.
+      // Read-only versions of the checks that the real run makes while writing.
       const sessionIds = [...new Set(rows.map((r) => r.session_id))];
+      if (await wouldBeErased(sql, sessionIds, userId)) return run.skippedErased(item);
       const theirs = [...await sessionOwners(sql, sessionIds)].filter(([, u]) => u !== userId);
       if (theirs.length > 0) {
         const list = theirs.map(([s]) => s).join(", ");
@@ -279,7 +288,7 @@ async function importHistory(
         (await erasedSessions(tx, sessions)).size > 0
       ) return null;
       await upsertHistorySessions(tx, userId, rows);
-      return await insertEventRows(tx, userId, rows);
+      return await insertEventRows(tx, userId, rows, options.lowRule);
     });
     if (inserted === null) return run.skippedErased(item);
     summary.eventsInserted += inserted;
@@ -323,7 +332,11 @@ export async function importHistoryDir(
   const histories = await sortedEntries(usersDir, (e) => e.isFile && HISTORY_FILE.test(e.name));
   for (const file of histories) {
     run.discovered();
-    await importHistory(sql, file, `${usersDir}/${file}`, run, summary, { dryRun, catalog });
+    await importHistory(sql, file, `${usersDir}/${file}`, run, summary, {
+      dryRun,
+      catalog,
+      lowRule: options.lowRule,
+    });
   }
   if (summary.discovered === 0) {
     // A warning, not a failure: a drop folder imported on a schedule is often empty. A folder

@@ -4,7 +4,7 @@ import type { Sql } from "../db/mod.ts";
 import { importHistoryDir, type ImportOptions } from "./import.ts";
 import { memoryLog, summaryLine } from "./run_log.ts";
 import { eraseLearner, liftTombstone } from "../privacy/mod.ts";
-import { catalog } from "../../tests/static_config.ts";
+import { catalog, lowRule } from "../../tests/static_config.ts";
 
 const id = () => crypto.randomUUID();
 
@@ -19,7 +19,7 @@ async function layout(files: Record<string, unknown>): Promise<string> {
   return dir;
 }
 
-async function run(sql: Sql, dir: string, options: ImportOptions = { catalog }) {
+async function run(sql: Sql, dir: string, options: ImportOptions = { catalog, lowRule }) {
   const log = memoryLog();
   const summary = await importHistoryDir(sql, dir, options, log.sink);
   return { summary, lines: log.info, errors: log.errors };
@@ -122,7 +122,7 @@ Deno.test("legacy JSON import", async (t) => {
         `${dir}/sessions/${noUser}/session.json`,
         JSON.stringify({ user_id: u3 }),
       );
-      const dry = await run(db.sql, dir, { catalog, dryRun: true });
+      const dry = await run(db.sql, dir, { catalog, lowRule, dryRun: true });
       assert.ok(dry.lines.includes(
         `import_history: skipped existing scorecard ${noUser} (attached to learner ${u3})`,
       ));
@@ -282,7 +282,7 @@ Deno.test("legacy JSON import", async (t) => {
       ]);
 
       await st.step("dry run and second run: nothing new", async () => {
-        const dry = await run(db.sql, dir, { catalog, dryRun: true });
+        const dry = await run(db.sql, dir, { catalog, lowRule, dryRun: true });
         assert.deepEqual(
           dry.lines.sort(),
           [
@@ -320,7 +320,7 @@ Deno.test("legacy JSON import", async (t) => {
           },
         ],
       });
-      const { summary, lines } = await run(db.sql, dir, { catalog, dryRun: true });
+      const { summary, lines } = await run(db.sql, dir, { catalog, lowRule, dryRun: true });
       assert.deepEqual(lines, [
         `import_history: would insert scorecard ${card}`,
         `import_history: would insert history ${u} (2 new events, 0 already present)`,
@@ -355,6 +355,12 @@ Deno.test("legacy JSON import", async (t) => {
         [`sessions/${s}/scorecard.json`]: { bce_score: 2 },
         [`users/history_${u}.json`]: history,
       });
+      // A dry run reports what the run will do: the same three skipped, nothing to insert.
+      const dry = await run(db.sql, dir, { catalog, lowRule, dryRun: true });
+      assert.deepEqual(
+        [dry.summary.skippedErased, dry.summary.wouldInsert, dry.summary.eventsInserted],
+        [3, 0, 0],
+      );
       const { summary, lines } = await run(db.sql, dir);
       assert.deepEqual(lines, [
         `import_history: skipped erased learner scorecard ${[card, s].sort()[0]}`,

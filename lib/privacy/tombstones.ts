@@ -148,3 +148,17 @@ export async function liftTombstone(sql: Sql, userId: string): Promise<boolean> 
     return deleted.count > 0;
   });
 }
+
+/**
+ * Whether a write of these sessions for this learner (null: not known) would be refused as an
+ * erased learner's: what a dry run reports instead of "would insert" (read-only; the real run
+ * checks again under the learner's lock).
+ */
+export async function wouldBeErased(
+  tx: Queryable,
+  sessionIds: string[],
+  userId: string | null,
+): Promise<boolean> {
+  if (userId !== null && (await erasedLearners(tx, [userId])).size > 0) return true;
+  return (await erasedSessions(tx, sessionIds)).size > 0;
+}

@@ -7,6 +7,7 @@ import { claimSessions } from "./owners.ts";
 import { lockLearners } from "../learners/lock.ts";
 import { assertNotErased } from "../privacy/tombstones.ts";
 import { forgetLearnerReads } from "../readiness/write/learner_reads.ts";
+import { type LowSkillRule, refreshActivity } from "./activity.ts";
 
 export interface CaptureResult {
   session_id: string;
@@ -71,6 +72,7 @@ export async function insertEventRows(
   tx: Queryable,
   userId: string,
   rows: EventRow[],
+  rule: LowSkillRule,
 ): Promise<number> {
   let inserted = 0;
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
@@ -108,8 +110,10 @@ export async function insertEventRows(
       values (${userId}, now())
       on conflict (user_id) do update
         set version = analytics.readiness_pending.version + 1, marked_at = excluded.marked_at`;
-    // New answers change the learner's kept trends and coaching bodies.
+    // New answers change the learner's kept trends and coaching bodies, and what is kept of
+    // their activity (last answer, persistently low skills).
     await forgetLearnerReads(tx, [userId]);
+    await refreshActivity(tx, [userId], rule);
   }
   return inserted;
 }
@@ -119,6 +123,7 @@ export async function captureEvents(
   sql: Sql,
   sessionId: string,
   body: EventsRequest,
+  rule: LowSkillRule,
 ): Promise<CaptureResult> {
   const rows: EventRow[] = body.answers.flatMap((a) =>
     Object.entries(a.scores).map(([skill_tag, score]) => ({
@@ -148,7 +153,7 @@ export async function captureEvents(
       scenarioId: body.scenario_id,
       startedAt,
     });
-    const inserted = await insertEventRows(tx, body.user_id, rows);
+    const inserted = await insertEventRows(tx, body.user_id, rows, rule);
     return {
       session_id: sessionId,
       rows: rows.length,

@@ -7,7 +7,7 @@ import { importHistoryDir } from "../legacy/import.ts";
 import { memoryLog } from "../legacy/run_log.ts";
 import { insertScorecard } from "./scorecards.ts";
 import { getTranscript, insertTranscript } from "./transcripts.ts";
-import { catalog } from "../../tests/static_config.ts";
+import { catalog, lowRule } from "../../tests/static_config.ts";
 
 const id = () => crypto.randomUUID();
 
@@ -105,7 +105,7 @@ Deno.test("unattached transcripts and scorecards: read, attached, first write wi
           }]),
         );
         const log = memoryLog();
-        const summary = await importHistoryDir(db.sql, dir, { catalog }, log.sink);
+        const summary = await importHistoryDir(db.sql, dir, { catalog, lowRule }, log.sink);
         assert.equal(summary.inserted, 1, log.errors.join("\n"));
       } finally {
         await Deno.remove(dir, { recursive: true });

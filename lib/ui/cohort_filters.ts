@@ -130,3 +130,42 @@ export function periodText(f: CohortFilters, values: CohortFilterValues): string
     length ? ` (${length})` : ""
   }.`;
 }
+
+/** A link to the same page with another period (the profile filters kept). */
+export interface QuickLink {
+  href: string;
+  label: string;
+  /** The page shows this period now. */
+  current: boolean;
+}
+
+/**
+ * The page's two quick periods: its default (no `from`/`to`: the `defaultLabel` period ending
+ * now) and the `longDays` days ending at this minute; the profile filters of `values` kept.
+ */
+export function quickPeriodLinks(
+  path: string,
+  values: CohortFilterValues,
+  filters: CohortFilters | null,
+  options: { defaultLabel: string; longDays: number; longLabel: string; now?: number },
+): QuickLink[] {
+  const minute = Math.floor((options.now ?? Date.now()) / 60_000) * 60_000;
+  const keep = { level: values.level, track: values.track, cohort: values.cohort };
+  const long = {
+    from: new Date(minute - options.longDays * DAY_MS).toISOString(),
+    to: new Date(minute).toISOString(),
+  };
+  return [
+    {
+      href: filterHref(path, keep),
+      label: options.defaultLabel,
+      current: !values.from && !values.to,
+    },
+    {
+      href: filterHref(path, { ...keep, ...long }),
+      label: options.longLabel,
+      current: filters !== null && values.to !== "" &&
+        filters.to.getTime() - filters.from.getTime() === options.longDays * DAY_MS,
+    },
+  ];
+}

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import type { Sql } from "../../lib/db/mod.ts";
 import { startTestApp } from "../../tests/harness.ts";
 import { refreshLatest } from "../../lib/readiness/mod.ts";
+import { refreshActivity } from "../../lib/sessions/activity.ts";
+import { lowRule } from "../../tests/static_config.ts";
 
 Deno.test("learner profiles", async (step) => {
   const t = await startTestApp();
@@ -112,8 +114,9 @@ async function learner(
     await sql`insert into analytics.user_readiness (user_id, ts, readiness_overall, band)
               values (${userId}, ${new Date(Date.now() - (30 - i) * DAY)}, ${overall}, ${band})`;
   }
-  // What the snapshot writer keeps with the snapshots (the directory's sorts read it).
+  // What the writers keep with the snapshots and answers (the directory reads it).
   await refreshLatest(sql, [userId]);
+  await refreshActivity(sql, [userId], lowRule);
 }
 
 Deno.test("learner directory: search, filters, sorts, keyset paging, CSV", async (step) => {

@@ -26,13 +26,18 @@ import {
   validityReport,
 } from "../../lib/validity/mod.ts";
 import { readinessConfigSchema } from "../../lib/readiness/mod.ts";
-import { filterHref, parseFilters, periodText, urlValues } from "../../lib/ui/cohort_filters.ts";
+import {
+  filterHref,
+  parseFilters,
+  periodText,
+  quickPeriodLinks,
+  urlValues,
+} from "../../lib/ui/cohort_filters.ts";
 import { renderPage, withStatus } from "../../http/shell.tsx";
 import { requirePageRole } from "../../http/auth.ts";
 import type { AppEnv } from "../../http/env.ts";
 import type { Catalog } from "../../lib/catalog.ts";
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 const PATH = "/cohorts/validity";
 
 /** The posted config text checked as the API checks `config`: problems name the field. */
@@ -72,26 +77,12 @@ async function page(
     catalog.levels,
     (q) => resolveValidityFilters(q),
   );
-  const now = Date.now();
-  const minute = Math.floor(now / 60_000) * 60_000;
   const keep = { level: values.level, track: values.track, cohort: values.cohort };
-  const ninety = {
-    from: new Date(minute - 90 * DAY_MS).toISOString(),
-    to: new Date(minute).toISOString(),
-  };
-  const quickLinks = [
-    {
-      href: filterHref(PATH, keep),
-      label: `Last ${VALIDITY_DEFAULT_DAYS} days`,
-      current: !values.from && !values.to,
-    },
-    {
-      href: filterHref(PATH, { ...keep, ...ninety }),
-      label: "Last 90 days",
-      current: filters !== null && values.to !== "" &&
-        filters.to.getTime() - filters.from.getTime() === 90 * DAY_MS,
-    },
-  ];
+  const quickLinks = quickPeriodLinks(PATH, values, filters, {
+    defaultLabel: `Last ${VALIDITY_DEFAULT_DAYS} days`,
+    longDays: 90,
+    longLabel: "Last 90 days",
+  });
   const [choices, report] = await Promise.all([
     filterChoices(sql),
     filters ? validityReport(sql, filters, readinessConfig) : null,

@@ -22,7 +22,7 @@ import {
   readsBuilder,
 } from "./kept_bodies.ts";
 import { trendsBody } from "./trends_body.ts";
-import { catalog, readinessConfig, shipped } from "../../../tests/static_config.ts";
+import { catalog, lowRule, readinessConfig, shipped } from "../../../tests/static_config.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -183,7 +183,7 @@ Deno.test("the kept trends and coaching bodies are the built ones after every ki
           scores: { structure: 20 },
         }]),
       );
-      const summary = await importHistoryDir(sql, dir, { catalog }, memoryLog().sink);
+      const summary = await importHistoryDir(sql, dir, { catalog, lowRule }, memoryLog().sink);
       assert.equal(summary.eventsInserted, 1);
       await forgotten(a);
       await assertKeptAsBuilt(sql, a, times);

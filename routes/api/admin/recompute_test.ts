@@ -3,7 +3,7 @@ import { listSnapshots, withRecomputeLock } from "../../../lib/readiness/mod.ts"
 import { importHistoryDir } from "../../../lib/legacy/import.ts";
 import { startTestApp } from "../../../tests/harness.ts";
 import { assertInvalid, recordLearnerA, recordSession } from "../../../tests/readiness_fixtures.ts";
-import { catalog } from "../../../tests/static_config.ts";
+import { catalog, lowRule } from "../../../tests/static_config.ts";
 
 const PATH = "/api/admin/recompute-readiness";
 const sessionIds = Array.from({ length: 6 }, () => crypto.randomUUID());
@@ -85,7 +85,7 @@ Deno.test("POST /api/admin/recompute-readiness", async (step) => {
             },
           ])),
         );
-        const summary = await importHistoryDir(t.db.sql, dir, { catalog }, () => {});
+        const summary = await importHistoryDir(t.db.sql, dir, { catalog, lowRule }, () => {});
         assert.equal(summary.failed, 0);
       } finally {
         await Deno.remove(dir, { recursive: true });

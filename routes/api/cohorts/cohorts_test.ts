@@ -3,13 +3,15 @@
  * skills, band movement, needs attention, their CSV, filters, boundaries at `from` and `to`, roles.
  */
 import assert from "node:assert/strict";
-import { cohortAttention, resolveFilters } from "../../../lib/cohorts/mod.ts";
+import { cohortAttention, cohortSkills, resolveFilters } from "../../../lib/cohorts/mod.ts";
+import { attentionSql } from "../../../lib/cohorts/attention.ts";
 import type { Sql } from "../../../lib/db/mod.ts";
 import { listDirectory } from "../../../lib/learners/directory.ts";
 import { refreshLatest } from "../../../lib/readiness/mod.ts";
+import { refreshActivity } from "../../../lib/sessions/activity.ts";
 import { startTestApp } from "../../../tests/harness.ts";
 import { assertInvalid } from "../../../tests/readiness_fixtures.ts";
-import { shipped } from "../../../tests/static_config.ts";
+import { lowRule, shipped } from "../../../tests/static_config.ts";
 
 const FROM = "2026-11-01T00:00:00.000Z";
 const TO = "2026-11-29T00:00:00.000Z";
@@ -102,8 +104,10 @@ async function build(sql: Sql) {
       values (${user}, ${ts}, ${overall}, ${band},
               ${sql.json({ sufficient_evidence: sufficient })})`;
   }
-  // What the snapshot writer keeps with the snapshots (the directory reads it).
+  // What the writers keep with the snapshots and answers (the directory and the needs-attention
+  // list read it).
   await refreshLatest(sql, [...new Set(SNAPSHOTS.map(([user]) => user))]);
+  await refreshActivity(sql, [...new Set(ANSWERS.map(([user]) => user))], lowRule);
 }
 
 const bands = (
@@ -339,6 +343,93 @@ Deno.test("cohort analytics on a hand-built cohort", async (step) => {
           now: new Date(TO),
         }, shipped);
         assert.deepEqual(sorted(atTo.learners.map((l) => l.user_id)), [B, C, D]);
+      },
+    );
+
+    await step.step(
+      "attention from the kept rows equals attention from the answers and snapshots",
+      async () => {
+        // The kept rows (learner_latest, learner_activity) answer for a learner whose evidence all
+        // lies before `to`; the same learners judged from their history (kept rows made unusable
+        // inside a transaction that is rolled back) give the same page, for every `to`: after
+        // all the data (every learner kept), at `to` with an answer exactly there, and earlier.
+        const sql = t.db.sql;
+        const tos = [
+          "2027-03-01T00:00:00.000Z",
+          TO,
+          "2026-11-22T00:00:00.000Z",
+          "2026-11-09T00:00:00.000Z",
+        ];
+        const kept = [];
+        const keptRows = [];
+        for (const to of tos) {
+          for (const level of [undefined, "senior"]) {
+            const f = resolveFilters({ to, level });
+            kept.push(await cohortAttention(sql, f, shipped, { limit: 200 }));
+            keptRows.push([...await attentionSql(sql, f, shipped)]);
+          }
+        }
+        assert.ok(kept[0].learners.length >= 3, JSON.stringify(kept[0]));
+        const fromHistory: typeof kept = [];
+        const historyRows: typeof keptRows = [];
+        class Undo extends Error {}
+        await sql.begin(async (tx) => {
+          await tx`update analytics.learner_activity set low_rule = 'not this rule'`;
+          await tx`update analytics.learner_latest set ts = 'infinity'`;
+          for (const to of tos) {
+            for (const level of [undefined, "senior"]) {
+              const f = resolveFilters({ to, level });
+              fromHistory.push(await cohortAttention(tx, f, shipped, { limit: 200 }));
+              historyRows.push([...await attentionSql(tx, f, shipped)]);
+            }
+          }
+          throw new Undo();
+        }).catch((error) => {
+          if (!(error instanceof Undo)) throw error;
+        });
+        assert.deepEqual(fromHistory, kept);
+        // Every column of the statement (the CSV export reads them all).
+        assert.deepEqual(historyRows, keptRows);
+      },
+    );
+
+    await step.step(
+      "skills from the kept sessions equal skills from the answers, for any period",
+      async () => {
+        // Periods ending after all the data (the kept best), inside it (the best among the
+        // period's sessions), and bounds inside a session (C's probe session spans Nov 1).
+        const sql = t.db.sql;
+        const periods = [
+          { from: "2026-10-01T00:00:00.000Z", to: "2027-03-01T00:00:00.000Z" },
+          { from: FROM, to: TO },
+          { from: "2026-11-03T00:00:00.000Z", to: "2026-11-21T00:00:00.000Z" },
+          { from: "2026-10-20T10:00:00.000Z", to: "2026-11-10T10:00:00.000Z" },
+          { from: "2026-11-14T23:00:30.000Z", to: "2026-11-20T10:01:30.000Z" },
+        ];
+        const kept = [];
+        for (const p of periods) {
+          for (const level of [undefined, "senior"]) {
+            kept.push(await cohortSkills(sql, resolveFilters({ ...p, level }), shipped));
+          }
+        }
+        const fromAnswers: typeof kept = [];
+        class Undo extends Error {}
+        await sql.begin(async (tx) => {
+          // Every session made to look as if it spanned every instant: each learner and skill is
+          // then computed from its answers.
+          await tx`update analytics.learner_skill_sessions
+                   set last_max = array_fill('infinity'::timestamptz, array[cardinality(ts)])`;
+          for (const p of periods) {
+            for (const level of [undefined, "senior"]) {
+              fromAnswers.push(await cohortSkills(tx, resolveFilters({ ...p, level }), shipped));
+            }
+          }
+          throw new Undo();
+        }).catch((error) => {
+          if (!(error instanceof Undo)) throw error;
+        });
+        assert.deepEqual(fromAnswers, kept);
+        assert.ok(kept.some((k) => k.skills.some((s) => s.lift.n >= 2)));
       },
     );
 

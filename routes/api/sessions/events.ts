@@ -1,6 +1,7 @@
 /** POST /api/sessions/:sessionId/events — the orchestrator's scored answers (idempotent). */
 import { createRoute, z } from "@hono/zod-openapi";
 import { captureEvents } from "../../../lib/sessions/answers.ts";
+import { lowSkillRule } from "../../../lib/sessions/activity.ts";
 import { eventsRequestSchema, MAX_ANSWERS_PER_REQUEST } from "../../../lib/sessions/schema.ts";
 import { apiRouter, errorResponses } from "../../../http/errors.ts";
 import { requireRole } from "../../../http/auth.ts";
@@ -46,5 +47,8 @@ const routeOf = ({ catalog }: StaticConfig) =>
 export const eventsApi = (settings: StaticConfig) =>
   apiRouter().openapi(routeOf(settings), async (c) => {
     const { sessionId } = c.req.valid("param");
-    return c.json(await captureEvents(c.get("sql"), sessionId, c.req.valid("json")), 200);
+    return c.json(
+      await captureEvents(c.get("sql"), sessionId, c.req.valid("json"), lowSkillRule(settings)),
+      200,
+    );
   });
