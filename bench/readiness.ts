@@ -208,8 +208,16 @@ export const readinessBench: Bench = {
         const [oneMs, o] = await timed(() =>
           recomputeAllReadiness(sql, { config: readinessConfig })
         );
-        if (o.learners !== picked.length || o.snapshots !== picked.length) {
-          throw new Error(`1% new: ${o.learners} learners, ${o.snapshots} snapshots`);
+        // Every picked learner is computed; a new answer whose session only replaces one with
+        // the same figures in the readiness window leaves the snapshot as it was (at 100,000
+        // learners one of the thousand picked does), so a few may be unchanged.
+        if (
+          o.learners !== picked.length || o.snapshots + o.unchanged !== picked.length ||
+          o.snapshots < picked.length * 0.99
+        ) {
+          throw new Error(
+            `1% new: ${o.learners} learners, ${o.snapshots} snapshots, ${o.unchanged} unchanged`,
+          );
         }
         onePercent.push(oneMs);
       }

@@ -27,6 +27,11 @@ export interface WindowFigures {
   session_count: number;
 }
 
+interface Counts {
+  upserted: number;
+  deleted: number;
+}
+
 export interface RefreshResult {
   upserted: number;
   deleted: number;
@@ -131,13 +136,13 @@ export async function refreshSkillAggregates(
   if (userIds && userIds.length === 0) return { upserted: 0, deleted: 0 };
   const config = options.config;
   const fresh = windowRows(tx, config.windows, userIds, options.asOf);
-  const figures = options.figuresOf === undefined ? tx`` : tx`,
-    (select coalesce(json_agg(json_build_object(
-              'user_id', f.user_id, 'skill_tag', f.skill_tag,
-              'score_total', f.score_total::text, 'sample_size', f.sample_size,
-              'session_count', f.session_count)), '[]')
-     from fresh f where f.window_key = ${options.figuresOf}) as figures`;
-  const [result] = await tx<RefreshResult[]>`
+  // With `figuresOf`, that window's fresh rows as the statement's rows, next to the counts (plain
+  // columns: no JSON built on the server and parsed again here).
+  const tail = options.figuresOf === undefined ? tx`select upserted, deleted from counts` : tx`
+    select c.upserted, c.deleted, f.user_id, f.skill_tag, f.score_total::text as score_total,
+           f.sample_size, f.session_count
+    from counts c left join fresh f on f.window_key = ${options.figuresOf}`;
+  const rows = await tx<(Counts & Partial<WindowFigures>)[]>`
     with fresh as materialized (${fresh}),
     existing as materialized (
       select a.user_id, a.skill_tag, a.window_key, a.score_total, a.sample_size, a.session_count
@@ -191,8 +196,22 @@ export async function refreshSkillAggregates(
       where d.gone and a.user_id = d.x_user and a.skill_tag = d.x_skill
         and a.window_key = d.x_window ${scope(tx, "a", userIds)}
       returning 1
+    ),
+    counts as (
+      select ((select count(*) from inserted) + (select count(*) from updated))::int as upserted,
+             (select count(*) from deleted)::int as deleted
     )
-    select ((select count(*) from inserted) + (select count(*) from updated))::int as upserted,
-           (select count(*) from deleted)::int as deleted${figures}`;
-  return result;
+    ${tail}`;
+  const [{ upserted, deleted }] = rows;
+  if (options.figuresOf === undefined) return { upserted, deleted };
+  const figures = rows.flatMap((r): WindowFigures[] =>
+    r.user_id === undefined || r.user_id === null ? [] : [{
+      user_id: r.user_id,
+      skill_tag: r.skill_tag!,
+      score_total: r.score_total!,
+      sample_size: r.sample_size!,
+      session_count: r.session_count!,
+    }]
+  );
+  return { upserted, deleted, figures };
 }

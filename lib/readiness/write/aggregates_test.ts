@@ -152,6 +152,51 @@ Deno.test("refreshSkillAggregates", async (step) => {
       },
     );
 
+    await step.step(
+      "figuresOf: that window's exact rows from the statement that stores them, for every learner refreshed",
+      async () => {
+        const idle = crypto.randomUUID();
+        await db.sql`insert into analytics.learners (user_id) values (${idle})`;
+        const result = await db.sql.begin((tx) =>
+          refreshSkillAggregates(tx, [a, other, idle], {
+            config: readinessConfig,
+            figuresOf: "last_5_sessions",
+          })
+        );
+        const stored = await db.sql<
+          { user_id: string; skill_tag: string; score_total: string; n: number; s: number }[]
+        >`
+          select user_id, skill_tag, score_total::text, sample_size as n, session_count as s
+          from analytics.user_skill_agg
+          where user_id in (${a}, ${other}, ${idle}) and window_key = 'last_5_sessions'`;
+        const key = (r: { user_id: string; skill_tag: string }) => `${r.user_id} ${r.skill_tag}`;
+        const byKey = (x: { user_id: string; skill_tag: string }, y: typeof x) =>
+          key(x).localeCompare(key(y));
+        assert.deepEqual(
+          [...result.figures!].sort(byKey),
+          stored.map((r) => ({
+            user_id: r.user_id,
+            skill_tag: r.skill_tag,
+            score_total: r.score_total,
+            sample_size: r.n,
+            session_count: r.s,
+          })).sort(byKey),
+        );
+        assert.ok(
+          result.figures!.some((f) => f.user_id === other && f.skill_tag === "communication"),
+        );
+        assert.ok(!result.figures!.some((f) => f.user_id === idle), "no answers: no figures");
+        // Nobody with answers: no figures, the counts alone.
+        const none = await db.sql.begin((tx) =>
+          refreshSkillAggregates(tx, [idle], {
+            config: readinessConfig,
+            figuresOf: "last_5_sessions",
+          })
+        );
+        assert.deepEqual(none, { upserted: 0, deleted: 0, figures: [] });
+      },
+    );
+
     await step.step("an empty list of learners touches nothing", async () => {
       assert.deepEqual(
         await db.sql.begin((tx) => refreshSkillAggregates(tx, [], { config: readinessConfig })),

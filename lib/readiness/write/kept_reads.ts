@@ -5,6 +5,7 @@
 import type { Queryable, Sql } from "../../db/mod.ts";
 import { bodiesSql, BUILDER, DEFAULT_HISTORY } from "../sql.ts";
 import { lockLearners } from "../../learners/lock.ts";
+import { inBatch } from "./moments.ts";
 
 /**
  * Rewrites the kept readiness bodies of `userIds` from their snapshots (after any change to
@@ -13,12 +14,16 @@ import { lockLearners } from "../../learners/lock.ts";
  */
 export async function refreshReadinessReads(tx: Queryable, userIds: string[]): Promise<void> {
   if (userIds.length === 0) return;
-  const ids = tx`${userIds}::uuid[]`;
   await tx`
     insert into analytics.readiness_reads as k (user_id, history_limit, builder, body)
     select b.user_id, ${DEFAULT_HISTORY}::int, ${BUILDER}, b.body
     from (${
-    bodiesSql(tx, tx`l.user_id = any(${ids})`, tx`r.user_id = any(${ids})`, DEFAULT_HISTORY)
+    bodiesSql(
+      tx,
+      tx`${inBatch(tx, "l", userIds)}`,
+      tx`${inBatch(tx, "r", userIds)}`,
+      DEFAULT_HISTORY,
+    )
   }) b
     on conflict (user_id) do update
       set history_limit = excluded.history_limit, builder = excluded.builder, body = excluded.body

@@ -4,6 +4,7 @@
  * time, band, overall and evidence as arrays in time order (the cohort's bands at any instant).
  */
 import type { Queryable } from "../../db/mod.ts";
+import { inBatch, probedIn } from "./moments.ts";
 
 /**
  * Rewrites the learners' latest-snapshot rows from their snapshots (after any change to them),
@@ -15,7 +16,6 @@ export const KEPT_SCORED = 101;
 
 export async function refreshLatest(tx: Queryable, userIds: string[]): Promise<void> {
   if (userIds.length === 0) return;
-  const ids = tx`${userIds}::uuid[]`;
   // Two statements, each on the learners' own shards on Citus (an upsert fed by a co-located
   // select, a delete).
   await tx`
@@ -43,7 +43,7 @@ export async function refreshLatest(tx: Queryable, userIds: string[]): Promise<v
              row_number() over (partition by r.user_id, r.readiness_overall is null
                                 order by r.ts desc, r.id desc) as sn
       from analytics.user_readiness r
-      where r.user_id = any(${ids})
+      where ${inBatch(tx, "r", userIds)}
     ) t
     group by t.user_id
     on conflict (user_id) do update
@@ -60,8 +60,8 @@ export async function refreshLatest(tx: Queryable, userIds: string[]): Promise<v
                         excluded.snap_band, excluded.snap_overall, excluded.snap_sufficient)`;
   await tx`
     delete from analytics.learner_latest k
-    where k.user_id = any(${ids})
+    where ${inBatch(tx, "k", userIds)}
       and not exists (
         select 1 from analytics.user_readiness r
-        where r.user_id = k.user_id and r.user_id = any(${ids}))`;
+        where r.user_id = k.user_id and ${probedIn(tx, "r", userIds)})`;
 }

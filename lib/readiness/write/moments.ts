@@ -43,7 +43,11 @@ type Row = Moment & {
  * `alias.user_id` is one of `userIds`, and inside their id range: a batch of consecutive learners
  * is then one index range whatever the plan, not a filter applied to every row of the table.
  */
-export function inBatch(tx: Queryable, alias: "e" | "l" | "s", userIds: string[]) {
+export function inBatch(
+  tx: Queryable,
+  alias: "e" | "l" | "s" | "r" | "p" | "k",
+  userIds: string[],
+) {
   const column = tx.unsafe(`${alias}.user_id`);
   if (userIds.length === 0) return tx`${column} = any(${userIds}::uuid[])`;
   const sorted = userIds.map((id) => id.toLowerCase()).sort();
@@ -55,11 +59,25 @@ export function inBatch(tx: Queryable, alias: "e" | "l" | "s", userIds: string[]
  * `alias.user_id` inside the id range of `userIds` only: for the inner side of a join that already
  * matches one learner per row, where the ids as an array would be re-read at every probe.
  */
-export function inRange(tx: Queryable, alias: "p", userIds: string[]) {
+export function inRange(tx: Queryable, alias: "p" | "r", userIds: string[]) {
   const column = tx.unsafe(`${alias}.user_id`);
   if (userIds.length === 0) return tx`false`;
   const sorted = userIds.map((id) => id.toLowerCase()).sort();
   return tx`${column} between ${sorted[0]}::uuid and ${sorted[sorted.length - 1]}::uuid`;
+}
+
+/** Up to this many learners, the probed side of a join names them one by one. */
+const FEW_LEARNERS = 8;
+
+/**
+ * `alias.user_id` for the inner (probed) side of a join that already matches one learner per row:
+ * a few learners (one learner's work) by their ids, so Citus routes the scan to their shards; a
+ * batch by its id range only, because PostgreSQL 15 re-reads an id array at every probe.
+ */
+export function probedIn(tx: Queryable, alias: "p" | "r", userIds: string[]) {
+  return userIds.length <= FEW_LEARNERS
+    ? tx`${tx.unsafe(`${alias}.user_id`)} = any(${userIds}::uuid[])`
+    : inRange(tx, alias, userIds);
 }
 
 /** The relation `moments(user_id, t, session_id)` for `userIds` under `spec`. */

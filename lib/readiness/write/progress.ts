@@ -1,5 +1,6 @@
 /** readiness_progress: each learner's first, latest and new-best snapshots, kept for time to readiness. */
 import type { Queryable } from "../../db/mod.ts";
+import { inBatch, probedIn } from "./moments.ts";
 
 /**
  * Rewrites the learners' progress rows from their snapshots with sufficient evidence: the first and
@@ -8,7 +9,6 @@ import type { Queryable } from "../../db/mod.ts";
  */
 export async function refreshProgress(tx: Queryable, userIds: string[]): Promise<void> {
   if (userIds.length === 0) return;
-  const ids = tx`${userIds}::uuid[]`;
   // Two statements, each on the learners' own shards on Citus (an upsert fed by a co-located
   // select, a delete): no step through the coordinator.
   await tx`
@@ -25,7 +25,7 @@ export async function refreshProgress(tx: Queryable, userIds: string[]): Promise
       from (
         select r.user_id, r.ts, r.id, (r.readiness_overall * 100)::int as h
         from analytics.user_readiness r
-        where r.user_id = any(${ids}) and r.readiness_overall is not null
+        where ${inBatch(tx, "r", userIds)} and r.readiness_overall is not null
           and coalesce((r.meta ->> 'sufficient_evidence')::boolean, true)
       ) s
     ) marked
@@ -38,10 +38,10 @@ export async function refreshProgress(tx: Queryable, userIds: string[]): Promise
                         excluded.best_hundredths)`;
   await tx`
     delete from analytics.readiness_progress p
-    where p.user_id = any(${ids})
+    where ${inBatch(tx, "p", userIds)}
       and not exists (
         select 1 from analytics.user_readiness r
-        where r.user_id = p.user_id and r.user_id = any(${ids})
+        where r.user_id = p.user_id and ${probedIn(tx, "r", userIds)}
           and r.readiness_overall is not null
           and coalesce((r.meta ->> 'sufficient_evidence')::boolean, true))`;
 }

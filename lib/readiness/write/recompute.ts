@@ -172,6 +172,11 @@ export async function recomputeAllReadiness(
       const r = await sql.begin(async (tx) => {
         // The batch's locks first, before any read it acts on or any write.
         await lockLearners(tx, batch);
+        // Derived rows, rebuilt from the answers by the next run if lost: a batch's commit does
+        // not wait for its WAL to reach disk (a crash loses whole batches, never part of one,
+        // and their pending marks with them). The run's record, written last with a durable
+        // commit, flushes every batch before it: a run that returned is on disk whole.
+        await tx`select set_config('synchronous_commit', 'off', true)`;
         if (options.rebuild) {
           // The learners' histories are replayed as one: nobody sees half a history.
           // Marks seen before the replay: one that a new answer sets meanwhile is kept.

@@ -30,11 +30,19 @@ Deno.test("recomputeAllReadiness", async (step) => {
       "every learner with events, in batches, same as per-learner compute",
       async () => {
         const progress: RecomputeProgress[] = [];
-        const result = await recomputeAllReadiness(db.sql, {
-          config: readinessConfig,
-          batchSize: 2,
-          onProgress: (p) => progress.push(p),
-        });
+        const statements: string[] = [];
+        const options = (db.sql as unknown as { options: { debug?: unknown } }).options;
+        options.debug = (_: number, text: string) => statements.push(text);
+        let result;
+        try {
+          result = await recomputeAllReadiness(db.sql, {
+            config: readinessConfig,
+            batchSize: 2,
+            onProgress: (p) => progress.push(p),
+          });
+        } finally {
+          delete options.debug;
+        }
         assert.equal(result.mode, "full", "no run before: everyone is checked");
         assert.equal(result.learners, 5);
         assert.equal(result.snapshots, 5);
@@ -46,6 +54,19 @@ Deno.test("recomputeAllReadiness", async (step) => {
           total: 5,
         }]);
         assert.deepEqual(await listSnapshots(db.sql, idle, 5), []);
+        // The rows kept from each batch's new snapshots (progress, latest snapshot, readiness
+        // body) are rewritten from the snapshots of the batch's id range: one index range
+        // whatever the plan, not a filter on every snapshot of the table.
+        const kept = statements.filter((s) =>
+          /insert into analytics\.(readiness_progress|learner_latest|readiness_reads)/.test(s)
+        );
+        assert.ok(kept.length >= 3 * result.batches, kept.join("\n---\n"));
+        for (const s of kept) assert.match(s, /r\.user_id between \$\d+::uuid and \$\d+::uuid/, s);
+        const cleared = statements.filter((s) =>
+          /delete from analytics\.(readiness_progress|learner_latest)/.test(s)
+        );
+        assert.ok(cleared.length >= 2 * result.batches, cleared.join("\n---\n"));
+        for (const s of cleared) assert.match(s, /[pk]\.user_id between \$\d+::uuid and \$\d+/, s);
 
         for (const id of learners) {
           const [batch] = await listSnapshots(db.sql, id, 1);
@@ -108,6 +129,12 @@ Deno.test("recomputeAllReadiness", async (step) => {
         assert.equal(reads.length, result.batches, reads.join("\n---\n"));
         for (const s of computes) {
           assert.match(s, /insert into analytics\.user_skill_agg/, "computed where stored");
+          // Once in the statement too: one copy of the rule, in a materialized CTE (evaluated at
+          // most once whatever the plan) that the insert, the update, the delete and the scores'
+          // figures all read.
+          assert.equal(s.match(/partition by e\.user_id/g)?.length, 1, s);
+          assert.equal(s.match(/from analytics\.session_events/g)?.length, 1, s);
+          assert.match(s, /with fresh as materialized \(/, s);
         }
         const customPlans = statements.filter((s) =>
           /'plan_cache_mode', 'force_custom_plan'/.test(s)

@@ -13,7 +13,14 @@ import { refreshSkillAggregates } from "./aggregates.ts";
 import { refreshReadinessReads } from "./kept_reads.ts";
 import { forgetLearnerReads } from "./learner_reads.ts";
 import { lockLearners } from "../../learners/lock.ts";
-import { type AsOfSpec, inBatch, inRange, momentsOf, scoreMoments, windowAsOf } from "./moments.ts";
+import {
+  type AsOfSpec,
+  inBatch,
+  momentsOf,
+  probedIn,
+  scoreMoments,
+  windowAsOf,
+} from "./moments.ts";
 import { clearMarks, pendingMarks } from "./pending.ts";
 import { refreshProgress } from "./progress.ts";
 import { refreshLatest } from "./latest.ts";
@@ -74,18 +81,6 @@ export interface ComputeForResult {
   snapshots: (ComputedReadiness & { written: boolean })[];
   written: number;
   unchanged: number;
-}
-
-/** Up to this many learners, the snapshot side of a write names them one by one. */
-const FEW_LEARNERS = 8;
-
-/**
- * The snapshots a write compares its moments with: a few learners' (one learner's work) by their
- * ids, so Citus routes the scan to their shards; a batch's by its id range only, because
- * PostgreSQL 15 re-reads an id array at every probe of a join's inner side.
- */
-function snapshotsOf(tx: Queryable, ids: string[]) {
-  return ids.length <= FEW_LEARNERS ? tx`p.user_id = any(${ids}::uuid[])` : inRange(tx, "p", ids);
 }
 
 /**
@@ -156,7 +151,7 @@ export async function computeReadiness(
       from input i
       left join analytics.user_readiness p
         on p.user_id = i.user_id and ${replay ? tx`p.ts = i.ts` : tx`p.ts <= i.ts`}
-       and ${snapshotsOf(tx, ids)}
+       and ${probedIn(tx, "p", ids)}
       order by i.user_id, i.ts, p.ts desc
     ), changed as (
       select * from compared where differs
