@@ -11,7 +11,7 @@ import type { EventRow } from "../sessions/answers.ts";
 import { claimSessions } from "../sessions/owners.ts";
 import type { Queryable, Sql } from "../db/mod.ts";
 import { rebuildReadiness } from "../readiness/mod.ts";
-import { fillActivity, lowSkillRule, refreshActivity } from "../sessions/activity.ts";
+import { lowSkillRule, refreshActivity } from "../sessions/activity.ts";
 import type { EventsRequest } from "../sessions/schema.ts";
 import { DEMO_LEARNERS, type DemoLearner } from "./people.ts";
 import { seedDemoOutcomes } from "./outcomes.ts";
