@@ -16,6 +16,8 @@ import { fillActivity, lowSkillRule } from "./lib/sessions/activity.ts";
 import { loadStaticConfig, type StaticConfig } from "./lib/static_config.ts";
 import { survive } from "./lib/survive.ts";
 import { buildAssets } from "./lib/ui/build.ts";
+import { isCitus } from "./lib/db/citus.ts";
+import { lookUpEachAlone } from "./lib/readiness/read/kept_lookup.ts";
 
 /**
  * No request waits longer than this on a server database: past it the query fails and the request
@@ -73,6 +75,11 @@ async function main() {
   }
   survive();
   log.info(`Database: ${db.label}`);
+  if (config.database.kind !== "embedded" && await isCitus(db.sql)) {
+    // Distributed by learner: a read names its own learner, so it goes to that learner's shard.
+    lookUpEachAlone(db.sql);
+    log.info("Database distributed by learner (Citus): each kept read looks up its own learner");
+  }
   if (
     config.database.kind === "embedded" && config.env === "development" && await isEmpty(db.sql)
   ) {

@@ -85,6 +85,18 @@ class Lookups<R> {
 }
 
 const lookups = new WeakMap<Queryable, Map<string, Lookups<unknown>>>();
+/** Clients whose reads each look up their own learner (a database distributed by learner). */
+const alone = new WeakSet<Queryable>();
+
+/**
+ * Every kept read through `sql` looks up its own learner, one statement each: on a database
+ * distributed by learner (Citus), where a statement naming one learner goes to that learner's
+ * shard alone and one naming many would go to many shards. main.ts calls it when the database
+ * has the citus extension.
+ */
+export function lookUpEachAlone(sql: Queryable): void {
+  alone.add(sql);
+}
 
 /**
  * The row of `userId` that `lookup` finds (null: none), looked up with the concurrent calls of the
@@ -99,7 +111,7 @@ export function lookUpKept<R>(
   lookup: LookupRows<R>,
   maxWaitMs = MAX_WAIT_MS,
 ): Promise<R | null> {
-  if (!UUID_TEXT.test(userId)) {
+  if (!UUID_TEXT.test(userId) || alone.has(sql)) {
     return lookup(sql, [userId]).then((rows) => rows[0] ?? null);
   }
   let byKind = lookups.get(sql);

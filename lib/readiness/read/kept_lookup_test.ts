@@ -5,7 +5,7 @@ import { createClient, type Queryable } from "../../db/client.ts";
 import { rebuildReadiness } from "../write/recompute.ts";
 import { DEFAULT_HISTORY } from "../sql.ts";
 import { fillLearnerReads, type KeptRead, keptReadBody, readsBuilder } from "./kept_bodies.ts";
-import { lookUpKept, MAX_LOOKUP } from "./kept_lookup.ts";
+import { lookUpEachAlone, lookUpKept, MAX_LOOKUP } from "./kept_lookup.ts";
 import { readinessBody } from "./readiness_body.ts";
 import { readinessConfig, shipped } from "../../../tests/static_config.ts";
 
@@ -123,6 +123,22 @@ Deno.test("concurrent kept reads share a lookup statement and answer the kept te
         await Promise.all(ids.slice(0, 3).map((id) => readinessBody(recording, id, 5)));
         assert.equal(lookups("readiness_reads").length, 0);
         assert.equal(sent.length, 3);
+      },
+    );
+
+    await t.step(
+      "a client whose reads look up alone (Citus): one statement per read, one learner each",
+      async () => {
+        lookUpEachAlone(recording);
+        sent.length = 0;
+        const bodies = await Promise.all(
+          ids.map((id) => readinessBody(recording, id, DEFAULT_HISTORY)),
+        );
+        assert.equal(bodies.filter((b) => b !== null).length, LEARNERS);
+        assert.equal(lookups("readiness_reads").length, LEARNERS);
+        sent.length = 0;
+        await Promise.all(ids.map((id) => keptReadBody(recording, id, "trends", shipped)));
+        assert.equal(lookups("learner_reads").length, LEARNERS);
       },
     );
   } finally {
