@@ -5,6 +5,23 @@ import { recomputeAllReadiness, type RecomputeProgress, withRecomputeLock } from
 import { listSnapshots } from "../read/history.ts";
 import { computeUserReadiness } from "./snapshots.ts";
 import { readinessConfig } from "../../../tests/static_config.ts";
+import type { Sql } from "../../db/mod.ts";
+
+/** `fn`'s result and every statement the server received meanwhile (postgres.js reports each to
+ * `debug` as it sends it). */
+async function sent<T>(
+  sql: Sql,
+  fn: () => Promise<T>,
+): Promise<{ result: T; statements: string[] }> {
+  const statements: string[] = [];
+  const options = (sql as unknown as { options: { debug?: unknown } }).options;
+  options.debug = (_: number, text: string) => statements.push(text);
+  try {
+    return { result: await fn(), statements };
+  } finally {
+    delete options.debug;
+  }
+}
 
 Deno.test("recomputeAllReadiness", async (step) => {
   const db = await createTestDatabase();
@@ -30,19 +47,12 @@ Deno.test("recomputeAllReadiness", async (step) => {
       "every learner with events, in batches, same as per-learner compute",
       async () => {
         const progress: RecomputeProgress[] = [];
-        const statements: string[] = [];
-        const options = (db.sql as unknown as { options: { debug?: unknown } }).options;
-        options.debug = (_: number, text: string) => statements.push(text);
-        let result;
-        try {
-          result = await recomputeAllReadiness(db.sql, {
+        const { result, statements } = await sent(db.sql, () =>
+          recomputeAllReadiness(db.sql, {
             config: readinessConfig,
             batchSize: 2,
             onProgress: (p) => progress.push(p),
-          });
-        } finally {
-          delete options.debug;
-        }
+          }));
         assert.equal(result.mode, "full", "no run before: everyone is checked");
         assert.equal(result.learners, 5);
         assert.equal(result.snapshots, 5);
@@ -105,21 +115,13 @@ Deno.test("recomputeAllReadiness", async (step) => {
     await step.step(
       "a full run computes the windows once per batch, in the statement that stores them, over the batch's id range",
       async () => {
-        // Every statement the server receives during the run (postgres.js reports each one
-        // to `debug` as it sends it).
-        const statements: string[] = [];
-        const options = (db.sql as unknown as { options: { debug?: unknown } }).options;
-        options.debug = (_: number, text: string) => statements.push(text);
-        let result;
-        try {
-          result = await recomputeAllReadiness(db.sql, {
+        // Every statement the server receives during the run.
+        const { result, statements } = await sent(db.sql, () =>
+          recomputeAllReadiness(db.sql, {
             config: readinessConfig,
             full: true,
             batchSize: 2,
-          });
-        } finally {
-          delete options.debug;
-        }
+          }));
         assert.equal(result.batches, 3);
         // The window rule (a learner's sessions on a skill ranked, skillSessions) and the stored
         // windows.
