@@ -383,13 +383,10 @@ export async function seedDemo(
         )
       );
       result.eventsInserted += await insertDemoEvents(tx, rows);
-      // What is kept of their answers (last answer, persistently low skills), as ingest keeps it.
-      await refreshActivity(
-        tx,
-        people.slice(i, i + LEARNERS_PER_STATEMENT).map(({ learner }) => learner.userId),
-        lowSkillRule(settings),
-      );
     }
+    // What is kept of their answers (answer and session times, sessions per skill, persistently
+    // low skills), as ingest keeps it: once for every learner.
+    await refreshActivity(tx, people.map(({ learner }) => learner.userId), lowSkillRule(settings));
     return ids.filter((id) => !withSnapshots.has(id));
   });
   log(
