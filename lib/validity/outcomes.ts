@@ -111,39 +111,44 @@ export async function recordOutcomes(
     const [learner] = await tx`
       select 1 from analytics.learners where user_id = ${userId} for key share`;
     if (!learner) throw new UnknownLearner(`No learner ${userId}`);
-    // The outer select sees the table as before the insert: `o` is the row stored earlier, if any.
-    const written = await tx<{ outcome_id: string; inserted: boolean; differs: boolean }[]>`
-      with input as (
-        select * from jsonb_to_recordset(${
-      tx.json(rows as unknown as postgres.JSONValue)
-    }::jsonb) as r(
-          outcome_id text, occurred_at timestamptz, result text, stage text, company text,
-          role_level text, notes text)
-      ), ins as (
-        insert into analytics.interview_outcomes
-          (user_id, outcome_id, occurred_at, result, stage, company, role_level, notes)
-        select ${userId}, outcome_id, occurred_at, result, stage, company, role_level, notes
-        from input
-        on conflict (user_id, outcome_id) do nothing
-        returning outcome_id
+    // The rows travel as `insert … values` (on Citus straight to the learner's shard); the ids
+    // it did not insert were stored before (or by a concurrent writer that committed meanwhile),
+    // and are compared with the stored rows in a second statement, which sees them.
+    const inserted = await tx<{ outcome_id: string }[]>`
+      insert into analytics.interview_outcomes ${
+      tx(
+        rows.map((r) => ({ user_id: userId, ...r })),
+        "user_id",
+        "outcome_id",
+        "occurred_at",
+        "result",
+        "stage",
+        "company",
+        "role_level",
+        "notes",
       )
-      select i.outcome_id,
-             exists (select 1 from ins where ins.outcome_id = i.outcome_id) as inserted,
-             (o.outcome_id is not null
-              and (o.occurred_at, o.result, o.stage, o.company, o.role_level, o.notes)
-                  is distinct from
-                  (i.occurred_at, i.result, i.stage, i.company, i.role_level, i.notes)) as differs
-      from input i
-      left join analytics.interview_outcomes o
-        on o.user_id = ${userId} and o.outcome_id = i.outcome_id`;
-    const conflicts = written.filter((w) => w.differs).map((w) => w.outcome_id);
+    }
+      on conflict (user_id, outcome_id) do nothing
+      returning outcome_id`;
+    const fresh = new Set(inserted.map((r) => r.outcome_id));
+    const present = rows.filter((r) => !fresh.has(r.outcome_id));
+    const written = present.length === 0 ? [] : await tx<{ outcome_id: string }[]>`
+      select i.outcome_id
+      from jsonb_to_recordset(${tx.json(present as unknown as postgres.JSONValue)}::jsonb) as i(
+        outcome_id text, occurred_at timestamptz, result text, stage text, company text,
+        role_level text, notes text)
+      join analytics.interview_outcomes o
+        on o.user_id = ${userId} and o.outcome_id = i.outcome_id
+      where (o.occurred_at, o.result, o.stage, o.company, o.role_level, o.notes)
+            is distinct from
+            (i.occurred_at, i.result, i.stage, i.company, i.role_level, i.notes)`;
+    const conflicts = written.map((w) => w.outcome_id);
     if (conflicts.length > 0) throw new OutcomeConflict(conflicts.sort());
-    const inserted = written.filter((w) => w.inserted).length;
     return {
       user_id: userId,
       outcomes: rows.length,
-      inserted,
-      already_present: rows.length - inserted,
+      inserted: fresh.size,
+      already_present: rows.length - fresh.size,
     };
   });
 }
