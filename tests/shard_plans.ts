@@ -5,7 +5,10 @@
  * through a join on user_id with such a table, which the planner turns into the same restriction),
  * and when the rows a statement inserts into a distributed table come from `values` or from such
  * restricted scans, never from a function's or a CTE's rows alone (Citus would pull those through
- * the coordinator).
+ * the coordinator). An insert in a WITH clause is never routed (Citus router-plans SELECT, UPDATE
+ * and DELETE common table expressions only, and runs the statement in steps through the
+ * coordinator), nor an INSERT … SELECT into a table whose rows take a sequence's value (the
+ * `nextval` of a column default makes Citus pull the rows to the coordinator).
  */
 import type { Queryable } from "../lib/db/mod.ts";
 import { placements } from "../lib/db/citus.ts";
@@ -33,6 +36,9 @@ interface PlanNode {
   Schema?: string;
   Alias?: string;
   Operation?: string;
+  "Parent Relationship"?: string;
+  "Subplan Name"?: string;
+  Output?: string[];
   "Index Cond"?: string;
   "Recheck Cond"?: string;
   Filter?: string;
@@ -86,7 +92,7 @@ export async function shardProblems(
     ...(SCANS.has(node["Node Type"]) && columns.has(node["Relation Name"] ?? "") ? [node] : []),
     ...(node.Plans ?? []).flatMap(distributedScans),
   ];
-  const walk = (node: PlanNode) => {
+  const walk = (node: PlanNode, cte: string | null) => {
     const table = node["Relation Name"] ?? "";
     const column = columns.get(table);
     if (column && node.Schema === "analytics") {
@@ -96,8 +102,22 @@ export async function shardProblems(
             (conditions(node) ? ` (${conditions(node)})` : ""),
         );
       }
+      if (node["Node Type"] === "ModifyTable" && cte) {
+        problems.push(
+          `${node.Operation?.toLowerCase()} into ${table} in a WITH clause (${cte}: ` +
+            `Citus runs the statement in steps through the coordinator)`,
+        );
+      }
       if (node["Node Type"] === "ModifyTable" && node.Operation === "Insert") {
         const source = node.Plans ?? [];
+        const sequence = source.some((n) => (n.Output ?? []).some((o) => /\bnextval\(/.test(o)));
+        const fromSelect = source.flatMap(distributedScans).length > 0;
+        if (sequence && fromSelect) {
+          problems.push(
+            `insert into ${table} from a select, with a sequence's value (Citus pulls the rows ` +
+              `to the coordinator)`,
+          );
+        }
         const feeds = source.flatMap(function kinds(n: PlanNode): string[] {
           return [n["Node Type"], ...(n.Plans ?? []).flatMap(kinds)];
         });
@@ -111,9 +131,11 @@ export async function shardProblems(
         }
       }
     }
-    for (const child of node.Plans ?? []) walk(child);
+    for (const child of node.Plans ?? []) {
+      walk(child, /^CTE /.test(child["Subplan Name"] ?? "") ? child["Subplan Name"]! : cte);
+    }
   };
-  walk(plan.Plan);
+  walk(plan.Plan, null);
   return problems;
 }
 

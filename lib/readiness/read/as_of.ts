@@ -54,7 +54,7 @@ export async function readinessAsOfEach(
           sql,
           momentsOf(sql, ids, { kind: "moments", moments }),
           config,
-          null,
+          false,
           ids,
         );
         for (const { moment, skills } of rows.values()) {

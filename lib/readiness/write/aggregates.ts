@@ -12,31 +12,40 @@ export interface RefreshOptions {
   /** Evaluate the windows at this time instead of now(): later events are ignored. */
   asOf?: Date;
   /**
-   * Also return the fresh rows of this window (`figures`), from the same statement: a caller that
-   * scores them needs no second pass over the answers or the stored rows.
+   * The transaction's now() as `isoMicros` prints it, when the caller has it (one round trip
+   * less); read here otherwise. Without `asOf` the day windows end then.
    */
-  figuresOf?: string;
-}
-
-/** One learner's figures for one skill in one window, exact (`score_total` as numeric text). */
-export interface WindowFigures {
-  user_id: string;
-  skill_tag: string;
-  score_total: string;
-  sample_size: number;
-  session_count: number;
-}
-
-interface Counts {
-  upserted: number;
-  deleted: number;
+  now?: string;
 }
 
 export interface RefreshResult {
   upserted: number;
   deleted: number;
-  /** With `figuresOf`: that window's fresh rows of every learner refreshed. */
-  figures?: WindowFigures[];
+}
+
+/** now() of the transaction, in UTC to the microsecond (`2026-12-06T12:40:00.123456Z`). */
+export const NOW_MICROS = `to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/** `at` (ISO, UTC, milliseconds or microseconds) minus whole hours, to the microsecond. */
+export function hoursBefore(at: string, hours: number): string {
+  const micros = /\.\d{3}(\d{3})Z$/.exec(at)?.[1] ?? "000";
+  const ms = Date.parse(at.replace(/(\.\d{3})\d*Z$/, "$1Z"));
+  return `${new Date(ms - hours * 3_600_000).toISOString().slice(0, 23)}${micros}Z`;
+}
+
+/** Up to this many learners, the inner side of a join names them one by one too. */
+const FEW_LEARNERS = 8;
+
+/**
+ * The answers probed for one stored row (the inner side of a join on user_id): a few learners'
+ * named one by one, so Citus routes the statement to their shards; a batch's by its id range only
+ * (PostgreSQL 15 re-reads an id array at every probe of a join's inner side).
+ */
+function probed(tx: Queryable, userIds: string[] | undefined) {
+  if (!userIds) return tx``;
+  if (userIds.length <= FEW_LEARNERS) return tx`and e.user_id = any(${userIds}::uuid[])`;
+  const sorted = userIds.map((id) => id.toLowerCase()).sort();
+  return tx`and e.user_id between ${sorted[0]} and ${sorted[sorted.length - 1]}`;
 }
 
 /** The learners a statement touches: all, or `user_id = any(userIds)` (uses the per-learner indexes). */
@@ -52,7 +61,18 @@ function scope(tx: Queryable, alias: "e" | "a", userIds: string[] | undefined) {
 }
 
 function upTo(tx: Queryable, asOf: Date | undefined) {
-  return asOf ? tx`and e.ts <= ${asOf}` : tx``;
+  return asOf ? tx`and e.ts <= ${asOf}::timestamptz` : tx``;
+}
+
+/**
+ * Where each day window starts (exclusive): N × 24 h before `end`, computed here to the
+ * microsecond, so that the statements hold no time arithmetic of the server's (Citus runs them on
+ * the shards as they are, and a MERGE only with immutable functions).
+ */
+function dayStarts(windows: WindowSpec[], end: string): Map<string, string> {
+  return new Map(
+    windows.filter((w) => w.kind === "days").map((w) => [w.key, hoursBefore(end, 24 * w.size)]),
+  );
 }
 
 /** Joins fragments with commas. */
@@ -71,13 +91,13 @@ function windowRows(
   windows: WindowSpec[],
   userIds: string[] | undefined,
   asOf: Date | undefined,
+  starts: Map<string, string>,
 ) {
-  const end = asOf ? tx`${asOf}::timestamptz` : tx`now()`;
   // Generated aliases (d0, d1, ...): from the window's position, never from input.
   const alias = (prefix: string, i: number) => tx.unsafe(`${prefix}${i}`);
   const days = windows.map((w, i) => ({ w, i })).filter(({ w }) => w.kind === "days");
   const perSessionDays = days.flatMap(({ w, i }) => {
-    const inside = tx`e.ts > ${end} - make_interval(hours => ${24 * w.size})`;
+    const inside = tx`e.ts > ${starts.get(w.key)!}::timestamptz`;
     return [
       tx`sum(e.score) filter (where ${inside}) as ${alias("dt", i)}`,
       tx`count(*) filter (where ${inside}) as ${alias("da", i)}`,
@@ -124,9 +144,13 @@ function windowRows(
  * Recomputes user_skill_agg for `userIds` (all learners when omitted) and every configured window
  * (average score, answers, sessions, last_updated), and deletes the rows of those learners that no
  * longer have a value (no answers left in the window, or a window no longer configured).
- * One statement: one set-based query of every window feeds an insert of the new rows, an update of
- * the changed ones and a delete of those without a value. The caller holds the learners' locks
- * (`lockLearners`): no other writer adds their rows meanwhile.
+ * Two statements, each one co-located by learner on Citus (one shard for one learner, every shard
+ * at once for a batch, nothing through the coordinator): a MERGE of the fresh rows of every window,
+ * computed once, into the stored ones (new rows inserted, changed ones updated, unchanged ones not
+ * touched), and a delete of the stored rows whose window holds no answer any more (an index probe
+ * each). The caller holds the learners' locks (`lockLearners`): no other writer adds their rows
+ * meanwhile. Afterwards the stored rows are the fresh figures (readers of the readiness window's
+ * figures read them there, `windowAsOf`).
  */
 export async function refreshSkillAggregates(
   tx: Queryable,
@@ -135,83 +159,48 @@ export async function refreshSkillAggregates(
 ): Promise<RefreshResult> {
   if (userIds && userIds.length === 0) return { upserted: 0, deleted: 0 };
   const config = options.config;
-  const fresh = windowRows(tx, config.windows, userIds, options.asOf);
-  // With `figuresOf`, that window's fresh rows as the statement's rows, next to the counts (plain
-  // columns: no JSON built on the server and parsed again here).
-  const tail = options.figuresOf === undefined ? tx`select upserted, deleted from counts` : tx`
-    select c.upserted, c.deleted, f.user_id, f.skill_tag, f.score_total::text as score_total,
-           f.sample_size, f.session_count
-    from counts c left join fresh f on f.window_key = ${options.figuresOf}`;
-  const rows = await tx<(Counts & Partial<WindowFigures>)[]>`
-    with fresh as materialized (${fresh}),
-    existing as materialized (
-      select a.user_id, a.skill_tag, a.window_key, a.score_total, a.sample_size, a.session_count
-      from analytics.user_skill_agg a
-      where true ${scope(tx, "a", userIds)}
-    ),
-    -- One comparison of fresh and stored rows: unchanged figures are not touched at all (most
-    -- learners' rows do not move between recomputes), new ones are inserted, changed ones
-    -- updated, rows without a value any more are deleted.
-    diff as materialized (
-      select f.*, f.user_id is null as gone,
-             x.user_id as x_user, x.skill_tag as x_skill, x.window_key as x_window
-      from fresh f
-      full join existing x
-        on x.user_id = f.user_id and x.skill_tag = f.skill_tag and x.window_key = f.window_key
-      where f.user_id is null or x.user_id is null
-         or (x.score_total, x.sample_size, x.session_count)
-            is distinct from (f.score_total, f.sample_size, f.session_count)
-    ),
-    -- New rows with a plain insert: the caller holds the learners' locks (lockLearners), so no
-    -- other writer adds them meanwhile, and an insert without ON CONFLICT skips the speculative
-    -- insertion (an index probe and an extra WAL record a row: about half the cost of writing a
-    -- first recompute's rows). The unique key still refuses a duplicate.
-    inserted as (
-      insert into analytics.user_skill_agg
-        (user_id, skill_tag, window_key, avg_score, score_total, sample_size, session_count,
-         last_updated)
-      select user_id, skill_tag, window_key, avg_score, score_total, sample_size, session_count,
-             now()
-      from diff where not gone and x_user is null
-      returning 1
-    ),
-    updated as (
-      update analytics.user_skill_agg a set
-        avg_score = d.avg_score,
-        score_total = d.score_total,
-        sample_size = d.sample_size,
-        session_count = d.session_count,
-        last_updated = now()
-      from diff d
-      where not d.gone and d.x_user is not null
-        and a.user_id = d.x_user and a.skill_tag = d.x_skill and a.window_key = d.x_window
-        ${scope(tx, "a", userIds)}
-        and (a.score_total, a.sample_size, a.session_count)
-          is distinct from (d.score_total, d.sample_size, d.session_count)
-      returning 1
-    ),
-    deleted as (
-      delete from analytics.user_skill_agg a
-      using diff d
-      where d.gone and a.user_id = d.x_user and a.skill_tag = d.x_skill
-        and a.window_key = d.x_window ${scope(tx, "a", userIds)}
-      returning 1
-    ),
-    counts as (
-      select ((select count(*) from inserted) + (select count(*) from updated))::int as upserted,
-             (select count(*) from deleted)::int as deleted
-    )
-    ${tail}`;
-  const [{ upserted, deleted }] = rows;
-  if (options.figuresOf === undefined) return { upserted, deleted };
-  const figures = rows.flatMap((r): WindowFigures[] =>
-    r.user_id === undefined || r.user_id === null ? [] : [{
-      user_id: r.user_id,
-      skill_tag: r.skill_tag!,
-      score_total: r.score_total!,
-      sample_size: r.sample_size!,
-      session_count: r.session_count!,
-    }]
+  const now = options.now ??
+    (await tx<{ now: string }[]>`select ${tx.unsafe(NOW_MICROS)} as now`)[0].now;
+  const end = options.asOf ? options.asOf.toISOString() : now;
+  const starts = dayStarts(config.windows, end);
+  const fresh = windowRows(tx, config.windows, userIds, options.asOf, starts);
+  // Inserted without ON CONFLICT (no speculative insertion, about half the cost of writing a
+  // first recompute's rows): the learners' locks keep other writers out, and the unique key still
+  // refuses a duplicate. Unchanged figures are not touched at all (most learners' rows do not
+  // move between recomputes).
+  const merged = await tx`
+    merge into analytics.user_skill_agg a
+    using (${fresh}) f
+    on a.user_id = f.user_id and a.skill_tag = f.skill_tag and a.window_key = f.window_key
+       ${scope(tx, "a", userIds)}
+    when matched and (a.score_total, a.sample_size, a.session_count)
+                     is distinct from (f.score_total, f.sample_size, f.session_count) then
+      update set avg_score = f.avg_score, score_total = f.score_total,
+                 sample_size = f.sample_size, session_count = f.session_count,
+                 last_updated = ${now}::timestamptz
+    when not matched then
+      insert (user_id, skill_tag, window_key, avg_score, score_total, sample_size, session_count,
+              last_updated)
+      values (f.user_id, f.skill_tag, f.window_key, f.avg_score, f.score_total, f.sample_size,
+              f.session_count, ${now}::timestamptz)`;
+  // A stored row without a value any more: its window is no longer configured, or no answer on its
+  // skill lies in it (the last N sessions: none at all up to `asOf`; N days: none after the
+  // window's start) — exactly the rows the fresh rows above lack (`w.answers > 0`).
+  const keys = config.windows.map((w) => w.key);
+  const startOf = [...starts].reduce(
+    (acc, [key, at]) => tx`${acc} when ${key}::text then ${at}::timestamptz`,
+    tx``,
   );
-  return { upserted, deleted, figures };
+  const dayStart = starts.size === 0
+    ? tx``
+    : tx`and e.ts > (case a.window_key ${startOf} else '-infinity'::timestamptz end)`;
+  const deleted = await tx`
+    delete from analytics.user_skill_agg a
+    where true ${scope(tx, "a", userIds)}
+      and (a.window_key <> all(${keys}::text[])
+           or not exists (
+             select 1 from analytics.session_events e
+             where e.user_id = a.user_id and e.skill_tag = a.skill_tag ${probed(tx, userIds)}
+               ${upTo(tx, options.asOf)} ${dayStart}))`;
+  return { upserted: merged.count, deleted: deleted.count };
 }

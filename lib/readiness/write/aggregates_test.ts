@@ -8,7 +8,8 @@ import {
 import { createTestDatabase } from "../../../tests/db.ts";
 import { skillAggregates } from "../read/aggregates.ts";
 import { refreshSkillAggregates } from "./aggregates.ts";
-import { loadReadinessConfig } from "../config.ts";
+import { momentsOf, windowAsOf } from "./moments.ts";
+import { loadReadinessConfig, windowSpec } from "../config.ts";
 import { readinessConfig } from "../../../tests/static_config.ts";
 
 type Row = [window: string, skill: string, avg: number, answers: number, sessions: number];
@@ -153,47 +154,37 @@ Deno.test("refreshSkillAggregates", async (step) => {
     );
 
     await step.step(
-      "figuresOf: that window's exact rows from the statement that stores them, for every learner refreshed",
+      "the scores read the readiness window's stored rows: the same figures as computed from the answers as of the latest evidence",
       async () => {
         const idle = crypto.randomUUID();
         await db.sql`insert into analytics.learners (user_id) values (${idle})`;
-        const result = await db.sql.begin((tx) =>
-          refreshSkillAggregates(tx, [a, other, idle], {
-            config: readinessConfig,
-            figuresOf: "last_5_sessions",
-          })
+        const ids = [a, other, idle];
+        assert.equal(
+          windowSpec(readinessConfig, readinessConfig.readiness_window).kind,
+          "sessions",
         );
-        const stored = await db.sql<
-          { user_id: string; skill_tag: string; score_total: string; n: number; s: number }[]
-        >`
-          select user_id, skill_tag, score_total::text, sample_size as n, session_count as s
-          from analytics.user_skill_agg
-          where user_id in (${a}, ${other}, ${idle}) and window_key = 'last_5_sessions'`;
-        const key = (r: { user_id: string; skill_tag: string }) => `${r.user_id} ${r.skill_tag}`;
-        const byKey = (x: { user_id: string; skill_tag: string }, y: typeof x) =>
-          key(x).localeCompare(key(y));
+        const [stored, computed] = await db.sql.begin(async (tx) => {
+          await refreshSkillAggregates(tx, ids, { config: readinessConfig });
+          const latest = { kind: "latest" } as const;
+          return [
+            await windowAsOf(tx, momentsOf(tx, ids, latest), readinessConfig, true, ids),
+            await windowAsOf(tx, momentsOf(tx, ids, latest), readinessConfig, false, ids),
+          ];
+        });
+        const plain = (m: typeof stored) =>
+          [...m.entries()].map(([k, v]) => [
+            k,
+            v.moment,
+            [...v.skills].sort((x, y) => x.skill_tag.localeCompare(y.skill_tag)),
+          ]).sort((x, y) => String(x[0]).localeCompare(String(y[0])));
+        assert.deepEqual(plain(stored), plain(computed));
+        assert.equal(stored.size, 3);
+        assert.ok([...stored.values()].some((v) => v.moment.user_id === other && v.skills.length));
         assert.deepEqual(
-          [...result.figures!].sort(byKey),
-          stored.map((r) => ({
-            user_id: r.user_id,
-            skill_tag: r.skill_tag,
-            score_total: r.score_total,
-            sample_size: r.n,
-            session_count: r.s,
-          })).sort(byKey),
+          [...stored.values()].find((v) => v.moment.user_id === idle)?.skills,
+          [],
+          "no answers: no figures",
         );
-        assert.ok(
-          result.figures!.some((f) => f.user_id === other && f.skill_tag === "communication"),
-        );
-        assert.ok(!result.figures!.some((f) => f.user_id === idle), "no answers: no figures");
-        // Nobody with answers: no figures, the counts alone.
-        const none = await db.sql.begin((tx) =>
-          refreshSkillAggregates(tx, [idle], {
-            config: readinessConfig,
-            figuresOf: "last_5_sessions",
-          })
-        );
-        assert.deepEqual(none, { upserted: 0, deleted: 0, figures: [] });
       },
     );
 

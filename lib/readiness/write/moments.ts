@@ -8,7 +8,6 @@ import { type ReadinessConfig, windowSpec } from "../config.ts";
 import { Exact } from "../exact.ts";
 import { round2, scoreReadiness, type SkillAverage } from "../formula.ts";
 import { skillSessions } from "../sql.ts";
-import type { WindowFigures } from "./aggregates.ts";
 
 /** One moment to compute readiness at: a learner, the as-of time, and the session that dates it. */
 export interface Moment {
@@ -138,10 +137,11 @@ export async function windowAsOf(
   moments: ReturnType<typeof momentsOf>,
   config: ReadinessConfig,
   /**
-   * The readiness window's figures of the learners as just computed, when they are the figures as
-   * of every moment (latest evidence, a last-N-sessions window): then only the moments are read.
+   * True when the learners' stored aggregates were just refreshed and the readiness window's are
+   * its figures as of every moment (latest evidence, a last-N-sessions window): then those are
+   * read with the moments, not computed from the answers again.
    */
-  current: WindowFigures[] | null,
+  current: boolean,
   /** The learners of the moments: every statement names them (one shard each on Citus). */
   userIds: string[],
 ): Promise<Map<string, { moment: Moment; skills: SkillAverage[] }>> {
@@ -151,14 +151,26 @@ export async function windowAsOf(
     : tx``;
   const sessionBound = window.kind === "sessions" ? tx`where rn <= ${window.size}` : tx``;
   // As of the latest evidence, a last-N-sessions window is what was just computed from the
-  // answers (exact sums): neither a second pass over the answers nor a read of the stored rows.
+  // answers and stored (exact sums): no second pass over the answers.
   const rows: Row[] = current
-    ? withFigures(
-      await tx<Moment[]>`
-    with m as materialized (${moments})
-    select m.user_id, to_json(m.t) #>> '{}' as t, m.session_id from m where m.t is not null`,
-      current,
-    )
+    ? await tx<Row[]>`
+    -- Not materialized: on Citus the moments and the stored figures then join on each shard.
+    with m as (${moments})
+    select m.user_id, to_json(m.t) #>> '{}' as t, m.session_id, a.skill_tag,
+           a.score_total::text as score_total, coalesce(a.sample_size, 0) as sample_size,
+           coalesce(a.session_count, 0) as session_count
+    from m
+    left join analytics.user_skill_agg a
+      on a.user_id = m.user_id and a.window_key = ${window.key}
+     and ${
+      userIds.length <= 8
+        ? tx`a.user_id = any(${userIds}::uuid[])`
+        : tx`a.user_id between ${
+          userIds.map((id) => id.toLowerCase()).sort()[0]
+        }::uuid and ${userIds.map((id) => id.toLowerCase()).sort().at(-1)!}::uuid`
+    }
+    where m.t is not null
+    order by m.user_id, m.t, a.skill_tag`
     : await tx<Row[]>`
     with m as materialized (${moments}),
     ranked as (${
@@ -196,20 +208,6 @@ export async function windowAsOf(
     }
   }
   return out;
-}
-
-/** Each moment with its learner's figures: a row per skill, or one without a skill. */
-function withFigures(
-  moments: Moment[],
-  figures: WindowFigures[],
-): Row[] {
-  const byLearner = Map.groupBy(figures, (f) => f.user_id);
-  return moments.flatMap((m) => {
-    const skills = byLearner.get(m.user_id);
-    return skills
-      ? skills.map((f): Row => ({ ...m, ...f }))
-      : [{ ...m, skill_tag: null, score_total: null, sample_size: 0, session_count: 0 }];
-  });
 }
 
 /** Scores every moment; the rows to write, as `jsonb_to_recordset` input. */

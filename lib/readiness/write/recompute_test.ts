@@ -128,16 +128,25 @@ Deno.test("recomputeAllReadiness", async (step) => {
         const computes = statements.filter((s) => /partition by e\.user_id/.test(s));
         const reads = statements.filter((s) => /analytics\.user_skill_agg/.test(s));
         assert.equal(computes.length, result.batches, computes.join("\n---\n"));
-        assert.equal(reads.length, result.batches, reads.join("\n---\n"));
         for (const s of computes) {
-          assert.match(s, /insert into analytics\.user_skill_agg/, "computed where stored");
-          // Once in the statement too: one copy of the rule, in a materialized CTE (evaluated at
-          // most once whatever the plan) that the insert, the update, the delete and the scores'
-          // figures all read.
+          assert.match(s, /merge into analytics\.user_skill_agg/, "computed where stored");
+          assert.match(s, /when not matched then\s+insert/, "computed where stored");
+          // Once in the statement too: one copy of the rule, the MERGE's source (evaluated once),
+          // which the insert and the update both read.
           assert.equal(s.match(/partition by e\.user_id/g)?.length, 1, s);
           assert.equal(s.match(/from analytics\.session_events/g)?.length, 1, s);
-          assert.match(s, /with fresh as materialized \(/, s);
         }
+        // Per batch, besides that statement: the delete of rows without answers in their window
+        // (an index probe each, no ranking) and the scores' read of the stored figures.
+        assert.equal(reads.length, 3 * result.batches, reads.join("\n---\n"));
+        assert.equal(
+          reads.filter((s) => /delete from analytics\.user_skill_agg/.test(s)).length,
+          result.batches,
+        );
+        assert.equal(
+          reads.filter((s) => /left join analytics\.user_skill_agg/.test(s)).length,
+          result.batches,
+        );
         const customPlans = statements.filter((s) =>
           /'plan_cache_mode', 'force_custom_plan'/.test(s)
         );

@@ -9,7 +9,7 @@ import {
   toSnapshot,
   UnknownLearnerError,
 } from "../snapshot.ts";
-import { refreshSkillAggregates } from "./aggregates.ts";
+import { NOW_MICROS, refreshSkillAggregates } from "./aggregates.ts";
 import { refreshReadinessReads } from "./kept_reads.ts";
 import { forgetLearnerReads } from "./learner_reads.ts";
 import { lockLearners } from "../../learners/lock.ts";
@@ -83,6 +83,9 @@ export interface ComputeForResult {
   unchanged: number;
 }
 
+/** Snapshots per `insert … values` (9 parameters each, at most 65,535 parameters a statement). */
+const VALUES_ROWS = 5000;
+
 /**
  * Refreshes the aggregates of `userIds`, scores them as of their moment and writes a snapshot
  * only where the figures, band, evidence or formula differ from the snapshot in effect at that
@@ -109,58 +112,93 @@ export async function computeReadiness(
   // statement on a connection Postgres may switch to a generic plan, which cannot see how many
   // learners the array holds nor their id range, and picks scans that compare every learner
   // with every row (a batch then takes many times as long). Local to the transaction.
-  await tx`
+  const [{ now }] = await tx<{ now: string }[]>`
     select set_config('work_mem', ${WORK_MEM}, true),
-           set_config('plan_cache_mode', 'force_custom_plan', true)`;
+           set_config('plan_cache_mode', 'force_custom_plan', true), ${
+    tx.unsafe(NOW_MICROS)
+  } as now`;
   // As of the latest evidence a last-N-sessions readiness window is the learners' current one:
   // the refresh below computes it once, for the stored aggregates and the scores alike.
   const current = spec.kind === "latest" &&
     windowSpec(config, config.readiness_window).kind === "sessions";
   // The stored aggregates are the learner's current state: as of now, unless a caller fixed the
   // moment for everyone (then as of that moment, as before).
-  const refreshed = await refreshSkillAggregates(tx, ids, {
+  await refreshSkillAggregates(tx, ids, {
     config,
     asOf: spec.kind === "fixed" ? spec.at : undefined,
-    figuresOf: current ? config.readiness_window : undefined,
+    now,
   });
   const input = scoreMoments(
-    await windowAsOf(tx, momentsOf(tx, ids, spec), config, refreshed.figures ?? null, ids),
+    await windowAsOf(tx, momentsOf(tx, ids, spec), config, current, ids),
     config,
     trigger,
   );
   // A replay (every session) compares each moment with the snapshot dated exactly then, which it
   // replaces; other runs compare with the snapshot in effect at the moment.
   const replay = spec.kind === "every_session";
-  const [{ written, users }] = await tx<{ written: number; users: string[] }[]>`
-    with input as materialized (
-      select r.* from jsonb_to_recordset(${tx.json(input as unknown as postgres.JSONValue)}::jsonb)
-        as r(${tx.unsafe(INPUT_COLUMNS)})
-      join analytics.learners l on l.user_id = r.user_id and ${inBatch(tx, "l", ids)}
-    ), compared as (
+  // Which moments differ from the snapshot in effect then (or have none): one statement over the
+  // learners' rows (on Citus, on each learner's shard). The rows to write then travel as
+  // `insert … values`, each straight to its learner's shard: an INSERT … SELECT into the snapshots
+  // (whose id is a sequence's) would be run by Citus through the coordinator.
+  const differing = input.length === 0 ? [] : await tx<{ n: number }[]>`
+    select c.n from (
       -- Each moment with the snapshot in effect then (or none), in one pass over the moments:
       -- a left join and DISTINCT ON rather than a lateral subquery (on Citus it runs on the
       -- learner's shard, where a lateral outer join is refused), and no second join back to the
       -- moments, whose plan would hang on the planner's guess of how many rows the input holds.
-      select distinct on (i.user_id, i.ts) i.*,
+      select distinct on (i.user_id, i.ts) i.n,
              p.id is null
                or ${figures(tx, "p", replay)} is distinct from
                   (i.overall, i.technical, i.communication, i.structure, i.behavioral, i.band,
                    i.meta -> 'formula_version', i.meta -> 'evidence'${
     replay ? tx`, i.meta -> 'session_id'` : tx``
   }) as differs
-      from input i
+      from (
+        select l.user_id, r.n, r.ts, r.overall, r.technical, r.communication, r.structure,
+               r.behavioral, r.band, r.meta
+        from jsonb_to_recordset(${
+    tx.json(input.map((row, n) => ({ ...row, n })) as unknown as postgres.JSONValue)
+  }::jsonb) as r(n int, ${tx.unsafe(INPUT_COLUMNS)})
+        join analytics.learners l on l.user_id = r.user_id and ${inBatch(tx, "l", ids)}
+      ) i
       left join analytics.user_readiness p
         on p.user_id = i.user_id and ${replay ? tx`p.ts = i.ts` : tx`p.ts <= i.ts`}
        and ${probedIn(tx, "p", ids)}
       order by i.user_id, i.ts, p.ts desc
-    ), changed as (
-      select * from compared where differs
-    ), written as (
-      insert into analytics.user_readiness as u
-        (user_id, ts, readiness_overall, readiness_technical, readiness_communication,
-         readiness_structure, readiness_behavioral, band, meta)
-      select user_id, ts, overall, technical, communication, structure, behavioral, band, meta
-      from changed
+    ) c
+    where c.differs`;
+  const changed = differing.map(({ n }) => {
+    const r = input[n];
+    return {
+      user_id: r.user_id,
+      ts: r.ts,
+      readiness_overall: r.overall,
+      readiness_technical: r.technical,
+      readiness_communication: r.communication,
+      readiness_structure: r.structure,
+      readiness_behavioral: r.behavioral,
+      band: r.band,
+      meta: tx.json(r.meta as unknown as postgres.JSONValue),
+    };
+  });
+  const writtenRows: { user_id: string }[] = [];
+  for (let i = 0; i < changed.length; i += VALUES_ROWS) {
+    writtenRows.push(
+      ...await tx<{ user_id: string }[]>`
+      insert into analytics.user_readiness ${
+        tx(
+          changed.slice(i, i + VALUES_ROWS),
+          "user_id",
+          "ts",
+          "readiness_overall",
+          "readiness_technical",
+          "readiness_communication",
+          "readiness_structure",
+          "readiness_behavioral",
+          "band",
+          "meta",
+        )
+      }
       on conflict (user_id, ts) do update set
         readiness_overall = excluded.readiness_overall,
         readiness_technical = excluded.readiness_technical,
@@ -169,11 +207,13 @@ export async function computeReadiness(
         readiness_behavioral = excluded.readiness_behavioral,
         band = excluded.band,
         meta = excluded.meta
-      where ${figures(tx, "u", replay)} is distinct from ${figures(tx, "excluded", replay)}
-      returning u.user_id
-    )
-    select count(*)::int as written, coalesce(array_agg(distinct user_id), '{}') as users
-    from written`;
+      where ${figures(tx, "user_readiness", replay)}
+            is distinct from ${figures(tx, "excluded", replay)}
+      returning user_id`,
+    );
+  }
+  const written = writtenRows.length;
+  const users = [...new Set(writtenRows.map((r) => r.user_id))].sort();
   if (options.refreshKept !== false) await snapshotsChanged(tx, users);
   // The kept trends and coaching bodies read the aggregates and snapshots just refreshed.
   await forgetLearnerReads(tx, ids);
