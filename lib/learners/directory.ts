@@ -336,7 +336,9 @@ function pageRows(
       ${bound}`;
   }
   // The order does not read the session figures: the page is chosen first, and only its rows
-  // count their sessions.
+  // count their sessions (grouped per learner of the page and joined, not a lateral subquery: on
+  // Citus the count runs on the page's learners' shards, where a lateral outer join against the
+  // page is refused).
   return sql<PageRow[]>`
     with ${matching(sql, q, settings, false, true, part)},
     page as (
@@ -350,10 +352,12 @@ function pageRows(
     select m.user_id, m.label, m.level, m.track, m.cohort, coalesce(s.sessions, 0)::int as sessions,
            s.last_active, m.readiness, m.band, m.delta, m.sort_key::text as cursor_value
     from page m
-    left join lateral (
-      select max(coalesce(x.completed_at, x.started_at)) as last_active, count(*) as sessions
-      from analytics.sessions x where x.user_id = m.user_id
-    ) s on true
+    left join (
+      select x.user_id, max(coalesce(x.completed_at, x.started_at)) as last_active,
+             count(*) as sessions
+      from analytics.sessions x where x.user_id in (select user_id from page)
+      group by x.user_id
+    ) s on s.user_id = m.user_id
     ${order}`;
 }
 
