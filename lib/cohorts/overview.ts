@@ -59,22 +59,26 @@ export async function cohortOverview(
          - width_bucket(${justBefore(a)}, ${sql.unsafe(column)}))`;
   const [row] = await withWorkMem(sql, (tx) =>
     tx<Row[]>`
-    with c as (${cohortLearners(tx, f)}),
-    per as (
+    with per as (
+      -- One row per learner of the cohort (the learners joined with their kept row, not a CTE of
+      -- their ids: on Citus each shard counts its own learners and only the sums travel).
       select ${inPeriod("a.answer_ts", f.from, f.to)} as answers,
              ${inPeriod("a.answer_ts", prevFrom, f.from)} as answers_before,
              ${inPeriod("a.session_ts", f.from, f.to)} as sessions,
              ${inPeriod("a.session_ts", prevFrom, f.from)} as sessions_before
-      from c left join analytics.learner_activity a on a.user_id = c.user_id
+      from (${cohortLearners(tx, f)}) c
+      left join analytics.learner_activity a on a.user_id = c.user_id
     )
-    select
-      (select count(*) from c)::int as learners,
-      (select array[count(*) filter (where answers > 0),
-                    count(*) filter (where answers_before > 0),
-                    coalesce(sum(answers), 0), coalesce(sum(answers_before), 0),
-                    coalesce(sum(sessions), 0), coalesce(sum(sessions_before), 0)]::int[]
-       from per) as activity,
-      (select coalesce(json_agg(g), '[]') from (${bandGridSql(tx, f, lengthMs, 1)}) g) as grid`);
+    select p.learners, p.activity,
+      (select coalesce(json_agg(g), '[]') from (${bandGridSql(tx, f, lengthMs, 1)}) g) as grid
+    from (
+      select count(*)::int as learners,
+             array[count(*) filter (where answers > 0),
+                   count(*) filter (where answers_before > 0),
+                   coalesce(sum(answers), 0), coalesce(sum(answers_before), 0),
+                   coalesce(sum(sessions), 0), coalesce(sum(sessions_before), 0)]::int[] as activity
+      from per
+    ) p`);
   const [now, before] = foldBandGrid(row.grid, 1, config);
   const period = (i: 0 | 1, from: Date, to: Date, bands: typeof now): PeriodFigures => ({
     from: from.toISOString(),
