@@ -5,6 +5,7 @@
 import type { Queryable } from "../../db/mod.ts";
 import { type ReadinessConfig, type WindowSpec } from "../config.ts";
 import { skillSessions } from "../sql.ts";
+import { probedIn } from "./moments.ts";
 
 export interface RefreshOptions {
   /** The windows (config/readiness.json). */
@@ -31,21 +32,6 @@ export function hoursBefore(at: string, hours: number): string {
   const micros = /\.\d{3}(\d{3})Z$/.exec(at)?.[1] ?? "000";
   const ms = Date.parse(at.replace(/(\.\d{3})\d*Z$/, "$1Z"));
   return `${new Date(ms - hours * 3_600_000).toISOString().slice(0, 23)}${micros}Z`;
-}
-
-/** Up to this many learners, the inner side of a join names them one by one too. */
-const FEW_LEARNERS = 8;
-
-/**
- * The answers probed for one stored row (the inner side of a join on user_id): a few learners'
- * named one by one, so Citus routes the statement to their shards; a batch's by its id range only
- * (PostgreSQL 15 re-reads an id array at every probe of a join's inner side).
- */
-function probed(tx: Queryable, userIds: string[] | undefined) {
-  if (!userIds) return tx``;
-  if (userIds.length <= FEW_LEARNERS) return tx`and e.user_id = any(${userIds}::uuid[])`;
-  const sorted = userIds.map((id) => id.toLowerCase()).sort();
-  return tx`and e.user_id between ${sorted[0]} and ${sorted[sorted.length - 1]}`;
 }
 
 /** The learners a statement touches: all, or `user_id = any(userIds)` (uses the per-learner indexes). */
@@ -200,7 +186,8 @@ export async function refreshSkillAggregates(
       and (a.window_key <> all(${keys}::text[])
            or not exists (
              select 1 from analytics.session_events e
-             where e.user_id = a.user_id and e.skill_tag = a.skill_tag ${probed(tx, userIds)}
+             where e.user_id = a.user_id and e.skill_tag = a.skill_tag
+               ${userIds ? tx`and ${probedIn(tx, "e", userIds)}` : tx``}
                ${upTo(tx, options.asOf)} ${dayStart}))`;
   return { upserted: merged.count, deleted: deleted.count };
 }

@@ -58,7 +58,7 @@ export function inBatch(
  * `alias.user_id` inside the id range of `userIds` only: for the inner side of a join that already
  * matches one learner per row, where the ids as an array would be re-read at every probe.
  */
-export function inRange(tx: Queryable, alias: "p" | "r", userIds: string[]) {
+export function inRange(tx: Queryable, alias: "p" | "r" | "a" | "e", userIds: string[]) {
   const column = tx.unsafe(`${alias}.user_id`);
   if (userIds.length === 0) return tx`false`;
   const sorted = userIds.map((id) => id.toLowerCase()).sort();
@@ -73,7 +73,7 @@ const FEW_LEARNERS = 8;
  * a few learners (one learner's work) by their ids, so Citus routes the scan to their shards; a
  * batch by its id range only, because PostgreSQL 15 re-reads an id array at every probe.
  */
-export function probedIn(tx: Queryable, alias: "p" | "r", userIds: string[]) {
+export function probedIn(tx: Queryable, alias: "p" | "r" | "a" | "e", userIds: string[]) {
   return userIds.length <= FEW_LEARNERS
     ? tx`${tx.unsafe(`${alias}.user_id`)} = any(${userIds}::uuid[])`
     : inRange(tx, alias, userIds);
@@ -162,13 +162,7 @@ export async function windowAsOf(
     from m
     left join analytics.user_skill_agg a
       on a.user_id = m.user_id and a.window_key = ${window.key}
-     and ${
-      userIds.length <= 8
-        ? tx`a.user_id = any(${userIds}::uuid[])`
-        : tx`a.user_id between ${
-          userIds.map((id) => id.toLowerCase()).sort()[0]
-        }::uuid and ${userIds.map((id) => id.toLowerCase()).sort().at(-1)!}::uuid`
-    }
+     and ${probedIn(tx, "a", userIds)}
     where m.t is not null
     order by m.user_id, m.t, a.skill_tag`
     : await tx<Row[]>`
