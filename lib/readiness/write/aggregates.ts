@@ -180,14 +180,18 @@ export async function refreshSkillAggregates(
   const dayStart = starts.size === 0
     ? tx``
     : tx`and e.ts > (case a.window_key ${startOf} else '-infinity'::timestamptz end)`;
+  // Without `asOf` only a day window can have emptied: a last-N-sessions window holds the
+  // learner's last sessions on the skill, there while any answer on it is (answers are removed
+  // only with the learner). So the answers are probed for the day windows' rows alone.
+  const mayEmpty = options.asOf ? tx`` : tx`and a.window_key = any(${[...starts.keys()]}::text[])`;
   const deleted = await tx`
     delete from analytics.user_skill_agg a
     where true ${scope(tx, "a", userIds)}
       and (a.window_key <> all(${keys}::text[])
-           or not exists (
+           or (true ${mayEmpty} and not exists (
              select 1 from analytics.session_events e
              where e.user_id = a.user_id and e.skill_tag = a.skill_tag
                ${userIds ? tx`and ${probedIn(tx, "e", userIds)}` : tx``}
-               ${upTo(tx, options.asOf)} ${dayStart}))`;
+               ${upTo(tx, options.asOf)} ${dayStart})))`;
   return { upserted: merged.count, deleted: deleted.count };
 }
