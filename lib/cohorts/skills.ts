@@ -14,6 +14,7 @@ import {
 } from "./filters.ts";
 import { tInterval95 } from "./stats.ts";
 import type { StaticConfig } from "../static_config.ts";
+import { lowSkillRule, lowSkillsSql } from "../sessions/activity.ts";
 
 export interface Lift {
   /** Mean of (latest − first) over participants with ≥ 2 sessions; null when there are none. */
@@ -139,24 +140,9 @@ function groupsSql(sql: Queryable, f: CohortFilters, settings: StaticConfig) {
              count(*) over (partition by user_id, skill_tag) as k
       from ps
     ),
-    hist as (
-      -- Their sessions on the skill before the period's end (the low-skill rule).
-      select e.user_id, e.skill_tag, e.session_id, min(e.ts) as ts,
-             (sum(e.score) * 100)::int8 as s, count(*) as n
-      from analytics.session_events e
-      join slow on slow.user_id = e.user_id and slow.skill_tag = e.skill_tag
-      where e.user_id = ${slowIds} and e.ts < ${f.to}
-      group by e.user_id, e.skill_tag, e.session_id
-    ),
     low as (
-      select user_id, skill_tag from (
-        select h.*, row_number() over (partition by user_id, skill_tag
-                                       order by ts desc, session_id desc) as rn
-        from hist h
-      ) last_n
-      where rn <= ${lastN}
-      group by user_id, skill_tag
-      having count(*) = ${lastN} and bool_and(s < ${String(threshold)}::numeric * 100 * n)
+      -- The low-skill rule over their answers before the period's end (the one definition).
+      ${lowSkillsSql(sql, sql`array(select user_id from slow)`, lowSkillRule(settings), f.to)}
     ),
     per as (
       select * from kept

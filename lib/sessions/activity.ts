@@ -72,7 +72,8 @@ export async function refreshActivity(
 ): Promise<void> {
   if (userIds.length === 0) return;
   const ids = tx`${userIds}::uuid[]`;
-  // Two statements, each on the learners' own shards on Citus.
+  // Each statement on the learners' own shards on Citus. Nothing to delete: answers are removed
+  // only with their learner, whose kept rows go with it.
   await tx`
     insert into analytics.learner_activity as a
       (user_id, last_answer_at, answer_ts, session_ts, low_rule, low_skills)
@@ -107,12 +108,6 @@ export async function refreshActivity(
     where (a.last_answer_at, a.answer_ts, a.session_ts, a.low_rule, a.low_skills)
       is distinct from (excluded.last_answer_at, excluded.answer_ts, excluded.session_ts,
                         excluded.low_rule, excluded.low_skills)`;
-  await tx`
-    delete from analytics.learner_activity a
-    where a.user_id = any(${ids})
-      and not exists (
-        select 1 from analytics.session_events e
-        where e.user_id = a.user_id and e.user_id = any(${ids}))`;
   await refreshSkillSessions(tx, ids);
 }
 
@@ -155,12 +150,6 @@ async function refreshSkillSessions(tx: Queryable, ids: postgres.PendingQuery<po
     where (k.ts, k.sum_h, k.n, k.best_sum_h, k.best_n, k.last_max)
       is distinct from (excluded.ts, excluded.sum_h, excluded.n, excluded.best_sum_h,
                         excluded.best_n, excluded.last_max)`;
-  await tx`
-    delete from analytics.learner_skill_sessions k
-    where k.user_id = any(${ids})
-      and not exists (
-        select 1 from analytics.session_events e
-        where e.user_id = k.user_id and e.skill_tag = k.skill_tag and e.user_id = any(${ids}))`;
 }
 
 /**
