@@ -20,7 +20,9 @@ export interface RefreshOptions {
 }
 
 export interface RefreshResult {
+  /** Rows the merge inserted or updated (and, without `asOf`, deleted: emptied day windows). */
   upserted: number;
+  /** Rows deleted besides: windows no longer configured (and, as of `asOf`, emptied ones). */
   deleted: number;
 }
 
@@ -78,6 +80,8 @@ function windowRows(
   userIds: string[] | undefined,
   asOf: Date | undefined,
   starts: Map<string, string>,
+  /** Keep the day windows' rows without answers (sample_size 0): the MERGE deletes their stored rows. */
+  emptyDays: boolean,
 ) {
   // Generated aliases (d0, d1, ...): from the window's position, never from input.
   const alias = (prefix: string, i: number) => tx.unsafe(`${prefix}${i}`);
@@ -110,7 +114,7 @@ function windowRows(
   );
   return tx`
     select k.user_id, k.skill_tag, w.key as window_key,
-           round(w.total / w.answers, 2) as avg_score, w.total as score_total,
+           round(w.total / nullif(w.answers, 0), 2) as avg_score, w.total as score_total,
            w.answers::int as sample_size, w.sessions::int as session_count
     from (
       select user_id, skill_tag, ${list(tx, perSkill)}
@@ -123,7 +127,9 @@ function windowRows(
       group by user_id, skill_tag
     ) k
     cross join lateral (values ${unpivot}) as w(key, total, answers, sessions)
-    where w.answers > 0`;
+    where w.answers > 0 ${
+    emptyDays ? tx`or w.key = any(${days.map(({ w }) => w.key)}::text[])` : tx``
+  }`;
 }
 
 /**
@@ -132,9 +138,10 @@ function windowRows(
  * longer have a value (no answers left in the window, or a window no longer configured).
  * Two statements, each one co-located by learner on Citus (one shard for one learner, every shard
  * at once for a batch, nothing through the coordinator): a MERGE of the fresh rows of every window,
- * computed once, into the stored ones (new rows inserted, changed ones updated, unchanged ones not
- * touched), and a delete of the stored rows whose window holds no answer any more (an index probe
- * each). The caller holds the learners' locks (`lockLearners`): no other writer adds their rows
+ * computed once, into the stored ones (new rows inserted, changed ones updated, emptied day windows
+ * deleted, unchanged ones not touched), and a delete of the rows of windows no longer configured
+ * (as of a fixed `asOf`, also of every stored row whose window holds no answer any more: an index
+ * probe each). The caller holds the learners' locks (`lockLearners`): no other writer adds their rows
  * meanwhile. Afterwards the stored rows are the fresh figures (readers of the readiness window's
  * figures read them there, `windowAsOf`).
  */
@@ -149,7 +156,13 @@ export async function refreshSkillAggregates(
     (await tx<{ now: string }[]>`select ${tx.unsafe(NOW_MICROS)} as now`)[0].now;
   const end = options.asOf ? options.asOf.toISOString() : now;
   const starts = dayStarts(config.windows, end);
-  const fresh = windowRows(tx, config.windows, userIds, options.asOf, starts);
+  // Without `asOf` only a day window can have emptied: a last-N-sessions window holds the
+  // learner's last sessions on the skill, there while any answer on it is (answers are removed
+  // only with the learner). So the fresh rows carry the day windows that hold no answer (sample
+  // size 0), and the MERGE deletes their stored rows in the same pass: no probe of the answers
+  // per stored row. As of a fixed moment any window can have emptied: a delete probes for them.
+  const emptyDays = !options.asOf && starts.size > 0;
+  const fresh = windowRows(tx, config.windows, userIds, options.asOf, starts, emptyDays);
   // Inserted without ON CONFLICT (no speculative insertion, about half the cost of writing a
   // first recompute's rows): the learners' locks keep other writers out, and the unique key still
   // refuses a duplicate. Unchanged figures are not touched at all (most learners' rows do not
@@ -159,19 +172,20 @@ export async function refreshSkillAggregates(
     using (${fresh}) f
     on a.user_id = f.user_id and a.skill_tag = f.skill_tag and a.window_key = f.window_key
        ${scope(tx, "a", userIds)}
+    when matched and f.sample_size = 0 then delete
     when matched and (a.score_total, a.sample_size, a.session_count)
                      is distinct from (f.score_total, f.sample_size, f.session_count) then
       update set avg_score = f.avg_score, score_total = f.score_total,
                  sample_size = f.sample_size, session_count = f.session_count,
                  last_updated = ${now}::timestamptz
-    when not matched then
+    when not matched and f.sample_size > 0 then
       insert (user_id, skill_tag, window_key, avg_score, score_total, sample_size, session_count,
               last_updated)
       values (f.user_id, f.skill_tag, f.window_key, f.avg_score, f.score_total, f.sample_size,
               f.session_count, ${now}::timestamptz)`;
-  // A stored row without a value any more: its window is no longer configured, or no answer on its
-  // skill lies in it (the last N sessions: none at all up to `asOf`; N days: none after the
-  // window's start) — exactly the rows the fresh rows above lack (`w.answers > 0`).
+  // A stored row of a window no longer configured; and, as of a fixed moment, one whose window
+  // holds no answer on its skill any more (the last N sessions: none at all up to `asOf`; N days:
+  // none after the window's start) — exactly the rows the fresh rows above lack.
   const keys = config.windows.map((w) => w.key);
   const startOf = [...starts].reduce(
     (acc, [key, at]) => tx`${acc} when ${key}::text then ${at}::timestamptz`,
@@ -180,18 +194,15 @@ export async function refreshSkillAggregates(
   const dayStart = starts.size === 0
     ? tx``
     : tx`and e.ts > (case a.window_key ${startOf} else '-infinity'::timestamptz end)`;
-  // Without `asOf` only a day window can have emptied: a last-N-sessions window holds the
-  // learner's last sessions on the skill, there while any answer on it is (answers are removed
-  // only with the learner). So the answers are probed for the day windows' rows alone.
-  const mayEmpty = options.asOf ? tx`` : tx`and a.window_key = any(${[...starts.keys()]}::text[])`;
-  const deleted = await tx`
-    delete from analytics.user_skill_agg a
-    where true ${scope(tx, "a", userIds)}
-      and (a.window_key <> all(${keys}::text[])
-           or (true ${mayEmpty} and not exists (
+  const emptied = emptyDays ? tx`` : tx`
+           or not exists (
              select 1 from analytics.session_events e
              where e.user_id = a.user_id and e.skill_tag = a.skill_tag
                ${userIds ? tx`and ${probedIn(tx, "e", userIds)}` : tx``}
-               ${upTo(tx, options.asOf)} ${dayStart})))`;
+               ${upTo(tx, options.asOf)} ${dayStart})`;
+  const deleted = await tx`
+    delete from analytics.user_skill_agg a
+    where true ${scope(tx, "a", userIds)}
+      and (a.window_key <> all(${keys}::text[]) ${emptied})`;
   return { upserted: merged.count, deleted: deleted.count };
 }

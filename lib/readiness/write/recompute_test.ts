@@ -130,19 +130,20 @@ Deno.test("recomputeAllReadiness", async (step) => {
         assert.equal(computes.length, result.batches, computes.join("\n---\n"));
         for (const s of computes) {
           assert.match(s, /merge into analytics\.user_skill_agg/, "computed where stored");
-          assert.match(s, /when not matched then\s+insert/, "computed where stored");
+          assert.match(s, /when not matched and f\.sample_size > 0 then\s+insert/, "computed where stored");
+          // Emptied day windows are deleted by the same statement.
+          assert.match(s, /when matched and f\.sample_size = 0 then delete/);
           // Once in the statement too: one copy of the rule, the MERGE's source (evaluated once),
           // which the insert and the update both read.
           assert.equal(s.match(/partition by e\.user_id/g)?.length, 1, s);
           assert.equal(s.match(/from analytics\.session_events/g)?.length, 1, s);
         }
-        // Per batch, besides that statement: the delete of rows without answers in their window
-        // (an index probe each, no ranking) and the scores' read of the stored figures.
+        // Per batch, besides that statement: the delete of windows no longer configured (no
+        // probe of the answers per stored row) and the scores' read of the stored figures.
         assert.equal(reads.length, 3 * result.batches, reads.join("\n---\n"));
-        assert.equal(
-          reads.filter((s) => /delete from analytics\.user_skill_agg/.test(s)).length,
-          result.batches,
-        );
+        const deletes = reads.filter((s) => /delete from analytics\.user_skill_agg/.test(s));
+        assert.equal(deletes.length, result.batches);
+        for (const s of deletes) assert.doesNotMatch(s, /session_events/, s);
         assert.equal(
           reads.filter((s) => /left join analytics\.user_skill_agg/.test(s)).length,
           result.batches,
