@@ -82,6 +82,8 @@ export function skillSessions(
     where: ReturnType<Queryable>;
     perMoment?: boolean;
     columns?: ReturnType<Queryable["unsafe"]>[];
+    /** The session's rounded average (`score`, what the series show); false when unread. */
+    average?: boolean;
   },
 ) {
   const extra = (options.columns ?? []).reduce((acc, c) => sql`${acc}, ${c}`, sql``);
@@ -91,7 +93,9 @@ export function skillSessions(
     : sql`analytics.session_events e`;
   return sql`
     select e.user_id${moment}, e.skill_tag, e.session_id, min(e.ts) as first_ts,
-           sum(e.score) as total, count(*)::int as answers, round(avg(e.score), 2) as score${extra},
+           sum(e.score) as total, count(*)::int as answers${
+    options.average === false ? sql`` : sql`, round(avg(e.score), 2) as score`
+  }${extra},
            row_number() over (
              partition by e.user_id${moment}, e.skill_tag
              order by min(e.ts) desc, e.session_id desc) as rn

@@ -122,6 +122,7 @@ function windowRows(
     skillSessions(tx, {
       where: tx`true ${scope(tx, "e", userIds)} ${upTo(tx, asOf)}`,
       columns: perSessionDays,
+      average: false,
     })
   }) r
       group by user_id, skill_tag

@@ -171,6 +171,7 @@ export async function windowAsOf(
       skillSessions(tx, {
         where: tx`e.user_id = any(${userIds}::uuid[]) ${dayBound}`,
         perMoment: true,
+        average: false,
       })
     }),
     skills as (

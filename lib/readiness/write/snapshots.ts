@@ -157,7 +157,18 @@ export async function computeReadiness(
         select l.user_id, r.n, r.ts, r.overall, r.technical, r.communication, r.structure,
                r.behavioral, r.band, r.meta
         from jsonb_to_recordset(${
-    tx.json(input.map((row, n) => ({ ...row, n })) as unknown as postgres.JSONValue)
+    tx.json(
+      input.map((row, n) => ({
+        ...row,
+        n,
+        // Only what the comparison reads of meta (the whole of it is written below).
+        meta: {
+          formula_version: row.meta.formula_version,
+          evidence: row.meta.evidence,
+          session_id: row.meta.session_id,
+        },
+      })) as unknown as postgres.JSONValue,
+    )
   }::jsonb) as r(n int, ${tx.unsafe(INPUT_COLUMNS)})
         join analytics.learners l on l.user_id = r.user_id and ${inBatch(tx, "l", ids)}
       ) i
