@@ -29,10 +29,21 @@ export class Exact {
   static of(value: string | number | bigint | Exact): Exact {
     if (value instanceof Exact) return value;
     if (typeof value === "bigint") return new Exact(value, 1n);
-    if (typeof value === "number" && !Number.isFinite(value)) {
-      throw new RangeError(`not a finite number: ${value}`);
+    if (typeof value === "number") {
+      if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`);
+      // Weights, thresholds and counts come back again and again: each is read once.
+      let known = NUMBERS.get(value);
+      if (known === undefined) {
+        known = Exact.parse(String(value));
+        if (NUMBERS.size >= NUMBERS_KEPT) NUMBERS.clear();
+        NUMBERS.set(value, known);
+      }
+      return known;
     }
-    const text = String(value).trim();
+    return Exact.parse(value.trim());
+  }
+
+  private static parse(text: string): Exact {
     const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i.exec(text);
     if (!m || (m[2] === "" && (m[3] ?? "") === "")) throw new RangeError(`not a decimal: ${text}`);
     const [, sign, int, frac = "", exp = "0"] = m;
@@ -118,6 +129,10 @@ export class Exact {
     return this.toFixed(digits);
   }
 }
+
+/** Exact values of JS numbers already read (immutable, so shared), at most NUMBERS_KEPT. */
+const NUMBERS = new Map<number, Exact>();
+const NUMBERS_KEPT = 4096;
 
 function gcd(a: bigint, b: bigint): bigint {
   while (b) [a, b] = [b, a % b];
