@@ -82,42 +82,50 @@ function groupsSql(sql: Queryable, f: CohortFilters, settings: StaticConfig) {
   const low = sql.unsafe(
     Array.from(
       { length: lastN },
-      (_, j) => `x.sum_h[x.i1 - ${j}] < ${String(threshold)}::numeric * 100 * x.n[x.i1 - ${j}]`,
+      (_, j) => `y.sum_h[y.i1 - ${j}] < ${String(threshold)}::numeric * 100 * y.n[y.i1 - ${j}]`,
     ).join(" and "),
   );
+  // The best of the period's sessions (by average, then the earliest), when the period ends before
+  // the last session: one of the sum or the count, from the same ordering.
+  const bestInside = (column: "s" | "m") =>
+    sql.unsafe(`(
+      select u.${column} from unnest(y.sum_h[y.i0 + 1:y.i1], y.n[y.i0 + 1:y.i1])
+        with ordinality u(s, m, o)
+      order by u.s::numeric / u.m desc, u.o
+      limit 1)`);
   const slowIds = sql`any(array(select user_id from slow))`;
   return sql<Group[]>`
     with c as (${cohortLearners(sql, f)}),
-    x as (
-      select y.*,
-             (y.i0 > 0 and y.last_max[y.i0] >= ${f.from})
-               or (y.i1 > 0 and y.last_max[y.i1] >= ${f.to}) as spans
+    -- One narrow row per participant and skill (or spanning learner and skill), every figure read
+    -- from the kept arrays in the pass that finds the period's positions: the arrays themselves
+    -- are read once and never copied.
+    x as materialized (
+      select y.user_id, y.skill_tag, y.i1 - y.i0 as k, y.spans,
+             y.sum_h[y.i0 + 1] as sf, y.n[y.i0 + 1] as nf, y.sum_h[y.i1] as sl, y.n[y.i1] as nl,
+             case when y.i1 = cardinality(y.ts) then y.best_sum_h[y.i0 + 1]
+                  else ${bestInside("s")} end as sb,
+             case when y.i1 = cardinality(y.ts) then y.best_n[y.i0 + 1]
+                  else ${bestInside("m")} end as nb,
+             (y.i1 >= ${lastN} and ${low}) as low
       from (
-        select s.user_id, s.skill_tag, s.ts, s.sum_h, s.n, s.best_sum_h, s.best_n, s.last_max,
-               width_bucket(${justBefore(f.from)}, s.ts) as i0,
-               width_bucket(${justBefore(f.to)}, s.ts) as i1
-        from c join analytics.learner_skill_sessions s on s.user_id = c.user_id
-        where s.skill_tag = any(${tags}::text[])
+        select z.*, (z.i0 > 0 and z.last_max[z.i0] >= ${f.from})
+                      or (z.i1 > 0 and z.last_max[z.i1] >= ${f.to}) as spans
+        from (
+          select s.user_id, s.skill_tag, s.ts, s.sum_h, s.n, s.best_sum_h, s.best_n, s.last_max,
+                 width_bucket(${justBefore(f.from)}, s.ts) as i0,
+                 width_bucket(${justBefore(f.to)}, s.ts) as i1
+          from c join analytics.learner_skill_sessions s on s.user_id = c.user_id
+          where s.skill_tag = any(${tags}::text[])
+          -- Each binary search once per row (not once per use).
+          offset 0
+        ) z
       ) y
+      where y.i1 > y.i0 or y.spans
     ),
     kept as (
-      select x.skill_tag, (x.i1 - x.i0) as k,
-             x.sum_h[x.i0 + 1] as sf, x.n[x.i0 + 1] as nf, x.sum_h[x.i1] as sl, x.n[x.i1] as nl,
-             b.sb, b.nb, (x.i1 >= ${lastN} and ${low}) as low
+      select x.skill_tag, x.k, x.sf, x.nf, x.sl, x.nl, x.sb, x.nb, x.low
       from x
-      cross join lateral (
-        select x.best_sum_h[x.i0 + 1] as sb, x.best_n[x.i0 + 1] as nb
-        where x.i1 = cardinality(x.ts)
-        union all
-        select * from (
-          select u.s, u.m from unnest(x.sum_h[x.i0 + 1:x.i1], x.n[x.i0 + 1:x.i1])
-            with ordinality u(s, m, o)
-          where x.i1 < cardinality(x.ts)
-          order by u.s::numeric / u.m desc, u.o
-          limit 1
-        ) inside
-      ) b
-      where x.i1 > x.i0 and not x.spans
+      where x.k > 0 and not x.spans
     ),
     slow as (select user_id, skill_tag from x where x.spans),
     ps as (
@@ -160,9 +168,10 @@ function groupsSql(sql: Queryable, f: CohortFilters, settings: StaticConfig) {
            sum(p.k)::int as sessions, (count(*) filter (where p.low))::int as low,
            (sum(p.sf)::numeric / 100)::text as sf, (sum(p.sl)::numeric / 100)::text as sl,
            (sum(p.sb)::numeric / 100)::text as sb,
-           (sum(p.sl::numeric * p.sl) / 10000)::text as sll,
-           (sum(p.sl::numeric * p.sf) / 10000)::text as slf,
-           (sum(p.sf::numeric * p.sf) / 10000)::text as sff
+           -- Products of hundredths as integers (exact; an overflow would fail, not wrap).
+           (sum(p.sl * p.sl)::numeric / 10000)::text as sll,
+           (sum(p.sl * p.sf)::numeric / 10000)::text as slf,
+           (sum(p.sf * p.sf)::numeric / 10000)::text as sff
     from per p
     group by p.skill_tag, p.nf, p.nl, p.nb, p.k >= 2`;
 }
