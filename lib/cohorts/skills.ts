@@ -78,11 +78,16 @@ function groupsSql(sql: Queryable, f: CohortFilters, settings: StaticConfig) {
   const tags = settings.catalog.skillTags;
   const { threshold, sessions: lastN } = settings.readiness.low_skill;
   const justBefore = (t: Date) => sql`${t}::timestamptz - interval '1 microsecond'`;
-  // sum < threshold · n, in hundredths, for the j-th session before i1 (j = 0 … N − 1).
+  // sum < threshold · n, in hundredths, for the j-th session before i1 (j = 0 … N − 1): integers
+  // when the threshold in hundredths is whole (as configured thresholds are), else numeric.
+  const hundredths = Exact.of(threshold).times(100);
+  const bound = hundredths.d === 1n
+    ? `${hundredths.n}::int8`
+    : `${String(threshold)}::numeric * 100`;
   const low = sql.unsafe(
     Array.from(
       { length: lastN },
-      (_, j) => `y.sum_h[y.i1 - ${j}] < ${String(threshold)}::numeric * 100 * y.n[y.i1 - ${j}]`,
+      (_, j) => `y.sum_h[y.i1 - ${j}] < ${bound} * y.n[y.i1 - ${j}]`,
     ).join(" and "),
   );
   // The best of the period's sessions (by average, then the earliest), when the period ends before
