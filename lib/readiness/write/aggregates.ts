@@ -5,7 +5,7 @@
 import type { Queryable } from "../../db/mod.ts";
 import { type ReadinessConfig, type WindowSpec } from "../config.ts";
 import { skillSessions } from "../sql.ts";
-import { probedIn } from "./moments.ts";
+import { inBatch, probedIn } from "./moments.ts";
 
 export interface RefreshOptions {
   /** The windows (config/readiness.json). */
@@ -36,16 +36,9 @@ export function hoursBefore(at: string, hours: number): string {
   return `${new Date(ms - hours * 3_600_000).toISOString().slice(0, 23)}${micros}Z`;
 }
 
-/** The learners a statement touches: all, or `user_id = any(userIds)` (uses the per-learner indexes). */
+/** The learners a statement touches: all, or `user_id = any(userIds)` (see `inBatch`). */
 function scope(tx: Queryable, alias: "e" | "a", userIds: string[] | undefined) {
-  if (!userIds) return tx``;
-  // The id range too: a batch of consecutive learners is then one index range, not a filter
-  // applied to every row of the table.
-  const sorted = userIds.map((id) => id.toLowerCase()).sort();
-  const [lo, hi] = [sorted[0], sorted[sorted.length - 1]];
-  return alias === "e"
-    ? tx`and e.user_id = any(${userIds}::uuid[]) and e.user_id between ${lo} and ${hi}`
-    : tx`and a.user_id = any(${userIds}::uuid[]) and a.user_id between ${lo} and ${hi}`;
+  return userIds ? tx`and ${inBatch(tx, alias, userIds)}` : tx``;
 }
 
 function upTo(tx: Queryable, asOf: Date | undefined) {

@@ -39,19 +39,18 @@ type Row = Moment & {
 };
 
 /**
- * `alias.user_id` is one of `userIds`, and inside their id range: a batch of consecutive learners
- * is then one index range whatever the plan, not a filter applied to every row of the table.
+ * `alias.user_id` is one of `userIds`: one index descent per learner, and an estimate of the rows
+ * the planner can trust (the ids' count times the rows per learner). Not also their id range: the
+ * planner would multiply the two conditions' selectivities as if independent, expect about one
+ * row for a batch of hundreds of learners, and pick nested loops that re-read the batch's answers
+ * once per learner. Batches run with custom plans (`computeReadiness`), which see the id list.
  */
 export function inBatch(
   tx: Queryable,
-  alias: "e" | "l" | "s" | "r" | "p" | "k",
+  alias: "e" | "l" | "s" | "r" | "p" | "k" | "a",
   userIds: string[],
 ) {
-  const column = tx.unsafe(`${alias}.user_id`);
-  if (userIds.length === 0) return tx`${column} = any(${userIds}::uuid[])`;
-  const sorted = userIds.map((id) => id.toLowerCase()).sort();
-  return tx`${column} = any(${userIds}::uuid[])
-    and ${column} between ${sorted[0]}::uuid and ${sorted[sorted.length - 1]}::uuid`;
+  return tx`${tx.unsafe(`${alias}.user_id`)} = any(${userIds}::uuid[])`;
 }
 
 /**
@@ -111,20 +110,27 @@ export function momentsOf(tx: Queryable, userIds: string[], spec: AsOfSpec) {
         where m.user_id = any(${userIds}::uuid[])`;
     case "latest":
       // No evidence yet: the learner's snapshot is dated when the learner was first seen.
-      // Grouped per learner over the batch's rows (one index pass each), not a lookup per learner.
+      // One pass over the batch's learner, answer and session rows, grouped per learner: no join,
+      // so no plan depends on how many of them the planner expects (it cannot tell from an id list
+      // and its range, and a nested loop over a batch it expects to be one learner re-reads every
+      // answer of the batch once per learner).
       return tx`
-        select l.user_id, coalesce(greatest(ev.t, ss.t), l.created_at) as t,
+        select u.user_id,
+               coalesce(greatest(max(u.answer_at), max(u.completed_at)), max(u.created_at)) as t,
                null::uuid as session_id
-        from analytics.learners l
-        left join (
-          select e.user_id, max(e.ts) as t from analytics.session_events e
-          where ${inBatch(tx, "e", userIds)} group by e.user_id
-        ) ev on ev.user_id = l.user_id
-        left join (
-          select s.user_id, max(s.completed_at) as t from analytics.sessions s
-          where ${inBatch(tx, "s", userIds)} group by s.user_id
-        ) ss on ss.user_id = l.user_id
-        where ${inBatch(tx, "l", userIds)}`;
+        from (
+          select l.user_id, null::timestamptz as answer_at, null::timestamptz as completed_at,
+                 l.created_at
+          from analytics.learners l where ${inBatch(tx, "l", userIds)}
+          union all
+          select e.user_id, e.ts, null, null
+          from analytics.session_events e where ${inBatch(tx, "e", userIds)}
+          union all
+          select s.user_id, null, s.completed_at, null
+          from analytics.sessions s where ${inBatch(tx, "s", userIds)}
+        ) u
+        group by u.user_id
+        having count(u.created_at) > 0`;
   }
 }
 

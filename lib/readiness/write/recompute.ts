@@ -115,6 +115,44 @@ async function incrementalCandidates(
   return rows.map((r) => r.user_id);
 }
 
+/** Runs of at least this many batches keep the planner's statistics fresh as they go. */
+const STATISTICS_BATCHES = 8;
+
+const isPowerOf4 = (n: number) => n > 0 && (n & (n - 1)) === 0 && (Math.log2(n) % 2 === 0);
+
+/** The tables a batch reads and writes, whose row counts its plans depend on. */
+const PLANNED_TABLES = [
+  "learners",
+  "sessions",
+  "session_events",
+  "user_skill_agg",
+  "user_readiness",
+  "readiness_pending",
+  "readiness_progress",
+  "learner_latest",
+  "readiness_reads",
+  "learner_reads",
+];
+
+/**
+ * ANALYZE of each of those tables whose statistics are missing or stale (a fifth of its rows, and
+ * at least a thousand, changed since): a batch names its learners by id, and the planner expects
+ * as many rows of each table as their count times the rows per learner that the statistics say.
+ * Without them it may scan a whole table for every batch. Autovacuum does the same in time, but not
+ * within a run. Nothing on Citus: the statistics that plan a shard's part live on its worker.
+ */
+async function refreshStatistics(sql: Sql): Promise<void> {
+  const stale = await sql<{ name: string }[]>`
+    select format('%I.%I', t.schemaname, t.relname) as name
+    from pg_stat_user_tables t
+    where t.schemaname = 'analytics' and t.relname = any(${PLANNED_TABLES}::text[])
+      and not exists (select 1 from pg_extension where extname = 'citus')
+      and (coalesce(t.last_analyze, t.last_autoanalyze) is null
+           or t.n_mod_since_analyze > greatest(1000, t.n_live_tup / 5))
+    order by 1`;
+  for (const { name } of stale) await sql.unsafe(`analyze ${name}`);
+}
+
 /** Every learner with answers (optionally an answer since `since`), by user id. */
 async function learnersWithAnswers(sql: Queryable, since?: Date): Promise<string[]> {
   const active = since ? sql`and e.ts >= ${since}` : sql``;
@@ -166,6 +204,11 @@ export async function recomputeAllReadiness(
       duration_ms: 0,
     };
     const trigger = options.trigger ?? (options.rebuild ? "rebuild" : "recompute");
+    // A run of many batches plans each batch from the tables' statistics: refreshed where stale
+    // before the first batch, and again after batches 1, 4, 16, … (a first run fills the derived
+    // tables from nothing, and the plans of later batches need to know that they did).
+    const manyBatches = ids.length >= STATISTICS_BATCHES * batchSize;
+    if (manyBatches) await refreshStatistics(sql);
     for (let i = 0; i < ids.length; i += batchSize) {
       const batch = ids.slice(i, i + batchSize);
       const batchStarted = performance.now();
@@ -204,6 +247,7 @@ export async function recomputeAllReadiness(
       });
       out.batches++;
       options.onProgress?.({ done: out.learners, total: ids.length });
+      if (manyBatches && isPowerOf4(out.batches)) await refreshStatistics(sql);
     }
     // Kept readiness reads that are missing or from another version of the app (the changed
     // learners' were rewritten with their snapshots above).

@@ -65,18 +65,25 @@ Deno.test("recomputeAllReadiness", async (step) => {
         }]);
         assert.deepEqual(await listSnapshots(db.sql, idle, 5), []);
         // The rows kept from each batch's new snapshots (progress, latest snapshot, readiness
-        // body) are rewritten from the snapshots of the batch's id range: one index range
-        // whatever the plan, not a filter on every snapshot of the table.
+        // body) are rewritten from the snapshots of the batch's learners, named by id (an index
+        // descent each) and not also by their id range, whose selectivity the planner would
+        // multiply with the ids' and so expect next to no rows.
         const kept = statements.filter((s) =>
           /insert into analytics\.(readiness_progress|learner_latest|readiness_reads)/.test(s)
         );
         assert.ok(kept.length >= 3 * result.batches, kept.join("\n---\n"));
-        for (const s of kept) assert.match(s, /r\.user_id between \$\d+::uuid and \$\d+::uuid/, s);
+        for (const s of kept) {
+          assert.match(s, /r\.user_id = any\(\$\d+::uuid\[\]\)/, s);
+          assert.doesNotMatch(s, /r\.user_id between/, s);
+        }
         const cleared = statements.filter((s) =>
           /delete from analytics\.(readiness_progress|learner_latest)/.test(s)
         );
         assert.ok(cleared.length >= 2 * result.batches, cleared.join("\n---\n"));
-        for (const s of cleared) assert.match(s, /[pk]\.user_id between \$\d+::uuid and \$\d+/, s);
+        for (const s of cleared) {
+          assert.match(s, /[pk]\.user_id = any\(\$\d+::uuid\[\]\)/, s);
+          assert.doesNotMatch(s, /[pk]\.user_id between/, s);
+        }
 
         for (const id of learners) {
           const [batch] = await listSnapshots(db.sql, id, 1);
@@ -130,7 +137,11 @@ Deno.test("recomputeAllReadiness", async (step) => {
         assert.equal(computes.length, result.batches, computes.join("\n---\n"));
         for (const s of computes) {
           assert.match(s, /merge into analytics\.user_skill_agg/, "computed where stored");
-          assert.match(s, /when not matched and f\.sample_size > 0 then\s+insert/, "computed where stored");
+          assert.match(
+            s,
+            /when not matched and f\.sample_size > 0 then\s+insert/,
+            "computed where stored",
+          );
           // Emptied day windows are deleted by the same statement.
           assert.match(s, /when matched and f\.sample_size = 0 then delete/);
           // Once in the statement too: one copy of the rule, the MERGE's source (evaluated once),
@@ -152,18 +163,22 @@ Deno.test("recomputeAllReadiness", async (step) => {
           /'plan_cache_mode', 'force_custom_plan'/.test(s)
         );
         assert.equal(customPlans.length, result.batches, "each batch planned for its learners");
-        // Each batch statement that reads its learners' answers, sessions or snapshots (the
-        // windows, the moments, the snapshot in effect at each moment) names the batch's id
-        // range too: one index range whatever the plan, not a filter on every row of the table.
+        // Each batch statement that reads its learners' answers or sessions (the windows, the
+        // moments) names them by id, not also by their id range (see above).
         const perBatch = statements.filter((s) =>
           /= any\(/.test(s) &&
           /analytics\.session_events e|analytics\.sessions s/.test(s)
         );
         assert.ok(perBatch.length >= 2 * result.batches, perBatch.join("\n---\n"));
-        for (const s of perBatch) assert.match(s, /between \$\d+(::uuid)? and \$\d+/, s);
-        const snapshotLookups = statements.filter((s) => /analytics\.user_readiness p/.test(s));
-        assert.ok(snapshotLookups.length >= result.batches);
-        for (const s of snapshotLookups) assert.match(s, /between \$\d+(::uuid)? and \$\d+/, s);
+        for (const s of perBatch) {
+          assert.match(s, /[es]\.user_id = any\(\$\d+::uuid\[\]\)/, s);
+          assert.doesNotMatch(s, /[els]\.user_id between/, s);
+        }
+        // The latest evidence is one grouped pass over the batch's learner, answer and session
+        // rows: no join whose plan depends on how many rows the planner expects.
+        const moments = statements.filter((s) => /max\(u\.answer_at\)/.test(s));
+        assert.equal(moments.length, result.batches, moments.join("\n---\n"));
+        for (const s of moments) assert.doesNotMatch(s, /\bjoin analytics\.session_events/, s);
       },
     );
 
@@ -236,6 +251,34 @@ Deno.test("recomputeAllReadiness", async (step) => {
           return "held";
         });
         assert.equal(held, "held");
+      },
+    );
+
+    await step.step(
+      "a run of many batches analyzes the tables whose statistics are missing or stale, once",
+      async () => {
+        const more = Array.from({ length: 4 }, () => crypto.randomUUID());
+        for (const [i, id] of more.entries()) {
+          await recordSession(db.sql, id, 2 + i, { communication: [50 + i], structure: [60] });
+        }
+        const many = { config: readinessConfig, full: true, batchSize: 1 } as const;
+        // 9 learners with answers, a batch each: at least 8 batches. No table of this database
+        // was analyzed yet, so each is before the first batch; then none is stale any more.
+        const first = await sent(db.sql, () => recomputeAllReadiness(db.sql, many));
+        assert.ok(first.result.batches >= 8);
+        const analyzed = first.statements.filter((s) => /^analyze /.test(s.trim()));
+        for (const table of ["session_events", "user_skill_agg", "user_readiness"]) {
+          assert.ok(analyzed.includes(`analyze analytics.${table}`), analyzed.join("\n"));
+          assert.equal(analyzed.filter((s) => s === `analyze analytics.${table}`).length, 1);
+        }
+        const again = await sent(db.sql, () => recomputeAllReadiness(db.sql, many));
+        assert.deepEqual(again.statements.filter((s) => /^analyze /.test(s.trim())), []);
+        // A run of fewer batches never looks.
+        const few = await sent(
+          db.sql,
+          () => recomputeAllReadiness(db.sql, { ...many, batchSize: 100 }),
+        );
+        assert.deepEqual(few.statements.filter((s) => /pg_stat_user_tables/.test(s)), []);
       },
     );
 
