@@ -123,11 +123,13 @@ export function momentsOf(tx: Queryable, userIds: string[], spec: AsOfSpec) {
                  l.created_at
           from analytics.learners l where ${inBatch(tx, "l", userIds)}
           union all
-          select e.user_id, e.ts, null, null
+          select e.user_id, max(e.ts), null, null
           from analytics.session_events e where ${inBatch(tx, "e", userIds)}
+          group by e.user_id
           union all
-          select s.user_id, null, s.completed_at, null
+          select s.user_id, null, max(s.completed_at), null
           from analytics.sessions s where ${inBatch(tx, "s", userIds)}
+          group by s.user_id
         ) u
         group by u.user_id
         having count(u.created_at) > 0`;

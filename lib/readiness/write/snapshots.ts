@@ -111,10 +111,12 @@ export async function computeReadiness(
   // for the batch's own learners on every execution: from the sixth execution of a prepared
   // statement on a connection Postgres may switch to a generic plan, which cannot see how many
   // learners the array holds nor their id range, and picks scans that compare every learner
-  // with every row (a batch then takes many times as long). Local to the transaction.
+  // with every row (a batch then takes many times as long). No parallel workers: starting them
+  // costs more than a batch's statements take. Local to the transaction.
   const [{ now }] = await tx<{ now: string }[]>`
     select set_config('work_mem', ${WORK_MEM}, true),
-           set_config('plan_cache_mode', 'force_custom_plan', true), ${
+           set_config('plan_cache_mode', 'force_custom_plan', true),
+           set_config('max_parallel_workers_per_gather', '0', true), ${
     tx.unsafe(NOW_MICROS)
   } as now`;
   // As of the latest evidence a last-N-sessions readiness window is the learners' current one:
