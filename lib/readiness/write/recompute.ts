@@ -120,7 +120,10 @@ const STATISTICS_BATCHES = 8;
 
 const isPowerOf4 = (n: number) => n > 0 && (n & (n - 1)) === 0 && (Math.log2(n) % 2 === 0);
 
-/** The tables a batch reads and writes, whose row counts its plans depend on. */
+/**
+ * The tables whose row counts a batch's plans depend on: the ones it reads per learner and joins
+ * (the kept rows it rewrites are written from these, keyed by learner).
+ */
 const PLANNED_TABLES = [
   "learners",
   "sessions",
@@ -128,10 +131,6 @@ const PLANNED_TABLES = [
   "user_skill_agg",
   "user_readiness",
   "readiness_pending",
-  "readiness_progress",
-  "learner_latest",
-  "readiness_reads",
-  "learner_reads",
 ];
 
 /**
