@@ -120,9 +120,7 @@ export async function computeReadiness(
     select set_config('work_mem', ${WORK_MEM}, true),
            set_config('plan_cache_mode', 'force_custom_plan', true),
            set_config('max_parallel_workers_per_gather', '0', true),
-           set_config('enable_hashagg', 'off', true), ${
-    tx.unsafe(NOW_MICROS)
-  } as now`;
+           set_config('enable_hashagg', 'off', true), ${tx.unsafe(NOW_MICROS)} as now`;
   // As of the latest evidence a last-N-sessions readiness window is the learners' current one:
   // the refresh below computes it once, for the stored aggregates and the scores alike.
   const current = spec.kind === "latest" &&
