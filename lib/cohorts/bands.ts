@@ -58,9 +58,13 @@ export function bandGridSql(
   stepMs: number,
   lastK: number,
 ) {
+  // Every learner: the points inline, so the statement may run in parallel workers (a CTE scan
+  // keeps it in one process; about a quarter faster at 100,000 learners). A filtered cohort: the
+  // points materialized, since starting workers costs more than its smaller scan saves.
+  const whole = f.level === undefined && f.track === undefined && f.cohort === undefined;
   return sql`
     with c as (${cohortLearners(sql, f)}),
-    points as materialized (
+    points as ${whole ? sql`not materialized` : sql`materialized`} (
       select k, ${f.to}::timestamptz - (k::float8 * ${stepMs}::float8) * interval '1 millisecond'
                 - interval '1 microsecond' as before
       from generate_series(0, ${lastK}::int) k
