@@ -147,14 +147,21 @@ export function attentionReasons(
   // The highest of the kept overalls 2 … 1 + lookback (newest first; missing ones are null).
   const previousMax = sql.unsafe(
     `greatest(${
-      Array.from({ length: cfg.declining_lookback }, (_, i) => `k.scored[${i + 2}]`).join(", ")
+      Array.from({ length: cfg.declining_lookback }, (_, i) => `t.scored[${i + 2}]`).join(", ")
     })`,
   );
   return sql`
     c as (${learners}),
+    -- Each learner's kept rows, the reasons already worked out from them in this one pass: only
+    -- narrow columns are kept for the two readers below, not the arrays they were read from.
     k as (
-      select c.user_id, a.last_answer_at, a.low_skills, t.ts, t.readiness, t.band, t.sufficient,
-             t.scored_at, t.scored,
+      select c.user_id, a.last_answer_at, t.ts, t.readiness, t.band, t.sufficient, t.scored_at,
+             coalesce(a.last_answer_at < ${quietSince}, false)
+               and (t.ts is null or t.readiness is null or not t.sufficient
+                    or t.readiness < ${below}) as stalled,
+             coalesce(${previousMax} - t.scored[1] >= ${points}, false) as declining,
+             t.scored[1] as scored_overall, ${previousMax} as previous_max,
+             nullif(a.low_skills, '{}') as low_skills,
              (a.user_id is null or (a.last_answer_at < ${to} and a.low_rule = ${ruleStamp(rule)}))
                and (t.user_id is null or t.ts < ${to}) as fast
       from c
@@ -163,15 +170,8 @@ export function attentionReasons(
     ),
     kept as (
       -- The reasons of the learners judged from their kept rows.
-      select k.user_id,
-             coalesce(k.last_answer_at < ${quietSince}, false)
-               and (k.ts is null or k.readiness is null or not k.sufficient
-                    or k.readiness < ${below}) as stalled,
-             k.last_answer_at,
-             coalesce(${previousMax} - k.scored[1] >= ${points}, false) as declining,
-             k.scored[1] as scored_overall, k.scored_at, ${previousMax} as previous_max,
-             nullif(k.low_skills, '{}') as low_skills,
-             k.ts, k.readiness as overall, k.band,
+      select k.user_id, k.stalled, k.last_answer_at, k.declining, k.scored_overall, k.scored_at,
+             k.previous_max, k.low_skills, k.ts, k.readiness as overall, k.band,
              (k.readiness is not null and k.sufficient) as sufficient
       from k where k.fast
     ),
