@@ -383,17 +383,8 @@ export async function seedDemo(
         )
       );
       // In key order: each index then grows at the end of a learner's range, not all over it.
-      rows.sort((a, b) =>
-        a.user_id < b.user_id
-          ? -1
-          : a.user_id > b.user_id
-          ? 1
-          : a.ts < b.ts
-          ? -1
-          : a.ts > b.ts
-          ? 1
-          : 0
-      );
+      const key = (r: (typeof rows)[number]) => `${r.user_id} ${r.ts}`;
+      rows.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
       result.eventsInserted += await insertDemoEvents(tx, rows);
     }
     // What is kept of their answers (answer and session times, sessions per skill, persistently

@@ -30,7 +30,7 @@ export interface RefreshResult {
 export const NOW_MICROS = `to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /** `at` (ISO, UTC, milliseconds or microseconds) minus whole hours, to the microsecond. */
-export function hoursBefore(at: string, hours: number): string {
+function hoursBefore(at: string, hours: number): string {
   const micros = /\.\d{3}(\d{3})Z$/.exec(at)?.[1] ?? "000";
   const ms = Date.parse(at.replace(/(\.\d{3})\d*Z$/, "$1Z"));
   return `${new Date(ms - hours * 3_600_000).toISOString().slice(0, 23)}${micros}Z`;

@@ -5,7 +5,7 @@
 import type { Queryable, Sql } from "../../db/mod.ts";
 import { bodiesSql, BUILDER, DEFAULT_HISTORY } from "../sql.ts";
 import { lockLearners } from "../../learners/lock.ts";
-import { inBatch } from "./moments.ts";
+import { batchPlanning, inBatch } from "./moments.ts";
 
 /**
  * Rewrites the kept readiness bodies of `userIds` from their snapshots (after any change to
@@ -80,6 +80,7 @@ export async function fillKeptReads(sql: Sql, batchSize: number): Promise<KeptRe
     await sql.begin(async (tx) => {
       const batch = ids.slice(i, i + batchSize);
       await lockLearners(tx, batch);
+      await tx`select ${batchPlanning(tx)}`;
       await refreshReadinessReads(tx, batch);
     });
   }

@@ -9,6 +9,7 @@ import type { Queryable, Sql } from "../../db/mod.ts";
 import { type ReadinessConfig } from "../config.ts";
 import { fillKeptReads } from "./kept_reads.ts";
 import { lockLearners } from "../../learners/lock.ts";
+import { isCitus } from "../../db/citus.ts";
 import { computeReadiness, replaySnapshots } from "./snapshots.ts";
 
 export interface RecomputeProgress {
@@ -141,11 +142,11 @@ const PLANNED_TABLES = [
  * within a run. Nothing on Citus: the statistics that plan a shard's part live on its worker.
  */
 async function refreshStatistics(sql: Sql): Promise<void> {
+  if (await isCitus(sql)) return;
   const stale = await sql<{ name: string }[]>`
     select format('%I.%I', t.schemaname, t.relname) as name
     from pg_stat_user_tables t
     where t.schemaname = 'analytics' and t.relname = any(${PLANNED_TABLES}::text[])
-      and not exists (select 1 from pg_extension where extname = 'citus')
       and (coalesce(t.last_analyze, t.last_autoanalyze) is null
            or t.n_mod_since_analyze > greatest(1000, t.n_live_tup / 5))
     order by 1`;

@@ -15,6 +15,7 @@ import { forgetLearnerReads } from "./learner_reads.ts";
 import { lockLearners } from "../../learners/lock.ts";
 import {
   type AsOfSpec,
+  batchPlanning,
   inBatch,
   momentsOf,
   probedIn,
@@ -36,9 +37,6 @@ export interface ComputeOptions {
    */
   asOf?: Date;
 }
-
-/** work_mem of a recompute transaction (sorts and hashes of one batch of learners). */
-const WORK_MEM = "64MB";
 
 const INPUT_COLUMNS = `user_id uuid, ts timestamptz, overall numeric, technical numeric,
   communication numeric, structure numeric, behavioral numeric, band text, meta jsonb`;
@@ -107,20 +105,9 @@ export async function computeReadiness(
   const spec: AsOfSpec = options.at ??
     (options.asOf ? { kind: "fixed", at: options.asOf } : { kind: "latest" });
   const marks = spec.kind === "latest" ? await pendingMarks(tx, ids) : [];
-  // Sorting and hashing a batch's answers fits in memory instead of spilling to disk. A plan
-  // for the batch's own learners on every execution: from the sixth execution of a prepared
-  // statement on a connection Postgres may switch to a generic plan, which cannot see how many
-  // learners the array holds nor their id range, and picks scans that compare every learner
-  // with every row (a batch then takes many times as long). No parallel workers: starting them
-  // costs more than a batch's statements take. No hash aggregates: a batch's answers come in
-  // learner order from the index, which sorted grouping uses as it goes (a fifth faster than
-  // hashing them and sorting again, which the planner picks when it expects the right number
-  // of rows). Local to the transaction.
+  // Planned for the batch (`batchPlanning`); the transaction's now() in the same round trip.
   const [{ now }] = await tx<{ now: string }[]>`
-    select set_config('work_mem', ${WORK_MEM}, true),
-           set_config('plan_cache_mode', 'force_custom_plan', true),
-           set_config('max_parallel_workers_per_gather', '0', true),
-           set_config('enable_hashagg', 'off', true), ${tx.unsafe(NOW_MICROS)} as now`;
+    select ${batchPlanning(tx)}, ${tx.unsafe(NOW_MICROS)} as now`;
   // As of the latest evidence a last-N-sessions readiness window is the learners' current one:
   // the refresh below computes it once, for the stored aggregates and the scores alike.
   const current = spec.kind === "latest" &&
