@@ -101,7 +101,8 @@ Deno.test("hostile input", async (step) => {
       assert.equal(ok.status, 200, JSON.stringify(ok.body));
       await t.db
         .sql`truncate analytics.session_events, analytics.sessions, analytics.session_owners,
-          analytics.readiness_pending, analytics.learners cascade`;
+          analytics.readiness_pending, analytics.learners, analytics.learner_directory,
+          analytics.learner_profile_counts cascade`;
     });
 
     await step.step("NUL in a query value or a path parameter → 400 naming it", async () => {
@@ -303,7 +304,8 @@ Deno.test("timestamps: unstorable or future → 400 naming the field, nothing wr
       }
       await t.db
         .sql`truncate analytics.session_events, analytics.sessions, analytics.session_owners,
-          analytics.readiness_pending, analytics.learners cascade`;
+          analytics.readiness_pending, analytics.learners, analytics.learner_directory,
+          analytics.learner_profile_counts cascade`;
     });
     assert.equal(await totalRows(t), before);
   } finally {

@@ -14,19 +14,22 @@ const context = new AsyncLocalStorage<Fields>();
 const SECRET_KEY = /pass(word)?|secret|token|authorization|cookie|connection_?string/i;
 
 /**
- * Lines for stdout not written yet: gathered while the pending callbacks of the event loop run (a
- * busy server finishes many requests at once) and written together by one system call right
- * after them, instead of one call per line. Written at once when many are waiting, before any warning or error line,
- * and when the process exits.
+ * Lines for stdout not written yet: gathered for a few milliseconds (a busy server finishes many
+ * requests in that time) and written together by one system call, instead of one call per line.
+ * Written at once when many are waiting, before any warning or error line, and when the process
+ * exits.
  */
 let pending: string[] = [];
-let flushScheduled = false;
+let flushTimer: ReturnType<typeof setTimeout> | null = null;
 const MAX_PENDING = 256;
+/** The longest a line waits for the lines after it. */
+const GATHER_MS = 5;
 const encoder = new TextEncoder();
 
 /** Writes the lines gathered for stdout now. */
 export function flushLog(): void {
-  flushScheduled = false;
+  if (flushTimer !== null) clearTimeout(flushTimer);
+  flushTimer = null;
   if (pending.length === 0) return;
   const bytes = encoder.encode(pending.join("\n") + "\n");
   pending = [];
@@ -43,9 +46,11 @@ export let sink: (line: string, level: Level) => void = (line, level) => {
   }
   pending.push(line);
   if (pending.length >= MAX_PENDING) flushLog();
-  else if (!flushScheduled) {
-    flushScheduled = true;
-    queueMicrotask(flushLog);
+  else if (flushTimer === null) {
+    const timer = setTimeout(flushLog, GATHER_MS);
+    // A process with nothing else to do exits; "unload" writes what is left.
+    Deno.unrefTimer(timer);
+    flushTimer = timer;
   }
 };
 
@@ -67,8 +72,13 @@ export function addLogContext(fields: Fields): void {
   if (store) Object.assign(store, fields);
 }
 
+/** Text that may hold one of the shapes `redact` masks (a superset: it then looks closely). */
+const MAYBE_SECRET = /bearer|eyJ|:\/\//i;
+
 /** Masks secrets in a string: bearer tokens, JWT-looking values, URL passwords. */
 export function redact(text: string): string {
+  // Most text holds none of the three shapes: one scan tells, before three replacing passes.
+  if (!MAYBE_SECRET.test(text)) return text;
   return text
     .replace(/(bearer\s+)[A-Za-z0-9._~+/=-]+/gi, "$1***")
     .replace(/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, "***")
@@ -76,7 +86,8 @@ export function redact(text: string): string {
 }
 
 function clean(value: unknown, key = ""): unknown {
-  if (SECRET_KEY.test(key) && value !== null && value !== undefined) return "***";
+  if (key !== "" && SECRET_KEY.test(key) && value !== null && value !== undefined) return "***";
+  if (typeof value === "number" || typeof value === "boolean") return value;
   if (typeof value === "string") return redact(value);
   if (value instanceof Error) return redact(value.message);
   if (Array.isArray(value)) return value.map((v) => clean(v));

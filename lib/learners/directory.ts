@@ -2,7 +2,6 @@
  * The learner directory for coaches and admins: search, profile filters, band and needs-attention
  * filters, sorting and keyset paging, in one set-based statement for a page (and one for the total).
  */
-import type postgres from "postgres";
 import type { Queryable } from "../db/mod.ts";
 import type { ReadinessConfig } from "../readiness/config.ts";
 import type { StaticConfig } from "../static_config.ts";
@@ -141,19 +140,6 @@ export function bandFilterValues(config: ReadinessConfig): string[] {
   ];
 }
 
-/**
- * The needs-attention rule, as one SQL condition on the directory row `d`: the learner has a
- * reason on the needs-attention list (stalled, declining, persistently low) as of `now`, by the
- * same definition (`flaggedLearners`).
- */
-export function needsAttention(
-  sql: Queryable,
-  now: Date,
-  settings: StaticConfig,
-): postgres.PendingQuery<postgres.Row[]> {
-  return sql`d.user_id in (${flaggedLearners(sql, sql`select d.user_id from d`, now, settings)})`;
-}
-
 /** Bounds of the ids that start with `hex` (1–32 hex digits), for an index range scan. */
 function idRange(hex: string): [string, string] {
   const lo = hex.padEnd(32, "0");
@@ -163,219 +149,232 @@ function idRange(hex: string): [string, string] {
   return [uuid(lo), uuid(hi)];
 }
 
+/** The sorts whose figure a learner may lack: the rows with it first, those without after. */
+const NULLABLE: Partial<Record<DirectorySort, string>> = {
+  readiness: "readiness",
+  delta: "delta",
+  last_active: "last_active",
+};
+
+/** Each sort's key, a column (or expression) of learner_directory, and its type. */
+const SORT_KEYS: Record<DirectorySort, { key: string; type: string }> = {
+  readiness: { key: "readiness", type: "numeric" },
+  delta: { key: "delta", type: "numeric" },
+  last_active: { key: "last_active", type: "timestamptz" },
+  sessions: { key: "sessions", type: "int" },
+  name: { key: "lower(label)", type: "text" },
+};
+
 /**
- * `d` (every learner with the directory's columns, profile filters applied) and `m` (the rest).
- * `countOnly`: only `m`'s rows matter, not its columns, so the per-learner figures are left out
- * unless a filter reads them (the band filter). `sessionsLater`: the session figures are left to
- * the caller, which adds them to the rows of a page only (when the order does not need them).
- * `part` (sorts by a kept figure, readiness or delta, with the session figures later): `kept`,
- * only learners with that figure, read from learner_latest in its index order; `missing`, only
- * learners without it.
+ * A statement's text and parameters, written as plain text: the directory's statements have a
+ * few shapes, each prepared once per connection, and building them costs next to nothing per
+ * request (composing query fragments cost more than the database's work for a page).
  */
-function matching(
+class Statement {
+  readonly params: unknown[] = [];
+  /** `$n::type` for the value, as a parameter. */
+  p(value: unknown, type: string): string {
+    this.params.push(value);
+    return `$${this.params.length}::${type}`;
+  }
+}
+
+/** The part of the rows a statement reads: all, those with the sort's figure, those without. */
+type Part = "all" | "kept" | "missing";
+
+/**
+ * The conditions on learner_directory of the filters (and of `part` for the sort's figure), as
+ * SQL text joined by `and`. `flagged`: the ids of the learners with a needs-attention reason,
+ * when the query filters on it.
+ */
+function conditions(
+  st: Statement,
+  q: DirectoryQuery,
+  part: Part,
+  flagged: string[] | null,
+): string {
+  const c = ["true"];
+  const column = NULLABLE[q.sort];
+  if (column && part === "kept") c.push(`${column} is not null`);
+  if (column && part === "missing") c.push(`${column} is null`);
+  if (q.level) c.push(`level = ${st.p(q.level, "text")}`);
+  if (q.track) c.push(`track = ${st.p(q.track, "text")}`);
+  if (q.cohort) c.push(`cohort = ${st.p(q.cohort, "text")}`);
+  const search = q.q?.trim() ?? "";
+  if (search) {
+    const hex = search.replaceAll("-", "").toLowerCase();
+    const byId = /^[0-9a-f-]+$/i.test(search) && hex.length >= 1 && hex.length <= 32;
+    const like = `%${search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+    const [lo, hi] = byId ? idRange(hex) : ["", ""];
+    c.push(
+      `(label ilike ${st.p(like, "text")}${
+        byId ? ` or user_id between ${st.p(lo, "uuid")} and ${st.p(hi, "uuid")}` : ""
+      })`,
+    );
+  }
+  if (q.band === "none") c.push("band is null");
+  else if (q.band !== undefined) c.push(`band = ${st.p(q.band, "text")}`);
+  if (q.attention !== undefined && flagged !== null) {
+    c.push(
+      q.attention
+        ? `user_id = any(${st.p(flagged, "uuid[]")})`
+        : `user_id <> all(${st.p(flagged, "uuid[]")})`,
+    );
+  }
+  return c.join(" and ");
+}
+
+/** Only profile filters (level, track, cohort): the total is read from the kept counts. */
+function profileOnly(q: DirectoryFilters): boolean {
+  return !(q.q?.trim()) && q.band === undefined && q.attention === undefined;
+}
+
+/** The number of learners matching the filters, as one SQL expression. */
+function totalSql(st: Statement, q: DirectoryQuery, flagged: string[] | null): string {
+  if (!profileOnly(q)) {
+    return `(select count(*)::int from analytics.learner_directory
+             where ${conditions(st, q, "all", flagged)})`;
+  }
+  const c = ["true"];
+  if (q.level) c.push(`c.level = ${st.p(q.level, "text")}`);
+  if (q.track) c.push(`c.track = ${st.p(q.track, "text")}`);
+  if (q.cohort) c.push(`c.cohort = ${st.p(q.cohort, "text")}`);
+  return `(select coalesce(sum(c.learners), 0)::int from analytics.learner_profile_counts c
+           where ${c.join(" and ")})`;
+}
+
+/**
+ * The learners with a needs-attention reason (stalled, declining, persistently low) as of `now`
+ * among those the profile filters match, by the needs-attention list's definition
+ * (`flaggedLearners`); null when the query does not filter on it.
+ */
+async function flaggedIds(
   sql: Queryable,
   q: DirectoryQuery,
   settings: StaticConfig,
-  countOnly = false,
-  sessionsLater = false,
-  part?: "kept" | "missing",
-) {
+): Promise<string[] | null> {
+  if (q.attention === undefined) return null;
   const none = sql``;
-  const search = q.q?.trim() ?? "";
-  const hex = search.replaceAll("-", "").toLowerCase();
-  const byId = /^[0-9a-f-]+$/i.test(search) && hex.length >= 1 && hex.length <= 32;
-  const like = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const [lo, hi] = byId ? idRange(hex) : ["", ""];
-  const sortKey = {
-    readiness: sql`d.readiness`,
-    last_active: sql`d.last_active`,
-    sessions: sql`d.sessions`,
-    delta: sql`d.delta`,
-    name: sql`lower(d.label)`,
-  }[q.sort];
-  // The per-learner figures: sessions and last activity, and the latest two snapshots.
-  const sessions = sql`
-      left join lateral (
-        select max(coalesce(x.completed_at, x.started_at)) as last_active, count(*) as sessions
-        from analytics.sessions x where x.user_id = l.user_id
-      ) s on true`;
-  // The latest snapshot, kept per learner (learner_latest, rewritten with the snapshots).
-  const snapshots = sql`
-      left join analytics.learner_latest r on r.user_id = l.user_id`;
-  const figures = countOnly
-    ? (q.band === undefined ? none : sql`, r.band`)
-    : sql`${
-      sessionsLater ? none : sql`, s.last_active, coalesce(s.sessions, 0)::int as sessions`
-    }, r.readiness, r.band, r.delta`;
-  const joins = countOnly
-    ? (q.band === undefined ? none : snapshots)
-    : sessionsLater
-    ? snapshots
-    : sql`${sessions} ${snapshots}`;
-  const kept = q.sort === "delta" ? sql`r.delta` : sql`r.readiness`;
-  // The learners: from the kept rows in their order (the planner walks the sort's index and stops
-  // at the page's end), or every learner with the figures joined.
-  const from = part === "kept"
-    ? sql`select r.user_id, l.level, l.track, l.cohort,
-             coalesce(l.display_name, ${labelSql(sql)}) as label ${figures}
-          from analytics.learner_latest r
-          join analytics.learners l on l.user_id = r.user_id
-          where ${kept} is not null`
-    : sql`select l.user_id, l.level, l.track, l.cohort,
-             coalesce(l.display_name, ${labelSql(sql)}) as label ${figures}
-          from analytics.learners l
-          ${joins}
-          where ${part === "missing" ? sql`${kept} is null` : sql`true`}`;
-  return sql`
-    d as (
-      ${from}
-        ${q.level ? sql`and l.level = ${q.level}` : none}
-        ${q.track ? sql`and l.track = ${q.track}` : none}
-        ${q.cohort ? sql`and l.cohort = ${q.cohort}` : none}
-    ),
-    m as (
-      select d.* ${countOnly ? none : sql`, ${sortKey} as sort_key`} from d
-      where true
-        ${
-    search
-      ? sql`and (d.label ilike ${like} ${
-        byId ? sql`or d.user_id between ${lo}::uuid and ${hi}::uuid` : none
-      })`
-      : none
-  }
-        ${
-    q.band === undefined
-      ? none
-      : q.band === "none"
-      ? sql`and d.band is null`
-      : sql`and d.band = ${q.band}`
-  }
-        ${
-    q.attention === undefined
-      ? none
-      : q.attention
-      ? sql`and ${needsAttention(sql, q.now ?? new Date(), settings)}`
-      : sql`and not ${needsAttention(sql, q.now ?? new Date(), settings)}`
-  }
-    )`;
+  const rows = await sql<{ user_id: string }[]>`${
+    flaggedLearners(
+      sql,
+      sql`select user_id from analytics.learner_directory
+          where true
+            ${q.level ? sql`and level = ${q.level}` : none}
+            ${q.track ? sql`and track = ${q.track}` : none}
+            ${q.cohort ? sql`and cohort = ${q.cohort}` : none}`,
+      q.now ?? new Date(),
+      settings,
+    )
+  }`;
+  return rows.map((r) => r.user_id);
 }
 
-/** The fallback label in SQL, the same text as `learnerLabel` without a display name. */
-function labelSql(sql: Queryable) {
-  return sql`(
-    case when concat_ws(' ', l.level, l.track) = '' then 'Learner'
-         else upper(left(concat_ws(' ', l.level, l.track), 1))
-              || substr(concat_ws(' ', l.level, l.track), 2) || ' learner' end
-    || ' ' || left(l.user_id::text, 4))`;
+/**
+ * The statement of rows after the cursor, in the sort order (nulls last in both orders, ties by
+ * user id), `limit` of them (all when null), with the sort key (`sk`) and the cursor value.
+ * `part` (a sort whose figure may be null): only the rows with the figure, or only those without.
+ */
+function pageSql(
+  st: Statement,
+  q: DirectoryQuery,
+  limit: number | null,
+  part: Part,
+  flagged: string[] | null,
+): string {
+  const { key, type } = SORT_KEYS[q.sort];
+  const c = q.cursor;
+  let after = "";
+  if (c) {
+    if (part === "missing") {
+      if (c.value === null) after = `and user_id > ${st.p(c.userId, "uuid")}`;
+    } else if (c.value !== null) {
+      // A bound the sort's index can seek to, then the ties after the cursor's learner.
+      const id = st.p(c.userId, "uuid");
+      const v = st.p(c.value, `text::${type}`);
+      after = q.order === "asc"
+        ? `and ${key} >= ${v} and (${key} > ${v} or user_id > ${id})`
+        : `and ${key} <= ${v} and (${key} < ${v} or user_id > ${id})`;
+    }
+  }
+  const order = part === "missing"
+    ? "order by user_id"
+    : `order by ${key} ${q.order === "asc" ? "asc" : "desc"} nulls last, user_id`;
+  // The page size in the statement's text (at most DIRECTORY_MAX_LIMIT + 1 texts): a parameter
+  // there makes every plan a custom one, planned again at each request.
+  const bound = limit === null ? "" : `limit ${Math.trunc(limit)}`;
+  return `
+    select user_id, label, level, track, cohort, sessions, last_active, readiness, band, delta,
+           row_json, ${key} as sk, (${key})::text as cursor_value
+    from analytics.learner_directory
+    where ${conditions(st, q, part, flagged)} ${after}
+    ${order}
+    ${bound}`;
 }
 
-/** The cursor's sort value (text) back in the sort key's type, by the database (exact). */
-function castValue(sql: Queryable, sort: DirectorySort, value: string) {
-  switch (sort) {
-    case "readiness":
-    case "delta":
-      return sql`${value}::text::numeric`;
-    case "last_active":
-      return sql`${value}::text::timestamptz`;
-    case "sessions":
-      return sql`${value}::text::int`;
-    case "name":
-      return sql`${value}::text::text`;
-  }
+/** `order by` of a page's rows read back (`p`), as pageSql ordered them. */
+function pageOrder(q: DirectoryQuery, part: Part): string {
+  return part === "missing"
+    ? "order by p.user_id"
+    : `order by p.sk ${q.order === "asc" ? "asc" : "desc"} nulls last, p.user_id`;
+}
+
+/** The part of the rows a page after the cursor starts in. */
+function firstPart(q: DirectoryQuery): Part {
+  if (NULLABLE[q.sort] === undefined) return "all";
+  return q.cursor?.value === null ? "missing" : "kept";
+}
+
+/** A cursor value the sort key's type refuses (a data exception, class 22) is a bad cursor. */
+function badCursor(q: DirectoryQuery) {
+  return (error: unknown): never => {
+    if (q.cursor && String((error as { code?: string }).code ?? "").startsWith("22")) {
+      throw new CursorError("not a cursor from this endpoint");
+    }
+    throw error;
+  };
 }
 
 type PageRow = DirectoryRow & { cursor_value: string | null };
 
-/**
- * Rows after the cursor, in the sort order (nulls last in both orders, ties by user id). `part`
- * (readiness or delta): only the rows with the kept figure, or only those without it.
- */
-function pageRows(
-  sql: Queryable,
-  q: DirectoryQuery,
-  settings: StaticConfig,
-  limit: number | null,
-  part?: "kept" | "missing",
-) {
-  const none = sql``;
-  const dir = q.order === "asc" ? sql`asc` : sql`desc`;
-  const c = q.cursor;
-  let after = none;
-  if (c) {
-    const v = c.value === null ? none : castValue(sql, q.sort, c.value);
-    const id = sql`${c.userId}::uuid`;
-    if (part === "kept") {
-      // A bound the sort's index can seek to, then the ties after the cursor's learner.
-      after = q.order === "asc"
-        ? sql`and m.sort_key >= ${v} and (m.sort_key > ${v} or m.user_id > ${id})`
-        : sql`and m.sort_key <= ${v} and (m.sort_key < ${v} or m.user_id > ${id})`;
-    } else if (part === "missing") {
-      after = c.value === null ? sql`and m.user_id > ${id}` : none;
-    } else {
-      after = c.value === null
-        ? sql`and m.sort_key is null and m.user_id > ${id}`
-        : q.order === "asc"
-        ? sql`and (m.sort_key > ${v} or (m.sort_key = ${v} and m.user_id > ${id})
-                   or m.sort_key is null)`
-        : sql`and (m.sort_key < ${v} or (m.sort_key = ${v} and m.user_id > ${id})
-                   or m.sort_key is null)`;
-    }
-  }
-  const order = part === "missing"
-    ? sql`order by m.user_id`
-    : sql`order by m.sort_key ${dir} nulls last, m.user_id`;
-  const bound = limit === null ? none : sql`limit ${limit}`;
-  if (q.sort === "sessions" || q.sort === "last_active") {
-    return sql<PageRow[]>`
-      with ${matching(sql, q, settings)}
-      select m.user_id, m.label, m.level, m.track, m.cohort, m.sessions, m.last_active,
-             m.readiness, m.band, m.delta, m.sort_key::text as cursor_value
-      from m
-      where true ${after}
-      ${order}
-      ${bound}`;
-  }
-  // The order does not read the session figures: the page is chosen first, and only its rows
-  // count their sessions (grouped per learner of the page and joined, not a lateral subquery: on
-  // Citus the count runs on the page's learners' shards, where a lateral outer join against the
-  // page is refused).
-  return sql<PageRow[]>`
-    with ${matching(sql, q, settings, false, true, part)},
-    page as (
-      select m.user_id, m.label, m.level, m.track, m.cohort, m.readiness, m.band, m.delta,
-             m.sort_key
-      from m
-      where true ${after}
-      ${order}
-      ${bound}
-    )
-    select m.user_id, m.label, m.level, m.track, m.cohort, coalesce(s.sessions, 0)::int as sessions,
-           s.last_active, m.readiness, m.band, m.delta, m.sort_key::text as cursor_value
-    from page m
-    left join (
-      select x.user_id, max(coalesce(x.completed_at, x.started_at)) as last_active,
-             count(*) as sessions
-      from analytics.sessions x where x.user_id in (select user_id from page)
-      group by x.user_id
-    ) s on s.user_id = m.user_id
-    ${order}`;
-}
+const ROW_COLUMNS = `p.user_id, p.label, p.level, p.track, p.cohort, p.sessions, p.last_active,
+                     p.readiness, p.band, p.delta, p.cursor_value`;
 
 /**
- * Up to `limit` rows after the cursor. Sorted by readiness or delta: the learners with that
- * figure first, walked in the kept table's index order, then (only when the page is not full yet)
- * those without it by user id; each part one statement that stops at the page's end.
+ * Up to `limit` rows after the cursor and the total. A sort whose figure may be null: the learners
+ * with the figure first, walked in the kept table's index order, then (only when the page is not
+ * full yet) those without it by user id; each part one statement that stops at the page's end.
  */
-async function keptFirst(
+async function pageWithTotal(
   sql: Queryable,
   q: DirectoryQuery,
-  settings: StaticConfig,
+  flagged: string[] | null,
   limit: number,
-): Promise<PageRow[]> {
-  if (q.sort !== "readiness" && q.sort !== "delta") return await pageRows(sql, q, settings, limit);
-  const kept = q.cursor?.value === null ? [] : await pageRows(sql, q, settings, limit, "kept");
-  if (kept.length >= limit) return kept;
-  return [...kept, ...await pageRows(sql, q, settings, limit - kept.length, "missing")];
+): Promise<{ rows: PageRow[]; total: number }> {
+  const part = firstPart(q);
+  const st = new Statement();
+  const text = `
+    select ${ROW_COLUMNS}, t.total
+    from (select ${totalSql(st, q, flagged)} as total) t
+    left join (${pageSql(st, q, limit, part, flagged)}) p on true
+    ${pageOrder(q, part)}`;
+  const head = await sql.unsafe<(PageRow & { total: number })[]>(
+    text,
+    st.params as never[],
+    { prepare: true },
+  ).catch(badCursor(q));
+  const total = head[0].total;
+  const rows: PageRow[] = head.filter((r) => r.user_id !== null).map(({ total: _, ...r }) => r);
+  if (part !== "kept" || rows.length >= limit) return { rows, total };
+  const rest = new Statement();
+  const more = await sql.unsafe<PageRow[]>(
+    `select ${ROW_COLUMNS} from (${pageSql(rest, q, limit - rows.length, "missing", flagged)}) p ${
+      pageOrder(q, "missing")
+    }`,
+    rest.params as never[],
+    { prepare: true },
+  );
+  return { rows: [...rows, ...more], total };
 }
 
 /** One page of the directory, the number of learners matching the filters and the next cursor. */
@@ -385,15 +384,8 @@ export async function listDirectory(
   settings: StaticConfig,
 ): Promise<DirectoryPage> {
   const limit = Math.max(1, Math.min(DIRECTORY_MAX_LIMIT, q.limit));
-  const rows = await keptFirst(sql, q, settings, limit + 1).catch((error) => {
-    // A cursor value the sort key's type refuses (a data exception, class 22) is a bad cursor.
-    if (q.cursor && String((error as { code?: string }).code ?? "").startsWith("22")) {
-      throw new CursorError("not a cursor from this endpoint");
-    }
-    throw error;
-  });
-  const [{ total }] = await sql<{ total: number }[]>`
-    with ${matching(sql, q, settings, true)} select count(*)::int as total from m`;
+  const flagged = await flaggedIds(sql, q, settings);
+  const { rows, total } = await pageWithTotal(sql, q, flagged, limit + 1);
   const more = rows.length > limit;
   const page = rows.slice(0, limit);
   const last = page.at(-1);
@@ -411,6 +403,54 @@ export async function listDirectory(
   };
 }
 
+/**
+ * One page of the directory as the JSON text `listDirectory` answers (the same rows, total and
+ * cursor), joined by the database from the rows' kept JSON (learner_directory.row_json) in one
+ * statement, or null when that statement cannot give the whole page (a sort whose figure some
+ * learners lack and a page that reaches them: the caller then uses `listDirectory`). What the API
+ * answers, without reading the rows into objects.
+ */
+export async function listDirectoryJson(
+  sql: Queryable,
+  q: DirectoryQuery,
+  settings: StaticConfig,
+): Promise<string | null> {
+  const size = Math.max(1, Math.min(DIRECTORY_MAX_LIMIT, q.limit));
+  const part = firstPart(q);
+  const flagged = await flaggedIds(sql, q, settings);
+  const st = new Statement();
+  const [head] = await sql.unsafe<
+    { body: string; n: number; cursor_value: string | null; cursor_user: string | null }[]
+  >(
+    `
+    select '{"learners":[' || coalesce(string_agg(p.row_json, ',' order by p.rn)
+                                         filter (where p.rn <= ${size}), '')
+           || '],"total":' || t.total as body,
+           count(p.user_id)::int as n,
+           max(p.cursor_value) filter (where p.rn = ${size}) as cursor_value,
+           max(p.user_id::text) filter (where p.rn = ${size}) as cursor_user
+    from (select ${totalSql(st, q, flagged)} as total offset 0) t
+    left join (
+      select p.*, row_number() over (${pageOrder(q, part)}) as rn
+      from (${pageSql(st, q, size + 1, part, flagged)}) p
+    ) p on true
+    group by t.total`,
+    st.params as never[],
+    { prepare: true },
+  ).catch(badCursor(q));
+  // The rows with the figure ran out before the page's end: the rest come from a second part.
+  if (part === "kept" && head.n <= size) return null;
+  const next = head.n > size && head.cursor_user !== null
+    ? JSON.stringify(encodeCursor({
+      sort: q.sort,
+      order: q.order,
+      value: head.cursor_value,
+      userId: head.cursor_user,
+    }))
+    : "null";
+  return `${head.body},"next_cursor":${next}}`;
+}
+
 /** Every matching row in the sort order, in chunks of `chunk` (a database cursor). */
 export async function* streamDirectory(
   sql: Queryable,
@@ -418,8 +458,15 @@ export async function* streamDirectory(
   settings: StaticConfig,
   chunk = 500,
 ): AsyncGenerator<DirectoryRow[]> {
+  const query = { ...q, limit: 0, cursor: null };
+  const flagged = await flaggedIds(sql, query, settings);
+  const st = new Statement();
+  const text = `select ${ROW_COLUMNS} from (${pageSql(st, query, null, "all", flagged)}) p
+                ${pageOrder(query, "all")}`;
   for await (
-    const rows of pageRows(sql, { ...q, limit: 0, cursor: null }, settings, null).cursor(chunk)
+    const rows of sql.unsafe<PageRow[]>(text, st.params as never[], { prepare: true }).cursor(
+      chunk,
+    )
   ) {
     yield rows.map(({ cursor_value: _, ...row }) => row);
   }

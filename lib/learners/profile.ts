@@ -2,6 +2,7 @@
 import { z } from "zod";
 import type { Queryable, Sql } from "../db/mod.ts";
 import { lockLearners } from "./lock.ts";
+import { refreshDirectory } from "./directory_rows.ts";
 import { assertNotErased } from "../privacy/tombstones.ts";
 import { forgetLearnerReads } from "../readiness/write/learner_reads.ts";
 import type { Catalog } from "../catalog.ts";
@@ -53,6 +54,7 @@ export async function upsertProfile(
     returning user_id, display_name, level, track, cohort, created_at, updated_at, (xmax = 0) as created`;
   // Staff read the learner's name in the kept coaching body.
   await forgetLearnerReads(sql, [userId]);
+  await refreshDirectory(sql, [row.user_id]);
   const { created, ...profile } = row;
   return { profile, created };
 }

@@ -6,6 +6,7 @@
 import type { Queryable, Sql } from "../db/mod.ts";
 import { SESSION_DIRECTORY } from "../db/citus.ts";
 import { lockLearners } from "../learners/lock.ts";
+import { forgetDirectory } from "../learners/directory_rows.ts";
 import { type ErasedBy, writeTombstone } from "./tombstones.ts";
 
 export {
@@ -140,12 +141,15 @@ export async function eraseLearner(
     const tables = await learnerTables(tx);
     const sessions = await learnerSessions(tx, tables, userId);
     await writeTombstone(tx, userId, sessions, by);
+    // Their directory row goes with their profile's count; the loop below finds it gone.
+    const listed = await forgetDirectory(tx, userId);
     const deleted: Record<string, number> = {};
     for (const table of tables) {
       const [from, parameters] = learnerRows(table, userId, sessions);
       const result = await tx.unsafe(`delete from ${from}`, parameters as never[]);
       deleted[table.name] = result.count;
     }
+    deleted.learner_directory = (deleted.learner_directory ?? 0) + listed;
     return Object.fromEntries(Object.entries(deleted).sort(([a], [b]) => a.localeCompare(b)));
   });
 }

@@ -6,6 +6,7 @@
 import type postgres from "postgres";
 import type { Queryable, Sql } from "../db/mod.ts";
 import { lockLearners } from "../learners/lock.ts";
+import { refreshDirectory } from "../learners/directory_rows.ts";
 
 /**
  * The low-skill rule: a skill is persistently low when each of the learner's last `sessions`
@@ -109,6 +110,8 @@ export async function refreshActivity(
       is distinct from (excluded.last_answer_at, excluded.answer_ts, excluded.session_ts,
                         excluded.low_rule, excluded.low_skills)`;
   await refreshSkillSessions(tx, ids);
+  // The directory shows the sessions and the last activity.
+  await refreshDirectory(tx, userIds);
 }
 
 /**

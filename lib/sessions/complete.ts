@@ -15,6 +15,7 @@ import {
   UnknownLearnerError,
 } from "../readiness/mod.ts";
 import { lockLearners } from "../learners/lock.ts";
+import { refreshDirectory } from "../learners/directory_rows.ts";
 import { assertNotErased, isErased, LearnerErasedError } from "../privacy/tombstones.ts";
 import { transcriptLines } from "./normalise.ts";
 import { attachSessions } from "./attach.ts";
@@ -105,6 +106,8 @@ async function writeCompletion(
     set completed_at = coalesce(completed_at, ${given}::timestamptz)
     where user_id = ${userId} and session_id = ${sessionId}
     returning completed_at`;
+  // The directory shows the session count and the last activity (the completion time).
+  await refreshDirectory(tx, [userId]);
   const lines = transcriptLines(body.transcript);
   const apiId = await insertTranscript(tx, {
     sessionId,

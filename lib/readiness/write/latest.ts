@@ -5,6 +5,7 @@
  */
 import type { Queryable } from "../../db/mod.ts";
 import { inBatch, probedIn } from "./moments.ts";
+import { refreshDirectory } from "../../learners/directory_rows.ts";
 
 /**
  * Rewrites the learners' latest-snapshot rows from their snapshots (after any change to them),
@@ -64,4 +65,6 @@ export async function refreshLatest(tx: Queryable, userIds: string[]): Promise<v
       and not exists (
         select 1 from analytics.user_readiness r
         where r.user_id = k.user_id and ${probedIn(tx, "r", userIds)})`;
+  // The directory shows the latest snapshot's readiness, band and change.
+  await refreshDirectory(tx, userIds);
 }

@@ -7,6 +7,7 @@ import { cohortAttention, cohortSkills, resolveFilters } from "../../../lib/coho
 import { attentionSql } from "../../../lib/cohorts/attention.ts";
 import type { Sql } from "../../../lib/db/mod.ts";
 import { listDirectory } from "../../../lib/learners/directory.ts";
+import { refreshDirectory } from "../../../lib/learners/directory_rows.ts";
 import { refreshLatest } from "../../../lib/readiness/mod.ts";
 import { refreshActivity } from "../../../lib/sessions/activity.ts";
 import { startTestApp } from "../../../tests/harness.ts";
@@ -108,6 +109,8 @@ async function build(sql: Sql) {
   // list read it).
   await refreshLatest(sql, [...new Set(SNAPSHOTS.map(([user]) => user))]);
   await refreshActivity(sql, [...new Set(ANSWERS.map(([user]) => user))], lowRule);
+  // The directory rows, as a profile write keeps them (E has nothing else).
+  await refreshDirectory(sql, profiles.map(([user]) => user));
 }
 
 const bands = (

@@ -1,0 +1,116 @@
+/**
+ * learner_directory: each learner's directory row, kept as the sources say now (profile and label,
+ * sessions and last activity, the latest snapshot's readiness, band and change), and
+ * learner_profile_counts, the learners of each profile (the directory's total under profile
+ * filters). Rewritten in the transaction that writes a source, under the learner's lock.
+ */
+import type { Queryable } from "../db/mod.ts";
+
+/** The fallback label in SQL of the learners row `l`: the same text as `learnerLabel`. */
+export function labelSql(sql: Queryable) {
+  return sql`(
+    case when concat_ws(' ', l.level, l.track) = '' then 'Learner'
+         else upper(left(concat_ws(' ', l.level, l.track), 1))
+              || substr(concat_ws(' ', l.level, l.track), 2) || ' learner' end
+    || ' ' || left(l.user_id::text, 4))`;
+}
+
+type Profile = { level: string | null; track: string | null; cohort: string | null };
+
+/**
+ * Rewrites the learners' directory rows from their profile, sessions and latest-snapshot row
+ * (after any change to one of them), under the learners' locks, and counts a learner that is new
+ * or changed profile in learner_profile_counts. Rows that did not change are left alone.
+ */
+export async function refreshDirectory(tx: Queryable, userIds: string[]): Promise<void> {
+  if (userIds.length === 0) return;
+  const ids = tx`${userIds}::uuid[]`;
+  // Two statements, each on the learners' own shards on Citus (every table filtered on the
+  // learners' ids): the profiles the rows had, then the upsert of the rows that changed.
+  const before = new Map(
+    (await tx<(Profile & { user_id: string })[]>`
+      select user_id, level, track, cohort from analytics.learner_directory
+      where user_id = any(${ids})`).map(({ user_id, ...profile }) => [user_id, profile]),
+  );
+  const written = await tx<(Profile & { user_id: string })[]>`
+    insert into analytics.learner_directory as d
+      (user_id, level, track, cohort, label, sessions, last_active, readiness, band, delta,
+       row_json)
+    select x.*, row_to_json(j)::text
+    from (
+      select l.user_id, l.level, l.track, l.cohort,
+             coalesce(l.display_name, ${labelSql(tx)}) as label,
+             coalesce(s.sessions, 0)::int as sessions, s.last_active, r.readiness, r.band,
+             r.delta
+      from analytics.learners l
+      left join (
+        select x.user_id, count(*) as sessions,
+               max(coalesce(x.completed_at, x.started_at)) as last_active
+        from analytics.sessions x where x.user_id = any(${ids}) group by x.user_id
+      ) s on s.user_id = l.user_id
+      left join analytics.learner_latest r on r.user_id = l.user_id and r.user_id = any(${ids})
+      where l.user_id = any(${ids})
+    ) x
+    -- The row as the API answers it: last_active as JavaScript's toISOString writes it.
+    cross join lateral (
+      select x.user_id, x.label, x.level, x.track, x.cohort, x.sessions,
+             to_char(x.last_active at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+               as last_active,
+             x.readiness, x.band, x.delta
+    ) j
+    on conflict (user_id) do update
+      set level = excluded.level, track = excluded.track, cohort = excluded.cohort,
+          label = excluded.label, sessions = excluded.sessions,
+          last_active = excluded.last_active, readiness = excluded.readiness,
+          band = excluded.band, delta = excluded.delta, row_json = excluded.row_json
+    where (d.level, d.track, d.cohort, d.label, d.sessions, d.last_active, d.readiness, d.band,
+           d.delta, d.row_json)
+      is distinct from (excluded.level, excluded.track, excluded.cohort, excluded.label,
+                        excluded.sessions, excluded.last_active, excluded.readiness,
+                        excluded.band, excluded.delta, excluded.row_json)
+    returning d.user_id, d.level, d.track, d.cohort`;
+  const same = (a: Profile, b: Profile) =>
+    a.level === b.level && a.track === b.track && a.cohort === b.cohort;
+  const moved = written.flatMap(({ user_id, ...now }) => {
+    const was = before.get(user_id) ?? null;
+    return was && same(was, now) ? [] : [{ now, was }];
+  });
+  const changes = new Map<string, { profile: Profile; n: number }>();
+  const count = (profile: Profile, n: number) => {
+    const key = JSON.stringify([profile.level, profile.track, profile.cohort]);
+    const entry = changes.get(key) ?? { profile, n: 0 };
+    entry.n += n;
+    changes.set(key, entry);
+  };
+  for (const { was, now } of moved) {
+    count(now, 1);
+    if (was) count(was, -1);
+  }
+  await countProfiles(tx, [...changes.values()].filter((c) => c.n !== 0));
+}
+
+/**
+ * Removes the learner's directory row and their count (an erase, before it deletes the learner's
+ * rows, under the learner's lock); returns the rows removed.
+ */
+export async function forgetDirectory(tx: Queryable, userId: string): Promise<number> {
+  const gone = await tx<Profile[]>`
+    delete from analytics.learner_directory where user_id = ${userId}
+    returning level, track, cohort`;
+  await countProfiles(tx, gone.map((profile) => ({ profile, n: -1 })));
+  return gone.length;
+}
+
+/** Adds `n` to each profile's count, in one order (two writers never wait on each other's rows). */
+async function countProfiles(tx: Queryable, changes: { profile: Profile; n: number }[]) {
+  if (changes.length === 0) return;
+  await tx`
+    insert into analytics.learner_profile_counts as c (level, track, cohort, learners)
+    select level, track, cohort, n
+    from unnest(${changes.map((c) => c.profile.level)}::text[],
+                ${changes.map((c) => c.profile.track)}::text[],
+                ${changes.map((c) => c.profile.cohort)}::text[],
+                ${changes.map((c) => c.n)}::int[]) as x(level, track, cohort, n)
+    order by level nulls first, track nulls first, cohort nulls first
+    on conflict (level, track, cohort) do update set learners = c.learners + excluded.learners`;
+}
