@@ -32,6 +32,13 @@ create index learner_directory_delta_asc_idx
   on analytics.learner_directory (delta, user_id) where delta is not null;
 create index learner_directory_delta_desc_idx
   on analytics.learner_directory (delta desc nulls last, user_id) where delta is not null;
+-- A level filter with the sort by readiness (a coach's look at one level): the level's rows in
+-- readiness order, instead of every row of the sort's index until the page has enough of them.
+create index learner_directory_level_readiness_asc_idx
+  on analytics.learner_directory (level, readiness, user_id) where readiness is not null;
+create index learner_directory_level_readiness_desc_idx
+  on analytics.learner_directory (level, readiness desc nulls last, user_id)
+  where readiness is not null;
 create index learner_directory_last_active_asc_idx
   on analytics.learner_directory (last_active, user_id) where last_active is not null;
 create index learner_directory_last_active_desc_idx

@@ -1,6 +1,8 @@
 /**
  * The learner directory for coaches and admins: search, profile filters, band and needs-attention
- * filters, sorting and keyset paging, in one set-based statement for a page (and one for the total).
+ * filters, sorting and keyset paging, read from the kept directory rows (learner_directory,
+ * lib/learners/directory_rows.ts): a page and its total in one statement, a second one only when
+ * a page reaches the learners without the sort's figure.
  */
 import type { Queryable } from "../db/mod.ts";
 import type { ReadinessConfig } from "../readiness/config.ts";
