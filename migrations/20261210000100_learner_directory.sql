@@ -66,7 +66,19 @@ drop index analytics.learner_latest_delta_desc_idx;
 -- Filled from the sources, as refreshDirectory writes a learner's row.
 insert into analytics.learner_directory
   (user_id, level, track, cohort, label, sessions, last_active, readiness, band, delta, row_json)
-select x.*, row_to_json(j)::text
+select x.*,
+       '{"user_id":' || coalesce(to_json(x.user_id)::text, 'null')
+       || ',"label":' || coalesce(to_json(x.label)::text, 'null')
+       || ',"level":' || coalesce(to_json(x.level)::text, 'null')
+       || ',"track":' || coalesce(to_json(x.track)::text, 'null')
+       || ',"cohort":' || coalesce(to_json(x.cohort)::text, 'null')
+       || ',"sessions":' || coalesce(to_json(x.sessions)::text, 'null')
+       || ',"last_active":' || coalesce(to_json(to_char(x.last_active at time zone 'UTC',
+                                                        'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text,
+                                        'null')
+       || ',"readiness":' || coalesce(to_json(x.readiness)::text, 'null')
+       || ',"band":' || coalesce(to_json(x.band)::text, 'null')
+       || ',"delta":' || coalesce(to_json(x.delta)::text, 'null') || '}'
 from (
   select l.user_id, l.level, l.track, l.cohort,
          coalesce(l.display_name, (
@@ -82,12 +94,7 @@ from (
     from analytics.sessions x group by x.user_id
   ) s on s.user_id = l.user_id
   left join analytics.learner_latest r on r.user_id = l.user_id
-) x
-cross join lateral (
-  select x.user_id, x.label, x.level, x.track, x.cohort, x.sessions,
-         to_char(x.last_active at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as last_active,
-         x.readiness, x.band, x.delta
-) j;
+) x;
 insert into analytics.learner_profile_counts (level, track, cohort, learners)
 select level, track, cohort, count(*) from analytics.learner_directory group by 1, 2, 3;
 
