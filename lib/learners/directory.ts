@@ -302,9 +302,7 @@ function pageSql(
   const order = part === "missing"
     ? "order by user_id"
     : `order by ${key} ${q.order === "asc" ? "asc" : "desc"} nulls last, user_id`;
-  // The page size in the statement's text (at most DIRECTORY_MAX_LIMIT + 1 texts): a parameter
-  // there makes every plan a custom one, planned again at each request.
-  const bound = limit === null ? "" : `limit ${Math.trunc(limit)}`;
+  const bound = limit === null ? "" : `limit ${rowsToRead(limit)}`;
   return `
     select user_id, label, level, track, cohort, sessions, last_active, readiness, band, delta,
            row_json, ${key} as sk, (${key})::text as cursor_value
@@ -312,6 +310,17 @@ function pageSql(
     where ${conditions(st, q, part, flagged)} ${after}
     ${order}
     ${bound}`;
+}
+
+/**
+ * The rows a statement reads for `n` wanted (callers keep the first `n`): one of a few sizes, each
+ * a page size of the directory and the row that tells whether more follow. The size is in the
+ * statement's text — a parameter there makes every plan a custom one, planned again at each
+ * request — and a few sizes keep the texts (prepared statements per connection) few.
+ */
+const ROW_SIZES = [11, 26, 51, 101, DIRECTORY_MAX_LIMIT + 1];
+export function rowsToRead(n: number): number {
+  return ROW_SIZES.find((size) => size >= n) ?? Math.trunc(n);
 }
 
 /** `order by` of a page's rows read back (`p`), as pageSql ordered them. */
@@ -366,7 +375,8 @@ async function pageWithTotal(
     { prepare: true },
   ).catch(badCursor(q));
   const total = head[0].total;
-  const rows: PageRow[] = head.filter((r) => r.user_id !== null).map(({ total: _, ...r }) => r);
+  const rows: PageRow[] = head.filter((r) => r.user_id !== null).slice(0, limit)
+    .map(({ total: _, ...r }) => r);
   if (part !== "kept" || rows.length >= limit) return { rows, total };
   const rest = new Statement();
   const more = await sql.unsafe<PageRow[]>(
@@ -376,7 +386,7 @@ async function pageWithTotal(
     rest.params as never[],
     { prepare: true },
   );
-  return { rows: [...rows, ...more], total };
+  return { rows: [...rows, ...more.slice(0, limit - rows.length)], total };
 }
 
 /** One page of the directory, the number of learners matching the filters and the next cursor. */
@@ -421,16 +431,17 @@ export async function listDirectoryJson(
   const part = firstPart(q);
   const flagged = await flaggedIds(sql, q, settings);
   const st = new Statement();
+  const pageSize = st.p(size, "int");
   const [head] = await sql.unsafe<
     { body: string; n: number; cursor_value: string | null; cursor_user: string | null }[]
   >(
     `
     select '{"learners":[' || coalesce(string_agg(p.row_json, ',' order by p.rn)
-                                         filter (where p.rn <= ${size}), '')
+                                         filter (where p.rn <= ${pageSize}), '')
            || '],"total":' || t.total as body,
            count(p.user_id)::int as n,
-           max(p.cursor_value) filter (where p.rn = ${size}) as cursor_value,
-           max(p.user_id::text) filter (where p.rn = ${size}) as cursor_user
+           max(p.cursor_value) filter (where p.rn = ${pageSize}) as cursor_value,
+           max(p.user_id::text) filter (where p.rn = ${pageSize}) as cursor_user
     from (select ${totalSql(st, q, flagged)} as total offset 0) t
     left join (
       select p.*, row_number() over (${pageOrder(q, part)}) as rn

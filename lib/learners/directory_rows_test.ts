@@ -9,10 +9,12 @@ import { completeSession, completionSchema } from "../sessions/complete.ts";
 import { saveProfile } from "./profile.ts";
 import {
   decodeCursor,
+  DIRECTORY_MAX_LIMIT,
   type DirectoryQuery,
   type DirectorySort,
   listDirectory,
   listDirectoryJson,
+  rowsToRead,
 } from "./directory.ts";
 import { refreshDirectory } from "./directory_rows.ts";
 
@@ -180,4 +182,15 @@ Deno.test("the directory page as JSON text equals the page read as rows", async 
   } finally {
     await db.close();
   }
+});
+
+Deno.test("a page reads one of five row counts, never fewer than it needs", () => {
+  const sizes = new Set<number>();
+  for (let n = 1; n <= DIRECTORY_MAX_LIMIT + 1; n++) {
+    assert.ok(rowsToRead(n) >= n, String(n));
+    sizes.add(rowsToRead(n));
+  }
+  assert.deepEqual([...sizes], [11, 26, 51, 101, 201]);
+  // The default page (50 rows and the one that tells whether more follow) reads no more.
+  assert.equal(rowsToRead(51), 51);
 });
