@@ -8,6 +8,7 @@ import type { Queryable } from "../db/mod.ts";
 import type { ReadinessConfig } from "../readiness/config.ts";
 import type { StaticConfig } from "../static_config.ts";
 import { flaggedLearners } from "../cohorts/attention.ts";
+import { cohortLearners } from "../cohorts/filters.ts";
 
 export const DIRECTORY_SORTS = ["readiness", "last_active", "sessions", "delta", "name"] as const;
 export type DirectorySort = typeof DIRECTORY_SORTS[number];
@@ -256,18 +257,8 @@ async function flaggedIds(
   settings: StaticConfig,
 ): Promise<string[] | null> {
   if (q.attention === undefined) return null;
-  const none = sql``;
   const rows = await sql<{ user_id: string }[]>`${
-    flaggedLearners(
-      sql,
-      sql`select user_id from analytics.learner_directory
-          where true
-            ${q.level ? sql`and level = ${q.level}` : none}
-            ${q.track ? sql`and track = ${q.track}` : none}
-            ${q.cohort ? sql`and cohort = ${q.cohort}` : none}`,
-      q.now ?? new Date(),
-      settings,
-    )
+    flaggedLearners(sql, cohortLearners(sql, q), q.now ?? new Date(), settings)
   }`;
   return rows.map((r) => r.user_id);
 }
@@ -415,53 +406,86 @@ export async function listDirectory(
   };
 }
 
+/** One part's rows as JSON text (see jsonPart). */
+interface JsonPart {
+  /** The first `keep` rows' kept JSON, joined by commas. */
+  rows: string;
+  /** Rows read: more than `keep` when more follow in this part. */
+  n: number;
+  /** Sort value and user id of row number `keep` (the cursor when the page ends there). */
+  cursor_value: string | null;
+  cursor_user: string | null;
+  total: number | null;
+}
+
 /**
- * One page of the directory as the JSON text `listDirectory` answers (the same rows, total and
- * cursor), joined by the database from the rows' kept JSON (learner_directory.row_json) in one
- * statement, or null when that statement cannot give the whole page (a sort whose figure some
- * learners lack and a page that reaches them: the caller then uses `listDirectory`). What the API
- * answers, without reading the rows into objects.
+ * Up to `keep` rows of `part` after the cursor as their kept JSON (learner_directory.row_json)
+ * joined by the database, whether more follow, and (`withTotal`) the total: one statement.
  */
-export async function listDirectoryJson(
+async function jsonPart(
   sql: Queryable,
   q: DirectoryQuery,
-  settings: StaticConfig,
-): Promise<string | null> {
-  const size = Math.max(1, Math.min(DIRECTORY_MAX_LIMIT, q.limit));
-  const part = firstPart(q);
-  const flagged = await flaggedIds(sql, q, settings);
+  part: Part,
+  keep: number,
+  flagged: string[] | null,
+  withTotal: boolean,
+): Promise<JsonPart> {
   const st = new Statement();
-  const pageSize = st.p(size, "int");
-  const [head] = await sql.unsafe<
-    { body: string; n: number; cursor_value: string | null; cursor_user: string | null }[]
-  >(
+  const k = st.p(keep, "int");
+  const total = withTotal ? totalSql(st, q, flagged) : "null::int";
+  const [row] = await sql.unsafe<JsonPart[]>(
     `
-    select '{"learners":[' || coalesce(string_agg(p.row_json, ',' order by p.rn)
-                                         filter (where p.rn <= ${pageSize}), '')
-           || '],"total":' || t.total as body,
+    select coalesce(string_agg(p.row_json, ',' order by p.rn) filter (where p.rn <= ${k}), '')
+             as rows,
            count(p.user_id)::int as n,
-           max(p.cursor_value) filter (where p.rn = ${pageSize}) as cursor_value,
-           max(p.user_id::text) filter (where p.rn = ${pageSize}) as cursor_user
-    from (select ${totalSql(st, q, flagged)} as total offset 0) t
+           max(p.cursor_value) filter (where p.rn = ${k}) as cursor_value,
+           max(p.user_id::text) filter (where p.rn = ${k}) as cursor_user,
+           t.total
+    from (select ${total} as total offset 0) t
     left join (
       select p.*, row_number() over (${pageOrder(q, part)}) as rn
-      from (${pageSql(st, q, size + 1, part, flagged)}) p
+      from (${pageSql(st, q, keep + 1, part, flagged)}) p
     ) p on true
     group by t.total`,
     st.params as never[],
     { prepare: true },
   ).catch(badCursor(q));
-  // The rows with the figure ran out before the page's end: the rest come from a second part.
-  if (part === "kept" && head.n <= size) return null;
-  const next = head.n > size && head.cursor_user !== null
+  return row;
+}
+
+/**
+ * One page of the directory as the JSON text `listDirectory` answers (the same rows, total and
+ * cursor), joined by the database from the rows' kept JSON: what the API answers, without
+ * reading the rows into objects. One statement, and a second only when the page reaches the
+ * learners without the sort's figure.
+ */
+export async function listDirectoryJson(
+  sql: Queryable,
+  q: DirectoryQuery,
+  settings: StaticConfig,
+): Promise<string> {
+  const size = Math.max(1, Math.min(DIRECTORY_MAX_LIMIT, q.limit));
+  const part = firstPart(q);
+  const flagged = await flaggedIds(sql, q, settings);
+  const head = await jsonPart(sql, q, part, size, flagged, true);
+  let rows = head.rows;
+  // Row number `size` ends the page when more rows follow it.
+  let last: JsonPart | null = head.n > size ? head : null;
+  if (part === "kept" && head.n <= size) {
+    // The rows with the figure ran out: the page goes on with those without it.
+    const rest = await jsonPart(sql, q, "missing", size - head.n, flagged, false);
+    rows = [head.rows, rest.rows].filter((r) => r !== "").join(",");
+    if (rest.n > size - head.n) last = head.n === size ? head : rest;
+  }
+  const next = last && last.cursor_user !== null
     ? JSON.stringify(encodeCursor({
       sort: q.sort,
       order: q.order,
-      value: head.cursor_value,
-      userId: head.cursor_user,
+      value: last.cursor_value,
+      userId: last.cursor_user,
     }))
     : "null";
-  return `${head.body},"next_cursor":${next}}`;
+  return `{"learners":[${rows}],"total":${head.total},"next_cursor":${next}}`;
 }
 
 /** Every matching row in the sort order, in chunks of `chunk` (a database cursor). */

@@ -121,7 +121,7 @@ export async function forgetDirectory(tx: Queryable, userId: string): Promise<nu
   return gone.length;
 }
 
-/** Adds `n` to each profile's count, in one order (two writers never wait on each other's rows). */
+/** Adds `n` to each profile's count, its rows locked in one order (writers never deadlock on them). */
 async function countProfiles(tx: Queryable, changes: { profile: Profile; n: number }[]) {
   if (changes.length === 0) return;
   await tx`

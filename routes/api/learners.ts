@@ -13,8 +13,6 @@ import {
   DIRECTORY_DEFAULT_LIMIT,
   DIRECTORY_MAX_LIMIT,
   DIRECTORY_SORTS,
-  type DirectoryRow,
-  listDirectory,
   listDirectoryJson,
   streamDirectory,
 } from "../../lib/learners/directory.ts";
@@ -164,11 +162,6 @@ const asJson = (profile: LearnerProfile) => ({
   updated_at: profile.updated_at.toISOString(),
 });
 
-const rowJson = (row: DirectoryRow) => ({
-  ...row,
-  last_active: row.last_active?.toISOString() ?? null,
-});
-
 /** The routes, built for the deployment's config/. */
 export const learnersApi = (settings: StaticConfig) =>
   apiRouter()
@@ -197,13 +190,9 @@ export const learnersApi = (settings: StaticConfig) =>
       try {
         cursor = query.cursor ? decodeCursor(query.cursor, sort, order) : null;
         const q = { ...filters, limit: query.limit ?? DIRECTORY_DEFAULT_LIMIT, cursor };
-        // The page as JSON text from the database when one statement gives all of it.
-        const text = Deno.env.get("NOJSON")
-          ? null
-          : await listDirectoryJson(c.get("sql"), q, settings);
-        if (text !== null) return jsonText<z.infer<typeof DirectoryPageSchema>>(c, text);
-        const page = await listDirectory(c.get("sql"), q, settings);
-        return c.json({ ...page, learners: page.learners.map(rowJson) }, 200);
+        // The page as JSON text, joined by the database from the rows' kept JSON.
+        const text = await listDirectoryJson(c.get("sql"), q, settings);
+        return jsonText<z.infer<typeof DirectoryPageSchema>>(c, text);
       } catch (error) {
         if (!(error instanceof CursorError)) throw error;
         throw new ApiError(
