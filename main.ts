@@ -9,7 +9,7 @@ import {
   returnFreedMemory,
   type Sql,
 } from "./lib/db/mod.ts";
-import { seedDemo } from "./lib/demo/seed.ts";
+import { demoCohortIncomplete, seedDemo } from "./lib/demo/seed.ts";
 import { log } from "./lib/log.ts";
 import { type ReadinessRunner, startReadinessRunner } from "./lib/readiness/mod.ts";
 import { fillActivity, lowSkillRule } from "./lib/sessions/activity.ts";
@@ -80,14 +80,19 @@ async function main() {
     lookUpEachAlone(db.sql);
     log.info("Database distributed by learner (Citus): each kept read looks up its own learner");
   }
-  if (
-    config.database.kind === "embedded" && config.env === "development" && await isEmpty(db.sql)
-  ) {
-    log.info("Empty embedded database: adding demo learners (deno task seed does the same)...");
-    const seeded = await seedDemo(db.sql, settings, { log: (line) => log.info(line) });
-    log.info(
-      `${seeded.learners} learners, ${seeded.sessions} sessions, ${seeded.snapshots} readiness snapshots`,
-    );
+  // A fresh embedded database gets the demo data (deno task seed does the same): the named demo
+  // people before the server listens, the ~200-learner demo cohort right after, in small
+  // transactions, so that the site is up as soon as the people are in.
+  const seedNow = new Date();
+  const demo = config.database.kind === "embedded" && config.env === "development" &&
+    await isEmpty(db.sql);
+  if (demo) {
+    log.info("Empty embedded database: adding the demo people (deno task seed does the same)...");
+    await seedDemo(db.sql, settings, {
+      part: "people",
+      now: seedNow,
+      log: (line) => log.info(line),
+    });
   }
 
   const assets = await building;
@@ -112,17 +117,38 @@ async function main() {
     (error) => log.error(`Kept activity: ${error instanceof Error ? error.message : error}`),
   );
 
-  // Every process runs one; the recompute lock lets one of them work at a time.
+  let stopping = false;
+  // Every process runs one; the recompute lock lets one of them work at a time. While the demo
+  // cohort is written, its replay holds that lock batch by batch: the runner starts after it.
   let runner: ReadinessRunner | null = null;
-  if (config.readinessIntervalSeconds > 0) {
+  const startRunner = () => {
+    if (!(config.readinessIntervalSeconds > 0) || stopping) return;
     runner = startReadinessRunner(db.sql, {
       intervalSeconds: config.readinessIntervalSeconds,
       config: settings.readiness,
     });
     log.info(`Readiness runner: checking every ${config.readinessIntervalSeconds} s`);
+  };
+  const cohortToWrite = demo ||
+    (config.database.kind === "embedded" && config.env === "development" &&
+      await demoCohortIncomplete(db.sql, settings.catalog));
+  if (cohortToWrite) {
+    log.info("Adding the demo cohort in the background...");
+    const t0 = performance.now();
+    seedDemo(db.sql, settings, { part: "cohort", now: seedNow }).then(
+      (r) =>
+        log.info(
+          `Demo cohort ready in ${
+            Math.round(performance.now() - t0)
+          } ms: ${r.learners} learners, ` +
+            `${r.sessions} sessions, ${r.snapshots} readiness snapshots`,
+        ),
+      (error) => log.error(`Demo cohort: ${error instanceof Error ? error.message : error}`),
+    ).finally(startRunner);
+  } else {
+    startRunner();
   }
 
-  let stopping = false;
   const shutdown = async (signal: Deno.Signal) => {
     if (stopping) return;
     stopping = true;

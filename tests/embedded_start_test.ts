@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { issueToken } from "../lib/auth.ts";
 import { DEMO_LEARNERS } from "../lib/demo/people.ts";
+import { COHORT_SIZE } from "../lib/demo/seed.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 
@@ -51,7 +52,7 @@ async function startServer(dataDir: string, port: number) {
   };
 }
 
-Deno.test("embedded start: migrates, serves healthz/readyz, keeps data across restarts", async () => {
+Deno.test("embedded start: migrates, serves healthz/readyz, keeps data across restarts; the demo cohort follows", async () => {
   const dataDir = await Deno.makeTempDir({ prefix: "pulse-start-" });
   const port = freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -95,7 +96,9 @@ Deno.test("embedded start: migrates, serves healthz/readyz, keeps data across re
       already_present: 0,
     });
 
+    // Stopped right away: most likely while the demo cohort is still being written.
     await server.stop();
+    const firstOutput = server.output();
     server = await startServer(dataDir, port);
     const again = await fetch(`${base}/api/sessions/${session}/events`, {
       method: "POST",
@@ -114,6 +117,28 @@ Deno.test("embedded start: migrates, serves healthz/readyz, keeps data across re
     // The session survived the restart: it still belongs to the first learner.
     assert.equal(again.status, 409);
     await again.body?.cancel();
+
+    // The demo cohort is written after the server listens; a start stopped before it was done
+    // writes the rest on the next start. Either way every demo learner ends up in the directory
+    // with their readiness, once, beside the learner posted above.
+    const cohortDone = /Demo cohort ready/;
+    const wait = Date.now() + 120_000;
+    while (!cohortDone.test(firstOutput + server.output()) && Date.now() < wait) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.match(firstOutput + server.output(), cohortDone);
+    const coach = await issueToken(secret, "coach", "coach-1");
+    const directory = await fetch(`${base}/api/learners?limit=1`, {
+      headers: { authorization: `Bearer ${coach}` },
+    });
+    assert.equal(directory.status, 200);
+    assert.equal((await directory.json()).total, DEMO_LEARNERS.length + COHORT_SIZE + 1);
+    const measured = await fetch(`${base}/api/learners?limit=1&band=none`, {
+      headers: { authorization: `Bearer ${coach}` },
+    });
+    assert.equal(measured.status, 200);
+    // Only the posted learner (no readiness until the runner computes it) is without a band.
+    assert.ok((await measured.json()).total <= 1);
   } finally {
     await server.stop();
     await Deno.remove(dataDir, { recursive: true });

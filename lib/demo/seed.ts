@@ -262,6 +262,11 @@ export function cohortHistory(
  * never gives back what it grows by.
  */
 const LEARNERS_PER_STATEMENT = 50;
+/**
+ * Cohort learners per transaction: on the embedded database (one connection) a request that
+ * arrives while the cohort is written waits for one such group at most (~0.1 s there).
+ */
+const COHORT_GROUP = 10;
 
 /**
  * Inserts demo answers of many learners (`user_id` in every row) in one statement, as
@@ -295,25 +300,63 @@ async function insertDemoEvents(
   return inserted;
 }
 
-/** Seeds the demo people and (unless `cohort` is false) the cohort. Safe to run again. */
+/** Which demo learners a call writes: the named people, the ~200-learner cohort, or both. */
+export type SeedPart = "all" | "people" | "cohort";
+
+type Person = { learner: DemoLearner; history: DemoSession[] };
+
+/**
+ * Seeds the demo people and the cohort (`part`; `cohort: false` is `part: "people"`). Safe to run
+ * again. The people are written in one transaction, the cohort in transactions of COHORT_GROUP
+ * learners.
+ */
 export async function seedDemo(
   sql: Sql,
   settings: StaticConfig,
-  options: { now?: Date; log?: (line: string) => void; cohort?: boolean } = {},
+  options: { now?: Date; log?: (line: string) => void; cohort?: boolean; part?: SeedPart } = {},
 ): Promise<SeedResult> {
   const { catalog } = settings;
   const now = options.now ?? new Date();
   const log = options.log ?? (() => {});
-  const people: { learner: DemoLearner; history: DemoSession[] }[] = [
-    ...DEMO_LEARNERS.map((learner, i) => ({
+  const part = options.part ?? (options.cohort === false ? "people" : "all");
+  const groups: Person[][] = [];
+  if (part !== "cohort") {
+    groups.push(DEMO_LEARNERS.map((learner, i) => ({
       learner,
       history: demoHistory(learner, i, now, catalog),
-    })),
-    ...(options.cohort === false ? [] : demoCohort(catalog)).map((learner, i) => ({
+    })));
+  }
+  if (part !== "people") {
+    const cohort = demoCohort(catalog).map((learner, i) => ({
       learner,
       history: cohortHistory(learner, i, now, catalog),
-    })),
-  ];
+    }));
+    for (let i = 0; i < cohort.length; i += COHORT_GROUP) {
+      groups.push(cohort.slice(i, i + COHORT_GROUP));
+    }
+  }
+  const result: SeedResult = { learners: 0, sessions: 0, eventsInserted: 0, snapshots: 0 };
+  for (const people of groups) {
+    const r = await seedGroup(sql, settings, people);
+    result.learners += r.learners;
+    result.sessions += r.sessions;
+    result.eventsInserted += r.eventsInserted;
+    result.snapshots += r.snapshots;
+  }
+  const what = part === "people"
+    ? "demo people"
+    : part === "cohort"
+    ? "demo cohort learners"
+    : "demo learners";
+  log(
+    `${result.learners} ${what}, ${result.sessions} sessions, ${result.eventsInserted} new events, ${result.snapshots} readiness snapshots`,
+  );
+  if (part !== "cohort") await seedDemoOutcomes(sql, DEMO_LEARNERS.map((l) => l.userId), { now });
+  return result;
+}
+
+/** Writes one group of demo learners (profiles, sessions, answers, kept rows) and replays the new ones' readiness. */
+async function seedGroup(sql: Sql, settings: StaticConfig, people: Person[]): Promise<SeedResult> {
   const ids = people.map((p) => p.learner.userId);
   const result: SeedResult = {
     learners: people.length,
@@ -392,9 +435,6 @@ export async function seedDemo(
     await refreshActivity(tx, people.map(({ learner }) => learner.userId), lowSkillRule(settings));
     return ids.filter((id) => !withSnapshots.has(id));
   });
-  log(
-    `${result.learners} demo learners, ${result.sessions} sessions, ${result.eventsInserted} new events`,
-  );
   if (fresh.length > 0) {
     // One replay of every session of the new learners: a snapshot per session, in event time.
     const rebuilt = await rebuildReadiness(sql, {
@@ -404,8 +444,20 @@ export async function seedDemo(
       config: settings.readiness,
     });
     result.snapshots = rebuilt.snapshots;
-    log(`${rebuilt.snapshots} readiness snapshots for ${rebuilt.learners} learners`);
   }
-  await seedDemoOutcomes(sql, DEMO_LEARNERS.map((l) => l.userId), { now });
   return result;
+}
+
+/**
+ * True when the named demo people are in but not every learner of the demo cohort has readiness
+ * yet (a start stopped while it wrote the cohort): the next start writes the rest.
+ */
+export async function demoCohortIncomplete(sql: Queryable, catalog: Catalog): Promise<boolean> {
+  const cohort = demoCohort(catalog).map((l) => l.userId);
+  const [{ people, done }] = await sql<{ people: number; done: number }[]>`
+    select (select count(*)::int from analytics.learners where user_id = ${DEMO_LEARNERS[0].userId})
+             as people,
+           (select count(*)::int from analytics.learner_latest where user_id = any(${cohort}::uuid[]))
+             as done`;
+  return people > 0 && done < cohort.length;
 }

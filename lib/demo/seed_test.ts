@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { createTestDatabase } from "../../tests/db.ts";
 import { DEMO_LEARNERS } from "./people.ts";
-import { COHORT_SIZE, cohortHistory, COHORTS, demoCohort, demoHistory, seedDemo } from "./seed.ts";
+import {
+  COHORT_SIZE,
+  cohortHistory,
+  COHORTS,
+  demoCohort,
+  demoCohortIncomplete,
+  demoHistory,
+  seedDemo,
+} from "./seed.ts";
 import { catalog, shipped } from "../../tests/static_config.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -99,5 +107,44 @@ Deno.test("seeding writes histories and a snapshot per session once; seeding aga
     assert.ok(span.last.getTime() - span.first.getTime() > 70 * DAY);
   } finally {
     await db.close();
+  }
+});
+
+Deno.test("the people and the cohort seeded apart (the embedded first start) equal one seed; a cohort cut short is finished", async () => {
+  const db = await createTestDatabase();
+  const whole = await createTestDatabase();
+  try {
+    const now = new Date("2026-11-23T10:00:00Z");
+    const people = await seedDemo(db.sql, shipped, { now, part: "people" });
+    assert.equal(people.learners, DEMO_LEARNERS.length);
+    assert.equal(await demoCohortIncomplete(db.sql, catalog), true);
+    const first = await seedDemo(db.sql, shipped, { now, part: "cohort" });
+    assert.equal(first.learners, COHORT_SIZE);
+    assert.equal(await demoCohortIncomplete(db.sql, catalog), false);
+    // A start stopped while the cohort was written: the last group's answers are in, its
+    // readiness replay is not. The next start finishes it.
+    const last = demoCohort(catalog).at(-1)!.userId;
+    await db.sql`delete from analytics.user_readiness where user_id = ${last}`;
+    await db.sql`delete from analytics.learner_latest where user_id = ${last}`;
+    assert.equal(await demoCohortIncomplete(db.sql, catalog), true);
+    const rest = await seedDemo(db.sql, shipped, { now, part: "cohort" });
+    assert.equal(rest.eventsInserted, 0);
+    assert.equal(rest.snapshots, demoCohort(catalog).at(-1)!.sessions);
+    assert.equal(await demoCohortIncomplete(db.sql, catalog), false);
+    await seedDemo(whole.sql, shipped, { now });
+    assert.equal(await demoCohortIncomplete(whole.sql, catalog), false);
+    const figures = (sql: typeof db.sql) =>
+      sql`
+        select (select count(*)::int from analytics.learners) as learners,
+               (select count(*)::int from analytics.session_events) as events,
+               (select count(*)::int from analytics.user_readiness) as snapshots,
+               (select coalesce(sum(readiness_overall), 0)::text from analytics.user_readiness)
+                 as overall,
+               (select count(*)::int from analytics.learner_directory) as directory,
+               (select count(*)::int from analytics.interview_outcomes) as outcomes`;
+    assert.deepEqual(await figures(db.sql), await figures(whole.sql));
+  } finally {
+    await db.close();
+    await whole.close();
   }
 });
