@@ -98,6 +98,25 @@ export function cohortLearners(sql: Queryable, f: Omit<CohortFilters, "from" | "
   return sql`select l.user_id from analytics.learners l where true ${level} ${track} ${cohort}`;
 }
 
+/** True when the filters select every learner (no profile filter). */
+export function everyLearner(f: Omit<CohortFilters, "from" | "to">): boolean {
+  return f.level === undefined && f.track === undefined && f.cohort === undefined;
+}
+
+/**
+ * A condition on a kept per-learner row (`column` its user id): the row is a cohort learner's.
+ * With no profile filter it is `true` — every kept row is a learner's (erase deletes them with the
+ * learner) — so that the statement reads the kept table alone, with no join to the learners; with
+ * filters a semi-join on the learners the profile selects (on Citus, co-located by user id).
+ */
+export function inCohort(
+  sql: Queryable,
+  f: Omit<CohortFilters, "from" | "to">,
+  column: string,
+) {
+  return everyLearner(f) ? sql`true` : sql`${sql.unsafe(column)} in (${cohortLearners(sql, f)})`;
+}
+
 /** The filters as echoed in every answer (ISO instants). */
 export interface FiltersEcho {
   level: string | null;

@@ -10,6 +10,7 @@ import {
   cohortLearners,
   echo,
   type FiltersEcho,
+  inCohort,
   withWorkMem,
 } from "./filters.ts";
 
@@ -60,20 +61,20 @@ export async function cohortOverview(
   const [row] = await withWorkMem(sql, (tx) =>
     tx<Row[]>`
     with per as (
-      -- One row per learner of the cohort (the learners joined with their kept row, not a CTE of
-      -- their ids: on Citus each shard counts its own learners and only the sums travel).
+      -- One row per cohort learner with a kept activity row (a learner without one has no
+      -- answers): the kept table alone, no join, when every learner is asked about; on Citus each
+      -- shard counts its own learners and only the sums travel.
       select ${inPeriod("a.answer_ts", f.from, f.to)} as answers,
              ${inPeriod("a.answer_ts", prevFrom, f.from)} as answers_before,
              ${inPeriod("a.session_ts", f.from, f.to)} as sessions,
              ${inPeriod("a.session_ts", prevFrom, f.from)} as sessions_before
-      from (${cohortLearners(tx, f)}) c
-      left join analytics.learner_activity a on a.user_id = c.user_id
+      from analytics.learner_activity a
+      where ${inCohort(tx, f, "a.user_id")}
     )
-    select p.learners, p.activity,
+    select (select count(*) from (${cohortLearners(tx, f)}) l)::int as learners, p.activity,
       (select coalesce(json_agg(g), '[]') from (${bandGridSql(tx, f, lengthMs, 1)}) g) as grid
     from (
-      select count(*)::int as learners,
-             array[count(*) filter (where answers > 0),
+      select array[count(*) filter (where answers > 0),
                    count(*) filter (where answers_before > 0),
                    coalesce(sum(answers), 0), coalesce(sum(answers_before), 0),
                    coalesce(sum(sessions), 0), coalesce(sum(sessions_before), 0)]::int[] as activity

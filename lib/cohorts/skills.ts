@@ -5,13 +5,7 @@
  */
 import type { Queryable } from "../db/mod.ts";
 import { Exact } from "../readiness/mod.ts";
-import {
-  type CohortFilters,
-  cohortLearners,
-  echo,
-  type FiltersEcho,
-  withWorkMem,
-} from "./filters.ts";
+import { type CohortFilters, echo, type FiltersEcho, inCohort, withWorkMem } from "./filters.ts";
 import { tInterval95 } from "./stats.ts";
 import type { StaticConfig } from "../static_config.ts";
 import { lowSkillRule, lowSkillsSql } from "../sessions/activity.ts";
@@ -100,7 +94,7 @@ function groupsSql(sql: Queryable, f: CohortFilters, settings: StaticConfig) {
       limit 1)`);
   const slowIds = sql`any(array(select user_id from slow))`;
   return sql<Group[]>`
-    with c as (${cohortLearners(sql, f)}),
+    with
     -- One narrow row per participant and skill (or spanning learner and skill), every figure read
     -- from the kept arrays in the pass that finds the period's positions: the arrays themselves
     -- are read once and never copied.
@@ -119,8 +113,8 @@ function groupsSql(sql: Queryable, f: CohortFilters, settings: StaticConfig) {
           select s.user_id, s.skill_tag, s.ts, s.sum_h, s.n, s.best_sum_h, s.best_n, s.last_max,
                  width_bucket(${justBefore(f.from)}, s.ts) as i0,
                  width_bucket(${justBefore(f.to)}, s.ts) as i1
-          from c join analytics.learner_skill_sessions s on s.user_id = c.user_id
-          where s.skill_tag = any(${tags}::text[])
+          from analytics.learner_skill_sessions s
+          where s.skill_tag = any(${tags}::text[]) and ${inCohort(sql, f, "s.user_id")}
           -- Each binary search once per row (not once per use).
           offset 0
         ) z
