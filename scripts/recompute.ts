@@ -3,6 +3,7 @@
  * configured database, with a progress line. By default incremental: only learners whose evidence
  * changed, or whose day windows lost an answer, since the last run; a snapshot only where
  * something changed. Safe to run from cron: an overlapping run finds the lock taken and exits 0.
+ * `--directory` repairs the learner directory's kept rows and profile counts instead.
  */
 import { parseArgs } from "node:util";
 import {
@@ -21,9 +22,11 @@ import {
   runScript,
   UsageError,
 } from "./_ops.ts";
+import { rebuildDirectory } from "../lib/learners/directory_rows.ts";
 
 const USAGE =
-  "usage: deno task recompute [--full | --rebuild] [--user USER_ID] [--active-since ISO_DATE]";
+  "usage: deno task recompute [--full | --rebuild] [--user USER_ID] [--active-since ISO_DATE]\n" +
+  "       deno task recompute --directory   (rewrite the learner directory's rows and profile counts from the sources)";
 exitOnHelp(USAGE);
 const TRIGGER = "cli";
 const UUID = /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
@@ -33,6 +36,7 @@ export interface RecomputeArgs {
   activeSince?: Date;
   full: boolean;
   rebuild: boolean;
+  directory: boolean;
 }
 
 /** Parses the command line; bad arguments are a UsageError. */
@@ -47,6 +51,7 @@ export function parseRecomputeArgs(args: string[]): RecomputeArgs {
         "active-since": { type: "string" },
         full: { type: "boolean" },
         rebuild: { type: "boolean" },
+        directory: { type: "boolean" },
       },
     }).values;
   } catch (error) {
@@ -65,11 +70,15 @@ export function parseRecomputeArgs(args: string[]): RecomputeArgs {
   if (values.user && (values.full || since)) {
     throw new UsageError("--user recomputes one learner: leave out --full and --active-since");
   }
+  if (values.directory && (values.full || values.rebuild || since || values.user)) {
+    throw new UsageError("--directory repairs the directory alone: leave out the other options");
+  }
   return {
     user: values.user?.toLowerCase(),
     activeSince: since,
     full: !!values.full,
     rebuild: !!values.rebuild,
+    directory: !!values.directory,
   };
 }
 
@@ -84,7 +93,27 @@ async function main(): Promise<number> {
   const config = opsStaticConfig().readiness;
   const db = await openOpsDatabase(opsConfig());
   console.log(`Database: ${db.label}`);
+  const encoder = new TextEncoder();
+  const interactive = Deno.stdout.isTerminal();
   try {
+    if (args.directory) {
+      const t0 = performance.now();
+      const r = await rebuildDirectory(db.sql, {
+        batchSize: config.recompute.batch_size,
+        onProgress: (done, total) => {
+          if (!interactive) return;
+          const pct = total ? Math.floor((done / total) * 100) : 100;
+          Deno.stdout.writeSync(encoder.encode(`\rdirectory ${done}/${total} learners (${pct}%)`));
+        },
+      });
+      if (interactive && r.learners > 0) console.log();
+      console.log(
+        `done (directory): ${r.learners} learners, ${r.rewritten} rows rewritten, ${r.orphans} orphan rows deleted, ${r.counts} profile counts corrected, ${
+          Math.round(performance.now() - t0)
+        } ms`,
+      );
+      return EXIT_OK;
+    }
     if (args.user && !args.rebuild) {
       const r = await computeUserReadiness(db.sql, args.user, { trigger: TRIGGER, config });
       const delta = r.delta === null ? "" : ` (${r.delta >= 0 ? "+" : ""}${r.delta})`;
@@ -95,8 +124,6 @@ async function main(): Promise<number> {
       );
       return EXIT_OK;
     }
-    const encoder = new TextEncoder();
-    const interactive = Deno.stdout.isTerminal();
     const result = await recomputeAllReadiness(db.sql, {
       activeSince: args.activeSince,
       full: args.full,

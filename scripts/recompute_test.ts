@@ -12,6 +12,7 @@ Deno.test("recompute arguments", () => {
     activeSince: undefined,
     full: false,
     rebuild: false,
+    directory: false,
   });
   const u = crypto.randomUUID();
   assert.deepEqual(parseRecomputeArgs(["--rebuild", "--user", u.toUpperCase()]), {
@@ -19,7 +20,10 @@ Deno.test("recompute arguments", () => {
     activeSince: undefined,
     full: false,
     rebuild: true,
+    directory: false,
   });
+  assert.equal(parseRecomputeArgs(["--directory"]).directory, true);
+  assert.throws(() => parseRecomputeArgs(["--directory", "--full"]), /directory/);
   assert.throws(() => parseRecomputeArgs(["--user", "x"]), /not a uuid/);
   assert.throws(() => parseRecomputeArgs(["--active-since", "soon"]), /not a date/);
   assert.throws(() => parseRecomputeArgs(["--rebuild", "--full"]), /rebuild/);

@@ -4,7 +4,8 @@
  * learner_profile_counts, the learners of each profile (the directory's total under profile
  * filters). Rewritten in the transaction that writes a source, under the learner's lock.
  */
-import type { Queryable } from "../db/mod.ts";
+import type { Queryable, Sql } from "../db/mod.ts";
+import { lockLearners } from "./lock.ts";
 
 /** The fallback label in SQL of the learners row `l`: the same text as `learnerLabel`. */
 export function labelSql(sql: Queryable) {
@@ -49,8 +50,8 @@ type Profile = { level: string | null; track: string | null; cohort: string | nu
  * (after any change to one of them), under the learners' locks, and counts a learner that is new
  * or changed profile in learner_profile_counts. Rows that did not change are left alone.
  */
-export async function refreshDirectory(tx: Queryable, userIds: string[]): Promise<void> {
-  if (userIds.length === 0) return;
+export async function refreshDirectory(tx: Queryable, userIds: string[]): Promise<number> {
+  if (userIds.length === 0) return 0;
   const ids = tx`${userIds}::uuid[]`;
   // Two statements, each on the learners' own shards on Citus (every table filtered on the
   // learners' ids): the profiles the rows had, then the upsert of the rows that changed.
@@ -107,6 +108,7 @@ export async function refreshDirectory(tx: Queryable, userIds: string[]): Promis
     if (was) count(was, -1);
   }
   await countProfiles(tx, [...changes.values()].filter((c) => c.n !== 0));
+  return written.length;
 }
 
 /**
@@ -133,4 +135,63 @@ async function countProfiles(tx: Queryable, changes: { profile: Profile; n: numb
                 ${changes.map((c) => c.n)}::int[]) as x(level, track, cohort, n)
     order by level nulls first, track nulls first, cohort nulls first
     on conflict (level, track, cohort) do update set learners = c.learners + excluded.learners`;
+}
+
+/** What `rebuildDirectory` did. */
+export interface DirectoryRebuild {
+  /** Learners whose row was looked at. */
+  learners: number;
+  /** Rows rewritten because they differed from the sources (or were missing). */
+  rewritten: number;
+  /** Rows of learners that no longer exist, deleted. */
+  orphans: number;
+  /** Profile count rows set to the counted value (or deleted: no learner has that profile). */
+  counts: number;
+}
+
+/**
+ * The repair of the directory's kept rows (`deno task recompute --directory`): every learner's row
+ * rewritten from the sources where it differs, batch by batch under the learners' locks; rows of
+ * learners that no longer exist deleted; then `learner_profile_counts` recounted from the rows, with
+ * the table locked against the writers that move counts (a writer whose row change is not yet
+ * committed adds its change to the recounted value after it). Nothing is written where the kept
+ * rows already agree.
+ */
+export async function rebuildDirectory(
+  sql: Sql,
+  options: { batchSize: number; onProgress?: (done: number, total: number) => void },
+): Promise<DirectoryRebuild> {
+  const ids = (await sql<{ user_id: string }[]>`
+    select user_id from analytics.learners order by user_id`).map((r) => r.user_id);
+  const out: DirectoryRebuild = { learners: ids.length, rewritten: 0, orphans: 0, counts: 0 };
+  for (let i = 0; i < ids.length; i += options.batchSize) {
+    const batch = ids.slice(i, i + options.batchSize);
+    out.rewritten += await sql.begin(async (tx) => {
+      await lockLearners(tx, batch);
+      return await refreshDirectory(tx, batch);
+    }) as number;
+    options.onProgress?.(Math.min(i + options.batchSize, ids.length), ids.length);
+  }
+  await sql.begin(async (tx) => {
+    const orphans = await tx`
+      delete from analytics.learner_directory d
+      where not exists (select 1 from analytics.learners l where l.user_id = d.user_id)`;
+    out.orphans = orphans.count;
+    await tx`lock table analytics.learner_profile_counts in exclusive mode`;
+    const stale = await tx`
+      delete from analytics.learner_profile_counts c
+      where not exists (
+        select 1 from analytics.learner_directory d
+        where d.level is not distinct from c.level and d.track is not distinct from c.track
+          and d.cohort is not distinct from c.cohort)`;
+    const set = await tx`
+      insert into analytics.learner_profile_counts as c (level, track, cohort, learners)
+      select level, track, cohort, count(*)::int from analytics.learner_directory
+      group by level, track, cohort
+      order by level nulls first, track nulls first, cohort nulls first
+      on conflict (level, track, cohort) do update set learners = excluded.learners
+      where c.learners <> excluded.learners`;
+    out.counts = stale.count + set.count;
+  });
+  return out;
 }

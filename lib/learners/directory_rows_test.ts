@@ -17,6 +17,9 @@ import {
   rowsToRead,
 } from "./directory.ts";
 import { refreshDirectory } from "./directory_rows.ts";
+import { runScript } from "../../tests/scripts.ts";
+
+const SCRIPT = new URL("../../scripts/recompute.ts", import.meta.url).pathname;
 
 const settings = loadStaticConfig();
 
@@ -127,6 +130,40 @@ Deno.test("the kept directory rows and profile counts follow every writer", asyn
       await eraseLearner(sql, b);
       await assertKept(sql, "erase");
       assert.equal((await kept(sql)).length, 2);
+    });
+
+    await t.step("deno task recompute --directory repairs rows and counts gone wrong", async () => {
+      // Wrong in every way the repair handles: a learner written without the writers (no row), a
+      // row that differs, a row of a learner that no longer exists, counts off, a stale count.
+      const d = crypto.randomUUID();
+      await sql`insert into analytics.learners (user_id, level) values (${d}, 'staff')`;
+      await sql`update analytics.learner_directory set sessions = 99, row_json = '{}'
+                where user_id = ${a}`;
+      await sql`insert into analytics.learner_directory (user_id, label, sessions, row_json)
+                values (${crypto.randomUUID()}, 'Gone', 0, '{}')`;
+      await sql`update analytics.learner_profile_counts set learners = learners + 5`;
+      await sql`insert into analytics.learner_profile_counts (level, track, cohort, learners)
+                values ('intern', 'nowhere', null, 3)`;
+      const run = await runScript(SCRIPT, ["--directory"], {
+        PULSE_ANALYTICS_DATABASE_URL: db.url,
+      });
+      assert.equal(run.code, 0, run.stderr.join("\n"));
+      assert.match(
+        run.stdout.at(-1)!,
+        /^done \(directory\): 3 learners, 2 rows rewritten, 1 orphan rows deleted, \d+ profile counts corrected/,
+      );
+      await assertKept(sql, "repaired");
+      const [{ n }] = await sql<{ n: number }[]>`
+        select count(*)::int as n from analytics.learner_profile_counts where track = 'nowhere'`;
+      assert.equal(n, 0);
+      // Run again: nothing left to repair.
+      const again = await runScript(SCRIPT, ["--directory"], {
+        PULSE_ANALYTICS_DATABASE_URL: db.url,
+      });
+      assert.match(
+        again.stdout.at(-1)!,
+        /^done \(directory\): 3 learners, 0 rows rewritten, 0 orphan rows deleted, 0 profile counts corrected/,
+      );
     });
   } finally {
     await db.close();
