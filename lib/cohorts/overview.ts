@@ -5,14 +5,7 @@
 import type { Queryable } from "../db/mod.ts";
 import type { ReadinessConfig } from "../readiness/config.ts";
 import { type BandCounts, bandGridSql, foldBandGrid } from "./bands.ts";
-import {
-  type CohortFilters,
-  cohortLearners,
-  echo,
-  type FiltersEcho,
-  inCohort,
-  withWorkMem,
-} from "./filters.ts";
+import { type CohortFilters, echo, type FiltersEcho, inCohort, withWorkMem } from "./filters.ts";
 
 /** One period's figures. */
 export interface PeriodFigures {
@@ -34,7 +27,6 @@ export interface Overview {
 }
 
 interface Row {
-  learners: number;
   /** Active learners, answers and sessions: each in the period, then in the one before. */
   activity: [number, number, number, number, number, number];
   grid: Parameters<typeof foldBandGrid>[0];
@@ -71,7 +63,7 @@ export async function cohortOverview(
       from analytics.learner_activity a
       where ${inCohort(tx, f, "a.user_id")}
     )
-    select (select count(*) from (${cohortLearners(tx, f)}) l)::int as learners, p.activity,
+    select p.activity,
       (select coalesce(json_agg(g), '[]') from (${bandGridSql(tx, f, lengthMs, 1)}) g) as grid
     from (
       select array[count(*) filter (where answers > 0),
@@ -84,7 +76,8 @@ export async function cohortOverview(
   const period = (i: 0 | 1, from: Date, to: Date, bands: typeof now): PeriodFigures => ({
     from: from.toISOString(),
     to: to.toISOString(),
-    learners: row.learners,
+    // The cohort's size, counted once: every row of the band grid carries it.
+    learners: row.grid[0].learners,
     active_learners: row.activity[i],
     answers: row.activity[2 + i],
     sessions: row.activity[4 + i],
