@@ -143,7 +143,10 @@ async function main() {
           } ms: ${r.learners} learners, ` +
             `${r.sessions} sessions, ${r.snapshots} readiness snapshots`,
         ),
-      (error) => log.error(`Demo cohort: ${error instanceof Error ? error.message : error}`),
+      (error) =>
+        stopping
+          ? log.info("Demo cohort: stopped before it was in; the next start writes the rest")
+          : log.error(`Demo cohort: ${error instanceof Error ? error.message : error}`),
     ).finally(startRunner);
   } else {
     startRunner();

@@ -355,7 +355,10 @@ export async function seedDemo(
   return result;
 }
 
-/** Writes one group of demo learners (profiles, sessions, answers, kept rows) and replays the new ones' readiness. */
+/**
+ * Writes one group of demo learners (profiles, sessions, answers, kept rows) in one transaction,
+ * then replays the readiness of those without snapshots yet.
+ */
 async function seedGroup(sql: Sql, settings: StaticConfig, people: Person[]): Promise<SeedResult> {
   const ids = people.map((p) => p.learner.userId);
   const result: SeedResult = {
