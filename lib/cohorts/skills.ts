@@ -7,6 +7,7 @@ import type { Queryable } from "../db/mod.ts";
 import { Exact } from "../readiness/mod.ts";
 import { type CohortFilters, echo, type FiltersEcho, inCohort, withWorkMem } from "./filters.ts";
 import { tInterval95 } from "./stats.ts";
+import { isCitus } from "../db/citus.ts";
 import type { StaticConfig } from "../static_config.ts";
 import { lowSkillRule, lowSkillsSql } from "../sessions/activity.ts";
 
@@ -68,7 +69,17 @@ interface Group {
  * A learner and skill with a session that spans `from` or `to` (answers on both sides: its figures
  * count only the answers inside) is computed from the answers instead.
  */
-function groupsSql(sql: Queryable, f: CohortFilters, settings: StaticConfig) {
+function groupsSql(
+  sql: Queryable,
+  f: CohortFilters,
+  settings: StaticConfig,
+  /**
+   * On Citus the per-learner rows are not materialized: a materialized CTE is a subplan whose rows
+   * all go to the coordinator, while inlined each part runs on the shards (computing the binary
+   * searches twice, once per part). On one server they are computed once and read twice.
+   */
+  citus: boolean,
+) {
   const tags = settings.catalog.skillTags;
   const { threshold, sessions: lastN } = settings.readiness.low_skill;
   const justBefore = (t: Date) => sql`${t}::timestamptz - interval '1 microsecond'`;
@@ -93,12 +104,24 @@ function groupsSql(sql: Queryable, f: CohortFilters, settings: StaticConfig) {
       order by u.s::numeric / u.m desc, u.o
       limit 1)`);
   const slowIds = sql`any(array(select user_id from slow))`;
+  const grouped = (from: "kept" | "slow_per") =>
+    sql.unsafe(`
+    select p.skill_tag, p.nf, p.nl, p.nb, p.k >= 2 as multi, count(*)::int as learners,
+           sum(p.k)::int as sessions, (count(*) filter (where p.low))::int as low,
+           (sum(p.sf)::numeric / 100)::text as sf, (sum(p.sl)::numeric / 100)::text as sl,
+           (sum(p.sb)::numeric / 100)::text as sb,
+           -- Products of hundredths as integers (exact; an overflow would fail, not wrap).
+           (sum(p.sl * p.sl)::numeric / 10000)::text as sll,
+           (sum(p.sl * p.sf)::numeric / 10000)::text as slf,
+           (sum(p.sf * p.sf)::numeric / 10000)::text as sff
+    from ${from} p
+    group by p.skill_tag, p.nf, p.nl, p.nb, p.k >= 2`);
   return sql<Group[]>`
     with
     -- One narrow row per participant and skill (or spanning learner and skill), every figure read
     -- from the kept arrays in the pass that finds the period's positions: the arrays themselves
     -- are read once and never copied.
-    x as materialized (
+    x as ${citus ? sql`not materialized` : sql`materialized`} (
       select y.user_id, y.skill_tag, y.i1 - y.i0 as k, y.spans,
              y.sum_h[y.i0 + 1] as sf, y.n[y.i0 + 1] as nf, y.sum_h[y.i1] as sl, y.n[y.i1] as nl,
              case when y.i1 = cardinality(y.ts) then y.best_sum_h[y.i0 + 1]
@@ -115,8 +138,9 @@ function groupsSql(sql: Queryable, f: CohortFilters, settings: StaticConfig) {
                  width_bucket(${justBefore(f.to)}, s.ts) as i1
           from analytics.learner_skill_sessions s
           where s.skill_tag = any(${tags}::text[]) and ${inCohort(sql, f, "s.user_id")}
-          -- Each binary search once per row (not once per use).
-          offset 0
+          -- Each binary search once per row, not once per use (not on Citus: a subquery with an
+          -- offset is planned on the coordinator, with every row it reads sent there).
+          ${citus ? sql`` : sql`offset 0`}
         ) z
       ) y
       where y.i1 > y.i0 or y.spans
@@ -151,28 +175,24 @@ function groupsSql(sql: Queryable, f: CohortFilters, settings: StaticConfig) {
       -- The low-skill rule over their answers before the period's end (the one definition).
       ${lowSkillsSql(sql, sql`array(select user_id from slow)`, lowSkillRule(settings), f.to)}
     ),
-    per as (
-      select * from kept
-      union all
-      select r.skill_tag, max(r.k)::int,
-             max(r.s) filter (where r.first_rank = 1), max(r.n) filter (where r.first_rank = 1),
-             max(r.s) filter (where r.last_rank = 1), max(r.n) filter (where r.last_rank = 1),
-             max(r.s) filter (where r.best_rank = 1), max(r.n) filter (where r.best_rank = 1),
-             bool_or(low.user_id is not null)
+    slow_per as (
+      select r.skill_tag, max(r.k)::int as k,
+             max(r.s) filter (where r.first_rank = 1) as sf,
+             max(r.n) filter (where r.first_rank = 1) as nf,
+             max(r.s) filter (where r.last_rank = 1) as sl,
+             max(r.n) filter (where r.last_rank = 1) as nl,
+             max(r.s) filter (where r.best_rank = 1) as sb,
+             max(r.n) filter (where r.best_rank = 1) as nb,
+             bool_or(low.user_id is not null) as low
       from ranked r
       left join low on low.user_id = r.user_id and low.skill_tag = r.skill_tag
       group by r.user_id, r.skill_tag
     )
-    select p.skill_tag, p.nf, p.nl, p.nb, p.k >= 2 as multi, count(*)::int as learners,
-           sum(p.k)::int as sessions, (count(*) filter (where p.low))::int as low,
-           (sum(p.sf)::numeric / 100)::text as sf, (sum(p.sl)::numeric / 100)::text as sl,
-           (sum(p.sb)::numeric / 100)::text as sb,
-           -- Products of hundredths as integers (exact; an overflow would fail, not wrap).
-           (sum(p.sl * p.sl)::numeric / 10000)::text as sll,
-           (sum(p.sl * p.sf)::numeric / 10000)::text as slf,
-           (sum(p.sf * p.sf)::numeric / 10000)::text as sff
-    from per p
-    group by p.skill_tag, p.nf, p.nl, p.nb, p.k >= 2`;
+    -- Each part grouped on its own (groups of the same key add up in skillFigures): on Citus each
+    -- is an aggregate the shards compute, and only the groups travel.
+    ${grouped("kept")}
+    union all
+    ${grouped("slow_per")}`;
 }
 
 const round2OrNull = (x: Exact | null) => (x === null ? null : x.round2());
@@ -240,7 +260,7 @@ export async function cohortSkills(
   settings: StaticConfig,
 ): Promise<CohortSkills> {
   const groups = Map.groupBy(
-    await withWorkMem(sql, (tx) => groupsSql(tx, f, settings)),
+    await withWorkMem(sql, async (tx) => groupsSql(tx, f, settings, await isCitus(tx))),
     (g) => g.skill_tag,
   );
   const { threshold, sessions } = settings.readiness.low_skill;
