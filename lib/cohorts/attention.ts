@@ -8,6 +8,7 @@ import type postgres from "postgres";
 import type { Queryable } from "../db/mod.ts";
 import { type AttentionConfig } from "./attention_config.ts";
 import { learnerLabel } from "../learners/label.ts";
+import { isCitus } from "../db/citus.ts";
 import {
   type CohortFilters,
   cohortLearners,
@@ -121,9 +122,10 @@ const iso = (column: string) =>
 
 /**
  * The needs-attention rules as CTEs over the learners `learners` (a statement selecting `user_id`
- * from `analytics.learners l`, with the profile columns at hand) as of `to`. `flags` holds one row
- * per learner with at least one reason: the reasons (`stalled`, `declining`, `low_skills`) with
- * their evidence and the latest snapshot before `to`. The one definition of the rules: the
+ * from `analytics.learners l`, with the profile columns at hand) as of `to`. `kept_flags` (the
+ * learners judged from their kept rows) and `slow_flags` (the others) hold one row per learner with
+ * at least one reason: the reasons (`stalled`, `declining`, `low_skills`) with their evidence and
+ * the latest snapshot before `to`. The one definition of the rules: the
  * attention list and the directory's `attention` filter both use it.
  *
  * A learner whose kept rows (learner_latest, learner_activity: rewritten with their snapshots and
@@ -137,6 +139,12 @@ export function attentionReasons(
   learners: Fragment,
   to: Date,
   settings: StaticConfig,
+  /**
+   * On Citus the kept rows (`k`) are inlined where they are read, so that each reader runs on the
+   * shards instead of every cohort learner's row going to the coordinator first; on one server
+   * they are read once.
+   */
+  citus = false,
 ) {
   const cfg = settings.attention;
   const rule = lowSkillRule(settings);
@@ -154,7 +162,7 @@ export function attentionReasons(
     c as (${learners}),
     -- Each learner's kept rows, the reasons already worked out from them in this one pass: only
     -- narrow columns are kept for the two readers below, not the arrays they were read from.
-    k as (
+    k as ${citus ? sql`not materialized` : sql``} (
       select c.user_id, a.last_answer_at, t.ts, t.readiness, t.band, t.sufficient, t.scored_at,
              coalesce(a.last_answer_at < ${quietSince}, false)
                and (t.ts is null or t.readiness is null or not t.sufficient
@@ -215,7 +223,7 @@ export function attentionReasons(
       from (${lowSkillsSql(sql, sql`array(select user_id from slow)`, rule, to)}) x
       group by user_id
     ),
-    flags as (
+    kept_flags as (
       select user_id, stalled, case when stalled then last_answer_at end as last_answer_at,
              declining,
              case when declining then scored_overall end as scored_overall,
@@ -224,9 +232,12 @@ export function attentionReasons(
              low_skills, ts, overall, band, sufficient
       from kept
       where stalled or declining or low_skills is not null
-      union all
-      select slow.user_id, s.user_id is not null, s.at, d.user_id is not null, d.latest_overall,
-             d.latest_at, d.previous_max, lo.skills, lt.ts, lt.overall, lt.band, lt.sufficient
+    ),
+    slow_flags as (
+      select slow.user_id, s.user_id is not null as stalled, s.at as last_answer_at,
+             d.user_id is not null as declining, d.latest_overall as scored_overall,
+             d.latest_at as scored_at, d.previous_max, lo.skills as low_skills, lt.ts, lt.overall,
+             lt.band, lt.sufficient
       from slow
       left join stalled s on s.user_id = slow.user_id
       left join declining d on d.user_id = slow.user_id
@@ -242,8 +253,10 @@ export function flaggedLearners(
   learners: Fragment,
   to: Date,
   settings: StaticConfig,
+  citus = false,
 ) {
-  return sql`with ${attentionReasons(sql, learners, to, settings)} select user_id from flags`;
+  return sql`with ${attentionReasons(sql, learners, to, settings, citus)}
+    select user_id from kept_flags union all select user_id from slow_flags`;
 }
 
 /**
@@ -254,7 +267,7 @@ export function attentionSql(
   sql: Queryable,
   f: CohortFilters,
   settings: StaticConfig,
-  options: { cursor?: AttentionCursor | null; limit?: number } = {},
+  options: { cursor?: AttentionCursor | null; limit?: number; citus?: boolean } = {},
 ) {
   const after = options.cursor
     ? sql`and (-fl.reasons, fl.rank, fl.user_id)
@@ -263,17 +276,28 @@ export function attentionSql(
     : sql``;
   const limit = options.limit === undefined ? sql`` : sql`limit ${options.limit}`;
   // The order and the page from the flags alone; the profile columns for the page's rows only.
-  return sql<AttentionRow[]>`
-    with ${attentionReasons(sql, cohortLearners(sql, f), f.to, settings)},
-    flagged as (
+  // The page of the learners judged from their kept rows is taken on its own first (on Citus each
+  // shard sends its first `limit` rows, not every flagged learner), then merged with the others.
+  const ranked = (from: string) =>
+    sql.unsafe(`
       select x.*,
              (x.stalled::int + x.declining::int + (x.low_skills is not null)::int) as reasons,
              coalesce(case when x.sufficient then x.overall end, -1) as rank
-      from flags x
+      from ${from} x`);
+  return sql<AttentionRow[]>`
+    with ${attentionReasons(sql, cohortLearners(sql, f), f.to, settings, options.citus)},
+    kept_page as (
+      select fl.* from (${ranked("kept_flags")}) fl
+      where true ${after}
+      order by fl.reasons desc, fl.rank, fl.user_id
+      ${limit}
     ),
     page as (
-      select fl.* from flagged fl
-      where true ${after}
+      select fl.* from (
+        select * from kept_page
+        union all
+        select fl.* from (${ranked("slow_flags")}) fl where true ${after}
+      ) fl
       order by fl.reasons desc, fl.rank, fl.user_id
       ${limit}
     )
@@ -346,7 +370,12 @@ export async function cohortAttention(
   const limit = Math.min(options.limit ?? DEFAULT_ATTENTION_LIMIT, MAX_ATTENTION_LIMIT);
   const rows = await withWorkMem(
     sql,
-    (tx) => attentionSql(tx, f, settings, { cursor: options.cursor, limit: limit + 1 }),
+    async (tx) =>
+      attentionSql(tx, f, settings, {
+        cursor: options.cursor,
+        limit: limit + 1,
+        citus: await isCitus(tx),
+      }),
   );
   const page = rows.slice(0, limit);
   const { threshold, sessions } = settings.readiness.low_skill;
@@ -409,7 +438,8 @@ export async function* attentionCsvRows(
   settings: StaticConfig,
   cursor: AttentionCursor | null = null,
 ): AsyncGenerator<(string | number | null)[]> {
-  for await (const batch of attentionSql(sql, f, settings, { cursor }).cursor(500)) {
+  const citus = await isCitus(sql);
+  for await (const batch of attentionSql(sql, f, settings, { cursor, citus }).cursor(500)) {
     for (const row of batch) yield attentionCsvRow(row, settings.catalog.skillTags);
   }
 }

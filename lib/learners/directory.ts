@@ -4,6 +4,7 @@
  * lib/learners/directory_rows.ts): a page and its total in one statement, a second one only when
  * a page reaches the learners without the sort's figure.
  */
+import { isCitus } from "../db/citus.ts";
 import type { Queryable } from "../db/mod.ts";
 import type { ReadinessConfig } from "../readiness/config.ts";
 import type { StaticConfig } from "../static_config.ts";
@@ -257,8 +258,9 @@ async function flaggedIds(
   settings: StaticConfig,
 ): Promise<string[] | null> {
   if (q.attention === undefined) return null;
+  const citus = await isCitus(sql);
   const rows = await sql<{ user_id: string }[]>`${
-    flaggedLearners(sql, cohortLearners(sql, q), q.now ?? new Date(), settings)
+    flaggedLearners(sql, cohortLearners(sql, q), q.now ?? new Date(), settings, citus)
   }`;
   return rows.map((r) => r.user_id);
 }
