@@ -365,7 +365,8 @@ export async function cohortAttention(
   sql: Queryable,
   f: CohortFilters,
   settings: StaticConfig,
-  options: { cursor?: AttentionCursor | null; limit?: number } = {},
+  /** `citus`: the statement's Citus shape (default: whether the database is Citus). */
+  options: { cursor?: AttentionCursor | null; limit?: number; citus?: boolean } = {},
 ): Promise<Attention> {
   const limit = Math.min(options.limit ?? DEFAULT_ATTENTION_LIMIT, MAX_ATTENTION_LIMIT);
   const rows = await withWorkMem(
@@ -374,7 +375,7 @@ export async function cohortAttention(
       attentionSql(tx, f, settings, {
         cursor: options.cursor,
         limit: limit + 1,
-        citus: await isCitus(tx),
+        citus: options.citus ?? await isCitus(tx),
       }),
   );
   const page = rows.slice(0, limit);

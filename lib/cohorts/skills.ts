@@ -258,9 +258,14 @@ export async function cohortSkills(
   sql: Queryable,
   f: CohortFilters,
   settings: StaticConfig,
+  /** The statement's Citus shape (default: whether the database is Citus). */
+  options: { citus?: boolean } = {},
 ): Promise<CohortSkills> {
   const groups = Map.groupBy(
-    await withWorkMem(sql, async (tx) => groupsSql(tx, f, settings, await isCitus(tx))),
+    await withWorkMem(
+      sql,
+      async (tx) => groupsSql(tx, f, settings, options.citus ?? await isCitus(tx)),
+    ),
     (g) => g.skill_tag,
   );
   const { threshold, sessions } = settings.readiness.low_skill;
