@@ -43,20 +43,29 @@ Deno.test("one owner per data directory; a stale or garbled lock is taken over",
     const pid = Number(new TextDecoder().decode((await reader.read()).value).trim());
     reader.releaseLock();
     try {
+      // The fields after the command name; null once the process is gone from /proc.
       const stat = () => {
-        const text = Deno.readTextFileSync(`/proc/${pid}/stat`);
-        return text.slice(text.lastIndexOf(")") + 2).split(" ");
+        try {
+          const text = Deno.readTextFileSync(`/proc/${pid}/stat`);
+          return text.slice(text.lastIndexOf(")") + 2).split(" ");
+        } catch (error) {
+          if (error instanceof Deno.errors.NotFound) return null;
+          throw error;
+        }
       };
       await Deno.writeTextFile(
         lockPath(dataDir),
-        JSON.stringify({ pid, started: stat()[19], url: null, role: "server" }),
+        JSON.stringify({ pid, started: stat()![19], url: null, role: "server" }),
       );
       assert.equal(readOwner(dataDir)?.pid, pid, "alive: the owner");
       Deno.kill(pid, "SIGKILL");
-      for (let i = 0; i < 200 && stat()[0] !== "Z"; i++) {
+      for (let i = 0; i < 200 && stat()?.[0] !== "Z"; i++) {
         await new Promise((r) => setTimeout(r, 10));
       }
-      assert.equal(stat()[0], "Z", "a zombie, still in /proc");
+      // A zombie, still in /proc (on a loaded machine it was once reaped before this read: then
+      // the lock is merely stale, and taken over at once all the same).
+      const state = stat()?.[0] ?? "gone";
+      assert.ok(state === "Z" || state === "gone", `killed owner: state ${state}`);
       const t0 = performance.now();
       acquireOwnership(dataDir, "server").release();
       assert.ok(performance.now() - t0 < 1_000);
