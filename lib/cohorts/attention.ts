@@ -8,7 +8,7 @@ import type postgres from "postgres";
 import type { Queryable } from "../db/mod.ts";
 import { type AttentionConfig } from "./attention_config.ts";
 import { learnerLabel } from "../learners/label.ts";
-import { isCitus } from "../db/citus.ts";
+import { isCitusOnce } from "../db/citus.ts";
 import {
   type CohortFilters,
   cohortLearners,
@@ -369,14 +369,10 @@ export async function cohortAttention(
   options: { cursor?: AttentionCursor | null; limit?: number; citus?: boolean } = {},
 ): Promise<Attention> {
   const limit = Math.min(options.limit ?? DEFAULT_ATTENTION_LIMIT, MAX_ATTENTION_LIMIT);
+  const citus = options.citus ?? await isCitusOnce(sql);
   const rows = await withWorkMem(
     sql,
-    async (tx) =>
-      attentionSql(tx, f, settings, {
-        cursor: options.cursor,
-        limit: limit + 1,
-        citus: options.citus ?? await isCitus(tx),
-      }),
+    (tx) => attentionSql(tx, f, settings, { cursor: options.cursor, limit: limit + 1, citus }),
   );
   const page = rows.slice(0, limit);
   const { threshold, sessions } = settings.readiness.low_skill;
@@ -439,7 +435,7 @@ export async function* attentionCsvRows(
   settings: StaticConfig,
   cursor: AttentionCursor | null = null,
 ): AsyncGenerator<(string | number | null)[]> {
-  const citus = await isCitus(sql);
+  const citus = await isCitusOnce(sql);
   for await (const batch of attentionSql(sql, f, settings, { cursor, citus }).cursor(500)) {
     for (const row of batch) yield attentionCsvRow(row, settings.catalog.skillTags);
   }

@@ -7,7 +7,7 @@ import type { Queryable } from "../db/mod.ts";
 import { Exact } from "../readiness/mod.ts";
 import { type CohortFilters, echo, type FiltersEcho, inCohort, withWorkMem } from "./filters.ts";
 import { tInterval95 } from "./stats.ts";
-import { isCitus } from "../db/citus.ts";
+import { isCitusOnce } from "../db/citus.ts";
 import type { StaticConfig } from "../static_config.ts";
 import { lowSkillRule, lowSkillsSql } from "../sessions/activity.ts";
 
@@ -261,11 +261,9 @@ export async function cohortSkills(
   /** The statement's Citus shape (default: whether the database is Citus). */
   options: { citus?: boolean } = {},
 ): Promise<CohortSkills> {
+  const citus = options.citus ?? await isCitusOnce(sql);
   const groups = Map.groupBy(
-    await withWorkMem(
-      sql,
-      async (tx) => groupsSql(tx, f, settings, options.citus ?? await isCitus(tx)),
-    ),
+    await withWorkMem(sql, (tx) => groupsSql(tx, f, settings, citus)),
     (g) => g.skill_tag,
   );
   const { threshold, sessions } = settings.readiness.low_skill;

@@ -183,6 +183,24 @@ export async function isCitus(sql: Queryable): Promise<boolean> {
   return row.citus;
 }
 
+const known = new WeakMap<object, Promise<boolean>>();
+
+/**
+ * `isCitus`, asked once per client: a pool's answer is kept for its life (a database does not turn
+ * into a cluster under a running app; `db:distribute` is run before it starts). For the statements
+ * of a request's hot path, which would otherwise pay a round trip for it every time. A failed
+ * question is not kept.
+ */
+export function isCitusOnce(sql: Queryable): Promise<boolean> {
+  let answer = known.get(sql);
+  if (!answer) {
+    answer = isCitus(sql);
+    answer.catch(() => known.delete(sql));
+    known.set(sql, answer);
+  }
+  return answer;
+}
+
 /**
  * Distributes the schema on a Citus cluster; tables already distributed are left as they are, so
  * a second run does nothing. Returns the lines to print.

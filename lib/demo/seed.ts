@@ -11,6 +11,8 @@ import type { EventRow } from "../sessions/answers.ts";
 import { claimSessions } from "../sessions/owners.ts";
 import type { Queryable, Sql } from "../db/mod.ts";
 import { rebuildReadiness } from "../readiness/mod.ts";
+import { lockLearners } from "../learners/lock.ts";
+import { erasedLearners } from "../privacy/tombstones.ts";
 import { lowSkillRule, refreshActivity } from "../sessions/activity.ts";
 import type { EventsRequest } from "../sessions/schema.ts";
 import { DEMO_LEARNERS, type DemoLearner } from "./people.ts";
@@ -267,6 +269,9 @@ const LEARNERS_PER_STATEMENT = 50;
  * arrives while the cohort is written waits for one such group at most (~0.1 s there).
  */
 const COHORT_GROUP = 10;
+/** How long a seed's replay waits for another recompute run to end, and how often it asks. */
+const REPLAY_WAIT_MS = 120_000;
+const REPLAY_RETRY_MS = 500;
 
 /**
  * Inserts demo answers of many learners (`user_id` in every row) in one statement, as
@@ -359,15 +364,19 @@ export async function seedDemo(
  * Writes one group of demo learners (profiles, sessions, answers, kept rows) in one transaction,
  * then replays the readiness of those without snapshots yet.
  */
-async function seedGroup(sql: Sql, settings: StaticConfig, people: Person[]): Promise<SeedResult> {
-  const ids = people.map((p) => p.learner.userId);
-  const result: SeedResult = {
-    learners: people.length,
-    sessions: 0,
-    eventsInserted: 0,
-    snapshots: 0,
-  };
+async function seedGroup(sql: Sql, settings: StaticConfig, group: Person[]): Promise<SeedResult> {
+  let people = group;
+  let ids = people.map((p) => p.learner.userId);
+  const result: SeedResult = { learners: 0, sessions: 0, eventsInserted: 0, snapshots: 0 };
   const fresh = await sql.begin(async (tx) => {
+    // The learners' locks first, as every writer of them takes them; an erased demo learner stays
+    // erased (the seed, and a start that finishes the demo cohort, pass them over).
+    await lockLearners(tx, ids);
+    const erased = await erasedLearners(tx, ids);
+    people = group.filter((p) => !erased.has(p.learner.userId));
+    ids = people.map((p) => p.learner.userId);
+    result.learners = people.length;
+    if (ids.length === 0) return [];
     // Learners without snapshots yet get them from the rebuild below; the others keep theirs.
     const withSnapshots = new Set(
       (await tx<{ user_id: string }[]>`
@@ -440,20 +449,32 @@ async function seedGroup(sql: Sql, settings: StaticConfig, people: Person[]): Pr
   });
   if (fresh.length > 0) {
     // One replay of every session of the new learners: a snapshot per session, in event time.
-    const rebuilt = await rebuildReadiness(sql, {
-      userIds: fresh,
-      trigger: "demo_seed",
-      batchSize: LEARNERS_PER_STATEMENT,
-      config: settings.readiness,
-    });
-    result.snapshots = rebuilt.snapshots;
+    // A recompute running elsewhere holds the runs' lock: wait for it (a skipped replay would
+    // leave these learners without readiness).
+    for (let waited = 0;; waited += REPLAY_RETRY_MS) {
+      const rebuilt = await rebuildReadiness(sql, {
+        userIds: fresh,
+        trigger: "demo_seed",
+        batchSize: LEARNERS_PER_STATEMENT,
+        config: settings.readiness,
+      });
+      if (!rebuilt.skipped) {
+        result.snapshots = rebuilt.snapshots;
+        break;
+      }
+      if (waited >= REPLAY_WAIT_MS) {
+        throw new Error("another readiness recompute kept running; run the seed again later");
+      }
+      await new Promise((r) => setTimeout(r, REPLAY_RETRY_MS));
+    }
   }
   return result;
 }
 
 /**
- * True when the named demo people are in but not every learner of the demo cohort has readiness
- * yet (a start stopped while it wrote the cohort): the next start writes the rest.
+ * True when the named demo people are in but not every learner of the demo cohort (erased ones
+ * aside) has readiness yet (a start stopped while it wrote the cohort): the next start writes the
+ * rest.
  */
 export async function demoCohortIncomplete(sql: Queryable, catalog: Catalog): Promise<boolean> {
   const cohort = demoCohort(catalog).map((l) => l.userId);
@@ -462,5 +483,7 @@ export async function demoCohortIncomplete(sql: Queryable, catalog: Catalog): Pr
              as people,
            (select count(*)::int from analytics.learner_latest where user_id = any(${cohort}::uuid[]))
              as done`;
-  return people > 0 && done < cohort.length;
+  if (people === 0 || done === cohort.length) return false;
+  // Erased cohort learners stay erased: they are not missing.
+  return done < cohort.length - (await erasedLearners(sql, cohort)).size;
 }

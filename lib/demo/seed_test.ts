@@ -11,6 +11,7 @@ import {
   seedDemo,
 } from "./seed.ts";
 import { catalog, shipped } from "../../tests/static_config.ts";
+import { eraseLearner } from "../privacy/mod.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -143,6 +144,18 @@ Deno.test("the people and the cohort seeded apart (the embedded first start) equ
                (select count(*)::int from analytics.learner_directory) as directory,
                (select count(*)::int from analytics.interview_outcomes) as outcomes`;
     assert.deepEqual(await figures(db.sql), await figures(whole.sql));
+
+    // Erased is erased: an erased demo learner is not missing from the cohort, and seeding again
+    // (a start finishing the cohort, or deno task seed) does not bring them back.
+    const gone = demoCohort(catalog)[3].userId;
+    await eraseLearner(db.sql, gone);
+    assert.equal(await demoCohortIncomplete(db.sql, catalog), false);
+    const again = await seedDemo(db.sql, shipped, { now, part: "cohort" });
+    assert.equal(again.learners, COHORT_SIZE - 1);
+    assert.equal(again.eventsInserted, 0);
+    const [{ n }] = await db.sql<{ n: number }[]>`
+      select count(*)::int as n from analytics.learners where user_id = ${gone}`;
+    assert.equal(n, 0);
   } finally {
     await db.close();
     await whole.close();

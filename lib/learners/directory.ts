@@ -4,7 +4,7 @@
  * lib/learners/directory_rows.ts): a page and its total in one statement, a second one only when
  * a page reaches the learners without the sort's figure.
  */
-import { isCitus } from "../db/citus.ts";
+import { isCitusOnce } from "../db/citus.ts";
 import type { Queryable } from "../db/mod.ts";
 import type { ReadinessConfig } from "../readiness/config.ts";
 import type { StaticConfig } from "../static_config.ts";
@@ -258,7 +258,7 @@ async function flaggedIds(
   settings: StaticConfig,
 ): Promise<string[] | null> {
   if (q.attention === undefined) return null;
-  const citus = await isCitus(sql);
+  const citus = await isCitusOnce(sql);
   const rows = await sql<{ user_id: string }[]>`${
     flaggedLearners(sql, cohortLearners(sql, q), q.now ?? new Date(), settings, citus)
   }`;
