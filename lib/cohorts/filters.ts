@@ -156,10 +156,13 @@ const COHORT_WORK_MEM = "64MB";
 export async function withWorkMem<T>(
   sql: Queryable,
   fn: (tx: Queryable) => Promise<T>,
+  /** Several statements that must see one snapshot (a transaction of its own: repeatable read). */
+  options: { snapshot?: boolean } = {},
 ): Promise<T> {
   const set = (tx: Queryable) => tx`select set_config('work_mem', ${COHORT_WORK_MEM}, true)`;
   if ("begin" in sql) {
-    return await sql.begin(async (tx) => {
+    const mode = options.snapshot ? "isolation level repeatable read read only" : "";
+    return await sql.begin(mode, async (tx) => {
       await set(tx);
       return await fn(tx);
     }) as T;

@@ -57,26 +57,28 @@ interface Group {
   sll: string;
   slf: string;
   sff: string;
+  /** A learner with a session on the skill spanning a bound, in a group of their own; else null. */
+  spanning: string | null;
 }
 
 /**
- * The statement: per (skill, nf, nl, nb, multi) group the counts and exact sums, from each
+ * The statements: per (skill, nf, nl, nb, multi) group the counts and exact sums, from each
  * learner's kept sessions per skill (learner_skill_sessions: in order, sums in hundredths). A
  * period's sessions on the skill are positions i0 + 1 … i1 (binary searches for `from` and `to`);
  * the first and latest are lookups, the best is kept for every position up to the last session
  * (a period ending after it, as the default does) and found among the period's sessions
  * otherwise. Persistently low: each of the N sessions up to i1 below the threshold, exactly.
- * A learner and skill with a session that spans `from` or `to` (answers on both sides: its figures
- * count only the answers inside) is computed from the answers instead.
+ * `kept` is one pass over the kept rows, hashed into the groups. A learner and skill with a
+ * session that spans `from` or `to` (answers on both sides: its figures count only the answers
+ * inside) comes out of it in a group of its own, and `slow` computes those from the answers.
  */
 function groupsSql(
   sql: Queryable,
   f: CohortFilters,
   settings: StaticConfig,
   /**
-   * On Citus the per-learner rows are not materialized: a materialized CTE is a subplan whose rows
-   * all go to the coordinator, while inlined each part runs on the shards (computing the binary
-   * searches twice, once per part). On one server they are computed once and read twice.
+   * On Citus the subqueries carry no `offset 0` (which would plan them on the coordinator, with
+   * every row they read sent there): each shard computes and groups its own learners' rows.
    */
   citus: boolean,
 ) {
@@ -103,8 +105,7 @@ function groupsSql(
         with ordinality u(s, m, o)
       order by u.s::numeric / u.m desc, u.o
       limit 1)`);
-  const slowIds = sql`any(array(select user_id from slow))`;
-  const grouped = (from: "kept" | "slow_per") =>
+  const grouped = (from: string, spans: string) =>
     sql.unsafe(`
     select p.skill_tag, p.nf, p.nl, p.nb, p.k >= 2 as multi, count(*)::int as learners,
            sum(p.k)::int as sessions, (count(*) filter (where p.low))::int as low,
@@ -113,15 +114,16 @@ function groupsSql(
            -- Products of hundredths as integers (exact; an overflow would fail, not wrap).
            (sum(p.sl * p.sl)::numeric / 10000)::text as sll,
            (sum(p.sl * p.sf)::numeric / 10000)::text as slf,
-           (sum(p.sf * p.sf)::numeric / 10000)::text as sff
+           (sum(p.sf * p.sf)::numeric / 10000)::text as sff,
+           ${spans}
     from ${from} p
-    group by p.skill_tag, p.nf, p.nl, p.nb, p.k >= 2`);
-  return sql<Group[]>`
-    with
-    -- One narrow row per participant and skill (or spanning learner and skill), every figure read
-    -- from the kept arrays in the pass that finds the period's positions: the arrays themselves
-    -- are read once and never copied.
-    x as ${citus ? sql`not materialized` : sql`materialized`} (
+    group by p.skill_tag, p.nf, p.nl, p.nb, p.k >= 2${
+      spans === "null::uuid as spanning" ? "" : ", spanning"
+    }`);
+  // One pass over the kept rows: the groups of the learners and skills judged from them, and a
+  // group of its own for each learner and skill with a session spanning a bound (rare).
+  const kept = sql<Group[]>`
+    with x as not materialized (
       select y.user_id, y.skill_tag, y.i1 - y.i0 as k, y.spans,
              y.sum_h[y.i0 + 1] as sf, y.n[y.i0 + 1] as nf, y.sum_h[y.i1] as sl, y.n[y.i1] as nl,
              case when y.i1 = cardinality(y.ts) then y.best_sum_h[y.i0 + 1]
@@ -144,13 +146,25 @@ function groupsSql(
         ) z
       ) y
       where y.i1 > y.i0 or y.spans
+      -- Narrow rows for the grouping, not the arrays they were read from (not on Citus, as above).
+      ${citus ? sql`` : sql`offset 0`}
+    )
+    ${grouped("x", "case when p.spans then p.user_id end as spanning")}`;
+  return { kept, slow: (pairs: { user_id: string; skill_tag: string }[]) => slowSql(pairs) };
+
+  /**
+   * The groups of the learners and skills with a session spanning `from` or `to` (answers on both
+   * sides: its figures count only the answers inside), computed from their answers.
+   */
+  function slowSql(pairs: { user_id: string; skill_tag: string }[]) {
+    const users = pairs.map((p) => p.user_id);
+    const skills = pairs.map((p) => p.skill_tag);
+    const slowIds = sql`any(${users}::uuid[])`;
+    return sql<Group[]>`
+    with
+    slow as (
+      select * from unnest(${users}::uuid[], ${skills}::text[]) s(user_id, skill_tag)
     ),
-    kept as (
-      select x.skill_tag, x.k, x.sf, x.nf, x.sl, x.nl, x.sb, x.nb, x.low
-      from x
-      where x.k > 0 and not x.spans
-    ),
-    slow as (select user_id, skill_tag from x where x.spans),
     ps as (
       -- The spanning learners' sessions on the skill, their answers in the period only.
       select e.user_id, e.skill_tag, e.session_id, min(e.ts) as ts,
@@ -173,7 +187,7 @@ function groupsSql(
     ),
     low as (
       -- The low-skill rule over their answers before the period's end (the one definition).
-      ${lowSkillsSql(sql, sql`array(select user_id from slow)`, lowSkillRule(settings), f.to)}
+      ${lowSkillsSql(sql, sql`${users}::uuid[]`, lowSkillRule(settings), f.to)}
     ),
     slow_per as (
       select r.skill_tag, max(r.k)::int as k,
@@ -188,11 +202,8 @@ function groupsSql(
       left join low on low.user_id = r.user_id and low.skill_tag = r.skill_tag
       group by r.user_id, r.skill_tag
     )
-    -- Each part grouped on its own (groups of the same key add up in skillFigures): on Citus each
-    -- is an aggregate the shards compute, and only the groups travel.
-    ${grouped("kept")}
-    union all
-    ${grouped("slow_per")}`;
+    ${grouped("slow_per", "null::uuid as spanning")}`;
+  }
 }
 
 const round2OrNull = (x: Exact | null) => (x === null ? null : x.round2());
@@ -262,10 +273,16 @@ export async function cohortSkills(
   options: { citus?: boolean } = {},
 ): Promise<CohortSkills> {
   const citus = options.citus ?? await isCitusOnce(sql);
-  const groups = Map.groupBy(
-    await withWorkMem(sql, (tx) => groupsSql(tx, f, settings, citus)),
-    (g) => g.skill_tag,
-  );
+  // Both statements see one snapshot: the spanning learners' figures are of the same moment.
+  const rows = await withWorkMem(sql, async (tx) => {
+    const statements = groupsSql(tx, f, settings, citus);
+    const kept = await statements.kept;
+    const pairs = kept.filter((g) => g.spanning !== null)
+      .map((g) => ({ user_id: g.spanning!, skill_tag: g.skill_tag }));
+    const fromKept = kept.filter((g) => g.spanning === null);
+    return pairs.length === 0 ? fromKept : [...fromKept, ...await statements.slow(pairs)];
+  }, { snapshot: true });
+  const groups = Map.groupBy(rows, (g) => g.skill_tag);
   const { threshold, sessions } = settings.readiness.low_skill;
   return {
     filters: echo(f),
