@@ -9,8 +9,8 @@ import { Exact } from "../readiness/mod.ts";
 import {
   type CohortFilters,
   cohortLearners,
-  everyLearner,
   inCohort,
+  justBefore,
   withWorkMem,
 } from "./filters.ts";
 import type { ReadinessConfig } from "../readiness/config.ts";
@@ -56,7 +56,9 @@ interface GridRow {
  * The statement behind `bandsOnGrid`: per point k (at `to` − k · step, k = 0 … K) and band label,
  * the learners whose latest snapshot before the point has that band. Each learner's snapshots are
  * kept as arrays in time order (learner_latest), so the latest before a point is one binary search
- * (`width_bucket` of the point less a microsecond: the snapshots strictly before it).
+ * (`width_bucket` of the point less a microsecond: the snapshots strictly before it). The searches
+ * of every point are one array per learner row, each computed once, and the points are constants:
+ * with every learner asked about the statement reads the kept rows alone, in parallel workers.
  */
 export function bandGridSql(
   sql: Queryable,
@@ -64,32 +66,19 @@ export function bandGridSql(
   stepMs: number,
   lastK: number,
 ) {
-  // Every learner: the kept snapshot rows alone and the points inline, so the statement may run
-  // in parallel workers. A filtered cohort: a semi-join on its learners, the points materialized,
-  // since starting workers costs more than its smaller scan saves.
-  const whole = everyLearner(f);
+  const search = (k: number) =>
+    sql`width_bucket(${justBefore(f.to.getTime() - k * stepMs)}::timestamptz, s.snap_ts)`;
+  let searches = search(0);
+  for (let k = 1; k <= lastK; k++) searches = sql`${searches}, ${search(k)}`;
   return sql`
-    with points as ${whole ? sql`not materialized` : sql`materialized`} (
-      select k, ${f.to}::timestamptz - (k::float8 * ${stepMs}::float8) * interval '1 millisecond'
-                - interval '1 microsecond' as before
-      from generate_series(0, ${lastK}::int) k
-    ),
-    at_points as (
-      select x.k, x.snap_band[x.i] as band, x.snap_sufficient[x.i] as sufficient,
-             x.snap_overall[x.i] as overall
-      from (
-        select p.k, s.snap_band, s.snap_sufficient, s.snap_overall,
-               width_bucket(p.before, s.snap_ts) as i
-        from analytics.learner_latest s
-        cross join points p
-        where ${inCohort(sql, f, "s.user_id")}
-      ) x
-      where x.i > 0
-    ),
-    counted as (
-      select k, band, count(*)::int as n, (count(*) filter (where sufficient))::int as sufficient,
-             (sum(overall) filter (where sufficient))::text as total
-      from at_points group by k, band
+    with counted as (
+      select p.k - 1 as k, s.snap_band[p.i] as band, count(*)::int as n,
+             (count(*) filter (where s.snap_sufficient[p.i]))::int as sufficient,
+             (sum(s.snap_overall[p.i]) filter (where s.snap_sufficient[p.i]))::text as total
+      from analytics.learner_latest s
+      cross join lateral unnest(array[${searches}]) with ordinality p(i, k)
+      where p.i > 0 and ${inCohort(sql, f, "s.user_id")}
+      group by p.k, s.snap_band[p.i]
     )
     select (select count(*) from (${cohortLearners(sql, f)}) l)::int as learners, g.k, g.band,
            coalesce(g.n, 0) as n,

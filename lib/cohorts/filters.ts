@@ -98,6 +98,15 @@ export function cohortLearners(sql: Queryable, f: Omit<CohortFilters, "from" | "
   return sql`select l.user_id from analytics.learners l where true ${level} ${track} ${cohort}`;
 }
 
+/**
+ * The instant a microsecond before `ms` (epoch milliseconds), as ISO text with microseconds: a
+ * constant for the statement (computing it in SQL would repeat a stable function on every row).
+ * `width_bucket(justBefore(t), times)` counts the times strictly before t.
+ */
+export function justBefore(ms: number): string {
+  return new Date(ms - 1).toISOString().replace(/Z$/, "999Z");
+}
+
 /** True when the filters select every learner (no profile filter). */
 export function everyLearner(f: Omit<CohortFilters, "from" | "to">): boolean {
   return f.level === undefined && f.track === undefined && f.cohort === undefined;
