@@ -13,6 +13,7 @@ import {
   type CohortFilters,
   cohortLearners,
   echo,
+  everyLearner,
   type FiltersEcho,
   withWorkMem,
 } from "./filters.ts";
@@ -121,8 +122,8 @@ const iso = (column: string) =>
   `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
- * The needs-attention rules as CTEs over the learners `learners` (a statement selecting `user_id`
- * from `analytics.learners l`, with the profile columns at hand) as of `to`. `kept_flags` (the
+ * The needs-attention rules as CTEs over the learners whose profile matches `who` as of `to`
+ * (without a profile filter, the kept rows alone: a learner with none has no reason). `kept_flags` (the
  * learners judged from their kept rows) and `slow_flags` (the others) hold one row per learner with
  * at least one reason: the reasons (`stalled`, `declining`, `low_skills`) with their evidence and
  * the latest snapshot before `to`. The one definition of the rules: the
@@ -136,7 +137,7 @@ const iso = (column: string) =>
  */
 export function attentionReasons(
   sql: Queryable,
-  learners: Fragment,
+  who: Omit<CohortFilters, "from" | "to">,
   to: Date,
   settings: StaticConfig,
   /**
@@ -148,6 +149,7 @@ export function attentionReasons(
 ) {
   const cfg = settings.attention;
   const rule = lowSkillRule(settings);
+  const whole = everyLearner(who);
   const quietSince = new Date(to.getTime() - cfg.stalled_days * 24 * 60 * 60 * 1000);
   const slow = sql`any(array(select user_id from slow))`;
   const points = sql`${String(cfg.declining_points)}::numeric`;
@@ -159,11 +161,11 @@ export function attentionReasons(
     })`,
   );
   return sql`
-    c as (${learners}),
     -- Each learner's kept rows, the reasons already worked out from them in this one pass: only
     -- narrow columns are kept for the two readers below, not the arrays they were read from.
     k as ${citus ? sql`not materialized` : sql``} (
-      select c.user_id, a.last_answer_at, t.ts, t.readiness, t.band, t.sufficient, t.scored_at,
+      select ${whole ? sql`coalesce(a.user_id, t.user_id)` : sql`c.user_id`} as user_id,
+             a.last_answer_at, t.ts, t.readiness, t.band, t.sufficient, t.scored_at,
              coalesce(a.last_answer_at < ${quietSince}, false)
                and (t.ts is null or t.readiness is null or not t.sufficient
                     or t.readiness < ${below}) as stalled,
@@ -172,9 +174,15 @@ export function attentionReasons(
              nullif(a.low_skills, '{}') as low_skills,
              (a.user_id is null or (a.last_answer_at < ${to} and a.low_rule = ${ruleStamp(rule)}))
                and (t.user_id is null or t.ts < ${to}) as fast
-      from c
-      left join analytics.learner_activity a on a.user_id = c.user_id
-      left join analytics.learner_latest t on t.user_id = c.user_id
+      ${
+    whole
+      // Every learner: the kept rows alone (a learner with neither has no reason).
+      ? sql`from analytics.learner_activity a
+            full join analytics.learner_latest t on t.user_id = a.user_id`
+      : sql`from (${cohortLearners(sql, who)}) c
+            left join analytics.learner_activity a on a.user_id = c.user_id
+            left join analytics.learner_latest t on t.user_id = c.user_id`
+  }
     ),
     kept as (
       -- The reasons of the learners judged from their kept rows.
@@ -250,12 +258,12 @@ export function attentionReasons(
 /** `select user_id …`: the learners among `learners` with at least one reason as of `to`. */
 export function flaggedLearners(
   sql: Queryable,
-  learners: Fragment,
+  who: Omit<CohortFilters, "from" | "to">,
   to: Date,
   settings: StaticConfig,
   citus = false,
 ) {
-  return sql`with ${attentionReasons(sql, learners, to, settings, citus)}
+  return sql`with ${attentionReasons(sql, who, to, settings, citus)}
     select user_id from kept_flags union all select user_id from slow_flags`;
 }
 
@@ -285,7 +293,7 @@ export function attentionSql(
              coalesce(case when x.sufficient then x.overall end, -1) as rank
       from ${from} x`);
   return sql<AttentionRow[]>`
-    with ${attentionReasons(sql, cohortLearners(sql, f), f.to, settings, options.citus)},
+    with ${attentionReasons(sql, f, f.to, settings, options.citus)},
     kept_page as (
       select fl.* from (${ranked("kept_flags")}) fl
       where true ${after}

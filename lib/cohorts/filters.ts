@@ -168,7 +168,8 @@ export async function withWorkMem<T>(
   /** Several statements that must see one snapshot (a transaction of its own: repeatable read). */
   options: { snapshot?: boolean } = {},
 ): Promise<T> {
-  const set = (tx: Queryable) => tx`select set_config('work_mem', ${COHORT_WORK_MEM}, true)`;
+  const set = (tx: Queryable) =>
+    tx`select set_config('work_mem', ${COHORT_WORK_MEM}, true), set_config('enable_memoize', 'off', true)`;
   if ("begin" in sql) {
     const mode = options.snapshot ? "isolation level repeatable read read only" : "";
     return await sql.begin(mode, async (tx) => {

@@ -5,7 +5,14 @@
 import type { Queryable } from "../db/mod.ts";
 import type { ReadinessConfig } from "../readiness/config.ts";
 import { type BandCounts, bandGridSql, foldBandGrid } from "./bands.ts";
-import { type CohortFilters, echo, type FiltersEcho, inCohort, withWorkMem } from "./filters.ts";
+import {
+  type CohortFilters,
+  echo,
+  type FiltersEcho,
+  inCohort,
+  justBefore,
+  withWorkMem,
+} from "./filters.ts";
 
 /** One period's figures. */
 export interface PeriodFigures {
@@ -46,10 +53,10 @@ export async function cohortOverview(
   const prevFrom = new Date(f.from.getTime() - lengthMs);
   // Activity from each learner's kept answer and session times (sorted arrays): the count in
   // [a, b) is the count before b less the count before a, each a binary search.
-  const justBefore = (t: Date) => sql`${t}::timestamptz - interval '1 microsecond'`;
+  const justBeforeT = (t: Date) => sql`${justBefore(t.getTime())}::timestamptz`;
   const inPeriod = (column: string, a: Date, b: Date) =>
-    sql`(width_bucket(${justBefore(b)}, ${sql.unsafe(column)})
-         - width_bucket(${justBefore(a)}, ${sql.unsafe(column)}))`;
+    sql`(width_bucket(${justBeforeT(b)}, ${sql.unsafe(column)})
+         - width_bucket(${justBeforeT(a)}, ${sql.unsafe(column)}))`;
   const [row] = await withWorkMem(sql, (tx) =>
     tx<Row[]>`
     with per as (

@@ -9,7 +9,6 @@ import type { Queryable } from "../db/mod.ts";
 import type { ReadinessConfig } from "../readiness/config.ts";
 import type { StaticConfig } from "../static_config.ts";
 import { flaggedLearners } from "../cohorts/attention.ts";
-import { cohortLearners } from "../cohorts/filters.ts";
 
 export const DIRECTORY_SORTS = ["readiness", "last_active", "sessions", "delta", "name"] as const;
 export type DirectorySort = typeof DIRECTORY_SORTS[number];
@@ -260,7 +259,7 @@ async function flaggedIds(
   if (q.attention === undefined) return null;
   const citus = await isCitusOnce(sql);
   const rows = await sql<{ user_id: string }[]>`${
-    flaggedLearners(sql, cohortLearners(sql, q), q.now ?? new Date(), settings, citus)
+    flaggedLearners(sql, q, q.now ?? new Date(), settings, citus)
   }`;
   return rows.map((r) => r.user_id);
 }
