@@ -6,13 +6,7 @@
  */
 import type { Queryable } from "../db/mod.ts";
 import { Exact } from "../readiness/mod.ts";
-import {
-  type CohortFilters,
-  cohortLearners,
-  inCohort,
-  justBefore,
-  withWorkMem,
-} from "./filters.ts";
+import { type CohortFilters, cohortSize, inCohort, justBefore, withWorkMem } from "./filters.ts";
 import type { ReadinessConfig } from "../readiness/config.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -80,7 +74,7 @@ export function bandGridSql(
       where p.i > 0 and ${inCohort(sql, f, "s.user_id")}
       group by p.k, s.snap_band[p.i]
     )
-    select (select count(*) from (${cohortLearners(sql, f)}) l)::int as learners, g.k, g.band,
+    select ${cohortSize(sql, f)} as learners, g.k, g.band,
            coalesce(g.n, 0) as n,
            coalesce(g.sufficient, 0) as sufficient, g.total
     from (select 1) one left join counted g on true`;

@@ -107,6 +107,19 @@ export function justBefore(ms: number): string {
   return new Date(ms - 1).toISOString().replace(/Z$/, "999Z");
 }
 
+/**
+ * The number of learners whose profile matches the filters, as one SQL expression: a sum over the
+ * learners counted per profile (learner_profile_counts, kept with the directory rows as learners
+ * are added, erased or change profile) instead of a count of the learners themselves.
+ */
+export function cohortSize(sql: Queryable, f: Omit<CohortFilters, "from" | "to">) {
+  const level = f.level === undefined ? sql`` : sql`and c.level = ${f.level}`;
+  const track = f.track === undefined ? sql`` : sql`and c.track = ${f.track}`;
+  const cohort = f.cohort === undefined ? sql`` : sql`and c.cohort = ${f.cohort}`;
+  return sql`(select coalesce(sum(c.learners), 0)::int from analytics.learner_profile_counts c
+              where true ${level} ${track} ${cohort})`;
+}
+
 /** True when the filters select every learner (no profile filter). */
 export function everyLearner(f: Omit<CohortFilters, "from" | "to">): boolean {
   return f.level === undefined && f.track === undefined && f.cohort === undefined;
