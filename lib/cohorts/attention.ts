@@ -11,10 +11,10 @@ import { learnerLabel } from "../learners/label.ts";
 import { isCitusOnce } from "../db/citus.ts";
 import {
   type CohortFilters,
-  cohortLearners,
   echo,
   everyLearner,
   type FiltersEcho,
+  inCohort,
   withWorkMem,
 } from "./filters.ts";
 import type { StaticConfig } from "../static_config.ts";
@@ -149,7 +149,6 @@ export function attentionReasons(
 ) {
   const cfg = settings.attention;
   const rule = lowSkillRule(settings);
-  const whole = everyLearner(who);
   const quietSince = new Date(to.getTime() - cfg.stalled_days * 24 * 60 * 60 * 1000);
   const slow = sql`any(array(select user_id from slow))`;
   const points = sql`${String(cfg.declining_points)}::numeric`;
@@ -164,8 +163,7 @@ export function attentionReasons(
     -- Each learner's kept rows, the reasons already worked out from them in this one pass: only
     -- narrow columns are kept for the two readers below, not the arrays they were read from.
     k as ${citus ? sql`not materialized` : sql``} (
-      select ${whole ? sql`coalesce(a.user_id, t.user_id)` : sql`c.user_id`} as user_id,
-             a.last_answer_at, t.ts, t.readiness, t.band, t.sufficient, t.scored_at,
+      select coalesce(a.user_id, t.user_id) as user_id, a.last_answer_at, t.ts, t.readiness, t.band, t.sufficient, t.scored_at,
              coalesce(a.last_answer_at < ${quietSince}, false)
                and (t.ts is null or t.readiness is null or not t.sufficient
                     or t.readiness < ${below}) as stalled,
@@ -174,14 +172,14 @@ export function attentionReasons(
              nullif(a.low_skills, '{}') as low_skills,
              (a.user_id is null or (a.last_answer_at < ${to} and a.low_rule = ${ruleStamp(rule)}))
                and (t.user_id is null or t.ts < ${to}) as fast
+      -- The kept rows alone (a learner with neither has no reason), each carrying the profile.
+      from analytics.learner_activity a
+      full join analytics.learner_latest t on t.user_id = a.user_id
       ${
-    whole
-      // Every learner: the kept rows alone (a learner with neither has no reason).
-      ? sql`from analytics.learner_activity a
-            full join analytics.learner_latest t on t.user_id = a.user_id`
-      : sql`from (${cohortLearners(sql, who)}) c
-            left join analytics.learner_activity a on a.user_id = c.user_id
-            left join analytics.learner_latest t on t.user_id = c.user_id`
+    everyLearner(who)
+      ? sql``
+      : sql`where case when a.user_id is not null then ${inCohort(sql, who, "a")}
+                       else ${inCohort(sql, who, "t")} end`
   }
     ),
     kept as (

@@ -71,7 +71,7 @@ export function bandGridSql(
              (sum(s.snap_overall[p.i]) filter (where s.snap_sufficient[p.i]))::text as total
       from analytics.learner_latest s
       cross join lateral unnest(array[${searches}]) with ordinality p(i, k)
-      where p.i > 0 and ${inCohort(sql, f, "s.user_id")}
+      where p.i > 0 and ${inCohort(sql, f, "s")}
       group by p.k, s.snap_band[p.i]
     )
     select ${cohortSize(sql, f)} as learners, g.k, g.band,

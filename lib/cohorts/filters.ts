@@ -126,17 +126,21 @@ export function everyLearner(f: Omit<CohortFilters, "from" | "to">): boolean {
 }
 
 /**
- * A condition on a kept per-learner row (`column` its user id): the row is a cohort learner's.
- * With no profile filter it is `true` — every kept row is a learner's (erase deletes them with the
- * learner) — so that the statement reads the kept table alone, with no join to the learners; with
- * filters a semi-join on the learners the profile selects (on Citus, co-located by user id).
+ * A condition on a kept per-learner row (`alias` its table's alias): the row is a cohort
+ * learner's. The kept rows carry the learner's profile (level, track, cohort; rewritten with a
+ * profile write), so the condition is on the row itself, with no join to the learners; with no
+ * profile filter it is `true` (every kept row is a learner's: erase deletes them with the learner).
  */
 export function inCohort(
   sql: Queryable,
   f: Omit<CohortFilters, "from" | "to">,
-  column: string,
+  alias: string,
 ) {
-  return everyLearner(f) ? sql`true` : sql`${sql.unsafe(column)} in (${cohortLearners(sql, f)})`;
+  const column = (name: string) => sql.unsafe(`${alias}.${name}`);
+  const level = f.level === undefined ? sql`` : sql`and ${column("level")} = ${f.level}`;
+  const track = f.track === undefined ? sql`` : sql`and ${column("track")} = ${f.track}`;
+  const cohort = f.cohort === undefined ? sql`` : sql`and ${column("cohort")} = ${f.cohort}`;
+  return sql`(true ${level} ${track} ${cohort})`;
 }
 
 /** The filters as echoed in every answer (ISO instants). */

@@ -68,7 +68,7 @@ export async function cohortOverview(
              ${inPeriod("a.session_ts", f.from, f.to)} as sessions,
              ${inPeriod("a.session_ts", prevFrom, f.from)} as sessions_before
       from analytics.learner_activity a
-      where ${inCohort(tx, f, "a.user_id")}
+      where ${inCohort(tx, f, "a")}
     )
     select p.activity,
       (select coalesce(json_agg(g), '[]') from (${bandGridSql(tx, f, lengthMs, 1)}) g) as grid

@@ -139,7 +139,7 @@ function groupsSql(
                  width_bucket(${justBefore(f.from)}, s.ts) as i0,
                  width_bucket(${justBefore(f.to)}, s.ts) as i1
           from analytics.learner_skill_sessions s
-          where s.skill_tag = any(${tags}::text[]) and ${inCohort(sql, f, "s.user_id")}
+          where s.skill_tag = any(${tags}::text[]) and ${inCohort(sql, f, "s")}
           -- Each binary search once per row, not once per use (not on Citus: a subquery with an
           -- offset is planned on the coordinator, with every row it reads sent there).
           ${citus ? sql`` : sql`offset 0`}

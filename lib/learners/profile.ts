@@ -55,8 +55,26 @@ export async function upsertProfile(
   // Staff read the learner's name in the kept coaching body.
   await forgetLearnerReads(sql, [userId]);
   await refreshDirectory(sql, [row.user_id]);
+  await refreshKeptProfile(sql, row.user_id);
   const { created, ...profile } = row;
   return { profile, created };
+}
+
+/**
+ * Copies the learner's profile (level, track, cohort) onto the rows kept for the cohort figures
+ * (learner_latest, learner_activity, learner_skill_sessions), where it differs: a profile-filtered
+ * cohort reads them without the learners table. One statement per table, each on the learner's
+ * shard on Citus.
+ */
+async function refreshKeptProfile(sql: Queryable, userId: string): Promise<void> {
+  for (const table of ["learner_latest", "learner_activity", "learner_skill_sessions"]) {
+    await sql`
+      update ${sql(`analytics.${table}`)} k
+      set level = l.level, track = l.track, cohort = l.cohort
+      from analytics.learners l
+      where l.user_id = ${userId} and k.user_id = ${userId}
+        and (k.level, k.track, k.cohort) is distinct from (l.level, l.track, l.cohort)`;
+  }
 }
 
 /**

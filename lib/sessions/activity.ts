@@ -77,9 +77,9 @@ export async function refreshActivity(
   // only with their learner, whose kept rows go with it.
   await tx`
     insert into analytics.learner_activity as a
-      (user_id, last_answer_at, answer_ts, session_ts, low_rule, low_skills)
+      (user_id, last_answer_at, answer_ts, session_ts, low_rule, low_skills, level, track, cohort)
     select la.user_id, la.at, la.answer_ts, ls.session_ts, ${ruleStamp(rule)},
-           coalesce(lo.skills, '{}')
+           coalesce(lo.skills, '{}'), l.level, l.track, l.cohort
     from (
       -- One time per answer (its rows per skill share it; the first if they do not).
       select x.user_id, max(x.ts) as at, array_agg(x.ts order by x.ts) as answer_ts
@@ -102,13 +102,18 @@ export async function refreshActivity(
       select user_id, array_agg(skill_tag order by skill_tag) as skills
       from (${lowSkillsSql(tx, ids, rule, null)}) low group by user_id
     ) lo on lo.user_id = la.user_id
+    -- The profile, for profile-filtered cohort figures.
+    left join analytics.learners l on l.user_id = la.user_id
     on conflict (user_id) do update
       set last_answer_at = excluded.last_answer_at, answer_ts = excluded.answer_ts,
           session_ts = excluded.session_ts, low_rule = excluded.low_rule,
-          low_skills = excluded.low_skills
-    where (a.last_answer_at, a.answer_ts, a.session_ts, a.low_rule, a.low_skills)
+          low_skills = excluded.low_skills, level = excluded.level, track = excluded.track,
+          cohort = excluded.cohort
+    where (a.last_answer_at, a.answer_ts, a.session_ts, a.low_rule, a.low_skills, a.level,
+           a.track, a.cohort)
       is distinct from (excluded.last_answer_at, excluded.answer_ts, excluded.session_ts,
-                        excluded.low_rule, excluded.low_skills)`;
+                        excluded.low_rule, excluded.low_skills, excluded.level, excluded.track,
+                        excluded.cohort)`;
   await refreshSkillSessions(tx, ids);
   // The directory shows the sessions and the last activity.
   await refreshDirectory(tx, userIds);
@@ -122,12 +127,14 @@ export async function refreshActivity(
 async function refreshSkillSessions(tx: Queryable, ids: postgres.PendingQuery<postgres.Row[]>) {
   await tx`
     insert into analytics.learner_skill_sessions as k
-      (user_id, skill_tag, ts, sum_h, n, best_sum_h, best_n, last_max)
-    select user_id, skill_tag, array_agg(ts order by ts, session_id),
+      (user_id, skill_tag, ts, sum_h, n, best_sum_h, best_n, last_max, level, track, cohort)
+    select y.user_id, y.skill_tag, array_agg(ts order by ts, session_id),
            array_agg(sum_h order by ts, session_id), array_agg(n order by ts, session_id),
            array_agg(best[2]::int8 order by ts, session_id),
            array_agg(best[3]::int4 order by ts, session_id),
-           array_agg(last_max order by ts, session_id)
+           array_agg(last_max order by ts, session_id),
+           -- The profile, for profile-filtered cohort figures (one row per learner: max is it).
+           max(l.level), max(l.track), max(l.cohort)
     from (
       -- The best from each position on: the highest average, as (average, sum, count); the
       -- average to numeric's precision tells distinct fractions of these sizes apart.
@@ -146,13 +153,16 @@ async function refreshSkillSessions(tx: Queryable, ids: postgres.PendingQuery<po
         group by e.user_id, e.skill_tag, e.session_id
       ) x
     ) y
-    group by user_id, skill_tag
+    left join analytics.learners l on l.user_id = y.user_id
+    group by y.user_id, y.skill_tag
     on conflict (user_id, skill_tag) do update
       set ts = excluded.ts, sum_h = excluded.sum_h, n = excluded.n,
-          best_sum_h = excluded.best_sum_h, best_n = excluded.best_n, last_max = excluded.last_max
-    where (k.ts, k.sum_h, k.n, k.best_sum_h, k.best_n, k.last_max)
+          best_sum_h = excluded.best_sum_h, best_n = excluded.best_n, last_max = excluded.last_max,
+          level = excluded.level, track = excluded.track, cohort = excluded.cohort
+    where (k.ts, k.sum_h, k.n, k.best_sum_h, k.best_n, k.last_max, k.level, k.track, k.cohort)
       is distinct from (excluded.ts, excluded.sum_h, excluded.n, excluded.best_sum_h,
-                        excluded.best_n, excluded.last_max)`;
+                        excluded.best_n, excluded.last_max, excluded.level, excluded.track,
+                        excluded.cohort)`;
 }
 
 /**

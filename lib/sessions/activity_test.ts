@@ -3,6 +3,7 @@ import { AS_OF, recordSession } from "../../tests/readiness_fixtures.ts";
 import { createTestDatabase } from "../../tests/db.ts";
 import { lowRule, readinessConfig } from "../../tests/static_config.ts";
 import { eraseLearner } from "../privacy/mod.ts";
+import { saveProfile } from "../learners/profile.ts";
 import { computeUserReadiness, rebuildReadiness } from "../readiness/mod.ts";
 import { fillActivity, refreshActivity, ruleStamp } from "./activity.ts";
 import { refreshLatest } from "../readiness/write/latest.ts";
@@ -112,6 +113,43 @@ Deno.test("kept activity and latest snapshot follow every write of answers and s
       assert.deepEqual((await activity(a)).low_skills, []);
       assert.equal((await activity(b)).low_rule, ruleStamp(lowRule));
       assert.equal(await fillActivity(sql, lowRule, 1), 0);
+      await inStep();
+    });
+
+    await t.step("a profile write rewrites the profile on every kept row", async () => {
+      // The kept rows carry the profile for profile-filtered cohorts: the learner's as written
+      // with their answers and snapshots (none yet), then as each profile write leaves it.
+      const profiles = async (id: string) =>
+        await sql<
+          { t: string; level: string | null; track: string | null; cohort: string | null }[]
+        >`
+          select 'latest' as t, level, track, cohort from analytics.learner_latest
+          where user_id = ${id}
+          union all
+          select 'activity', level, track, cohort from analytics.learner_activity
+          where user_id = ${id}
+          union all
+          select 'skill ' || skill_tag, level, track, cohort from analytics.learner_skill_sessions
+          where user_id = ${id}
+          order by 1`;
+      const before = await profiles(a);
+      assert.ok(before.length >= 4);
+      assert.ok(before.every((r) => r.level === null && r.track === null && r.cohort === null));
+      await saveProfile(sql, a, { level: "senior", track: "backend", cohort: "2026-autumn" });
+      const after = await profiles(a);
+      assert.deepEqual(after.map((r) => r.t), before.map((r) => r.t));
+      assert.ok(
+        after.every((r) =>
+          r.level === "senior" && r.track === "backend" && r.cohort === "2026-autumn"
+        ),
+      );
+      // A partial write keeps the fields it does not name; b's rows are untouched.
+      await saveProfile(sql, a, { cohort: "2027-spring" });
+      assert.ok(
+        (await profiles(a)).every((r) => r.level === "senior" && r.cohort === "2027-spring"),
+      );
+      assert.ok((await profiles(b)).every((r) => r.level === null && r.cohort === null));
+      // Rewriting the kept rows from the sources finds them as the profile writes left them.
       await inStep();
     });
 

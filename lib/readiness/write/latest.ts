@@ -22,7 +22,7 @@ export async function refreshLatest(tx: Queryable, userIds: string[]): Promise<v
   await tx`
     insert into analytics.learner_latest as k
       (user_id, ts, snapshot_id, readiness, previous, band, sufficient, scored_at, scored, snap_ts,
-       snap_band, snap_overall, snap_sufficient)
+       snap_band, snap_overall, snap_sufficient, level, track, cohort)
     select t.user_id, max(t.ts) filter (where t.rn = 1), max(t.id) filter (where t.rn = 1),
            max(t.readiness_overall) filter (where t.rn = 1),
            max(t.readiness_overall) filter (where t.rn = 2),
@@ -37,7 +37,9 @@ export async function refreshLatest(tx: Queryable, userIds: string[]): Promise<v
            array_agg(t.readiness_overall order by t.ts, t.id),
            array_agg(t.readiness_overall is not null
                      and coalesce((t.meta ->> 'sufficient_evidence')::boolean, true)
-                     order by t.ts, t.id)
+                     order by t.ts, t.id),
+           -- The profile, for profile-filtered cohort figures (one row per learner: max is it).
+           max(l.level), max(l.track), max(l.cohort)
     from (
       select r.user_id, r.ts, r.id, r.readiness_overall, r.band, r.meta,
              row_number() over (partition by r.user_id order by r.ts desc, r.id desc) as rn,
@@ -46,19 +48,23 @@ export async function refreshLatest(tx: Queryable, userIds: string[]): Promise<v
       from analytics.user_readiness r
       where ${inBatch(tx, "r", userIds)}
     ) t
+    left join analytics.learners l on l.user_id = t.user_id
     group by t.user_id
     on conflict (user_id) do update
       set ts = excluded.ts, snapshot_id = excluded.snapshot_id, readiness = excluded.readiness,
           previous = excluded.previous, band = excluded.band, sufficient = excluded.sufficient,
           scored_at = excluded.scored_at, scored = excluded.scored, snap_ts = excluded.snap_ts,
           snap_band = excluded.snap_band, snap_overall = excluded.snap_overall,
-          snap_sufficient = excluded.snap_sufficient
+          snap_sufficient = excluded.snap_sufficient, level = excluded.level,
+          track = excluded.track, cohort = excluded.cohort
     where (k.ts, k.snapshot_id, k.readiness, k.previous, k.band, k.sufficient, k.scored_at,
-           k.scored, k.snap_ts, k.snap_band, k.snap_overall, k.snap_sufficient)
+           k.scored, k.snap_ts, k.snap_band, k.snap_overall, k.snap_sufficient, k.level, k.track,
+           k.cohort)
       is distinct from (excluded.ts, excluded.snapshot_id, excluded.readiness,
                         excluded.previous, excluded.band, excluded.sufficient,
                         excluded.scored_at, excluded.scored, excluded.snap_ts,
-                        excluded.snap_band, excluded.snap_overall, excluded.snap_sufficient)`;
+                        excluded.snap_band, excluded.snap_overall, excluded.snap_sufficient,
+                        excluded.level, excluded.track, excluded.cohort)`;
   await tx`
     delete from analytics.learner_latest k
     where ${inBatch(tx, "k", userIds)}

@@ -1,0 +1,35 @@
+-- migrate:up
+-- The learner's profile (level, track, cohort) on the rows kept per learner for the cohort
+-- figures, so that a cohort filtered by profile is a condition on the kept table itself instead of
+-- a semi-join with the learners the profile selects (a hash of their ids built for every
+-- statement, in every parallel worker). Written with the rows (lib/readiness/write/latest.ts,
+-- lib/sessions/activity.ts) from the learner row, and rewritten by a profile write
+-- (lib/learners/profile.ts) under the learner's lock, as the directory row is.
+alter table analytics.learner_latest
+  add column level text, add column track text, add column cohort text;
+alter table analytics.learner_activity
+  add column level text, add column track text, add column cohort text;
+alter table analytics.learner_skill_sessions
+  add column level text, add column track text, add column cohort text;
+comment on column analytics.learner_latest.level is 'The learner''s profile level (as are track and cohort), kept with the row for profile-filtered cohort figures.';
+comment on column analytics.learner_activity.level is 'The learner''s profile level (as are track and cohort), kept with the row for profile-filtered cohort figures.';
+comment on column analytics.learner_skill_sessions.level is 'The learner''s profile level (as are track and cohort), kept with the row for profile-filtered cohort figures.';
+
+update analytics.learner_latest k set level = l.level, track = l.track, cohort = l.cohort
+from analytics.learners l
+where l.user_id = k.user_id
+  and (l.level is not null or l.track is not null or l.cohort is not null);
+update analytics.learner_activity k set level = l.level, track = l.track, cohort = l.cohort
+from analytics.learners l
+where l.user_id = k.user_id
+  and (l.level is not null or l.track is not null or l.cohort is not null);
+update analytics.learner_skill_sessions k set level = l.level, track = l.track, cohort = l.cohort
+from analytics.learners l
+where l.user_id = k.user_id
+  and (l.level is not null or l.track is not null or l.cohort is not null);
+
+-- migrate:down
+alter table analytics.learner_skill_sessions
+  drop column level, drop column track, drop column cohort;
+alter table analytics.learner_activity drop column level, drop column track, drop column cohort;
+alter table analytics.learner_latest drop column level, drop column track, drop column cohort;
