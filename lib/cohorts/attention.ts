@@ -172,15 +172,11 @@ export function attentionReasons(
              nullif(a.low_skills, '{}') as low_skills,
              (a.user_id is null or (a.last_answer_at < ${to} and a.low_rule = ${ruleStamp(rule)}))
                and (t.user_id is null or t.ts < ${to}) as fast
-      -- The kept rows alone (a learner with neither has no reason), each carrying the profile.
-      from analytics.learner_activity a
-      full join analytics.learner_latest t on t.user_id = a.user_id
-      ${
-    everyLearner(who)
-      ? sql``
-      : sql`where case when a.user_id is not null then ${inCohort(sql, who, "a")}
-                       else ${inCohort(sql, who, "t")} end`
-  }
+      -- The kept rows alone (a learner with neither has no reason), each carrying the profile:
+      -- a profile filter selects the rows of each table before they are joined.
+      from (select * from analytics.learner_activity a where ${inCohort(sql, who, "a")}) a
+      full join (select * from analytics.learner_latest t where ${inCohort(sql, who, "t")}) t
+        on t.user_id = a.user_id
     ),
     kept as (
       -- The reasons of the learners judged from their kept rows.
