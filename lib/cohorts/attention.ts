@@ -9,14 +9,7 @@ import type { Queryable } from "../db/mod.ts";
 import { type AttentionConfig } from "./attention_config.ts";
 import { learnerLabel } from "../learners/label.ts";
 import { isCitusOnce } from "../db/citus.ts";
-import {
-  type CohortFilters,
-  echo,
-  everyLearner,
-  type FiltersEcho,
-  inCohort,
-  withWorkMem,
-} from "./filters.ts";
+import { type CohortFilters, echo, type FiltersEcho, inCohort, withWorkMem } from "./filters.ts";
 import type { StaticConfig } from "../static_config.ts";
 import { lowSkillRule, lowSkillsSql, ruleStamp } from "../sessions/activity.ts";
 
