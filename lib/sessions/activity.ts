@@ -103,7 +103,7 @@ export async function refreshActivity(
       from (${lowSkillsSql(tx, ids, rule, null)}) low group by user_id
     ) lo on lo.user_id = la.user_id
     -- The profile, for profile-filtered cohort figures.
-    left join analytics.learners l on l.user_id = la.user_id
+    left join analytics.learners l on l.user_id = la.user_id and l.user_id = any(${ids})
     on conflict (user_id) do update
       set last_answer_at = excluded.last_answer_at, answer_ts = excluded.answer_ts,
           session_ts = excluded.session_ts, low_rule = excluded.low_rule,
@@ -153,7 +153,7 @@ async function refreshSkillSessions(tx: Queryable, ids: postgres.PendingQuery<po
         group by e.user_id, e.skill_tag, e.session_id
       ) x
     ) y
-    left join analytics.learners l on l.user_id = y.user_id
+    left join analytics.learners l on l.user_id = y.user_id and l.user_id = any(${ids})
     group by y.user_id, y.skill_tag
     on conflict (user_id, skill_tag) do update
       set ts = excluded.ts, sum_h = excluded.sum_h, n = excluded.n,

@@ -48,7 +48,7 @@ export async function refreshLatest(tx: Queryable, userIds: string[]): Promise<v
       from analytics.user_readiness r
       where ${inBatch(tx, "r", userIds)}
     ) t
-    left join analytics.learners l on l.user_id = t.user_id
+    left join analytics.learners l on l.user_id = t.user_id and ${inBatch(tx, "l", userIds)}
     group by t.user_id
     on conflict (user_id) do update
       set ts = excluded.ts, snapshot_id = excluded.snapshot_id, readiness = excluded.readiness,
