@@ -5,7 +5,14 @@
  */
 import type { Queryable } from "../db/mod.ts";
 import { Exact } from "../readiness/mod.ts";
-import { type CohortFilters, echo, type FiltersEcho, inCohort, withWorkMem } from "./filters.ts";
+import {
+  type CohortFilters,
+  echo,
+  type FiltersEcho,
+  inCohort,
+  justBefore,
+  withWorkMem,
+} from "./filters.ts";
 import { tInterval95 } from "./stats.ts";
 import { isCitusOnce } from "../db/citus.ts";
 import type { StaticConfig } from "../static_config.ts";
@@ -84,7 +91,8 @@ function groupsSql(
 ) {
   const tags = settings.catalog.skillTags;
   const { threshold, sessions: lastN } = settings.readiness.low_skill;
-  const justBefore = (t: Date) => sql`${t}::timestamptz - interval '1 microsecond'`;
+  // The searches' bounds, a microsecond before `from` and `to`: constants (computed in the app).
+  const before = (t: Date) => sql`${justBefore(t.getTime())}::timestamptz`;
   // sum < threshold · n, in hundredths, for the j-th session before i1 (j = 0 … N − 1): integers
   // when the threshold in hundredths is whole (as configured thresholds are), else numeric.
   const hundredths = Exact.of(threshold).times(100);
@@ -136,8 +144,8 @@ function groupsSql(
                       or (z.i1 > 0 and z.last_max[z.i1] >= ${f.to}) as spans
         from (
           select s.user_id, s.skill_tag, s.ts, s.sum_h, s.n, s.best_sum_h, s.best_n, s.last_max,
-                 width_bucket(${justBefore(f.from)}, s.ts) as i0,
-                 width_bucket(${justBefore(f.to)}, s.ts) as i1
+                 width_bucket(${before(f.from)}, s.ts) as i0,
+                 width_bucket(${before(f.to)}, s.ts) as i1
           from analytics.learner_skill_sessions s
           where s.skill_tag = any(${tags}::text[]) and ${inCohort(sql, f, "s")}
           -- Each binary search once per row, not once per use (not on Citus: a subquery with an
