@@ -115,9 +115,9 @@ const iso = (column: string) =>
   `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
- * The needs-attention rules as CTEs over the learners whose profile matches `who` as of `to`
- * (without a profile filter, the kept rows alone: a learner with none has no reason). `kept_flags` (the
- * learners judged from their kept rows) and `slow_flags` (the others) hold one row per learner with
+ * The needs-attention rules as CTEs over the learners whose profile matches `who` as of `to`,
+ * read from their kept rows (a learner with none has no reason). `kept_flags` (the learners
+ * judged from their kept rows) and `slow_flags` (the others) hold one row per learner with
  * at least one reason: the reasons (`stalled`, `declining`, `low_skills`) with their evidence and
  * the latest snapshot before `to`. The one definition of the rules: the
  * attention list and the directory's `attention` filter both use it.
@@ -156,7 +156,8 @@ export function attentionReasons(
     -- Each learner's kept rows, the reasons already worked out from them in this one pass: only
     -- narrow columns are kept for the two readers below, not the arrays they were read from.
     k as ${citus ? sql`not materialized` : sql``} (
-      select coalesce(a.user_id, t.user_id) as user_id, a.last_answer_at, t.ts, t.readiness, t.band, t.sufficient, t.scored_at,
+      select coalesce(a.user_id, t.user_id) as user_id, a.last_answer_at, t.ts, t.readiness,
+             t.band, t.sufficient, t.scored_at,
              coalesce(a.last_answer_at < ${quietSince}, false)
                and (t.ts is null or t.readiness is null or not t.sufficient
                     or t.readiness < ${below}) as stalled,
@@ -242,7 +243,7 @@ export function attentionReasons(
     )`;
 }
 
-/** `select user_id …`: the learners among `learners` with at least one reason as of `to`. */
+/** `select user_id …`: the learners whose profile matches `who` with a reason as of `to`. */
 export function flaggedLearners(
   sql: Queryable,
   who: Omit<CohortFilters, "from" | "to">,

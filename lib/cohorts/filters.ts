@@ -88,14 +88,24 @@ export function resolveFilters(q: FilterInput, now: Date = new Date()): CohortFi
 }
 
 /**
+ * `(true and alias.level = … and …)`: the row of table `alias` has the profile every given filter
+ * asks for (equality; a null profile field matches no filter). No filters: `(true)`. Any table
+ * with the profile columns: the learners, their kept rows, the counts per profile.
+ */
+function profileMatch(sql: Queryable, f: Omit<CohortFilters, "from" | "to">, alias: string) {
+  const column = (name: string) => sql.unsafe(`${alias}.${name}`);
+  const level = f.level === undefined ? sql`` : sql`and ${column("level")} = ${f.level}`;
+  const track = f.track === undefined ? sql`` : sql`and ${column("track")} = ${f.track}`;
+  const cohort = f.cohort === undefined ? sql`` : sql`and ${column("cohort")} = ${f.cohort}`;
+  return sql`(true ${level} ${track} ${cohort})`;
+}
+
+/**
  * `select l.user_id from analytics.learners l where …`: the learners whose profile matches every
- * given filter (equality; a null profile field matches no filter). No filters: every learner.
+ * given filter. No filters: every learner.
  */
 export function cohortLearners(sql: Queryable, f: Omit<CohortFilters, "from" | "to">) {
-  const level = f.level === undefined ? sql`` : sql`and l.level = ${f.level}`;
-  const track = f.track === undefined ? sql`` : sql`and l.track = ${f.track}`;
-  const cohort = f.cohort === undefined ? sql`` : sql`and l.cohort = ${f.cohort}`;
-  return sql`select l.user_id from analytics.learners l where true ${level} ${track} ${cohort}`;
+  return sql`select l.user_id from analytics.learners l where ${profileMatch(sql, f, "l")}`;
 }
 
 /**
@@ -113,16 +123,8 @@ export function justBefore(ms: number): string {
  * are added, erased or change profile) instead of a count of the learners themselves.
  */
 export function cohortSize(sql: Queryable, f: Omit<CohortFilters, "from" | "to">) {
-  const level = f.level === undefined ? sql`` : sql`and c.level = ${f.level}`;
-  const track = f.track === undefined ? sql`` : sql`and c.track = ${f.track}`;
-  const cohort = f.cohort === undefined ? sql`` : sql`and c.cohort = ${f.cohort}`;
   return sql`(select coalesce(sum(c.learners), 0)::int from analytics.learner_profile_counts c
-              where true ${level} ${track} ${cohort})`;
-}
-
-/** True when the filters select every learner (no profile filter). */
-export function everyLearner(f: Omit<CohortFilters, "from" | "to">): boolean {
-  return f.level === undefined && f.track === undefined && f.cohort === undefined;
+              where ${profileMatch(sql, f, "c")})`;
 }
 
 /**
@@ -136,11 +138,7 @@ export function inCohort(
   f: Omit<CohortFilters, "from" | "to">,
   alias: string,
 ) {
-  const column = (name: string) => sql.unsafe(`${alias}.${name}`);
-  const level = f.level === undefined ? sql`` : sql`and ${column("level")} = ${f.level}`;
-  const track = f.track === undefined ? sql`` : sql`and ${column("track")} = ${f.track}`;
-  const cohort = f.cohort === undefined ? sql`` : sql`and ${column("cohort")} = ${f.cohort}`;
-  return sql`(true ${level} ${track} ${cohort})`;
+  return profileMatch(sql, f, alias);
 }
 
 /** The filters as echoed in every answer (ISO instants). */
@@ -176,8 +174,9 @@ export const FiltersSchema = z.object({
 const COHORT_WORK_MEM = "64MB";
 
 /**
- * Runs `fn` where the statements' sorts and hashes may use COHORT_WORK_MEM each: in a transaction
- * of its own, or in the caller's (for the rest of it).
+ * Runs `fn` where the statements' sorts and hashes may use COHORT_WORK_MEM each and the planner
+ * does not memoize (a cache keyed by a learner's whole array of times, which only pays when
+ * learners share them): in a transaction of its own, or in the caller's (for the rest of it).
  */
 export async function withWorkMem<T>(
   sql: Queryable,

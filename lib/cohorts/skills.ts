@@ -113,7 +113,8 @@ function groupsSql(
         with ordinality u(s, m, o)
       order by u.s::numeric / u.m desc, u.o
       limit 1)`);
-  const grouped = (from: string, spans: string) =>
+  /** The groups of `from`; `spanning`: a group of its own for each spanning learner and skill. */
+  const grouped = (from: string, spanning: boolean) =>
     sql.unsafe(`
     select p.skill_tag, p.nf, p.nl, p.nb, p.k >= 2 as multi, count(*)::int as learners,
            sum(p.k)::int as sessions, (count(*) filter (where p.low))::int as low,
@@ -123,11 +124,9 @@ function groupsSql(
            (sum(p.sl * p.sl)::numeric / 10000)::text as sll,
            (sum(p.sl * p.sf)::numeric / 10000)::text as slf,
            (sum(p.sf * p.sf)::numeric / 10000)::text as sff,
-           ${spans}
+           ${spanning ? "case when p.spans then p.user_id end" : "null::uuid"} as spanning
     from ${from} p
-    group by p.skill_tag, p.nf, p.nl, p.nb, p.k >= 2${
-      spans === "null::uuid as spanning" ? "" : ", spanning"
-    }`);
+    group by p.skill_tag, p.nf, p.nl, p.nb, p.k >= 2${spanning ? ", spanning" : ""}`);
   // One pass over the kept rows: the groups of the learners and skills judged from them, and a
   // group of its own for each learner and skill with a session spanning a bound (rare).
   const kept = sql<Group[]>`
@@ -157,7 +156,7 @@ function groupsSql(
       -- Narrow rows for the grouping, not the arrays they were read from (not on Citus, as above).
       ${citus ? sql`` : sql`offset 0`}
     )
-    ${grouped("x", "case when p.spans then p.user_id end as spanning")}`;
+    ${grouped("x", true)}`;
   return { kept, slow: (pairs: { user_id: string; skill_tag: string }[]) => slowSql(pairs) };
 
   /**
@@ -210,7 +209,7 @@ function groupsSql(
       left join low on low.user_id = r.user_id and low.skill_tag = r.skill_tag
       group by r.user_id, r.skill_tag
     )
-    ${grouped("slow_per", "null::uuid as spanning")}`;
+    ${grouped("slow_per", false)}`;
   }
 }
 
