@@ -3,6 +3,7 @@
  * per-session averages, the lift (latest − first) with a 95 % t-interval, and how many have the
  * skill persistently low at the period's end. One statement; the means are finished exactly here.
  */
+import type postgres from "postgres";
 import type { Queryable } from "../db/mod.ts";
 import { Exact } from "../readiness/mod.ts";
 import {
@@ -84,8 +85,9 @@ function groupsSql(
   f: CohortFilters,
   settings: StaticConfig,
   /**
-   * On Citus the subqueries carry no `offset 0` (which would plan them on the coordinator, with
-   * every row they read sent there): each shard computes and groups its own learners' rows.
+   * On Citus the subqueries are merged into the statement (a subquery kept apart would be
+   * planned on the coordinator, with every row it reads sent there) and the statement calls no
+   * function of ours: each shard computes and groups its own learners' rows.
    */
   citus: boolean,
 ) {
@@ -106,16 +108,33 @@ function groupsSql(
     ).join(" and "),
   );
   // The best of the period's sessions (by average, then the earliest), when the period ends before
-  // the last session: one of the sum or the count, from the same ordering.
+  // its learner's last session: on one server its position, from a function (a correlated
+  // subquery would keep the statement out of parallel workers); on Citus (where the statement
+  // uses no function of ours) one of the sum or the count, from the same ordering.
   const bestInside = (column: "s" | "m") =>
-    sql.unsafe(`(
+    citus
+      ? sql.unsafe(`(
       select u.${column} from unnest(y.sum_h[y.i0 + 1:y.i1], y.n[y.i0 + 1:y.i1])
         with ordinality u(s, m, o)
       order by u.s::numeric / u.m desc, u.o
-      limit 1)`);
-  /** The groups of `from`; `spanning`: a group of its own for each spanning learner and skill. */
-  const grouped = (from: string, spanning: boolean) =>
-    sql.unsafe(`
+      limit 1)`)
+      : sql.unsafe(column === "s" ? "y.sum_h[y.best]" : "y.n[y.best]");
+  const bestPosition = citus ? sql`` : sql`,
+    case when z.i1 < cardinality(z.ts)
+         then analytics.best_session_between(z.sum_h, z.n, z.i0, z.i1) end as best`;
+  // On one server a subquery's columns are computed once per row, not once per use above it:
+  // computed_once keeps the subquery from being merged into the statement around it, and leaves
+  // the statement free to run in parallel workers. On Citus the subqueries are merged (each shard
+  // computes and groups its own learners' rows; a subquery kept apart is planned on the
+  // coordinator, with every row it reads sent there).
+  const once = (expression: postgres.PendingQuery<postgres.Row[]>) =>
+    citus ? expression : sql`analytics.computed_once(${expression})`;
+  /**
+   * The groups of the rows `from` (a table or a subquery in parentheses); `spanning`: a group of
+   * its own for each spanning learner and skill.
+   */
+  const grouped = (from: postgres.PendingQuery<postgres.Row[]>, spanning: boolean) =>
+    sql`
     select p.skill_tag, p.nf, p.nl, p.nb, p.k >= 2 as multi, count(*)::int as learners,
            sum(p.k)::int as sessions, (count(*) filter (where p.low))::int as low,
            (sum(p.sf)::numeric / 100)::text as sf, (sum(p.sl)::numeric / 100)::text as sl,
@@ -124,14 +143,16 @@ function groupsSql(
            (sum(p.sl * p.sl)::numeric / 10000)::text as sll,
            (sum(p.sl * p.sf)::numeric / 10000)::text as slf,
            (sum(p.sf * p.sf)::numeric / 10000)::text as sff,
-           ${spanning ? "case when p.spans then p.user_id end" : "null::uuid"} as spanning
+           ${sql.unsafe(spanning ? "case when p.spans then p.user_id end" : "null::uuid")}
+             as spanning
     from ${from} p
-    group by p.skill_tag, p.nf, p.nl, p.nb, p.k >= 2${spanning ? ", spanning" : ""}`);
+    group by p.skill_tag, p.nf, p.nl, p.nb, p.k >= 2${sql.unsafe(spanning ? ", spanning" : "")}`;
   // One pass over the kept rows: the groups of the learners and skills judged from them, and a
   // group of its own for each learner and skill with a session spanning a bound (rare).
-  const kept = sql<Group[]>`
-    with x as not materialized (
-      select y.user_id, y.skill_tag, y.i1 - y.i0 as k, y.spans,
+  // (A subquery, not a CTE: a CTE that uses computed_once is always materialized.)
+  const x = sql`(
+      -- Narrow rows for the grouping, each column computed once, not the arrays they come from.
+      select y.user_id, y.skill_tag, ${once(sql`y.i1 - y.i0`)} as k, y.spans,
              y.sum_h[y.i0 + 1] as sf, y.n[y.i0 + 1] as nf, y.sum_h[y.i1] as sl, y.n[y.i1] as nl,
              case when y.i1 = cardinality(y.ts) then y.best_sum_h[y.i0 + 1]
                   else ${bestInside("s")} end as sb,
@@ -140,23 +161,19 @@ function groupsSql(
              (y.i1 >= ${lastN} and ${low}) as low
       from (
         select z.*, (z.i0 > 0 and z.last_max[z.i0] >= ${f.from})
-                      or (z.i1 > 0 and z.last_max[z.i1] >= ${f.to}) as spans
+                      or (z.i1 > 0 and z.last_max[z.i1] >= ${f.to}) as spans ${bestPosition}
         from (
+          -- Each binary search once per row.
           select s.user_id, s.skill_tag, s.ts, s.sum_h, s.n, s.best_sum_h, s.best_n, s.last_max,
-                 width_bucket(${before(f.from)}, s.ts) as i0,
-                 width_bucket(${before(f.to)}, s.ts) as i1
+                 ${once(sql`width_bucket(${before(f.from)}, s.ts)`)} as i0,
+                 ${once(sql`width_bucket(${before(f.to)}, s.ts)`)} as i1
           from analytics.learner_skill_sessions s
           where s.skill_tag = any(${tags}::text[]) and ${inCohort(sql, f, "s")}
-          -- Each binary search once per row, not once per use (not on Citus: a subquery with an
-          -- offset is planned on the coordinator, with every row it reads sent there).
-          ${citus ? sql`` : sql`offset 0`}
         ) z
       ) y
       where y.i1 > y.i0 or y.spans
-      -- Narrow rows for the grouping, not the arrays they were read from (not on Citus, as above).
-      ${citus ? sql`` : sql`offset 0`}
-    )
-    ${grouped("x", true)}`;
+    )`;
+  const kept = sql<Group[]>`${grouped(x, true)}`;
   return { kept, slow: (pairs: { user_id: string; skill_tag: string }[]) => slowSql(pairs) };
 
   /**
@@ -209,7 +226,7 @@ function groupsSql(
       left join low on low.user_id = r.user_id and low.skill_tag = r.skill_tag
       group by r.user_id, r.skill_tag
     )
-    ${grouped("slow_per", false)}`;
+    ${grouped(sql`slow_per`, false)}`;
   }
 }
 
