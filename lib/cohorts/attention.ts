@@ -124,9 +124,11 @@ const iso = (column: string) =>
  *
  * A learner whose kept rows (learner_latest, learner_activity: rewritten with their snapshots and
  * answers) hold nothing at or after `to`, the activity judged by today's low-skill rule, is judged
- * from those rows alone, in one pass: they are then exactly the learner's state as of `to`. Every
- * other learner (a period ending before their latest evidence, or rows not judged yet) is judged
- * from their answers and snapshots, read by index for those learners only.
+ * from those rows alone, in one pass: they are then exactly the learner's state as of `to`. The
+ * pass reads the copies of those rows' fields on the learner's directory row (learner_directory:
+ * one narrow row per learner, rewritten with them), not the two kept tables joined. Every other
+ * learner (a period ending before their latest evidence, or rows not judged yet) is judged from
+ * their answers and snapshots, read by index for those learners only.
  */
 export function attentionReasons(
   sql: Queryable,
@@ -134,9 +136,9 @@ export function attentionReasons(
   to: Date,
   settings: StaticConfig,
   /**
-   * On Citus the kept rows (`k`) are inlined where they are read, so that each reader runs on the
-   * shards instead of every cohort learner's row going to the coordinator first; on one server
-   * they are read once.
+   * On Citus the directory rows (`k`) are inlined where they are read, so that each reader runs
+   * on the shards instead of every cohort learner's row going to the coordinator first; on one
+   * server they are read once.
    */
   citus = false,
 ) {
@@ -149,28 +151,29 @@ export function attentionReasons(
   // The highest of the kept overalls 2 … 1 + lookback (newest first; missing ones are null).
   const previousMax = sql.unsafe(
     `greatest(${
-      Array.from({ length: cfg.declining_lookback }, (_, i) => `t.scored[${i + 2}]`).join(", ")
+      Array.from({ length: cfg.declining_lookback }, (_, i) => `d.scored[${i + 2}]`).join(", ")
     })`,
   );
   return sql`
-    -- Each learner's kept rows, the reasons already worked out from them in this one pass: only
-    -- narrow columns are kept for the two readers below, not the arrays they were read from.
+    -- Each learner's kept state, the reasons already worked out from it in this one pass: only
+    -- narrow columns are kept for the two readers below.
     k as ${citus ? sql`not materialized` : sql``} (
-      select coalesce(a.user_id, t.user_id) as user_id, a.last_answer_at, t.ts, t.readiness,
-             t.band, t.sufficient, t.scored_at,
-             coalesce(a.last_answer_at < ${quietSince}, false)
-               and (t.ts is null or t.readiness is null or not t.sufficient
-                    or t.readiness < ${below}) as stalled,
-             coalesce(${previousMax} - t.scored[1] >= ${points}, false) as declining,
-             t.scored[1] as scored_overall, ${previousMax} as previous_max,
-             nullif(a.low_skills, '{}') as low_skills,
-             (a.user_id is null or (a.last_answer_at < ${to} and a.low_rule = ${ruleStamp(rule)}))
-               and (t.user_id is null or t.ts < ${to}) as fast
-      -- The kept rows alone (a learner with neither has no reason), each carrying the profile:
-      -- a profile filter selects the rows of each table before they are joined.
-      from (select * from analytics.learner_activity a where ${inCohort(sql, who, "a")}) a
-      full join (select * from analytics.learner_latest t where ${inCohort(sql, who, "t")}) t
-        on t.user_id = a.user_id
+      select d.user_id, d.last_answer_at, d.latest_at as ts, d.readiness, d.band, d.sufficient,
+             d.scored_at,
+             coalesce(d.last_answer_at < ${quietSince}, false)
+               and (d.latest_at is null or d.readiness is null or not d.sufficient
+                    or d.readiness < ${below}) as stalled,
+             coalesce(${previousMax} - d.scored[1] >= ${points}, false) as declining,
+             d.scored[1] as scored_overall, ${previousMax} as previous_max,
+             nullif(d.low_skills, '{}') as low_skills,
+             (d.last_answer_at is null
+                or (d.last_answer_at < ${to} and d.low_rule = ${ruleStamp(rule)}))
+               and (d.latest_at is null or d.latest_at < ${to}) as fast
+      -- The learners' directory rows alone: one per learner, carrying the profile and copies of
+      -- the rules' inputs from their activity row (no answers: none) and latest-snapshot row (no
+      -- snapshot: none); a learner with neither has no reason.
+      from analytics.learner_directory d
+      where ${inCohort(sql, who, "d")}
     ),
     kept as (
       -- The reasons of the learners judged from their kept rows.

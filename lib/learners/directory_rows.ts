@@ -1,6 +1,7 @@
 /**
  * learner_directory: each learner's directory row, kept as the sources say now (profile and label,
- * sessions and last activity, the latest snapshot's readiness, band and change), and
+ * sessions and last activity, the latest snapshot's readiness, band and change, and the
+ * needs-attention rules' inputs from the activity and latest-snapshot rows), and
  * learner_profile_counts, the learners of each profile (the directory's total under profile
  * filters). Rewritten in the transaction that writes a source, under the learner's lock.
  */
@@ -46,8 +47,8 @@ export function rowJsonSql(sql: Queryable) {
 type Profile = { level: string | null; track: string | null; cohort: string | null };
 
 /**
- * Rewrites the learners' directory rows from their profile, sessions and latest-snapshot row
- * (after any change to one of them), under the learners' locks, and counts a learner that is new
+ * Rewrites the learners' directory rows from their profile, sessions, latest-snapshot row and
+ * activity row (after any change to one of them), under the learners' locks, and counts a learner that is new
  * or changed profile in learner_profile_counts. Rows that did not change are left alone.
  */
 export async function refreshDirectory(tx: Queryable, userIds: string[]): Promise<number> {
@@ -63,13 +64,19 @@ export async function refreshDirectory(tx: Queryable, userIds: string[]): Promis
   const written = await tx<(Profile & { user_id: string })[]>`
     insert into analytics.learner_directory as d
       (user_id, level, track, cohort, label, sessions, last_active, readiness, band, delta,
-       row_json)
-    select x.*, ${rowJsonSql(tx)}
+       row_json, last_answer_at, low_rule, low_skills, latest_at, sufficient, scored_at, scored)
+    select x.user_id, x.level, x.track, x.cohort, x.label, x.sessions, x.last_active,
+           x.readiness, x.band, x.delta, ${rowJsonSql(tx)}, x.last_answer_at, x.low_rule,
+           x.low_skills, x.latest_at, x.sufficient, x.scored_at, x.scored
     from (
       select l.user_id, l.level, l.track, l.cohort,
              coalesce(l.display_name, ${labelSql(tx)}) as label,
              coalesce(s.sessions, 0)::int as sessions, s.last_active, r.readiness, r.band,
-             r.delta
+             r.delta,
+             -- The needs-attention rules' inputs (lib/cohorts/attention.ts), copied from the
+             -- learner's activity and latest-snapshot rows.
+             a.last_answer_at, a.low_rule, a.low_skills, r.ts as latest_at, r.sufficient,
+             r.scored_at, r.scored
       from analytics.learners l
       left join (
         select x.user_id, count(*) as sessions,
@@ -77,18 +84,28 @@ export async function refreshDirectory(tx: Queryable, userIds: string[]): Promis
         from analytics.sessions x where x.user_id = any(${ids}) group by x.user_id
       ) s on s.user_id = l.user_id
       left join analytics.learner_latest r on r.user_id = l.user_id and r.user_id = any(${ids})
+      left join analytics.learner_activity a
+        on a.user_id = l.user_id and a.user_id = any(${ids})
       where l.user_id = any(${ids})
     ) x
     on conflict (user_id) do update
       set level = excluded.level, track = excluded.track, cohort = excluded.cohort,
           label = excluded.label, sessions = excluded.sessions,
           last_active = excluded.last_active, readiness = excluded.readiness,
-          band = excluded.band, delta = excluded.delta, row_json = excluded.row_json
+          band = excluded.band, delta = excluded.delta, row_json = excluded.row_json,
+          last_answer_at = excluded.last_answer_at, low_rule = excluded.low_rule,
+          low_skills = excluded.low_skills, latest_at = excluded.latest_at,
+          sufficient = excluded.sufficient, scored_at = excluded.scored_at,
+          scored = excluded.scored
     where (d.level, d.track, d.cohort, d.label, d.sessions, d.last_active, d.readiness, d.band,
-           d.delta, d.row_json)
+           d.delta, d.row_json, d.last_answer_at, d.low_rule, d.low_skills, d.latest_at,
+           d.sufficient, d.scored_at, d.scored)
       is distinct from (excluded.level, excluded.track, excluded.cohort, excluded.label,
                         excluded.sessions, excluded.last_active, excluded.readiness,
-                        excluded.band, excluded.delta, excluded.row_json)
+                        excluded.band, excluded.delta, excluded.row_json,
+                        excluded.last_answer_at, excluded.low_rule, excluded.low_skills,
+                        excluded.latest_at, excluded.sufficient, excluded.scored_at,
+                        excluded.scored)
     returning d.user_id, d.level, d.track, d.cohort`;
   const same = (a: Profile, b: Profile) =>
     a.level === b.level && a.track === b.track && a.cohort === b.cohort;

@@ -7,6 +7,8 @@ import { eraseLearner } from "../privacy/mod.ts";
 import { computeUserReadiness } from "../readiness/mod.ts";
 import { completeSession, completionSchema } from "../sessions/complete.ts";
 import { saveProfile } from "./profile.ts";
+import { lockLearners } from "./lock.ts";
+import { fillActivity, lowSkillRule, refreshActivity, ruleStamp } from "../sessions/activity.ts";
 import {
   decodeCursor,
   DIRECTORY_MAX_LIMIT,
@@ -37,18 +39,25 @@ async function fromSources(sql: Sql) {
            r.readiness_overall as readiness, r.band,
            r.readiness_overall - (
              select p.readiness_overall from analytics.user_readiness p
-             where p.user_id = l.user_id order by p.ts desc, p.id desc offset 1 limit 1) as delta
+             where p.user_id = l.user_id order by p.ts desc, p.id desc offset 1 limit 1) as delta,
+           -- The needs-attention inputs: copies of the learner's activity and latest-snapshot
+           -- rows (each checked against the answers and snapshots by its own tests).
+           a.last_answer_at, a.low_rule, a.low_skills, t.ts as latest_at, t.sufficient,
+           t.scored_at, t.scored
     from analytics.learners l
     left join lateral (
       select u.readiness_overall, u.band from analytics.user_readiness u
       where u.user_id = l.user_id order by u.ts desc, u.id desc limit 1
     ) r on true
+    left join analytics.learner_activity a on a.user_id = l.user_id
+    left join analytics.learner_latest t on t.user_id = l.user_id
     order by l.user_id`;
 }
 
 async function kept(sql: Sql) {
   return await sql`
-    select user_id, level, track, cohort, label, sessions, last_active, readiness, band, delta
+    select user_id, level, track, cohort, label, sessions, last_active, readiness, band, delta,
+           last_answer_at, low_rule, low_skills, latest_at, sufficient, scored_at, scored
     from analytics.learner_directory order by user_id`;
 }
 
@@ -106,6 +115,20 @@ Deno.test("the kept directory rows and profile counts follow every writer", asyn
       await assertKept(sql, "completion");
     });
 
+    await t.step("a low-skill rule change: the copied activity fields follow", async () => {
+      const rule = { ...lowSkillRule(settings), threshold: 75 };
+      await sql.begin(async (tx) => {
+        await lockLearners(tx, [a, c]);
+        await refreshActivity(tx, [a, c], rule);
+      });
+      const [row] = await sql<{ low_rule: string }[]>`
+        select low_rule from analytics.learner_directory where user_id = ${a}`;
+      assert.equal(row.low_rule, ruleStamp(rule));
+      await assertKept(sql, "rule change");
+      await fillActivity(sql, lowSkillRule(settings), 10);
+      await assertKept(sql, "rule back");
+    });
+
     await t.step("a profile change moves the learner between counts", async () => {
       await saveProfile(sql, a, { level: "junior", track: "backend" });
       await saveProfile(sql, b, { display_name: "Bo" });
@@ -137,7 +160,8 @@ Deno.test("the kept directory rows and profile counts follow every writer", asyn
       // row that differs, a row of a learner that no longer exists, counts off, a stale count.
       const d = crypto.randomUUID();
       await sql`insert into analytics.learners (user_id, level) values (${d}, 'staff')`;
-      await sql`update analytics.learner_directory set sessions = 99, row_json = '{}'
+      await sql`update analytics.learner_directory
+                set sessions = 99, row_json = '{}', scored = '{1}', last_answer_at = null
                 where user_id = ${a}`;
       await sql`insert into analytics.learner_directory (user_id, label, sessions, row_json)
                 values (${crypto.randomUUID()}, 'Gone', 0, '{}')`;
