@@ -4,7 +4,9 @@
  * without one.
  * Band movement asks it at `to`, `to` − 7 days, … back to `from`; the overview at `to` and `from`.
  */
+import type postgres from "postgres";
 import type { Queryable } from "../db/mod.ts";
+import { isCitusOnce } from "../db/citus.ts";
 import { Exact } from "../readiness/mod.ts";
 import { type CohortFilters, cohortSize, inCohort, justBefore, withWorkMem } from "./filters.ts";
 import type { ReadinessConfig } from "../readiness/config.ts";
@@ -46,34 +48,91 @@ interface GridRow {
   total: string | null;
 }
 
+/** Most points asked as one trajectory per learner (see bandGridSql); more go point by point. */
+export const TRAJECTORY_POINTS = 12;
+
 /**
  * The statement behind `bandsOnGrid`: per point k (at `to` − k · step, k = 0 … K) and band label,
  * the learners whose latest snapshot before the point has that band. Each learner's snapshots are
  * kept as arrays in time order (learner_latest), so the latest before a point is one binary search
- * (`width_bucket` of the point less a microsecond: the snapshots strictly before it). The searches
- * of every point are one array per learner row, each computed once, and the points are constants:
- * with every learner asked about the statement reads the kept rows alone, in parallel workers.
+ * (`width_bucket` of the point less a microsecond: the snapshots strictly before it), the points
+ * being constants computed in the app. With every learner asked about the statement reads the
+ * kept rows alone, in parallel workers.
+ *
+ * On one server, up to TRAJECTORY_POINTS points: each learner's bands at every point (their
+ * trajectory) and evidence are one group key, each search computed once per row (computed_once),
+ * so a learner row is hashed once; the few distinct trajectories are then split into the points.
+ * Otherwise (more points, or Citus, where the statement uses no function of ours) every learner
+ * row is expanded into one row per point.
  */
 export function bandGridSql(
   sql: Queryable,
   f: CohortFilters,
   stepMs: number,
   lastK: number,
+  /** The statement's Citus shape. */
+  citus = false,
 ) {
-  const search = (k: number) =>
-    sql`width_bucket(${justBefore(f.to.getTime() - k * stepMs)}::timestamptz, s.snap_ts)`;
-  let searches = search(0);
-  for (let k = 1; k <= lastK; k++) searches = sql`${searches}, ${search(k)}`;
-  return sql`
-    with counted as (
+  const at = (k: number) => sql`${justBefore(f.to.getTime() - k * stepMs)}::timestamptz`;
+  const ks = Array.from({ length: lastK + 1 }, (_, k) => k);
+  const list = (parts: postgres.PendingQuery<postgres.Row[]>[]) =>
+    parts.reduce((acc, part) => sql`${acc}, ${part}`);
+  const counted = !citus && lastK + 1 <= TRAJECTORY_POINTS
+    ? sql`
+    trajectories as (
+      -- One group per distinct trajectory: the band and evidence at each point, and the sums of
+      -- the overalls at each point (used where the trajectory has evidence there).
+      select y.bands, y.sufficient, count(*)::int as n,
+             array[${list(ks.map((k) => sql`sum(y.${sql.unsafe(`o${k}`)})`))}]::text[] as totals
+      from (
+        select analytics.computed_once(array[${
+      list(ks.map((k) => sql`z.snap_band[z.${sql.unsafe(`i${k}`)}]`))
+    }]) as bands,
+               array[${
+      list(ks.map((k) => sql`coalesce(z.snap_sufficient[z.${sql.unsafe(`i${k}`)}], false)`))
+    }] as sufficient,
+               ${
+      list(ks.map((k) => sql`z.snap_overall[z.${sql.unsafe(`i${k}`)}] as ${sql.unsafe(`o${k}`)}`))
+    }
+        from (
+          select s.snap_band, s.snap_sufficient, s.snap_overall,
+                 ${
+      list(
+        ks.map((k) =>
+          sql`analytics.computed_once(width_bucket(${at(k)}, s.snap_ts)) as ${sql.unsafe(`i${k}`)}`
+        ),
+      )
+    }
+          from analytics.learner_latest s
+          where ${inCohort(sql, f, "s")}
+        ) z
+      ) y
+      group by y.bands, y.sufficient
+    ),
+    counted as (
+      select p.k - 1 as k, t.bands[p.k] as band, sum(t.n)::int as n,
+             (sum(t.n) filter (where t.sufficient[p.k]))::int as sufficient,
+             (sum(t.totals[p.k]::numeric) filter (where t.sufficient[p.k]))::text as total
+      from trajectories t
+      cross join generate_series(1, ${lastK + 1}) p(k)
+      -- No snapshot before the point: the learner counts as none.
+      where t.bands[p.k] is not null
+      group by p.k, t.bands[p.k]
+    )`
+    : sql`
+    counted as (
       select p.k - 1 as k, s.snap_band[p.i] as band, count(*)::int as n,
              (count(*) filter (where s.snap_sufficient[p.i]))::int as sufficient,
              (sum(s.snap_overall[p.i]) filter (where s.snap_sufficient[p.i]))::text as total
       from analytics.learner_latest s
-      cross join lateral unnest(array[${searches}]) with ordinality p(i, k)
+      cross join lateral unnest(array[${
+      list(ks.map((k) => sql`width_bucket(${at(k)}, s.snap_ts)`))
+    }]) with ordinality p(i, k)
       where p.i > 0 and ${inCohort(sql, f, "s")}
       group by p.k, s.snap_band[p.i]
-    )
+    )`;
+  return sql`
+    with ${counted}
     select ${cohortSize(sql, f)} as learners, g.k, g.band,
            coalesce(g.n, 0) as n,
            coalesce(g.sufficient, 0) as sufficient, g.total
@@ -121,8 +180,15 @@ export async function bandsOnGrid(
   stepMs: number,
   lastK: number,
   config: ReadinessConfig,
+  /** The statement's Citus shape (default: whether the database is Citus). */
+  options: { citus?: boolean } = {},
 ): Promise<BandsAt[]> {
-  const rows = await withWorkMem(sql, (tx) => tx<GridRow[]>`${bandGridSql(tx, f, stepMs, lastK)}`);
+  const citus = options.citus ?? await isCitusOnce(sql);
+  const rows = await withWorkMem(
+    sql,
+    (tx) => tx<GridRow[]>`${bandGridSql(tx, f, stepMs, lastK, citus)}`,
+    { parallel: true },
+  );
   return foldBandGrid(rows, lastK, config);
 }
 
@@ -146,9 +212,11 @@ export async function bandMovement(
   f: CohortFilters,
   bucket: Bucket,
   config: ReadinessConfig,
+  /** The statement's Citus shape (default: whether the database is Citus). */
+  options: { citus?: boolean } = {},
 ): Promise<BandPoint[]> {
   const { stepMs, at } = bandPoints(f, bucket);
-  const grid = await bandsOnGrid(sql, f, stepMs, at.length - 1, config);
+  const grid = await bandsOnGrid(sql, f, stepMs, at.length - 1, config, options);
   // The grid runs from `to` backwards; the points run forwards.
   return at.map((d, i) => ({ at: d.toISOString(), bands: grid[at.length - 1 - i].bands }));
 }

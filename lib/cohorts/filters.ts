@@ -172,6 +172,9 @@ export const FiltersSchema = z.object({
 
 /** Memory each sort or hash of a cohort statement may use (it reads every learner of the cohort). */
 const COHORT_WORK_MEM = "64MB";
+/** Costs of parallel workers for whole-table cohort statements (defaults: 1000 and 0.1). */
+const PARALLEL_SETUP_COST = "100";
+const PARALLEL_TUPLE_COST = "0.01";
 
 /**
  * Runs `fn` where the statements' sorts and hashes may use COHORT_WORK_MEM each and the planner
@@ -181,11 +184,27 @@ const COHORT_WORK_MEM = "64MB";
 export async function withWorkMem<T>(
   sql: Queryable,
   fn: (tx: Queryable) => Promise<T>,
-  /** Several statements that must see one snapshot (a transaction of its own: repeatable read). */
-  options: { snapshot?: boolean } = {},
+  options: {
+    /** Several statements that must see one snapshot (a transaction of its own: repeatable read). */
+    snapshot?: boolean;
+    /**
+     * Statements that read a whole kept table into a few groups: parallel workers are costed as
+     * such a statement uses them. Starting them is cheap next to the scan (the default setup cost
+     * is sized for short statements; tables under min_parallel_table_scan_size still get none),
+     * and their partial groups are few rows even where the planner cannot count the distinct
+     * keys (the band grid's trajectories: it assumes thousands per worker).
+     */
+    parallel?: boolean;
+  } = {},
 ): Promise<T> {
   const set = (tx: Queryable) =>
-    tx`select set_config('work_mem', ${COHORT_WORK_MEM}, true), set_config('enable_memoize', 'off', true)`;
+    tx`select set_config('work_mem', ${COHORT_WORK_MEM}, true), set_config('enable_memoize', 'off', true),
+              ${
+      options.parallel
+        ? tx`set_config('parallel_setup_cost', ${PARALLEL_SETUP_COST}, true),
+             set_config('parallel_tuple_cost', ${PARALLEL_TUPLE_COST}, true)`
+        : tx`null`
+    }`;
   if ("begin" in sql) {
     const mode = options.snapshot ? "isolation level repeatable read read only" : "";
     return await sql.begin(mode, async (tx) => {

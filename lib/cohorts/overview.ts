@@ -3,6 +3,7 @@
  * the period of equal length just before it (one statement).
  */
 import type { Queryable } from "../db/mod.ts";
+import { isCitusOnce } from "../db/citus.ts";
 import type { ReadinessConfig } from "../readiness/config.ts";
 import { type BandCounts, bandGridSql, foldBandGrid } from "./bands.ts";
 import {
@@ -48,6 +49,8 @@ export async function cohortOverview(
   sql: Queryable,
   f: CohortFilters,
   config: ReadinessConfig,
+  /** The statements' Citus shape (default: whether the database is Citus). */
+  options: { citus?: boolean } = {},
 ): Promise<Overview> {
   const lengthMs = f.to.getTime() - f.from.getTime();
   const prevFrom = new Date(f.from.getTime() - lengthMs);
@@ -57,28 +60,32 @@ export async function cohortOverview(
   const inPeriod = (column: string, a: Date, b: Date) =>
     sql`(width_bucket(${justBeforeT(b)}, ${sql.unsafe(column)})
          - width_bucket(${justBeforeT(a)}, ${sql.unsafe(column)}))`;
-  const [row] = await withWorkMem(sql, (tx) =>
-    tx<Row[]>`
-    with per as (
+  const citus = options.citus ?? await isCitusOnce(sql);
+  // On one server each count is computed once per row (computed_once: see skills.ts).
+  const once = (expression: ReturnType<typeof inPeriod>) =>
+    citus ? expression : sql`analytics.computed_once(${expression})`;
+  // Two statements in one snapshot (each in parallel workers of its own): the activity sums, and
+  // the band grid at the period's end and start.
+  const row = await withWorkMem(sql, async (tx) => {
+    const [{ activity }] = await tx<Pick<Row, "activity">[]>`
+    select array[count(*) filter (where answers > 0),
+                 count(*) filter (where answers_before > 0),
+                 coalesce(sum(answers), 0), coalesce(sum(answers_before), 0),
+                 coalesce(sum(sessions), 0), coalesce(sum(sessions_before), 0)]::int[] as activity
+    from (
       -- One row per cohort learner with a kept activity row (a learner without one has no
-      -- answers): the kept table alone, no join, when every learner is asked about; on Citus each
-      -- shard counts its own learners and only the sums travel.
-      select ${inPeriod("a.answer_ts", f.from, f.to)} as answers,
-             ${inPeriod("a.answer_ts", prevFrom, f.from)} as answers_before,
-             ${inPeriod("a.session_ts", f.from, f.to)} as sessions,
-             ${inPeriod("a.session_ts", prevFrom, f.from)} as sessions_before
+      -- answers): the kept table alone, no join; on Citus each shard counts its own learners and
+      -- only the sums travel.
+      select ${once(inPeriod("a.answer_ts", f.from, f.to))} as answers,
+             ${once(inPeriod("a.answer_ts", prevFrom, f.from))} as answers_before,
+             ${once(inPeriod("a.session_ts", f.from, f.to))} as sessions,
+             ${once(inPeriod("a.session_ts", prevFrom, f.from))} as sessions_before
       from analytics.learner_activity a
       where ${inCohort(tx, f, "a")}
-    )
-    select p.activity,
-      (select coalesce(json_agg(g), '[]') from (${bandGridSql(tx, f, lengthMs, 1)}) g) as grid
-    from (
-      select array[count(*) filter (where answers > 0),
-                   count(*) filter (where answers_before > 0),
-                   coalesce(sum(answers), 0), coalesce(sum(answers_before), 0),
-                   coalesce(sum(sessions), 0), coalesce(sum(sessions_before), 0)]::int[] as activity
-      from per
-    ) p`);
+    ) per`;
+    const grid = await tx<Row["grid"]>`${bandGridSql(tx, f, lengthMs, 1, citus)}`;
+    return { activity, grid };
+  }, { snapshot: true, parallel: true });
   const [now, before] = foldBandGrid(row.grid, 1, config);
   const period = (i: 0 | 1, from: Date, to: Date, bands: typeof now): PeriodFigures => ({
     from: from.toISOString(),
