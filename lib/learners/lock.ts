@@ -43,3 +43,23 @@ export async function tryLockLearner(tx: Queryable, userId: string): Promise<boo
     ) as locked`;
   return locked;
 }
+
+/**
+ * `userIds` split into `lanes` lists whose locks never overlap: each lane holds the learners of a
+ * contiguous range of lock buckets (in id order within it), so transactions of different lanes
+ * never wait for each other's learner locks (a recompute runs its lanes side by side).
+ */
+export async function disjointLanes(
+  sql: Queryable,
+  userIds: string[],
+  lanes: number,
+): Promise<string[][]> {
+  const out: string[][] = Array.from({ length: lanes }, () => []);
+  if (userIds.length === 0) return out;
+  const rows = await sql<{ user_id: string; b: number }[]>`
+    select u::text as user_id, hashtext(u::text) & ${KEPT_ROWS_BUCKETS - 1}::int as b
+    from unnest(${userIds}::uuid[]) u
+    order by u`;
+  for (const { user_id, b } of rows) out[Math.floor((b * lanes) / KEPT_ROWS_BUCKETS)].push(user_id);
+  return out;
+}

@@ -54,7 +54,11 @@ export function readinessConfigSchema(skillTags: readonly string[]) {
     }).strict(),
     low_skill: z.object({ threshold: score, sessions: z.number().int().min(1) }).strict(),
     coaching: z.object({ target: score }).strict(),
-    recompute: z.object({ batch_size: z.number().int().min(1).max(10000) }).strict(),
+    recompute: z.object({
+      batch_size: z.number().int().min(1).max(10000),
+      // Batches of a run in flight at once, on as many connections (1 on the embedded database).
+      concurrency: z.number().int().min(1).max(8).optional(),
+    }).strict(),
   }).strict().superRefine((cfg, ctx) => {
     const issue = (path: (string | number)[], message: string) =>
       ctx.addIssue({ code: "custom", path, message });

@@ -8,7 +8,7 @@ import { recordRecompute } from "../../metrics.ts";
 import type { Queryable, Sql } from "../../db/mod.ts";
 import { type ReadinessConfig } from "../config.ts";
 import { fillKeptReads } from "./kept_reads.ts";
-import { lockLearners } from "../../learners/lock.ts";
+import { disjointLanes, lockLearners } from "../../learners/lock.ts";
 import { isCitus } from "../../db/citus.ts";
 import { computeReadiness, replaySnapshots } from "./snapshots.ts";
 
@@ -35,6 +35,11 @@ export interface RecomputeOptions {
   rebuild?: boolean;
   /** Learners per transaction (default from config/readiness.json). */
   batchSize?: number;
+  /**
+   * Batches in flight at once, each lane of learners on its own connection (default from
+   * config/readiness.json, at most the pool's connections: 1 on the embedded database).
+   */
+  concurrency?: number;
   onProgress?: (progress: RecomputeProgress) => void;
   onBatch?: (batch: RecomputeBatch) => void;
   trigger?: string;
@@ -209,8 +214,20 @@ export async function recomputeAllReadiness(
     // tables from nothing, and the plans of later batches need to know that they did).
     const manyBatches = ids.length >= STATISTICS_BATCHES * batchSize;
     if (manyBatches) await refreshStatistics(sql);
-    for (let i = 0; i < ids.length; i += batchSize) {
-      const batch = ids.slice(i, i + batchSize);
+    // Batches run `lanes` at a time, on as many connections: each lane walks learners whose locks
+    // no other lane takes (disjointLanes), so lanes never wait for each other.
+    const pool = (sql as unknown as { options?: { max?: number } }).options?.max ?? 1;
+    const lanes = Math.max(
+      1,
+      Math.min(
+        options.concurrency ?? config.recompute.concurrency ?? 1,
+        pool,
+        Math.ceil(ids.length / batchSize),
+      ),
+    );
+    const laneIds = lanes > 1 ? await disjointLanes(sql, ids, lanes) : [ids];
+    let failed = false;
+    const runBatch = async (batch: string[]) => {
       const batchStarted = performance.now();
       const r = await sql.begin(async (tx) => {
         // The batch's locks first, before any read it acts on or any write.
@@ -224,15 +241,15 @@ export async function recomputeAllReadiness(
           // The learners' histories are replayed as one: nobody sees half a history.
           // Marks seen before the replay: one that a new answer sets meanwhile is kept.
           const marks = await tx<{ user_id: string; version: string }[]>`
-            select user_id, version::text from analytics.readiness_pending
-            where user_id = any(${batch}::uuid[])`;
+              select user_id, version::text from analytics.readiness_pending
+              where user_id = any(${batch}::uuid[])`;
           const rebuilt = await replaySnapshots(tx, batch, { config, trigger });
           await tx`
-            delete from analytics.readiness_pending p
-            using unnest(${marks.map((m) => m.user_id)}::uuid[], ${
+              delete from analytics.readiness_pending p
+              using unnest(${marks.map((m) => m.user_id)}::uuid[], ${
             marks.map((m) => m.version)
           }::bigint[]) as m(user_id, version)
-            where p.user_id = m.user_id and p.version = m.version`;
+              where p.user_id = m.user_id and p.version = m.version`;
           return rebuilt;
         }
         return await computeReadiness(tx, batch, { config, trigger, details: false });
@@ -248,7 +265,21 @@ export async function recomputeAllReadiness(
       out.batches++;
       options.onProgress?.({ done: out.learners, total: ids.length });
       if (manyBatches && isPowerOf4(out.batches)) await refreshStatistics(sql);
-    }
+    };
+    const runLane = async (lane: string[]) => {
+      for (let i = 0; i < lane.length && !failed; i += batchSize) {
+        try {
+          await runBatch(lane.slice(i, i + batchSize));
+        } catch (error) {
+          // The other lanes stop after their current batch; the run fails with this error.
+          failed = true;
+          throw error;
+        }
+      }
+    };
+    const settled = await Promise.allSettled(laneIds.map(runLane));
+    const rejected = settled.find((r) => r.status === "rejected");
+    if (rejected) throw (rejected as PromiseRejectedResult).reason;
     // Kept readiness reads that are missing or from another version of the app (the changed
     // learners' were rewritten with their snapshots above).
     const kept = options.userIds ? null : await fillKeptReads(sql, batchSize);

@@ -6,6 +6,7 @@ import { listSnapshots } from "../read/history.ts";
 import { computeUserReadiness } from "./snapshots.ts";
 import { readinessConfig } from "../../../tests/static_config.ts";
 import type { Sql } from "../../db/mod.ts";
+import { disjointLanes } from "../../learners/lock.ts";
 
 /** `fn`'s result and every statement the server received meanwhile (postgres.js reports each to
  * `debug` as it sends it). */
@@ -290,5 +291,70 @@ Deno.test("recomputeAllReadiness", async (step) => {
     });
   } finally {
     await db.close();
+  }
+});
+
+Deno.test("a full run in two lanes: learners split by lock bucket, the same figures as one lane", async () => {
+  const one = await createTestDatabase();
+  const two = await createTestDatabase();
+  try {
+    // The same 40 learners and answers in both databases.
+    const ids = Array.from(
+      { length: 40 },
+      (_, i) => `00000000-0000-4000-8000-${(i * 7919).toString(16).padStart(12, "0")}`,
+    );
+    for (const db of [one, two]) {
+      for (const [i, id] of ids.entries()) {
+        await recordSession(db.sql, id, 1 + (i % 5), {
+          communication: [40 + i],
+          structure: [60 - (i % 7)],
+        });
+        await recordSession(db.sql, id, 10 + (i % 3), { technical_depth: [30 + ((i * 3) % 50)] });
+      }
+    }
+    // Two lanes: every learner in one of them, and no lock bucket in both (all of the first
+    // lane's below all of the second's).
+    const lanes = await disjointLanes(two.sql, ids, 2);
+    assert.deepEqual([...lanes.flat()].sort(), [...ids].sort());
+    const buckets = async (lane: string[]) =>
+      (await two.sql<{ b: number }[]>`
+        select hashtext(u::text) & 4095 as b from unnest(${lane}::uuid[]) u`).map((r) => r.b);
+    const [low, high] = [await buckets(lanes[0]), await buckets(lanes[1])];
+    assert.ok(low.length > 0 && high.length > 0);
+    assert.ok(Math.max(...low) < Math.min(...high));
+
+    const run = (db: typeof one, concurrency: number) =>
+      recomputeAllReadiness(db.sql, {
+        full: true,
+        config: readinessConfig,
+        batchSize: 3,
+        concurrency,
+      });
+    const serial = await run(one, 1);
+    const laned = await run(two, 2);
+    assert.equal(laned.learners, serial.learners);
+    assert.equal(laned.snapshots, serial.snapshots);
+    assert.equal(serial.batches, Math.ceil(ids.length / 3));
+    // Lanes need connections: the embedded database (one connection) runs one lane.
+    const pool = (two.sql as unknown as { options: { max: number } }).options.max;
+    assert.equal(
+      laned.batches,
+      pool > 1 ? Math.ceil(lanes[0].length / 3) + Math.ceil(lanes[1].length / 3) : serial.batches,
+    );
+    const figures = (sql: Sql) =>
+      sql`
+      select user_id, ts, readiness_overall, readiness_technical, readiness_communication,
+             readiness_structure, readiness_behavioral, band, meta -> 'sufficient_evidence' as s
+      from analytics.user_readiness order by user_id, ts`;
+    const aggregates = (sql: Sql) =>
+      sql`
+      select user_id, skill_tag, window_key, avg_score, sample_size, session_count, score_total
+      from analytics.user_skill_agg order by user_id, skill_tag, window_key`;
+    assert.deepEqual(await figures(two.sql), await figures(one.sql));
+    assert.deepEqual(await aggregates(two.sql), await aggregates(one.sql));
+    assert.equal((await figures(two.sql)).length, ids.length);
+  } finally {
+    await one.close();
+    await two.close();
   }
 });

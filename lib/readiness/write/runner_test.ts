@@ -154,7 +154,9 @@ Deno.test("readiness runner on a database", async (step) => {
     await step.step(
       "stopped mid-run: the batches done stay, the rest is picked up next",
       async () => {
-        const more = Array.from({ length: 4 }, () => crypto.randomUUID()).sort();
+        // Enough learners that batches are left after the ones in flight when it stops (a run
+        // has config.recompute.concurrency batches in flight at once).
+        const more = Array.from({ length: 8 }, () => crypto.randomUUID()).sort();
         for (const id of more) await recordSession(db.sql, id, 0.2, { communication: [50] });
         await hinder(db.sql, null, 0.3);
         const runs = await runCount(db.sql);
