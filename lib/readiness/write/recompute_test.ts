@@ -52,6 +52,8 @@ Deno.test("recomputeAllReadiness", async (step) => {
           recomputeAllReadiness(db.sql, {
             config: readinessConfig,
             batchSize: 2,
+            // One lane: the batches in id order (two lanes: see the test below).
+            concurrency: 1,
             onProgress: (p) => progress.push(p),
           }));
         assert.equal(result.mode, "full", "no run before: everyone is checked");
