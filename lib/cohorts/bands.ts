@@ -75,34 +75,43 @@ export function bandGridSql(
 ) {
   const at = (k: number) => sql`${justBefore(f.to.getTime() - k * stepMs)}::timestamptz`;
   const ks = Array.from({ length: lastK + 1 }, (_, k) => k);
-  const list = (parts: postgres.PendingQuery<postgres.Row[]>[]) =>
-    parts.reduce((acc, part) => sql`${acc}, ${part}`);
-  const counted = !citus && lastK + 1 <= TRAJECTORY_POINTS
-    ? sql`
+  /** `a, b, c`: the fragments of every point, comma-separated. */
+  const each = (part: (k: number) => postgres.PendingQuery<postgres.Row[]>) =>
+    ks.map(part).reduce((acc, next) => sql`${acc}, ${next}`);
+  /** The column of point k named `name` + k (i0: the position found for point 0). */
+  const column = (alias: string, name: string, k: number) => sql.unsafe(`${alias}.${name}${k}`);
+  const search = (k: number) => sql`width_bucket(${at(k)}, s.snap_ts)`;
+  if (citus || lastK + 1 > TRAJECTORY_POINTS) {
+    return gridSql(sql`
+    counted as (
+      select p.k - 1 as k, s.snap_band[p.i] as band, count(*)::int as n,
+             (count(*) filter (where s.snap_sufficient[p.i]))::int as sufficient,
+             (sum(s.snap_overall[p.i]) filter (where s.snap_sufficient[p.i]))::text as total
+      from analytics.learner_latest s
+      cross join lateral unnest(array[${each(search)}]) with ordinality p(i, k)
+      where p.i > 0 and ${inCohort(sql, f, "s")}
+      group by p.k, s.snap_band[p.i]
+    )`);
+  }
+  const positions = each((k) =>
+    sql`analytics.computed_once(${search(k)}) as ${sql.unsafe(`i${k}`)}`
+  );
+  const bandsAt = each((k) => sql`z.snap_band[${column("z", "i", k)}]`);
+  const evidenceAt = each((k) => sql`coalesce(z.snap_sufficient[${column("z", "i", k)}], false)`);
+  const overallsAt = each((k) =>
+    sql`z.snap_overall[${column("z", "i", k)}] as ${sql.unsafe(`o${k}`)}`
+  );
+  const totals = each((k) => sql`sum(${column("y", "o", k)})`);
+  return gridSql(sql`
     trajectories as (
       -- One group per distinct trajectory: the band and evidence at each point, and the sums of
       -- the overalls at each point (used where the trajectory has evidence there).
-      select y.bands, y.sufficient, count(*)::int as n,
-             array[${list(ks.map((k) => sql`sum(y.${sql.unsafe(`o${k}`)})`))}]::text[] as totals
+      select y.bands, y.sufficient, count(*)::int as n, array[${totals}]::text[] as totals
       from (
-        select analytics.computed_once(array[${
-      list(ks.map((k) => sql`z.snap_band[z.${sql.unsafe(`i${k}`)}]`))
-    }]) as bands,
-               array[${
-      list(ks.map((k) => sql`coalesce(z.snap_sufficient[z.${sql.unsafe(`i${k}`)}], false)`))
-    }] as sufficient,
-               ${
-      list(ks.map((k) => sql`z.snap_overall[z.${sql.unsafe(`i${k}`)}] as ${sql.unsafe(`o${k}`)}`))
-    }
+        select analytics.computed_once(array[${bandsAt}]) as bands,
+               array[${evidenceAt}] as sufficient, ${overallsAt}
         from (
-          select s.snap_band, s.snap_sufficient, s.snap_overall,
-                 ${
-      list(
-        ks.map((k) =>
-          sql`analytics.computed_once(width_bucket(${at(k)}, s.snap_ts)) as ${sql.unsafe(`i${k}`)}`
-        ),
-      )
-    }
+          select s.snap_band, s.snap_sufficient, s.snap_overall, ${positions}
           from analytics.learner_latest s
           where ${inCohort(sql, f, "s")}
         ) z
@@ -118,25 +127,17 @@ export function bandGridSql(
       -- No snapshot before the point: the learner counts as none.
       where t.bands[p.k] is not null
       group by p.k, t.bands[p.k]
-    )`
-    : sql`
-    counted as (
-      select p.k - 1 as k, s.snap_band[p.i] as band, count(*)::int as n,
-             (count(*) filter (where s.snap_sufficient[p.i]))::int as sufficient,
-             (sum(s.snap_overall[p.i]) filter (where s.snap_sufficient[p.i]))::text as total
-      from analytics.learner_latest s
-      cross join lateral unnest(array[${
-      list(ks.map((k) => sql`width_bucket(${at(k)}, s.snap_ts)`))
-    }]) with ordinality p(i, k)
-      where p.i > 0 and ${inCohort(sql, f, "s")}
-      group by p.k, s.snap_band[p.i]
-    )`;
-  return sql`
+    )`);
+
+  /** The statement around `counted` (per point and band): the cohort's size on every row. */
+  function gridSql(counted: postgres.PendingQuery<postgres.Row[]>) {
+    return sql`
     with ${counted}
     select ${cohortSize(sql, f)} as learners, g.k, g.band,
            coalesce(g.n, 0) as n,
            coalesce(g.sufficient, 0) as sufficient, g.total
     from (select 1) one left join counted g on true`;
+  }
 }
 
 /** Folds the rows of `bandGridSql` into one `BandsAt` per point k = 0 … lastK. */
