@@ -1,6 +1,6 @@
 /**
  * The cohort overview: activity in the period and readiness as of its end, for the period and for
- * the period of equal length just before it (one statement).
+ * the period of equal length just before it (two statements in one snapshot).
  */
 import type { Queryable } from "../db/mod.ts";
 import { isCitusOnce } from "../db/citus.ts";
