@@ -4,14 +4,21 @@
 -- so that the cohort's needs-attention list reads one narrow row per learner instead of joining
 -- the kept activity and latest-snapshot rows (each with their arrays of times) in full.
 -- Copies, written with the directory row from learner_activity and learner_latest.
-alter table analytics.learner_directory
-  add column last_answer_at timestamptz,
-  add column low_rule       text,
-  add column low_skills     text[],
-  add column latest_at      timestamptz,
-  add column sufficient     boolean,
-  add column scored_at      timestamptz,
-  add column scored         numeric(5, 2)[];
+-- In an EXECUTE of its own: on a Citus cluster an ALTER with several subcommands reaches the
+-- shards as the text of the statement, which fails when that text is this whole file (dbmate
+-- sends it at once; see 20261125000300_readiness_reached_at.sql).
+do $$
+begin
+  execute 'alter table analytics.learner_directory
+    add column last_answer_at timestamptz,
+    add column low_rule       text,
+    add column low_skills     text[],
+    add column latest_at      timestamptz,
+    add column sufficient     boolean,
+    add column scored_at      timestamptz,
+    add column scored         numeric(5, 2)[]';
+end
+$$;
 comment on column analytics.learner_directory.last_answer_at is 'learner_activity.last_answer_at: the learner''s latest answer; null without answers.';
 comment on column analytics.learner_directory.low_rule is 'learner_activity.low_rule: the low-skill rule low_skills was judged by.';
 comment on column analytics.learner_directory.low_skills is 'learner_activity.low_skills: the skills persistently low after every answer.';
@@ -30,6 +37,11 @@ from analytics.learner_latest t
 where t.user_id = d.user_id;
 
 -- migrate:down
-alter table analytics.learner_directory
-  drop column last_answer_at, drop column low_rule, drop column low_skills,
-  drop column latest_at, drop column sufficient, drop column scored_at, drop column scored;
+-- In an EXECUTE of its own, like the ALTER of the up migration (Citus).
+do $$
+begin
+  execute 'alter table analytics.learner_directory
+    drop column last_answer_at, drop column low_rule, drop column low_skills,
+    drop column latest_at, drop column sufficient, drop column scored_at, drop column scored';
+end
+$$;
