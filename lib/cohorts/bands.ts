@@ -8,7 +8,14 @@ import type postgres from "postgres";
 import type { Queryable } from "../db/mod.ts";
 import { isCitusOnce } from "../db/citus.ts";
 import { Exact } from "../readiness/mod.ts";
-import { type CohortFilters, cohortSize, inCohort, justBefore, withWorkMem } from "./filters.ts";
+import {
+  type CohortFilters,
+  cohortSize,
+  computedOnce,
+  inCohort,
+  justBefore,
+  withWorkMem,
+} from "./filters.ts";
 import type { ReadinessConfig } from "../readiness/config.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -93,9 +100,7 @@ export function bandGridSql(
       group by p.k, s.snap_band[p.i]
     )`);
   }
-  const positions = each((k) =>
-    sql`analytics.computed_once(${search(k)}) as ${sql.unsafe(`i${k}`)}`
-  );
+  const positions = each((k) => sql`${computedOnce(sql, search(k))} as ${sql.unsafe(`i${k}`)}`);
   const bandsAt = each((k) => sql`z.snap_band[${column("z", "i", k)}]`);
   const evidenceAt = each((k) => sql`coalesce(z.snap_sufficient[${column("z", "i", k)}], false)`);
   const overallsAt = each((k) =>
@@ -108,7 +113,7 @@ export function bandGridSql(
       -- the overalls at each point (used where the trajectory has evidence there).
       select y.bands, y.sufficient, count(*)::int as n, array[${totals}]::text[] as totals
       from (
-        select analytics.computed_once(array[${bandsAt}]) as bands,
+        select ${computedOnce(sql, sql`array[${bandsAt}]`)} as bands,
                array[${evidenceAt}] as sufficient, ${overallsAt}
         from (
           select s.snap_band, s.snap_sufficient, s.snap_overall, ${positions}

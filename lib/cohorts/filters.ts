@@ -3,6 +3,7 @@
  * the period `[from, to)` (default: the 28 days ending now), with the SQL that selects the learners.
  */
 import { z } from "@hono/zod-openapi";
+import type postgres from "postgres";
 import type { Queryable } from "../db/mod.ts";
 import { isoTimestamp } from "../validation.ts";
 
@@ -169,6 +170,23 @@ export const FiltersSchema = z.object({
   from: z.string().openapi({ description: "start of the period (inclusive)" }),
   to: z.string().openapi({ description: "end of the period (exclusive)" }),
 }).openapi("CohortFilters");
+
+/**
+ * `expression` wrapped in analytics.computed_once (migration 20261212000100): a subquery with it
+ * in its select list is not merged into the statement around it, so its columns (a binary search
+ * over a learner's array, a lookup) are computed once per row, not once per use above it, and the
+ * statement can still run in parallel workers (unlike `offset 0`). On Citus (`citus`) the
+ * expression as it is: there the subqueries are merged, so that each shard computes and groups
+ * its own learners' rows (a subquery kept apart is planned on the coordinator), and the
+ * statements call no function of ours.
+ */
+export function computedOnce(
+  sql: Queryable,
+  expression: postgres.PendingQuery<postgres.Row[]>,
+  citus = false,
+) {
+  return citus ? expression : sql`analytics.computed_once(${expression})`;
+}
 
 /** Memory each sort or hash of a cohort statement may use (it reads every learner of the cohort). */
 const COHORT_WORK_MEM = "64MB";

@@ -8,6 +8,7 @@ import type { ReadinessConfig } from "../readiness/config.ts";
 import { type BandCounts, bandGridSql, foldBandGrid } from "./bands.ts";
 import {
   type CohortFilters,
+  computedOnce,
   echo,
   type FiltersEcho,
   inCohort,
@@ -61,9 +62,8 @@ export async function cohortOverview(
     sql`(width_bucket(${justBeforeT(b)}, ${sql.unsafe(column)})
          - width_bucket(${justBeforeT(a)}, ${sql.unsafe(column)}))`;
   const citus = options.citus ?? await isCitusOnce(sql);
-  // On one server each count is computed once per row (computed_once: see skills.ts).
-  const once = (expression: ReturnType<typeof inPeriod>) =>
-    citus ? expression : sql`analytics.computed_once(${expression})`;
+  // On one server each count is computed once per row.
+  const once = (expression: ReturnType<typeof inPeriod>) => computedOnce(sql, expression, citus);
   // Two statements in one snapshot (each in parallel workers of its own): the activity sums, and
   // the band grid at the period's end and start.
   const row = await withWorkMem(sql, async (tx) => {

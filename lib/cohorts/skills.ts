@@ -8,6 +8,7 @@ import type { Queryable } from "../db/mod.ts";
 import { Exact } from "../readiness/mod.ts";
 import {
   type CohortFilters,
+  computedOnce,
   echo,
   type FiltersEcho,
   inCohort,
@@ -122,13 +123,8 @@ function groupsSql(
   const bestPosition = citus ? sql`` : sql`,
     case when z.i1 < cardinality(z.ts)
          then analytics.best_session_between(z.sum_h, z.n, z.i0, z.i1) end as best`;
-  // On one server a subquery's columns are computed once per row, not once per use above it:
-  // computed_once keeps the subquery from being merged into the statement around it, and leaves
-  // the statement free to run in parallel workers. On Citus the subqueries are merged (each shard
-  // computes and groups its own learners' rows; a subquery kept apart is planned on the
-  // coordinator, with every row it reads sent there).
   const once = (expression: postgres.PendingQuery<postgres.Row[]>) =>
-    citus ? expression : sql`analytics.computed_once(${expression})`;
+    computedOnce(sql, expression, citus);
   /**
    * The groups of the rows `from` (a table or a subquery in parentheses); `spanning`: a group of
    * its own for each spanning learner and skill.

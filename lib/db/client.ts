@@ -109,6 +109,11 @@ function open(url: string, options: ClientOptions): Sql {
   }) as unknown as Sql;
 }
 
+/** The most connections `sql` opens (any postgres.js client; 1 when it does not say). */
+export function poolSize(sql: Sql): number {
+  return (sql as unknown as { options?: { max?: number } }).options?.max ?? 1;
+}
+
 /** Pool use of a client from createClient: queries (or transactions) running and waiting. */
 export interface PoolStats {
   size: number;

@@ -13,6 +13,10 @@ const KEPT_ROWS_LOCK = 0x50526472;
  */
 const KEPT_ROWS_BUCKETS = 4096;
 
+/** The lock bucket of the learner id `id` (a uuid expression), the one definition of it. */
+const bucketOf = (sql: Queryable, id: ReturnType<Queryable["unsafe"]>) =>
+  sql`(hashtext(${id}::text) & ${KEPT_ROWS_BUCKETS - 1}::int)`;
+
 /**
  * Holds, until the transaction ends, the locks of the learners' rows: taken first, before any
  * other lock or write, by every transaction that writes or deletes a learner's rows (ingest,
@@ -26,7 +30,7 @@ export async function lockLearners(tx: Queryable, userIds: string[]): Promise<vo
   await tx`
     select pg_advisory_xact_lock(${KEPT_ROWS_LOCK}::int, b)
     from (
-      select distinct hashtext(u::text) & ${KEPT_ROWS_BUCKETS - 1}::int as b
+      select distinct ${bucketOf(tx, tx`u`)} as b
       from unnest(${userIds}::uuid[]) u
       order by 1
     ) buckets`;
@@ -39,7 +43,7 @@ export async function lockLearners(tx: Queryable, userIds: string[]): Promise<vo
 export async function tryLockLearner(tx: Queryable, userId: string): Promise<boolean> {
   const [{ locked }] = await tx<{ locked: boolean }[]>`
     select pg_try_advisory_xact_lock(
-      ${KEPT_ROWS_LOCK}::int, hashtext(${userId}::uuid::text) & ${KEPT_ROWS_BUCKETS - 1}::int
+      ${KEPT_ROWS_LOCK}::int, ${bucketOf(tx, tx`${userId}::uuid`)}
     ) as locked`;
   return locked;
 }
@@ -57,7 +61,7 @@ export async function disjointLanes(
   const out: string[][] = Array.from({ length: lanes }, () => []);
   if (userIds.length === 0) return out;
   const rows = await sql<{ user_id: string; b: number }[]>`
-    select u::text as user_id, hashtext(u::text) & ${KEPT_ROWS_BUCKETS - 1}::int as b
+    select u::text as user_id, ${bucketOf(sql, sql`u`)} as b
     from unnest(${userIds}::uuid[]) u
     order by u`;
   for (const { user_id, b } of rows) out[Math.floor((b * lanes) / KEPT_ROWS_BUCKETS)].push(user_id);

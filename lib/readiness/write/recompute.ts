@@ -6,6 +6,7 @@
  */
 import { recordRecompute } from "../../metrics.ts";
 import type { Queryable, Sql } from "../../db/mod.ts";
+import { poolSize } from "../../db/client.ts";
 import { type ReadinessConfig } from "../config.ts";
 import { fillKeptReads } from "./kept_reads.ts";
 import { disjointLanes, lockLearners } from "../../learners/lock.ts";
@@ -67,7 +68,7 @@ export const RECOMPUTE_LOCK = 0x50554c5345726479n;
 
 /** Runs `fn` while holding the recompute lock, or returns null when another run holds it. */
 export async function withRecomputeLock<T>(sql: Sql, fn: () => Promise<T>): Promise<T | null> {
-  const max = (sql as unknown as { options?: { max?: number } }).options?.max ?? 1;
+  const max = poolSize(sql);
   if (max <= 1) {
     // One connection (embedded database): a session lock would be shared by every caller of this
     // process, and this process is the database's only client; a flag is the lock.
@@ -216,7 +217,7 @@ export async function recomputeAllReadiness(
     if (manyBatches) await refreshStatistics(sql);
     // Batches run `lanes` at a time, on as many connections: each lane walks learners whose locks
     // no other lane takes (disjointLanes), so lanes never wait for each other.
-    const pool = (sql as unknown as { options?: { max?: number } }).options?.max ?? 1;
+    const pool = poolSize(sql);
     const lanes = Math.max(
       1,
       Math.min(
