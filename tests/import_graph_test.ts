@@ -101,3 +101,40 @@ Deno.test("no import circle in the server or any script", async () => {
   const gone = [...KNOWN_CIRCLES].filter((c) => !found.has(c));
   assert.deepEqual(gone, [], `circles gone, delete them from KNOWN_CIRCLES:\n${gone.join("\n")}`);
 });
+
+Deno.test("the server starts without the Azure SDK: only a request that reads storage loads it", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", "main.ts"],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  const info: {
+    modules: (InfoModule & {
+      dependencies?: { code?: { specifier: string }; isDynamic?: boolean }[];
+    })[];
+    redirects: Record<string, string>;
+  } = JSON.parse(new TextDecoder().decode(out.stdout));
+  const bySpecifier = new Map(info.modules.map((m) => [m.specifier, m]));
+  const resolve = (s: string) => info.redirects[s] ?? s;
+  // The modules loaded at start: static code imports from main.ts (no dynamic, no type-only).
+  const loaded = new Set<string>();
+  const walk = (specifier: string) => {
+    if (loaded.has(specifier)) return;
+    loaded.add(specifier);
+    for (const d of bySpecifier.get(specifier)?.dependencies ?? []) {
+      if (d.code && !d.isDynamic) walk(resolve(d.code.specifier));
+    }
+  };
+  walk(new URL("main.ts", ROOT).href);
+  assert.ok(loaded.size > 50, `the walk follows the server's imports (${loaded.size} modules)`);
+  assert.ok([...loaded].some((s) => s.includes("postgres")), "npm imports are followed");
+  const sdk = [...loaded].filter((s) => s.includes("storage-blob"));
+  assert.deepEqual(sdk, [], "modules of the SDK that the server loads at start");
+  // …while the feedback route still reaches it, dynamically.
+  assert.ok(
+    info.modules.some((m) => m.specifier.includes("storage-blob")),
+    "the SDK is in the server's graph",
+  );
+});

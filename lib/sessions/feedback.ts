@@ -3,12 +3,7 @@
  * legacy blob when the session was never backfilled; scorecard; per-skill summary of the events.
  */
 import type { Queryable } from "../db/mod.ts";
-import {
-  type ContainerClient,
-  readJsonBlob,
-  sessionBlobName,
-  transcriptBlobName,
-} from "../legacy/blob.ts";
+import type { ContainerClient } from "../legacy/blob.ts";
 import { documentUserId, transcriptLines, transcriptOf } from "./normalise.ts";
 import { getScorecard } from "./scorecards.ts";
 import { getTranscript } from "./transcripts.ts";
@@ -97,6 +92,7 @@ export async function readFeedback(
   if (!transcript && container) {
     // Refuse before touching storage when we already know whose session it is.
     if (owner) authorize(owner);
+    const { readJsonBlob, sessionBlobName, transcriptBlobName } = await import("../legacy/blob.ts");
     const blob = await readJsonBlob(container, transcriptBlobName(sessionId));
     if (blob.status === "invalid") throw new InvalidBlobError(blob.error);
     if (blob.status === "ok") {

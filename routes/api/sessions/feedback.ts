@@ -1,7 +1,6 @@
 /** GET /api/sessions/:sessionId/feedback — transcript (DB first, blob fallback) + scorecard. */
 import { createRoute, z } from "@hono/zod-openapi";
-import { RestError } from "@azure/storage-blob";
-import { configuredContainer } from "../../../lib/legacy/blob.ts";
+import { isStorageError, sessionsContainer } from "../../../lib/legacy/storage.ts";
 import { InvalidBlobError, readFeedback } from "../../../lib/sessions/feedback.ts";
 import { ApiError, apiRouter, ErrorBody, errorResponses } from "../../../http/errors.ts";
 import { assertCanReadLearner, callerOf, requireRole } from "../../../http/auth.ts";
@@ -64,7 +63,7 @@ export const feedbackApi = apiRouter().openapi(route, async (c) => {
   try {
     const feedback = await readFeedback(
       c.get("sql"),
-      configuredContainer(c.get("config").azure),
+      await sessionsContainer(c.get("config").azure),
       sessionId,
       (owner) => {
         // A learner may read only a session known to be theirs.
@@ -84,7 +83,7 @@ export const feedbackApi = apiRouter().openapi(route, async (c) => {
     return c.json(feedback, 200);
   } catch (error) {
     if (error instanceof InvalidBlobError) throw new ApiError(502, "bad_gateway", error.message);
-    if (error instanceof RestError) {
+    if (isStorageError(error)) {
       throw new ApiError(503, "storage_unavailable", `Blob storage: ${error.message}`);
     }
     throw error;
