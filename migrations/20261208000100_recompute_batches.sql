@@ -12,5 +12,12 @@ create index sessions_user_completed_idx on analytics.sessions (user_id, complet
 
 -- migrate:down
 drop index analytics.sessions_user_completed_idx;
-alter table analytics.user_skill_agg add constraint user_skill_agg_user_id_fkey
-  foreign key (user_id) references analytics.learners (user_id) on delete cascade;
+-- Each ADD CONSTRAINT in an EXECUTE: on a Citus cluster it reaches the shards as the text of
+-- the statement, which fails when that text is this whole section (dbmate sends it at once;
+-- see 20261125000300_readiness_reached_at.sql).
+do $$
+begin
+  execute 'alter table analytics.user_skill_agg add constraint user_skill_agg_user_id_fkey
+    foreign key (user_id) references analytics.learners (user_id) on delete cascade';
+end
+$$;

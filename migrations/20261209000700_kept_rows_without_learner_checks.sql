@@ -14,11 +14,18 @@ alter table analytics.learner_latest drop constraint learner_latest_user_id_fkey
 alter table analytics.readiness_reads drop constraint readiness_reads_user_id_fkey;
 
 -- migrate:down
-alter table analytics.readiness_reads add constraint readiness_reads_user_id_fkey
-  foreign key (user_id) references analytics.learners (user_id) on delete cascade;
-alter table analytics.learner_latest add constraint learner_latest_user_id_fkey
-  foreign key (user_id) references analytics.learners (user_id) on delete cascade;
-alter table analytics.readiness_progress add constraint readiness_progress_user_id_fkey
-  foreign key (user_id) references analytics.learners (user_id) on delete cascade;
-alter table analytics.user_readiness add constraint user_readiness_user_id_fkey
-  foreign key (user_id) references analytics.learners (user_id) on delete cascade;
+-- Each ADD CONSTRAINT in an EXECUTE: on a Citus cluster it reaches the shards as the text of
+-- the statement, which fails when that text is this whole section (dbmate sends it at once;
+-- see 20261125000300_readiness_reached_at.sql).
+do $$
+begin
+  execute 'alter table analytics.readiness_reads add constraint readiness_reads_user_id_fkey
+    foreign key (user_id) references analytics.learners (user_id) on delete cascade';
+  execute 'alter table analytics.learner_latest add constraint learner_latest_user_id_fkey
+    foreign key (user_id) references analytics.learners (user_id) on delete cascade';
+  execute 'alter table analytics.readiness_progress add constraint readiness_progress_user_id_fkey
+    foreign key (user_id) references analytics.learners (user_id) on delete cascade';
+  execute 'alter table analytics.user_readiness add constraint user_readiness_user_id_fkey
+    foreign key (user_id) references analytics.learners (user_id) on delete cascade';
+end
+$$;
