@@ -8,15 +8,17 @@
 alter table analytics.user_skill_agg drop constraint user_skill_agg_user_id_fkey;
 -- A learner's latest completion (the moment readiness is computed as of) from the index alone,
 -- instead of a visit to every session row of the batch's learners.
-create index sessions_user_completed_idx on analytics.sessions (user_id, completed_at);
+-- Index statements each in an EXECUTE: on a distributed Citus cluster they reach the shards as
+-- the text of the whole section, refused when it holds several statements (see 20261125000300).
+do $$ begin execute 'create index sessions_user_completed_idx on analytics.sessions (user_id, completed_at)'; end $$;
 
 -- migrate:down
-drop index analytics.sessions_user_completed_idx;
--- Each ADD CONSTRAINT in an EXECUTE: on a Citus cluster it reaches the shards as the text of
--- the statement, which fails when that text is this whole section (dbmate sends it at once;
--- see 20261125000300_readiness_reached_at.sql).
+-- Each statement in an EXECUTE: on a distributed Citus cluster index and constraint statements
+-- reach the shards as the text of the whole section, refused when it holds several statements
+-- (dbmate sends it at once; see 20261125000300_readiness_reached_at.sql).
 do $$
 begin
+  execute 'drop index analytics.sessions_user_completed_idx';
   execute 'alter table analytics.user_skill_agg add constraint user_skill_agg_user_id_fkey
     foreign key (user_id) references analytics.learners (user_id) on delete cascade';
 end

@@ -45,10 +45,12 @@ create index learner_latest_delta_desc_idx
 
 -- The directory's total counts the learners of a profile filter from an index alone, and a page's
 -- session figures (count, last activity) read the sessions index alone.
-create index learners_profile_idx on analytics.learners (level, track, cohort);
-drop index analytics.sessions_user_completed_idx;
-create index sessions_user_completed_idx
-  on analytics.sessions (user_id, completed_at) include (started_at);
+-- Index statements each in an EXECUTE: on a distributed Citus cluster they reach the shards as
+-- the text of the whole section, refused when it holds several statements (see 20261125000300).
+do $$ begin execute 'create index learners_profile_idx on analytics.learners (level, track, cohort)'; end $$;
+do $$ begin execute 'drop index analytics.sessions_user_completed_idx'; end $$;
+do $$ begin execute 'create index sessions_user_completed_idx
+    on analytics.sessions (user_id, completed_at) include (started_at)'; end $$;
 
 -- Filled from the snapshots (the source), by the statement refreshLatest runs for its learners.
 insert into analytics.learner_latest
@@ -151,9 +153,11 @@ from (
 group by user_id, skill_tag;
 
 -- migrate:down
-drop index analytics.sessions_user_completed_idx;
-create index sessions_user_completed_idx on analytics.sessions (user_id, completed_at);
-drop index analytics.learners_profile_idx;
+-- Index statements each in an EXECUTE: on a distributed Citus cluster they reach the shards as
+-- the text of the whole section, refused when it holds several statements (see 20261125000300).
+do $$ begin execute 'drop index analytics.sessions_user_completed_idx'; end $$;
+do $$ begin execute 'create index sessions_user_completed_idx on analytics.sessions (user_id, completed_at)'; end $$;
+do $$ begin execute 'drop index analytics.learners_profile_idx'; end $$;
 drop table analytics.learner_skill_sessions;
 drop table analytics.learner_activity;
 drop table analytics.learner_latest;

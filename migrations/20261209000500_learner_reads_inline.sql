@@ -7,30 +7,85 @@
 -- 5,000 learners a lookup of 12 trends bodies ran 1.3–1.5× as often per second, and the trends
 -- bodies take a fifth of the space. Rows kept before stay as they are (and read the same) until
 -- the learner's next write deletes them; the next read keeps the new form.
--- One ALTER per EXECUTE (Citus forwards some ALTER TABLE subcommands as the statement's text).
+-- On a distributed Citus table, which refuses SET STORAGE, the settings go to the coordinator's
+-- table alone (DDL propagation off for it) and to every shard (run_command_on_shards), before this
+-- transaction holds any shard's lock; elsewhere one ALTER per EXECUTE.
 do $$
+declare
+  distributed boolean := false;
+  propagation text;
+  failed int;
 begin
-  execute 'alter table analytics.learner_reads set (toast_tuple_target = 8160)';
-  execute 'alter table analytics.learner_reads alter column body set storage main';
-  execute 'alter table analytics.learner_reads alter column tail set storage main';
-  begin
-    execute 'alter table analytics.learner_reads alter column body set compression lz4';
-    execute 'alter table analytics.learner_reads alter column tail set compression lz4';
-  exception when feature_not_supported then
-    null; -- a server built without lz4 (embedded PGlite): the default, pglz
-  end;
+  if to_regclass('pg_catalog.pg_dist_partition') is not null then
+    execute 'select exists (select from pg_catalog.pg_dist_partition
+                            where logicalrelid = ''analytics.learner_reads''::regclass)'
+      into distributed;
+  end if;
+  if not distributed then
+    execute 'alter table analytics.learner_reads set (toast_tuple_target = 8160)';
+    execute 'alter table analytics.learner_reads alter column body set storage main';
+    execute 'alter table analytics.learner_reads alter column tail set storage main';
+    begin
+      execute 'alter table analytics.learner_reads alter column body set compression lz4';
+      execute 'alter table analytics.learner_reads alter column tail set compression lz4';
+    exception when feature_not_supported then
+      null; -- a server built without lz4 (embedded PGlite): the default, pglz
+    end;
+  else
+    propagation := current_setting('citus.enable_ddl_propagation');
+    perform set_config('citus.enable_ddl_propagation', 'off', true);
+    execute 'alter table analytics.learner_reads set (toast_tuple_target = 8160),
+      alter column body set storage main, alter column tail set storage main,
+      alter column body set compression lz4, alter column tail set compression lz4';
+    perform set_config('citus.enable_ddl_propagation', propagation, true);
+    execute 'select count(*) from run_command_on_shards(''analytics.learner_reads'',
+      ''alter table %s set (toast_tuple_target = 8160),
+        alter column body set storage main, alter column tail set storage main,
+        alter column body set compression lz4, alter column tail set compression lz4'')
+      where not success' into failed;
+    if failed > 0 then
+      raise exception 'the storage of analytics.learner_reads failed on % shards', failed;
+    end if;
+  end if;
 end
 $$;
 comment on column analytics.learner_reads.body is 'The whole body; for coaching the text before the projection''s value, which depends on the time of the read. Stored in the row (compressed when the row would not fit).';
 
 -- migrate:down
+-- As the up section: on a distributed Citus table the coordinator's table and every shard.
 do $$
+declare
+  distributed boolean := false;
+  propagation text;
+  failed int;
 begin
-  execute 'alter table analytics.learner_reads reset (toast_tuple_target)';
-  execute 'alter table analytics.learner_reads alter column body set storage external';
-  execute 'alter table analytics.learner_reads alter column tail set storage external';
-  execute 'alter table analytics.learner_reads alter column body set compression default';
-  execute 'alter table analytics.learner_reads alter column tail set compression default';
+  if to_regclass('pg_catalog.pg_dist_partition') is not null then
+    execute 'select exists (select from pg_catalog.pg_dist_partition
+                            where logicalrelid = ''analytics.learner_reads''::regclass)'
+      into distributed;
+  end if;
+  if not distributed then
+    execute 'alter table analytics.learner_reads reset (toast_tuple_target)';
+    execute 'alter table analytics.learner_reads alter column body set storage external';
+    execute 'alter table analytics.learner_reads alter column tail set storage external';
+    execute 'alter table analytics.learner_reads alter column body set compression default';
+    execute 'alter table analytics.learner_reads alter column tail set compression default';
+  else
+    propagation := current_setting('citus.enable_ddl_propagation');
+    perform set_config('citus.enable_ddl_propagation', 'off', true);
+    execute 'alter table analytics.learner_reads reset (toast_tuple_target),
+      alter column body set storage external, alter column tail set storage external,
+      alter column body set compression default, alter column tail set compression default';
+    perform set_config('citus.enable_ddl_propagation', propagation, true);
+    execute 'select count(*) from run_command_on_shards(''analytics.learner_reads'',
+      ''alter table %s reset (toast_tuple_target),
+        alter column body set storage external, alter column tail set storage external,
+        alter column body set compression default, alter column tail set compression default'')
+      where not success' into failed;
+    if failed > 0 then
+      raise exception 'the storage of analytics.learner_reads failed on % shards', failed;
+    end if;
+  end if;
 end
 $$;
 comment on column analytics.learner_reads.body is 'The whole body; for coaching the text before the projection''s value, which depends on the time of the read.';
