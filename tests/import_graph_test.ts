@@ -15,7 +15,26 @@ const KNOWN_CIRCLES = new Set<string>([]);
 
 interface InfoModule {
   specifier: string;
-  dependencies?: { code?: { specifier: string }; type?: { specifier: string } }[];
+  dependencies?: {
+    code?: { specifier: string };
+    type?: { specifier: string };
+    isDynamic?: boolean;
+  }[];
+}
+
+/** `deno info --json` of `entry` run with `config`. */
+async function denoInfo(
+  entry: string,
+  config = "deno.json",
+): Promise<{ modules: InfoModule[]; redirects: Record<string, string> }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", "-c", config, entry],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.ok(out.success, `deno info ${entry}: ${new TextDecoder().decode(out.stderr)}`);
+  return JSON.parse(new TextDecoder().decode(out.stdout));
 }
 
 /** Each program a task runs: its entry file and the config it runs with (`-c`). */
@@ -37,14 +56,7 @@ function entryPoints(): { entry: string; config: string }[] {
 
 /** The project files `entry` reaches and the project files each one imports. */
 async function graphOf(entry: string, config: string): Promise<Map<string, string[]>> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", "-c", config, entry],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.ok(out.success, `deno info ${entry}: ${new TextDecoder().decode(out.stderr)}`);
-  const info: { modules: InfoModule[] } = JSON.parse(new TextDecoder().decode(out.stdout));
+  const info = await denoInfo(entry, config);
   const own = (specifier: string) =>
     specifier.startsWith(ROOT.href) && !specifier.includes("/node_modules/");
   const graph = new Map<string, string[]>();
@@ -103,19 +115,7 @@ Deno.test("no import circle in the server or any script", async () => {
 });
 
 Deno.test("the server starts without the Azure SDK: only a request that reads storage loads it", async () => {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", "main.ts"],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.ok(out.success, new TextDecoder().decode(out.stderr));
-  const info: {
-    modules: (InfoModule & {
-      dependencies?: { code?: { specifier: string }; isDynamic?: boolean }[];
-    })[];
-    redirects: Record<string, string>;
-  } = JSON.parse(new TextDecoder().decode(out.stdout));
+  const info = await denoInfo("main.ts");
   const bySpecifier = new Map(info.modules.map((m) => [m.specifier, m]));
   const resolve = (s: string) => info.redirects[s] ?? s;
   // The modules loaded at start: static code imports from main.ts (no dynamic, no type-only).

@@ -91,9 +91,12 @@ export function resolveFilters(q: FilterInput, now: Date = new Date()): CohortFi
 /**
  * `(true and alias.level = … and …)`: the row of table `alias` has the profile every given filter
  * asks for (equality; a null profile field matches no filter). No filters: `(true)`. Any table
- * with the profile columns: the learners, their kept rows, the counts per profile.
+ * with the profile columns: the learners, the counts per profile, and the kept per-learner rows,
+ * which carry the learner's profile (rewritten with a profile write), so a cohort's kept rows are
+ * selected on the row itself, with no join to the learners (every kept row is a learner's: erase
+ * deletes them with the learner).
  */
-function profileMatch(sql: Queryable, f: Omit<CohortFilters, "from" | "to">, alias: string) {
+export function inCohort(sql: Queryable, f: Omit<CohortFilters, "from" | "to">, alias: string) {
   const column = (name: string) => sql.unsafe(`${alias}.${name}`);
   const level = f.level === undefined ? sql`` : sql`and ${column("level")} = ${f.level}`;
   const track = f.track === undefined ? sql`` : sql`and ${column("track")} = ${f.track}`;
@@ -106,7 +109,7 @@ function profileMatch(sql: Queryable, f: Omit<CohortFilters, "from" | "to">, ali
  * given filter. No filters: every learner.
  */
 export function cohortLearners(sql: Queryable, f: Omit<CohortFilters, "from" | "to">) {
-  return sql`select l.user_id from analytics.learners l where ${profileMatch(sql, f, "l")}`;
+  return sql`select l.user_id from analytics.learners l where ${inCohort(sql, f, "l")}`;
 }
 
 /**
@@ -125,21 +128,7 @@ export function justBefore(ms: number): string {
  */
 export function cohortSize(sql: Queryable, f: Omit<CohortFilters, "from" | "to">) {
   return sql`(select coalesce(sum(c.learners), 0)::int from analytics.learner_profile_counts c
-              where ${profileMatch(sql, f, "c")})`;
-}
-
-/**
- * A condition on a kept per-learner row (`alias` its table's alias): the row is a cohort
- * learner's. The kept rows carry the learner's profile (level, track, cohort; rewritten with a
- * profile write), so the condition is on the row itself, with no join to the learners; with no
- * profile filter it is `true` (every kept row is a learner's: erase deletes them with the learner).
- */
-export function inCohort(
-  sql: Queryable,
-  f: Omit<CohortFilters, "from" | "to">,
-  alias: string,
-) {
-  return profileMatch(sql, f, alias);
+              where ${inCohort(sql, f, "c")})`;
 }
 
 /** The filters as echoed in every answer (ISO instants). */
