@@ -16,7 +16,7 @@ export interface BenchOptions {
   seconds?: number;
   /** Name of a database on the test server kept between runs. */
   keep?: string;
-  /** Interleaved rounds of a bench that alternates with its floor (embedded). */
+  /** Interleaved rounds of a bench that alternates with its floor (embedded, reads). */
   rounds?: number;
 }
 

@@ -35,7 +35,7 @@ const USAGE = [
   "  --keep NAME   a database of that name on the test server, seeded once and kept",
   "",
   "Options (embedded):",
-  "  --rounds N    interleaved rounds of PGlite alone and a fresh start (default 3)",
+  "  --rounds N    interleaved rounds: of PGlite alone and a fresh start (embedded), of every endpoint (reads); default 3",
   "",
   "Environment:",
   "  PULSE_TEST_DATABASE_URL  the Postgres server to measure on (readiness, cohorts and reads",

@@ -1,10 +1,12 @@
 /**
  * Per-learner reads over HTTP: `GET /api/users/:id/readiness` (the kept body; and `?limit=5`,
  * built from the snapshots), `/skills/trends` and `/coaching` for random learners among 5,000
- * (12 sessions each, a snapshot per session; `PULSE_BENCH_LEARNERS` for another number), with wrk at 32 connections against the app served
- * in its own process (`reads_server.ts`, logging on) on the server database
- * (PULSE_TEST_DATABASE_URL). Baseline: `GET /healthz` (no token) in the same run:
- * three rounds of every endpoint, each ratio against its round's healthz.
+ * (12 sessions each, a snapshot per session; `PULSE_BENCH_LEARNERS` for another number), with wrk
+ * at 32 connections against the app served in its own process (`reads_server.ts`, logging on) on
+ * the server database (PULSE_TEST_DATABASE_URL). Baseline: `GET /healthz` (no token) in the same
+ * run: rounds of every endpoint (three; `--rounds N`), each endpoint measured between two healthz
+ * runs and its ratio taken against their mean. One row more, the ceiling: the readiness route
+ * answering a kept body from memory, all a kept read costs but the database.
  *
  * The load average (1, 5, 15 minutes) is printed before the warm-up, after every round and at
  * the end: the machine is shared, and a ratio is only as good as the quiet around it.
@@ -39,7 +41,6 @@ const ANSWERS_PER_SESSION = 5;
 /** Sessions are spread over this many days before now, so every day window has data. */
 const SPAN_DAYS = 84;
 const CONNECTIONS = 32;
-const ROUNDS = 3;
 const THREADS = 2;
 const LOAD = { threads: THREADS, connections: CONNECTIONS };
 const SECRET = "bench-secret-for-pulse-analytics-reads-000000";
@@ -47,8 +48,16 @@ const SECRET = "bench-secret-for-pulse-analytics-reads-000000";
 /** The 1, 5 and 15 minute load averages. */
 const loadAverage = () => Deno.loadavg().map((x) => x.toFixed(2)).join(" ");
 
-/** A wrk script: random learner per request, optional bearer token, JSON summary at the end. */
-function wrkScript(ids: string[], path: string | null, token: string | null): string {
+/**
+ * A wrk script: random learner per request (`prefix` + id + `path`), optional bearer token, JSON
+ * summary at the end.
+ */
+function wrkScript(
+  ids: string[],
+  path: string | null,
+  token: string | null,
+  prefix = "/api/users/",
+): string {
   return `
 local ids = {${ids.map((id) => `"${id}"`).join(",")}}
 local path = ${path === null ? "nil" : JSON.stringify(path)}
@@ -60,7 +69,7 @@ function init(args) math.randomseed(seed * 7919) end
 function request()
   if path == nil then return wrk.format("GET", "/healthz", headers) end
   local id = ids[math.random(#ids)]
-  return wrk.format("GET", "/api/users/" .. id .. path, headers)
+  return wrk.format("GET", "${prefix}" .. id .. path, headers)
 end
 function done(summary, latency, requests)
   local e = summary.errors
@@ -144,6 +153,7 @@ export const readsBench: Bench = {
     if (!serverOrSkip()) return;
     const pool = options.pool ?? 4;
     const seconds = options.seconds ?? 5;
+    const roundCount = options.rounds ?? 3;
     const keep = options.keep;
     const db = keep ? await keptDatabase(keep) : await serverDatabase();
     const { sql } = db;
@@ -207,7 +217,7 @@ export const readsBench: Bench = {
         if (res.status !== 200) throw new Error(`${path}: ${res.status} ${body.slice(0, 300)}`);
       }
 
-      const paths: [string, string | null, string | null][] = [
+      const paths: [string, string | null, string | null, string?][] = [
         ["healthz", null, null],
         ["healthz + token", null, token],
         ["readiness", "/readiness", token],
@@ -215,35 +225,66 @@ export const readsBench: Bench = {
         ["readiness?limit=5", "/readiness?limit=5", token],
         ["skills/trends", "/skills/trends", token],
         ["coaching", "/coaching", token],
+        // The ceiling: the readiness route answering a kept body from memory (reads_server.ts),
+        // all a kept read costs but its database lookup.
+        ["readiness, memory", "/readiness", token, "/bench/memory/"],
       ];
       console.log(`load average before the warm-up: ${loadAverage()}`);
       // Warm-up: JIT, connections, caches.
-      for (const [, path, tok] of paths) await wrk(url, wrkScript(ids, path, tok), 2, LOAD);
-      // Rounds of every endpoint, each ratio against the healthz of its own round: the machine is
-      // shared, and a neighbour's burst should move both sides of a ratio.
-      const rounds: Map<string, WrkResult>[] = [];
-      for (let round = 0; round < ROUNDS; round++) {
-        const results = new Map<string, WrkResult>();
-        for (const [label, path, tok] of paths) {
-          results.set(label, await wrk(url, wrkScript(ids, path, tok), seconds, LOAD));
+      for (const [, path, tok, prefix] of paths) {
+        await wrk(url, wrkScript(ids, path, tok, prefix), 2, LOAD);
+      }
+      // Rounds of every endpoint, each measured between two healthz runs and compared with their
+      // mean: the machine is shared, its speed moves within seconds (healthz alone moved by a
+      // third between neighbouring runs), and a floor measured right beside its endpoint moves
+      // with it.
+      const floorPath = paths[0];
+      const measured = paths.slice(1);
+      const measure = ([, path, tok, prefix]: (typeof paths)[number]) =>
+        wrk(url, wrkScript(ids, path, tok, prefix), seconds, LOAD);
+      const rounds: Map<string, { run: WrkResult; ratio: number; floor: WrkResult }>[] = [];
+      for (let round = 0; round < roundCount; round++) {
+        const results = new Map<string, { run: WrkResult; ratio: number; floor: WrkResult }>();
+        let before = await measure(floorPath);
+        for (const endpoint of measured) {
+          const run = await measure(endpoint);
+          const after = await measure(floorPath);
+          results.set(endpoint[0], {
+            run,
+            ratio: run.rps / ((before.rps + after.rps) / 2),
+            floor: before,
+          });
+          before = after;
         }
         rounds.push(results);
         console.log(
           `round ${round + 1}: ratios ${
-            paths.slice(1).map(([label]) =>
-              `${label} ${(results.get(label)!.rps / results.get("healthz")!.rps).toFixed(2)}×`
-            ).join(", ")
+            measured.map(([label]) => `${label} ${results.get(label)!.ratio.toFixed(2)}×`).join(
+              ", ",
+            )
           }; load average ${loadAverage()}`,
         );
       }
       console.log(
-        `server: wrk -t${THREADS} -c${CONNECTIONS}, ${ROUNDS} rounds × ${seconds} s per endpoint, ` +
-          `app pool ${pool} connections (median of rounds; ratio range in brackets)`,
+        `server: wrk -t${THREADS} -c${CONNECTIONS}, ${roundCount} rounds × ${seconds} s per endpoint, ` +
+          `each between two ${seconds} s healthz runs, app pool ${pool} connections ` +
+          `(median of rounds; ratio range in brackets)`,
       );
-      let errors = 0;
-      for (const [label] of paths) {
-        const runs = rounds.map((r) => r.get(label)!);
-        const ratios = rounds.map((r) => r.get(label)!.rps / r.get("healthz")!.rps);
+      const floors = rounds.flatMap((r) => [...r.values()].map((x) => x.floor));
+      console.log(
+        `  ${"healthz".padEnd(18)} ${
+          median(floors.map((r) => r.rps)).toFixed(0).padStart(6)
+        } req/s  [${Math.min(...floors.map((r) => r.rps)).toFixed(0)}–${
+          Math.max(...floors.map((r) => r.rps)).toFixed(0)
+        }]  p50 ${median(floors.map((r) => r.p50_ms)).toFixed(2)} ms  p99 ${
+          median(floors.map((r) => r.p99_ms)).toFixed(2)
+        } ms  errors ${floors.reduce((n, r) => n + r.errors, 0)}`,
+      );
+      let errors = floors.reduce((n, r) => n + r.errors, 0);
+      const ratiosOf = (label: string) => rounds.map((r) => r.get(label)!.ratio);
+      for (const [label] of measured) {
+        const runs = rounds.map((r) => r.get(label)!.run);
+        const ratios = ratiosOf(label);
         const errs = runs.reduce((n, r) => n + r.errors, 0);
         errors += errs;
         console.log(
@@ -261,15 +302,21 @@ export const readsBench: Bench = {
           0.35,
         ]] as const
       ) {
-        const ratios = rounds.map((r) => r.get(label)!.rps / r.get("healthz")!.rps);
+        const ratios = ratiosOf(label);
         console.log(
           `  ${label} / healthz: ${median(ratios).toFixed(2)}× (rounds ${
             ratios.map((x) => x.toFixed(2)).join(", ")
           }; target ≥ ${target}×)`,
         );
       }
+      const ceiling = ratiosOf("readiness, memory");
+      console.log(
+        `  readiness from memory / healthz: ${median(ceiling).toFixed(2)}× (rounds ${
+          ceiling.map((x) => x.toFixed(2)).join(", ")
+        }; the ceiling of a kept read through the app, without its database lookup)`,
+      );
       const requests = rounds.reduce(
-        (n, r) => n + [...r.values()].reduce((m, x) => m + x.requests, 0),
+        (n, r) => n + [...r.values()].reduce((m, x) => m + x.run.requests + x.floor.requests, 0),
         0,
       );
       console.log(
