@@ -7,6 +7,7 @@ import {
   openDatabase,
   OwnedElsewhereError,
   returnFreedMemory,
+  SERVER_DEADLINE_MS,
   type Sql,
 } from "./lib/db/mod.ts";
 import { demoCohortIncomplete, seedDemo } from "./lib/demo/seed.ts";
@@ -18,12 +19,6 @@ import { survive } from "./lib/survive.ts";
 import { buildAssets } from "./lib/ui/build.ts";
 import { isCitus } from "./lib/db/citus.ts";
 import { lookUpEachAlone } from "./lib/readiness/read/kept_lookup.ts";
-
-/**
- * No request waits longer than this on a server database: past it the query fails and the request
- * is answered 503 (documented as "within 10 s" with the margin for the answer itself).
- */
-const DATABASE_DEADLINE_MS = 8_000;
 
 /** Prints one line and exits 1: start-up failures are settings to fix, not stack traces. */
 function fail(message: string): never {
@@ -62,7 +57,7 @@ async function main() {
     db = await openDatabase(config.database, {
       embedded: "own",
       role: "server",
-      deadlineMs: DATABASE_DEADLINE_MS,
+      deadlineMs: SERVER_DEADLINE_MS,
     });
   } catch (error) {
     if (error instanceof OwnedElsewhereError) {

@@ -12,7 +12,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { createApp } from "../app.ts";
 import { loadConfig } from "../lib/config.ts";
 import { loadStaticConfig } from "../lib/static_config.ts";
-import { createClient } from "../lib/db/client.ts";
+import { createClient, SERVER_DEADLINE_MS } from "../lib/db/client.ts";
 import { apiRouter } from "../http/errors.ts";
 import { requireRole } from "../http/auth.ts";
 import { MAX_HISTORY } from "../routes/api/users/readiness.ts";
@@ -25,7 +25,11 @@ const env = (name: string) => {
   return value;
 };
 
-const sql = createClient(env("BENCH_DATABASE_URL"), { max: Number(env("BENCH_POOL")) });
+// The pool as main.ts opens it on a server database: every statement under the server's deadline.
+const sql = createClient(env("BENCH_DATABASE_URL"), {
+  max: Number(env("BENCH_POOL")),
+  deadlineMs: SERVER_DEADLINE_MS,
+});
 const config = { ...loadConfig({}), authSecret: env("BENCH_SECRET") };
 const app = createApp({ sql, config, settings: loadStaticConfig() });
 

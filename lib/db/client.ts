@@ -30,6 +30,13 @@ export interface ClientOptions {
   onQuery?: (query: string, parameters: readonly unknown[]) => void;
 }
 
+/**
+ * The server's deadline (ClientOptions.deadlineMs): no request waits longer than this on a server
+ * database; past it the query fails and the request is answered 503 (documented as "within 10 s"
+ * with the margin for the answer itself).
+ */
+export const SERVER_DEADLINE_MS = 8_000;
+
 /** Opens a client with the project's types; see ClientOptions for the deadline. */
 export function createClient(url: string, options: ClientOptions = {}): Sql {
   const max = options.max ?? 10;

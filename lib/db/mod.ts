@@ -6,6 +6,7 @@ import { migrateUp } from "./migrate.ts";
 import { OwnedElsewhereError, type OwnerRecord, readOwner } from "./owner.ts";
 
 export type { Queryable, Sql, TransactionSql } from "./client.ts";
+export { SERVER_DEADLINE_MS } from "./client.ts";
 export { OwnedElsewhereError } from "./owner.ts";
 export { returnFreedMemory } from "./embedded.ts";
 
