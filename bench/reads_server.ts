@@ -8,16 +8,15 @@
  * response) answering one kept body held in memory instead of looking it up: everything a kept
  * read costs but the database.
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { createApp } from "../app.ts";
 import { loadConfig } from "../lib/config.ts";
 import { loadStaticConfig } from "../lib/static_config.ts";
 import { createClient, SERVER_DEADLINE_MS } from "../lib/db/client.ts";
 import { apiRouter } from "../http/errors.ts";
 import { requireRole } from "../http/auth.ts";
-import { MAX_HISTORY } from "../routes/api/users/readiness.ts";
-import { assertReadable, jsonText, READER_ROLES, UserParams } from "../routes/api/users/_shared.ts";
-import { DEFAULT_HISTORY } from "../lib/readiness/mod.ts";
+import { readinessRequest } from "../routes/api/users/readiness.ts";
+import { assertReadable, jsonText, READER_ROLES } from "../routes/api/users/_shared.ts";
 
 const env = (name: string) => {
   const value = Deno.env.get(name);
@@ -41,12 +40,7 @@ const memory = apiRouter().openapi(
     method: "get",
     path: "/{userId}/readiness",
     middleware: [requireRole(...READER_ROLES)] as const,
-    request: {
-      params: UserParams,
-      query: z.object({
-        limit: z.coerce.number().int().min(1).max(MAX_HISTORY).default(DEFAULT_HISTORY),
-      }),
-    },
+    request: readinessRequest,
     responses: { 200: { description: "a kept body from memory" } },
   }),
   async (c) => {

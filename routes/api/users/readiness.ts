@@ -18,18 +18,21 @@ const Readiness = z.object({
   history: z.array(SnapshotSummary).openapi({ description: "newest first, up to `limit`" }),
 }).openapi("Readiness");
 
+/** What the route reads from the request: the learner, and the history's length. */
+export const readinessRequest = {
+  params: UserParams,
+  query: z.object({
+    limit: z.coerce.number().int().min(1).max(MAX_HISTORY).default(DEFAULT_HISTORY),
+  }),
+};
+
 const route = createRoute({
   method: "get",
   path: "/{userId}/readiness",
   tags: ["readiness"],
   summary: "A learner's readiness: latest snapshot with band and delta, and the history",
   middleware: [requireRole(...READER_ROLES)] as const,
-  request: {
-    params: UserParams,
-    query: z.object({
-      limit: z.coerce.number().int().min(1).max(MAX_HISTORY).default(DEFAULT_HISTORY),
-    }),
-  },
+  request: readinessRequest,
   responses: {
     200: { description: "Readiness", content: { "application/json": { schema: Readiness } } },
     ...errorResponses(400, 401, 403, 404),
