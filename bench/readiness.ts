@@ -36,6 +36,12 @@ const RUNS = Number(Deno.env.get("PULSE_BENCH_RUNS") ?? 3);
 /** Sessions are spread over this many days before now, so every day window has data. */
 const SPAN_DAYS = 60;
 
+/** One full recompute: its time and the time of each of its batches. */
+interface FullRun {
+  ms: number;
+  batches: number[];
+}
+
 /** The 1, 5 and 15 minute load averages (other work on the machine skews every ratio). */
 async function loadAverage(): Promise<string> {
   const text = await Deno.readTextFile("/proc/loadavg").catch(() => "unknown");
@@ -170,16 +176,15 @@ export const readinessBench: Bench = {
         } ms (of ${batchMs.length})`;
       };
 
-      const firsts: number[] = [];
-      const firstBatches: number[][] = [];
-      const full: number[] = [];
+      /** Per round: the first full run after the load, and the second. */
+      const firsts: FullRun[] = [];
+      const seconds: FullRun[] = [];
       const nothing: number[] = [];
       const onePercent: number[] = [];
       const floors: number[] = [];
-      const batches: number[][] = [];
       let newAnswer = 0;
       /** A full run (every learner checked and scored, forced with `full`) and its batch times. */
-      const fullRun = async () => {
+      const fullRun = async (): Promise<FullRun> => {
         const batchMs: number[] = [];
         const [fullMs, f] = await timed(() =>
           recomputeAllReadiness(sql, {
@@ -196,12 +201,8 @@ export const readinessBench: Bench = {
         floors.push(await floor());
         // The first full run after the load writes every snapshot and aggregate; the second
         // finds them unchanged.
-        const first = await fullRun();
-        firsts.push(first.ms);
-        firstBatches.push(first.batches);
-        const second = await fullRun();
-        full.push(second.ms);
-        batches.push(second.batches);
+        firsts.push(await fullRun());
+        seconds.push(await fullRun());
         const [noneMs, n] = await timed(() =>
           recomputeAllReadiness(sql, { config: readinessConfig })
         );
@@ -212,7 +213,7 @@ export const readinessBench: Bench = {
         // 1%: a new answer (a new session) for every 100th learner, through the capture path.
         const picked = await sql<{ user_id: string }[]>`
           select user_id from analytics.learners order by user_id
-          offset ${run} limit ${Math.ceil(LEARNERS / 100)}`;
+          limit ${Math.ceil(LEARNERS / 100)}`;
         await sql.begin(async (tx) => {
           for (const { user_id } of picked) {
             const sessionId = crypto.randomUUID();
@@ -248,28 +249,28 @@ export const readinessBench: Bench = {
         }
         onePercent.push(oneMs);
       }
+      const full = seconds.map((r) => r.ms);
       const fullMs = median(full);
       const ratio = (x: number, of: number) => (x / of).toFixed(3);
+      /** The median of a kind of full run against its round's floor, then each round. */
+      const fullRuns = (label: string, runs: FullRun[]) => [
+        `  ${label}: ${
+          ratio(median(runs.map((r, i) => r.ms / floors[i])), 1)
+        }× floor (median of rounds)`,
+        ...runs.map((r, i) =>
+          `    round ${i + 1}: ${ms(r.ms)} = ${ratio(r.ms, floors[i])}× its floor; ${
+            ends(r.batches)
+          }`
+        ),
+      ];
       console.log(
         [
           `server, ${RUNS} rounds, the data loaded afresh for each (median; range in brackets); load average now: ${await loadAverage()}`,
           `  floor, one statement, all ${windows.length} windows of every learner into a table: ${
             ms(median(floors))
           } [${floors.map((x) => x.toFixed(0)).join(", ")}]`,
-          `  first full recompute after the load (writes everything): ${
-            ratio(median(firsts.map((x, i) => x / floors[i])), 1)
-          }× floor (median of rounds)`,
-          ...firsts.map((x, i) =>
-            `    round ${i + 1}: ${ms(x)} = ${ratio(x, floors[i])}× its floor; ${
-              ends(firstBatches[i])
-            }`
-          ),
-          `  second full recompute (finds everything unchanged): ${
-            ratio(median(full.map((x, i) => x / floors[i])), 1)
-          }× floor (median of rounds)`,
-          ...full.map((x, i) =>
-            `    round ${i + 1}: ${ms(x)} = ${ratio(x, floors[i])}× its floor; ${ends(batches[i])}`
-          ),
+          ...fullRuns("first full recompute after the load (writes everything)", firsts),
+          ...fullRuns("second full recompute (finds everything unchanged)", seconds),
           `  nothing new (incremental): ${ms(median(nothing))} = ${
             ratio(median(nothing), fullMs)
           }× second full [${nothing.map((x, i) => ratio(x, full[i])).join(", ")}]`,
